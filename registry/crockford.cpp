@@ -1,0 +1,66 @@
+#include "registry/crockford.h"
+
+#include <openssl/rand.h>
+
+#include <stdexcept>
+#include <vector>
+
+namespace agritrace::crockford {
+
+int Value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  auto pos = kAlphabet.find(c);
+  return pos == std::string_view::npos ? -1 : static_cast<int>(pos);
+}
+
+std::string Normalize(std::string_view input) {
+  std::string out;
+  out.reserve(input.size());
+  for (char c : input) {
+    if (c == '-' || c == ' ' || c == '\t') continue;
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c == 'O') c = '0';
+    if (c == 'I' || c == 'L') c = '1';
+    out.push_back(c);
+  }
+  return out;
+}
+
+// Luhn mod N as in the generic algorithm: double every second value counting from the right.
+char CheckChar(std::string_view payload) {
+  constexpr int n = 32;
+  int factor = 2, sum = 0;
+  for (size_t i = payload.size(); i-- > 0;) {
+    int addend = factor * Value(payload[i]);
+    factor = factor == 2 ? 1 : 2;
+    sum += addend / n + addend % n;
+  }
+  return kAlphabet[(n - sum % n) % n];
+}
+
+bool CheckValid(std::string_view code) {
+  if (code.size() < 2) return false;
+  for (char c : code)
+    if (Value(c) < 0) return false;
+  return CheckChar(code.substr(0, code.size() - 1)) == code.back();
+}
+
+std::string Random(size_t count) {
+  std::vector<unsigned char> bytes(count);
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
+    throw std::runtime_error("OS CSPRNG unavailable");
+  std::string out(count, '0');
+  for (size_t i = 0; i < count; ++i) out[i] = kAlphabet[bytes[i] & 31];
+  return out;
+}
+
+std::string Group(std::string_view code, size_t group) {
+  std::string out;
+  for (size_t i = 0; i < code.size(); ++i) {
+    if (i && i % group == 0) out.push_back('-');
+    out.push_back(code[i]);
+  }
+  return out;
+}
+
+}  // namespace agritrace::crockford

@@ -1,0 +1,13 @@
+# Turns schemas/sql/NNN_name.sql into a C++ array of {version, sql} compiled into the registry.
+file(GLOB files ${SQL_DIR}/*.sql)
+list(SORT files)
+set(out "// Generated from schemas/sql by scripts/embed_migrations.cmake. Do not edit.\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME)
+  string(REGEX MATCH "^[0-9]+" num ${name})
+  math(EXPR version "${num}")
+  file(READ ${f} sql)
+  string(APPEND out "{${version}, \"${name}\", R\"agritrace_sql(${sql})agritrace_sql\"},\n")
+endforeach()
+file(WRITE ${OUT}.tmp "${out}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages agritrace builds, tests and benchmarks with, only those missing.
+# Safe to run any number of times. Usage: scripts/install-deps.sh [build|test|bench|all]
+set -euo pipefail
+what=${1:-build}
+
+build_pkgs=(g++ cmake make pkg-config git ca-certificates
+  libssl-dev openssl libsqlite3-dev sqlite3 libsqlitecpp-dev libcpp-httplib-dev
+  nlohmann-json3-dev libcli11-dev libqrencode-dev libcairo2-dev libfontconfig-dev
+  libfreetype-dev fonts-wqy-microhei catch2 libzxing-dev)
+# Tests decode what we print: PDF pages through poppler, SVG through librsvg; the browser test
+# drives Debian's chromium.
+test_pkgs=(poppler-utils librsvg2-bin chromium)
+bench_pkgs=(wrk nginx-light procps)
+
+pkgs=("${build_pkgs[@]}")
+case "$what" in
+  build) ;;
+  test) pkgs+=("${test_pkgs[@]}") ;;
+  bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  all) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|bench|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "正在安装缺少的软件包 / installing missing packages: ${missing[*]}"
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

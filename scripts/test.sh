@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds with -Wall -Wextra -Werror, runs every test through ctest,
+# then the same tests again under AddressSanitizer and UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh test
+
+scripts/build.sh build
+(cd build && ctest --output-on-failure -j"$(nproc)")
+
+if [ "${AGRITRACE_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "== AddressSanitizer + UBSan =="
+  BUILD_TYPE=Debug scripts/build.sh build-asan -DAGRITRACE_SANITIZE=ON
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  (cd build-asan && ctest --output-on-failure -j"$(nproc)")
+fi
