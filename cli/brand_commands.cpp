@@ -1,0 +1,31 @@
+// agritrace brand add
+#include "cli/context.h"
+#include "registry/brands.h"
+
+namespace agritrace::cli {
+
+void RegisterBrandCommands(CLI::App& app, Context& ctx) {
+  auto* brand = app.add_subcommand("brand", "品牌（一村一品等） / brands");
+  brand->require_subcommand(1);
+  auto* add = brand->add_subcommand("add", "登记品牌 / add a brand");
+  static BrandInput in;
+  add->add_option("--name", in.name, "品牌名称 / name")->required();
+  add->add_option("--scheme", in.scheme,
+                  "one-village-one-product|one-township-one-product|one-county-one-product|regional-public")->required();
+  add->add_option("--region", in.region, "品牌所属行政区划 / region code")->required();
+  add->add_option("--level", in.level, "认定级别 national|provincial|municipal|county / level")->required();
+  add->add_option("--year", in.year, "认定年份 / year recognised")->required();
+  add->add_option("--recognised-by", in.recognised_by, "认定机构 / recognising body");
+  add->add_option("--product", in.products, "包含的产品编号，可多个 / product ids");
+  add->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open();
+      if (!store) return;
+      auto r = AddBrand(*store, in);
+      if (!r.ok()) return ctx.Fail(r.status());
+      ctx.Print(*r, "已登记品牌 / added brand " + (*r)["id"].dump() + "：" + in.name);
+    });
+  });
+}
+
+}  // namespace agritrace::cli

@@ -1,0 +1,83 @@
+#include "registry/brands.h"
+
+#include "registry/dates.h"
+#include "registry/record_checks.h"
+
+namespace agritrace {
+
+Result<Json> AddBrand(Store& store, const BrandInput& b) {
+  static const char* kSchemes[] = {"one-village-one-product", "one-township-one-product",
+                                   "one-county-one-product", "regional-public"};
+  static const char* kLevels[] = {"national", "provincial", "municipal", "county"};
+  bool scheme_ok = false, level_ok = false;
+  for (auto s : kSchemes) scheme_ok = scheme_ok || b.scheme == s;
+  for (auto l : kLevels) level_ok = level_ok || b.level == l;
+  if (!scheme_ok)
+    return Status::Invalid("品牌类型应为 one-village-one-product（一村一品）、one-township-one-product（一乡一品）、"
+                           "one-county-one-product（一县一品）或 regional-public（区域公用品牌）：" + b.scheme,
+                           "scheme must be one-village-one-product, one-township-one-product, "
+                           "one-county-one-product or regional-public: " + b.scheme);
+  if (!level_ok)
+    return Status::Invalid("认定级别应为 national、provincial、municipal 或 county：" + b.level,
+                           "level must be national, provincial, municipal or county: " + b.level);
+  int this_year = std::stoi(TodayShanghai().substr(0, 4));
+  if (b.year < 1980 || b.year > this_year)
+    return Status::Invalid("认定年份不合理：" + std::to_string(b.year),
+                           "recognition year is out of range: " + std::to_string(b.year));
+  if (b.name.empty()) return Status::Invalid("品牌名称不能为空", "the brand needs a name");
+  Json out;
+  Status s = store.Transact([&]() -> Status {
+    if (Status r = RequireRegion(store, b.region); !r.ok()) return r;
+    for (int64_t p : b.products)
+      if (Status r = RequireProduct(store, p); !r.ok()) return r;
+    std::string now = NowUtc();
+    SQLite::Statement ins(store.db(),
+                          "INSERT INTO brands(name, scheme, region, level, year, recognised_by, "
+                          "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, b.name);
+    ins.bind(2, b.scheme);
+    ins.bind(3, b.region);
+    ins.bind(4, b.level);
+    ins.bind(5, b.year);
+    if (b.recognised_by.empty()) ins.bind(6); else ins.bind(6, b.recognised_by);
+    ins.bind(7, now);
+    ins.exec();
+    int64_t id = store.db().getLastInsertRowid();
+    SQLite::Statement link(store.db(), "INSERT OR IGNORE INTO brand_products VALUES (?, ?)");
+    for (int64_t p : b.products) {
+      link.reset();
+      link.bind(1, id);
+      link.bind(2, p);
+      link.exec();
+    }
+    out = {{"id", id}, {"name", b.name}, {"scheme", b.scheme}, {"region", b.region},
+           {"level", b.level}, {"year", b.year}, {"products", b.products}, {"created_at", now}};
+    if (!b.recognised_by.empty()) out["recognised_by"] = b.recognised_by;
+    return LogEvent(store, "brand.added", out);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<Json> GetBrand(Store& store, int64_t id) {
+  SQLite::Statement q(store.db(),
+                      "SELECT name, scheme, region, level, year, recognised_by FROM brands "
+                      "WHERE id = ?");
+  q.bind(1, id);
+  if (!q.executeStep())
+    return Status::NotFound("找不到编号为 " + std::to_string(id) + " 的品牌",
+                            "no brand with id " + std::to_string(id))
+        .with_reason("brand-unknown");
+  Json out = {{"id", id}, {"name", q.getColumn(0).getString()},
+              {"scheme", q.getColumn(1).getString()}, {"region", q.getColumn(2).getString()},
+              {"level", q.getColumn(3).getString()}, {"year", q.getColumn(4).getInt()}};
+  if (!q.getColumn(5).isNull()) out["recognised_by"] = q.getColumn(5).getString();
+  Json products = Json::array();
+  SQLite::Statement p(store.db(), "SELECT product_id FROM brand_products WHERE brand_id = ?");
+  p.bind(1, id);
+  while (p.executeStep()) products.push_back(p.getColumn(0).getInt64());
+  out["products"] = products;
+  return out;
+}
+
+}  // namespace agritrace

@@ -1,0 +1,30 @@
+// Certifications (三品一标 and the SC licence, DESIGN.md §4). Never deleted: suspension,
+// revocation and reinstatement are status changes, each with its logged event.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "registry/store.h"
+
+namespace agritrace {
+
+struct CertificationInput {
+  std::string type, number, issuer;
+  int64_t holder = 0;
+  std::vector<int64_t> products;
+  std::string valid_from, valid_to;  // valid_to empty: derived from the type's validity
+  int64_t annual_output_kg = -1;     // -1: not limited
+  std::vector<std::string> area;     // a GI's protected area
+};
+
+Result<Json> AddCertification(Store& store, const CertificationInput& cert);
+// action: "suspend", "revoke" or "reinstate". A revoked certificate cannot be reinstated.
+Result<Json> ChangeCertificationStatus(Store& store, const std::string& number,
+                                       const std::string& action, const std::string& reason);
+Result<Json> GetCertification(Store& store, const std::string& number);
+Json ListCertifications(Store& store);
+// Adds live fields for today: "expired" and "days_to_expiry".
+void AddValidityToday(Json& cert);
+
+}  // namespace agritrace

@@ -1,0 +1,118 @@
+#include "registry/dates.h"
+
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+namespace agritrace {
+namespace {
+using std::chrono::days;
+using std::chrono::sys_days;
+using std::chrono::year_month_day;
+
+bool ParseYmd(std::string_view t, year_month_day* out) {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (t[i] < '0' || t[i] > '9') return false;
+  int y = std::stoi(std::string(t.substr(0, 4)));
+  unsigned m = std::stoi(std::string(t.substr(5, 2)));
+  unsigned d = std::stoi(std::string(t.substr(8, 2)));
+  *out = year_month_day{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
+  return out->ok();
+}
+
+std::string Format(year_month_day ymd) {
+  char buf[16];
+  snprintf(buf, sizeof buf, "%04d-%02u-%02u", int(ymd.year()), unsigned(ymd.month()),
+           unsigned(ymd.day()));
+  return buf;
+}
+
+std::string FormatTime(std::time_t t, const char* fmt) {
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, fmt, &tm);
+  return buf;
+}
+}  // namespace
+
+Result<std::string> ParseDate(std::string_view text, std::string_view field_zh,
+                              std::string_view field_en) {
+  year_month_day ymd;
+  if (!ParseYmd(text, &ymd))
+    return Status::Invalid(std::string(field_zh) + "不是有效日期（格式 YYYY-MM-DD，例如 2026-04-10）：" +
+                               std::string(text),
+                           std::string(field_en) +
+                               " is not a valid date (YYYY-MM-DD, e.g. 2026-04-10): " +
+                               std::string(text))
+        .with_reason("date-format");
+  return Format(ymd);
+}
+
+std::string TodayShanghai() {
+  return FormatTime(std::time(nullptr) + 8 * 3600, "%Y-%m-%d");
+}
+
+std::string NowUtc() { return FormatTime(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
+
+Result<std::string> ParseTimestamp(std::string_view text) {
+  std::string t(text);
+  year_month_day ymd;
+  Status bad = Status::Invalid("时间格式应为 RFC 3339，例如 2026-04-10T08:30:00+08:00：" + t,
+                               "time must be RFC 3339, e.g. 2026-04-10T08:30:00+08:00: " + t)
+                   .with_reason("time-format");
+  if (t.size() == 10) t += "T00:00:00+08:00";
+  if (t.size() < 20 || !ParseYmd(std::string_view(t).substr(0, 10), &ymd) ||
+      (t[10] != 'T' && t[10] != 't' && t[10] != ' '))
+    return bad;
+  int hh, mm, ss;
+  if (sscanf(t.c_str() + 11, "%2d:%2d:%2d", &hh, &mm, &ss) != 3 || t[13] != ':' || t[16] != ':' ||
+      hh > 23 || mm > 59 || ss > 60)
+    return bad;
+  size_t p = 19;
+  if (p < t.size() && t[p] == '.') {  // fractional seconds are dropped
+    ++p;
+    while (p < t.size() && t[p] >= '0' && t[p] <= '9') ++p;
+  }
+  long offset = 0;
+  std::string zone = t.substr(p);
+  if (zone == "Z" || zone == "z") {
+  } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
+    int oh, om;
+    if (sscanf(zone.c_str() + 1, "%2d:%2d", &oh, &om) != 2 || oh > 23 || om > 59) return bad;
+    offset = (oh * 3600L + om * 60L) * (zone[0] == '+' ? 1 : -1);
+  } else {
+    return bad;
+  }
+  long secs = sys_days(ymd).time_since_epoch().count() * 86400L + hh * 3600L + mm * 60L + ss -
+              offset;
+  return FormatTime(static_cast<std::time_t>(secs), "%Y-%m-%dT%H:%M:%SZ");
+}
+
+std::string ValidityEnd(const std::string& from, int years) {
+  year_month_day ymd;
+  ParseYmd(from, &ymd);
+  year_month_day later = ymd + std::chrono::years{years};
+  if (!later.ok()) later = later.year() / later.month() / std::chrono::last;  // 29 Feb
+  return Format(year_month_day{sys_days(later) - days{1}});
+}
+
+long DaysBetween(const std::string& a, const std::string& b) {
+  year_month_day x, y;
+  ParseYmd(a, &x);
+  ParseYmd(b, &y);
+  return (sys_days(y) - sys_days(x)).count();
+}
+
+std::string ShanghaiTime(const std::string& utc) {
+  auto parsed = ParseTimestamp(utc);
+  if (!parsed.ok()) return utc;
+  year_month_day ymd;
+  ParseYmd(parsed->substr(0, 10), &ymd);
+  int hh = std::stoi(parsed->substr(11, 2)), mm = std::stoi(parsed->substr(14, 2));
+  long secs = sys_days(ymd).time_since_epoch().count() * 86400L + hh * 3600L + mm * 60L + 8 * 3600;
+  return FormatTime(static_cast<std::time_t>(secs), "%Y-%m-%d %H:%M");
+}
+
+}  // namespace agritrace

@@ -1,0 +1,78 @@
+#include "registry/key_ring.h"
+
+#include <sys/stat.h>
+
+#include "registry/dates.h"
+#include "registry/encoding.h"
+
+namespace agritrace {
+
+std::string KeyDirFor(const std::string& db_path) { return db_path + ".keys"; }
+
+Result<Json> CreateSigningKey(Store& store) {
+  std::string dir = KeyDirFor(store.path());
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return Status::Io("无法创建密钥目录 " + dir, "cannot create key folder " + dir);
+  auto key = Ed25519PrivateKey::Generate();
+  if (!key.ok()) return key.status();
+  std::string raw = key->RawPublicKey();
+  std::string kid = KeyId(raw);
+  Status s = key->SavePem(dir + "/" + kid + ".pem");
+  if (!s.ok()) return s;
+  auto& db = store.db();
+  std::string now = NowUtc();
+  bool first = db.execAndGet("SELECT COUNT(*) FROM signing_keys").getInt() == 0;
+  SQLite::Statement retire(db, "UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL");
+  retire.bind(1, now);
+  retire.exec();
+  SQLite::Statement ins(db,
+                        "INSERT INTO signing_keys(kid, public_key, created_at) VALUES (?, ?, ?)");
+  ins.bind(1, kid);
+  ins.bind(2, raw.data(), static_cast<int>(raw.size()));
+  ins.bind(3, now);
+  ins.exec();
+  Json out = {{"kid", kid}, {"public_key", Base64Encode(raw)}, {"created_at", now}};
+  auto ev = store.AppendEvent(first ? "key.created" : "key.rotated", out);
+  if (!ev.ok()) return ev.status();
+  return out;
+}
+
+Result<SigningKey> CurrentSigningKey(Store& store) {
+  SQLite::Statement q(store.db(), "SELECT kid FROM signing_keys WHERE retired_at IS NULL");
+  if (!q.executeStep())
+    return Status::NotFound("登记库还没有签名密钥，请先运行 agritrace init",
+                            "the registry has no signing key; run agritrace init");
+  std::string kid = q.getColumn(0).getString();
+  auto key = Ed25519PrivateKey::LoadPem(KeyDirFor(store.path()) + "/" + kid + ".pem");
+  if (!key.ok()) return key.status();
+  return SigningKey{kid, std::move(key).value()};
+}
+
+Result<std::string> PublicKeyOf(Store& store, const std::string& kid) {
+  SQLite::Statement q(store.db(), "SELECT public_key FROM signing_keys WHERE kid = ?");
+  q.bind(1, kid);
+  if (!q.executeStep())
+    return Status::NotFound("未知的签名密钥 " + kid, "unknown signing key " + kid);
+  auto col = q.getColumn(0);
+  return std::string(static_cast<const char*>(col.getBlob()), col.getBytes());
+}
+
+Json ListSigningKeys(Store& store) {
+  Json keys = Json::array();
+  SQLite::Statement q(store.db(),
+                      "SELECT kid, public_key, created_at, retired_at FROM signing_keys "
+                      "ORDER BY created_at, rowid");
+  while (q.executeStep()) {
+    auto pub = q.getColumn(1);
+    Json k = {{"kid", q.getColumn(0).getString()},
+              {"public_key",
+               Base64Encode(std::string(static_cast<const char*>(pub.getBlob()), pub.getBytes()))},
+              {"created_at", q.getColumn(2).getString()},
+              {"current", q.getColumn(3).isNull()}};
+    if (!q.getColumn(3).isNull()) k["retired_at"] = q.getColumn(3).getString();
+    keys.push_back(k);
+  }
+  return keys;
+}
+
+}  // namespace agritrace

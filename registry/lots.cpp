@@ -1,0 +1,285 @@
+#include "registry/lots.h"
+
+#include <cstdlib>
+
+#include "registry/crockford.h"
+#include "registry/dates.h"
+#include "registry/encoding.h"
+#include "registry/fault_injection.h"
+#include "registry/issue_rules.h"
+#include "registry/key_ring.h"
+#include "registry/record_checks.h"
+
+namespace agritrace {
+namespace {
+
+Status LotNotFound(const std::string& code) {
+  return Status::NotFound("找不到批次 " + code + "；请核对批次码", "no lot " + code + "; check the lot code")
+      .with_reason("lot-unknown");
+}
+
+// Records a refused issue in its own transaction: the refusal row is the only thing written.
+void RecordRefusal(Store& store, const LotInput& lot, const Status& why) {
+  store.Transact([&]() -> Status {
+    SQLite::Statement org(store.db(), "SELECT org_id FROM products WHERE id = ?");
+    org.bind(1, lot.product_id);
+    SQLite::Statement ins(store.db(),
+                          "INSERT INTO refusals(at, org_id, product_id, reason, message) "
+                          "VALUES (?, ?, ?, ?, ?)");
+    ins.bind(1, NowUtc());
+    if (org.executeStep()) ins.bind(2, org.getColumn(0).getInt64()); else ins.bind(2);
+    if (lot.product_id) ins.bind(3, lot.product_id); else ins.bind(3);
+    ins.bind(4, why.reason().empty() ? "invalid" : why.reason());
+    ins.bind(5, why.message());
+    ins.exec();
+    return Status::Ok();
+  });
+}
+
+Result<int64_t> LotId(Store& store, const std::string& code) {
+  SQLite::Statement q(store.db(), "SELECT id FROM lots WHERE code = ?");
+  q.bind(1, code);
+  if (!q.executeStep()) return LotNotFound(code);
+  return q.getColumn(0).getInt64();
+}
+
+bool IsRecalled(Store& store, int64_t lot_id) {
+  SQLite::Statement q(store.db(), "SELECT 1 FROM trace_events WHERE lot_id = ? AND step = 'recall'");
+  q.bind(1, lot_id);
+  return q.executeStep();
+}
+}  // namespace
+
+std::string MintLotCode() {
+  std::string code = crockford::Random(9);
+  code.push_back(crockford::CheckChar(code));
+  return code;
+}
+
+Result<Household> ParseHousehold(const std::string& text) {
+  Status bad = Status::Invalid("农户格式应为 编号:公斤[:poor]，例如 H-0001:120.5:poor：" + text,
+                               "household must be ID:KG[:poor], e.g. H-0001:120.5:poor: " + text)
+                   .with_reason("household-format");
+  auto c1 = text.find(':');
+  if (c1 == std::string::npos) return bad;
+  auto c2 = text.find(':', c1 + 1);
+  Household h;
+  h.id = text.substr(0, c1);
+  std::string kg = text.substr(c1 + 1, c2 == std::string::npos ? std::string::npos : c2 - c1 - 1);
+  if (c2 != std::string::npos) {
+    if (text.substr(c2 + 1) != "poor") return bad;
+    h.registered_poor = true;
+  }
+  // Exact decimal kilograms to integer grams: no floating point reaches signed data.
+  auto dot = kg.find('.');
+  std::string whole = kg.substr(0, dot), frac = dot == std::string::npos ? "" : kg.substr(dot + 1);
+  if (whole.empty() || whole.size() > 9 || frac.size() > 3) return bad;
+  for (char c : whole + frac)
+    if (c < '0' || c > '9') return bad;
+  h.grams = std::stoll(whole) * 1000 + (frac.empty() ? 0 : std::stoll((frac + "00").substr(0, 3)));
+  return h;
+}
+
+Result<Inspection> ParseInspection(const std::string& text) {
+  auto c2 = text.rfind(':');
+  auto c1 = c2 == std::string::npos || c2 == 0 ? std::string::npos : text.rfind(':', c2 - 1);
+  if (c1 == std::string::npos)
+    return Status::Invalid("检测格式应为 机构:报告编号:pass|fail：" + text,
+                           "inspection must be AGENCY:REPORT:pass|fail: " + text);
+  Inspection i{text.substr(0, c1), text.substr(c1 + 1, c2 - c1 - 1), text.substr(c2 + 1)};
+  if (i.agency.empty() || i.report.empty() || (i.result != "pass" && i.result != "fail"))
+    return Status::Invalid("检测格式应为 机构:报告编号:pass|fail：" + text,
+                           "inspection must be AGENCY:REPORT:pass|fail: " + text);
+  return i;
+}
+
+Result<Json> IssueLot(Store& store, const LotInput& lot) {
+  auto key = CurrentSigningKey(store);
+  if (!key.ok()) return key.status();
+  Json out;
+  Status s = store.Transact([&]() -> Status {
+    auto checked = CheckIssueRules(store, lot);
+    if (!checked.ok()) return checked.status();
+    std::string code;
+    SQLite::Statement taken(store.db(), "SELECT 1 FROM lots WHERE code = ?");
+    do {
+      code = MintLotCode();
+      taken.reset();
+      taken.bind(1, code);
+    } while (taken.executeStep());
+
+    Json households = Json::array(), inspections = Json::array();
+    for (const auto& h : lot.households)
+      households.push_back({{"id", h.id}, {"grams", h.grams}, {"registered_poor", h.registered_poor}});
+    for (const auto& i : lot.inspections)
+      inspections.push_back({{"agency", i.agency}, {"report", i.report}, {"result", i.result}});
+    std::string now = NowUtc();
+    Json record = {{"schema", "agritrace.lot.v1"},
+                   {"registry", store.Meta("name")},
+                   {"code", code},
+                   {"issued_at", now},
+                   {"kid", key->kid},
+                   {"product", checked->product},
+                   {"producer", checked->producer},
+                   {"origin", checked->origin},
+                   {"harvested", checked->harvested},
+                   {"packed", checked->packed},
+                   {"units", lot.units},
+                   {"net_content_g", checked->net_content_g},
+                   {"total_g", checked->total_g},
+                   {"certifications", checked->certifications},
+                   {"households", households},
+                   {"inspections", inspections}};
+    if (!checked->brand.is_null()) record["brand"] = checked->brand;
+    auto canonical = CanonicalJson(record);
+    if (!canonical.ok()) return canonical.status();
+    std::string signature = Base64UrlEncode(key->key.Sign(*canonical));
+
+    auto& db = store.db();
+    SQLite::Statement ins(db,
+                          "INSERT INTO lots(code, product_id, org_id, origin, harvested, packed, "
+                          "units, net_content_g, brand_id, record_json, signature, kid, "
+                          "event_index, issued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,-1,?)");
+    ins.bind(1, code);
+    ins.bind(2, lot.product_id);
+    ins.bind(3, checked->producer["id"].get<int64_t>());
+    ins.bind(4, lot.origin);
+    ins.bind(5, checked->harvested);
+    ins.bind(6, checked->packed);
+    ins.bind(7, lot.units);
+    ins.bind(8, checked->net_content_g);
+    if (lot.brand_id) ins.bind(9, lot.brand_id); else ins.bind(9);
+    ins.bind(10, *canonical);
+    ins.bind(11, signature);
+    ins.bind(12, key->kid);
+    ins.bind(13, now);
+    ins.exec();
+    int64_t lot_id = db.getLastInsertRowid();
+    SQLite::Statement lc(db, "INSERT INTO lot_certs VALUES (?, ?)");
+    for (int64_t cid : checked->cert_ids) {
+      lc.reset();
+      lc.bind(1, lot_id);
+      lc.bind(2, cid);
+      lc.exec();
+    }
+    SQLite::Statement lh(db, "INSERT INTO lot_households VALUES (?, ?, ?, ?)");
+    for (const auto& h : lot.households) {
+      lh.reset();
+      lh.bind(1, lot_id);
+      lh.bind(2, h.id);
+      lh.bind(3, h.grams);
+      lh.bind(4, h.registered_poor ? 1 : 0);
+      lh.exec();
+    }
+    SQLite::Statement li(db, "INSERT INTO lot_inspections VALUES (?, ?, ?, ?)");
+    for (const auto& i : lot.inspections) {
+      li.reset();
+      li.bind(1, lot_id);
+      li.bind(2, i.agency);
+      li.bind(3, i.report);
+      li.bind(4, i.result);
+      li.exec();
+    }
+    CrashPoint("lot-issue-before-event");
+    auto ev = store.AppendEvent("lot.issued",
+                                {{"record", record}, {"signature", signature}, {"kid", key->kid}});
+    if (!ev.ok()) return ev.status();
+    SQLite::Statement idx(db, "UPDATE lots SET event_index = ? WHERE id = ?");
+    idx.bind(1, *ev);
+    idx.bind(2, lot_id);
+    idx.exec();
+    CrashPoint("lot-issue-before-commit");
+    out = {{"code", code}, {"record", record}, {"signature", signature}, {"kid", key->kid},
+           {"event_index", *ev}};
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kInvalid || s.code() == StatusCode::kNotFound)
+      RecordRefusal(store, lot, s);
+    return s;
+  }
+  return out;
+}
+
+Result<Json> GetLot(Store& store, const std::string& code) {
+  SQLite::Statement q(store.db(),
+                      "SELECT id, record_json, signature, kid, event_index FROM lots WHERE code = ?");
+  q.bind(1, code);
+  if (!q.executeStep()) return LotNotFound(code);
+  int64_t id = q.getColumn(0).getInt64();
+  std::string canonical = q.getColumn(1).getString();
+  Json out = {{"code", code}, {"record", Json::parse(canonical)},
+              {"record_canonical", canonical}, {"signature", q.getColumn(2).getString()},
+              {"kid", q.getColumn(3).getString()}, {"event_index", q.getColumn(4).getInt64()},
+              {"recalled", IsRecalled(store, id)}};
+  Json trace = Json::array();
+  SQLite::Statement t(store.db(),
+                      "SELECT step, at, place, actor, note, event_index FROM trace_events "
+                      "WHERE lot_id = ? ORDER BY at, id");
+  t.bind(1, id);
+  while (t.executeStep()) {
+    Json e = {{"step", t.getColumn(0).getString()}, {"at", t.getColumn(1).getString()},
+              {"event_index", t.getColumn(5).getInt64()}};
+    for (int c : {2, 3, 4})
+      if (!t.getColumn(c).isNull()) e[t.getColumnName(c)] = t.getColumn(c).getString();
+    trace.push_back(e);
+  }
+  out["trace"] = trace;
+  return out;
+}
+
+Result<Json> RecallLot(Store& store, const std::string& code, const std::string& reason) {
+  if (reason.empty())
+    return Status::Invalid("请用 --reason 写明召回原因，消费者扫码时会看到", "give a --reason; consumers see it when they scan");
+  return AddTraceEvent(store, code, "recall", NowUtc(), "", "", reason);
+}
+
+Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::string& step,
+                           const std::string& at, const std::string& place,
+                           const std::string& actor, const std::string& note) {
+  static const char* kSteps[] = {"planting", "input-use", "harvesting", "inspecting", "processing",
+                                 "packing", "storing", "shipping", "receiving", "retail",
+                                 "recall", "amendment"};
+  bool step_ok = false;
+  for (auto s : kSteps) step_ok = step_ok || step == s;
+  if (!step_ok)
+    return Status::Invalid("环节应为 planting（种植）、input-use（投入品）、harvesting（采收）、inspecting（检测）、"
+                           "processing（加工）、packing（包装）、storing（仓储）、shipping（发运）、receiving（收货）、"
+                           "retail（零售）或 amendment（更正）：" + step,
+                           "step must be planting, input-use, harvesting, inspecting, processing, packing, "
+                           "storing, shipping, receiving, retail or amendment: " + step);
+  auto when = ParseTimestamp(at);
+  if (!when.ok()) return when.status();
+  Json out;
+  Status s = store.Transact([&]() -> Status {
+    auto lot_id = LotId(store, code);
+    if (!lot_id.ok()) return lot_id.status();
+    if (step == "recall" && IsRecalled(store, *lot_id))
+      return Status::Conflict("批次 " + code + " 已召回", "lot " + code + " is already recalled");
+    if (!place.empty())
+      if (Status r = RequireRegion(store, place); !r.ok()) return r;
+    out = {{"lot", code}, {"step", step}, {"at", *when}};
+    if (!place.empty()) out["place"] = place;
+    if (!actor.empty()) out["actor"] = actor;
+    if (!note.empty()) out["note"] = note;
+    auto ev = store.AppendEvent(step == "recall" ? "lot.recalled" : "lot.trace", out);
+    if (!ev.ok()) return ev.status();
+    SQLite::Statement ins(store.db(),
+                          "INSERT INTO trace_events(lot_id, step, at, place, actor, note, event_index) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, *lot_id);
+    ins.bind(2, step);
+    ins.bind(3, *when);
+    if (place.empty()) ins.bind(4); else ins.bind(4, place);
+    if (actor.empty()) ins.bind(5); else ins.bind(5, actor);
+    if (note.empty()) ins.bind(6); else ins.bind(6, note);
+    ins.bind(7, *ev);
+    ins.exec();
+    out["event_index"] = *ev;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace agritrace

@@ -1,0 +1,50 @@
+// Lots (批次, DESIGN.md §4): validated against the issue rules, signed, logged, never edited.
+// Recalls and trace steps are later events beside the record.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "registry/store.h"
+
+namespace agritrace {
+
+struct Household {
+  std::string id;
+  int64_t grams = 0;
+  bool registered_poor = false;
+};
+struct Inspection {
+  std::string agency, report, result;  // result: pass | fail
+};
+
+struct LotInput {
+  int64_t product_id = 0;
+  std::string origin, harvested, packed;
+  int64_t units = 0;
+  std::vector<std::string> certs;
+  int64_t brand_id = 0;  // 0: none
+  std::vector<Household> households;
+  std::vector<Inspection> inspections;
+};
+
+// Issues a lot: checks every rule, signs the record with the current key and appends
+// "lot.issued" in one transaction. A refusal writes one row to `refusals` and nothing else.
+// Returns {"code", "record", "signature", "kid", "event_index"}.
+Result<Json> IssueLot(Store& store, const LotInput& lot);
+// The signed record, signature and kid, plus "record_canonical" (the exact signed bytes),
+// "recalled", "trace".
+Result<Json> GetLot(Store& store, const std::string& code);
+Result<Json> RecallLot(Store& store, const std::string& code, const std::string& reason);
+// step: an EPCIS/CBV business step (planting, input-use, harvesting, inspecting, processing,
+// packing, storing, shipping, receiving, retail).
+Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::string& step,
+                           const std::string& at, const std::string& place,
+                           const std::string& actor, const std::string& note);
+// Parses "H-0001:120.5[:poor]" (kilograms, up to 3 decimals) into a household.
+Result<Household> ParseHousehold(const std::string& text);
+Result<Inspection> ParseInspection(const std::string& text);
+// Mints a fresh lot code: 9 Crockford base32 characters and a Luhn mod 32 check character.
+std::string MintLotCode();
+
+}  // namespace agritrace

@@ -1,0 +1,201 @@
+#include "registry/regions.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "registry/region_code.h"
+
+namespace agritrace {
+namespace {
+
+bool Exists(Store& store, const std::string& code) {
+  SQLite::Statement q(store.db(), "SELECT 1 FROM regions WHERE code = ?");
+  q.bind(1, code);
+  return q.executeStep();
+}
+
+// The parent a region links to, and whether that parent is required to exist: a village needs
+// its township, a township its county; counties and above link to a parent only when known.
+Status CheckParent(Store& store, const RegionInput& r, const std::map<std::string, int>& pending,
+                   std::string* parent) {
+  std::string p = ParentRegionCode(r.code);
+  bool known = !p.empty() && (pending.count(p) || Exists(store, p));
+  bool required = r.code.size() == 12 && r.code.substr(6) != "000000";
+  if (required && !known) {
+    const char* what_zh = r.code.substr(9) != "000" ? "所属乡镇" : "所属县";
+    const char* what_en = r.code.substr(9) != "000" ? "township" : "county";
+    return Status::Invalid(std::string(what_zh) + " " + p + " 尚未登记，请先添加它再添加 " + r.code,
+                           std::string("its ") + what_en + " " + p +
+                               " is not registered; add it before " + r.code)
+        .with_reason("region-parent-missing");
+  }
+  *parent = known ? p : "";
+  return Status::Ok();
+}
+
+Status Insert(Store& store, const RegionInput& r, const std::string& parent) {
+  SQLite::Statement ins(store.db(),
+                        "INSERT INTO regions(code, name, parent, poverty_registered) "
+                        "VALUES (?, ?, ?, ?)");
+  ins.bind(1, r.code);
+  ins.bind(2, r.name);
+  if (parent.empty())
+    ins.bind(3);
+  else
+    ins.bind(3, parent);
+  ins.bind(4, r.poverty_registered ? 1 : 0);
+  ins.exec();
+  return Status::Ok();
+}
+
+Status ValidateInput(const RegionInput& r) {
+  Status s = ValidateRegionCodeFormat(r.code);
+  if (!s.ok()) return s;
+  if (r.name.empty())
+    return Status::Invalid("行政区划 " + r.code + " 缺少名称", "region " + r.code + " has no name");
+  return Status::Ok();
+}
+
+Json ToJson(const RegionInput& r, const std::string& parent) {
+  Json j = {{"code", r.code}, {"name", r.name}, {"poverty_registered", r.poverty_registered}};
+  if (!parent.empty()) j["parent"] = parent;
+  return j;
+}
+
+std::vector<std::string> SplitCsvLine(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
+      else if (c == '"') quoted = false;
+      else out.back() += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  for (auto& f : out) {
+    while (!f.empty() && (f.back() == ' ' || f.back() == '\t')) f.pop_back();
+    while (!f.empty() && (f.front() == ' ' || f.front() == '\t')) f.erase(f.begin());
+  }
+  return out;
+}
+
+int ParseFlag(const std::string& v) {
+  if (v.empty() || v == "0" || v == "false" || v == "no" || v == "否" || v == "N") return 0;
+  if (v == "1" || v == "true" || v == "yes" || v == "是" || v == "Y") return 1;
+  return -1;
+}
+}  // namespace
+
+Result<Json> AddRegion(Store& store, const RegionInput& r) {
+  Status s = ValidateInput(r);
+  if (!s.ok()) return s;
+  Json out;
+  s = store.Transact([&]() -> Status {
+    if (Exists(store, r.code))
+      return Status::Conflict("行政区划 " + r.code + " 已登记", "region " + r.code + " exists");
+    std::string parent;
+    Status c = CheckParent(store, r, {}, &parent);
+    if (!c.ok()) return c;
+    Insert(store, r, parent);
+    out = ToJson(r, parent);
+    auto ev = store.AppendEvent("region.added", out);
+    return ev.ok() ? Status::Ok() : ev.status();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<Json> ImportRegionsCsv(Store& store, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return Status::NotFound("无法读取文件 " + path, "cannot read file " + path);
+  std::vector<std::pair<int, RegionInput>> rows;  // line number, region
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    auto f = SplitCsvLine(line);
+    if (n == 1 && !f[0].empty() && (f[0][0] < '0' || f[0][0] > '9')) continue;  // header
+    auto bad = [&](const std::string& zh, const std::string& en) {
+      return Status::Invalid("第 " + std::to_string(n) + " 行：" + zh + "（文件未导入）",
+                             "line " + std::to_string(n) + ": " + en + " (nothing imported)")
+          .with_reason("region-csv");
+    };
+    if (f.size() < 2 || f.size() > 3) return bad("应为 代码,名称[,贫困村]", "expected code,name[,poverty_registered]");
+    int flag = f.size() == 3 ? ParseFlag(f[2]) : 0;
+    if (flag < 0) return bad("贫困村标记应为 0/1：" + f[2], "poverty flag must be 0 or 1: " + f[2]);
+    RegionInput r{f[0], f[1], flag == 1};
+    Status s = ValidateInput(r);
+    if (!s.ok()) return bad(s.zh(), s.en());
+    rows.push_back({n, r});
+  }
+  // Parents first: counties (6 digits) before 12-digit codes, townships before their villages.
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    if (a.second.code.size() != b.second.code.size())
+      return a.second.code.size() < b.second.code.size();
+    return a.second.code < b.second.code;
+  });
+  Json imported = Json::array();
+  Status s = store.Transact([&]() -> Status {
+    std::map<std::string, int> pending;
+    for (auto& [n, r] : rows) {
+      if (pending.count(r.code) || Exists(store, r.code))
+        return Status::Conflict("第 " + std::to_string(n) + " 行：行政区划 " + r.code + " 已存在（文件未导入）",
+                                "line " + std::to_string(n) + ": region " + r.code + " already exists (nothing imported)");
+      std::string parent;
+      Status c = CheckParent(store, r, pending, &parent);
+      if (!c.ok())
+        return Status::Invalid("第 " + std::to_string(n) + " 行：" + c.zh() + "（文件未导入）",
+                               "line " + std::to_string(n) + ": " + c.en() + " (nothing imported)")
+            .with_reason(c.reason());
+      Insert(store, r, parent);
+      pending[r.code] = n;
+      imported.push_back(ToJson(r, parent));
+    }
+    auto ev = store.AppendEvent("regions.imported", {{"regions", imported}});
+    return ev.ok() ? Status::Ok() : ev.status();
+  });
+  if (!s.ok()) return s;
+  return Json{{"imported", imported.size()}};
+}
+
+bool RegionContains(const std::string& area, const std::string& code) {
+  std::string prefix = area;
+  if (prefix.size() == 12) {
+    if (prefix.substr(6) == "000000") prefix = prefix.substr(0, 6);
+    else if (prefix.substr(9) == "000") prefix = prefix.substr(0, 9);
+  }
+  if (prefix.size() == 6) {
+    if (prefix.substr(2) == "0000") prefix = prefix.substr(0, 2);
+    else if (prefix.substr(4) == "00") prefix = prefix.substr(0, 4);
+  }
+  return code.compare(0, prefix.size(), prefix) == 0;
+}
+
+std::string RegionFullName(Store& store, const std::string& code) {
+  std::vector<std::string> names;
+  SQLite::Statement q(store.db(), "SELECT name, parent FROM regions WHERE code = ?");
+  std::string cur = code;
+  for (int depth = 0; !cur.empty() && depth < 8; ++depth) {
+    q.reset();
+    q.bind(1, cur);
+    if (!q.executeStep()) break;
+    names.push_back(q.getColumn(0).getString());
+    cur = q.getColumn(1).isNull() ? "" : q.getColumn(1).getString();
+  }
+  std::string out;
+  for (auto it = names.rbegin(); it != names.rend(); ++it) out += *it;
+  return out;
+}
+
+}  // namespace agritrace

@@ -1,0 +1,50 @@
+// The registry's SQLite file (DESIGN.md §8): WAL, foreign keys, synchronous=FULL, migrations
+// from schemas/sql/ tracked by PRAGMA user_version, and the one way to change state: a
+// transaction that appends its event to the transparency log.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "registry/canonical_json.h"
+#include "registry/status.h"
+
+namespace agritrace {
+
+enum class OpenMode { kCreate, kExisting };
+
+// The highest schema version this binary knows.
+int LatestSchemaVersion();
+
+class Store {
+ public:
+  // Opens (or with kCreate, creates) the database and upgrades its schema in place. A database
+  // written by a newer agritrace is refused rather than touched.
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, OpenMode mode);
+
+  SQLite::Database& db() { return db_; }
+  const std::string& path() const { return path_; }
+
+  // Runs `fn` inside one BEGIN IMMEDIATE transaction, committing when it returns ok and rolling
+  // back otherwise (also on exceptions, which become Status::Io).
+  Status Transact(const std::function<Status()>& fn);
+
+  // Appends {"at","data","kind","seq"} as canonical JSON to `events` and to the Merkle log.
+  // Must run inside Transact. Returns the event's 0-based index.
+  Result<int64_t> AppendEvent(std::string_view kind, const Json& data);
+
+  std::string Meta(const std::string& key);
+  void SetMeta(const std::string& key, const std::string& value);
+
+ private:
+  Store(const std::string& path, int flags);
+  Status Migrate();
+  std::string path_;
+  SQLite::Database db_;
+};
+
+}  // namespace agritrace
