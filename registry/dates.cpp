@@ -98,6 +98,12 @@ std::string ValidityEnd(const std::string& from, int years) {
   return Format(year_month_day{sys_days(later) - days{1}});
 }
 
+std::string AddDays(const std::string& date, long n) {
+  year_month_day ymd;
+  ParseYmd(date, &ymd);
+  return Format(year_month_day{sys_days(ymd) + days{n}});
+}
+
 long DaysBetween(const std::string& a, const std::string& b) {
   year_month_day x, y;
   ParseYmd(a, &x);

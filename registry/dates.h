@@ -18,6 +18,8 @@ std::string NowUtc();  // 2026-11-22T05:00:00Z
 Result<std::string> ParseTimestamp(std::string_view text);
 // Date `years` later, minus one day: the last valid day of a certificate valid for `years`.
 std::string ValidityEnd(const std::string& from, int years);
+// `date` moved by `n` days (negative: earlier).
+std::string AddDays(const std::string& date, long n);
 // Days from `a` to `b` (b - a).
 long DaysBetween(const std::string& a, const std::string& b);
 // "2026-11-22T13:00" in Asia/Shanghai for an RFC 3339 UTC timestamp, for pages.

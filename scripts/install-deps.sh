@@ -8,9 +8,10 @@ build_pkgs=(g++ cmake make pkg-config git ca-certificates
   libssl-dev openssl libsqlite3-dev sqlite3 libsqlitecpp-dev libcpp-httplib-dev
   nlohmann-json3-dev libcli11-dev libqrencode-dev libcairo2-dev libfontconfig-dev
   libfreetype-dev fonts-wqy-microhei catch2 libzxing-dev)
-# Tests decode what we print: PDF pages through poppler, SVG through librsvg; the browser test
+# Tests decode what we print: PDF pages through poppler, SVG through librsvg; JSON outputs are
+# checked against schemas/ with python3-jsonschema (draft 2020-12); the browser test
 # drives Debian's chromium.
-test_pkgs=(poppler-utils librsvg2-bin chromium)
+test_pkgs=(poppler-utils librsvg2-bin chromium python3-jsonschema)
 bench_pkgs=(wrk nginx-light procps)
 
 pkgs=("${build_pkgs[@]}")

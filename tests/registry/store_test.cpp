@@ -1,0 +1,124 @@
+// Migrations, the append-only event log, region import.
+#include <catch2/catch.hpp>
+
+#include "registry/regions.h"
+#include "registry/store.h"
+#include "tests/support/process.h"
+#include "tests/support/registry_fixture.h"
+
+using namespace agritrace;
+using agritrace::testing::ReadFileText;
+using agritrace::testing::Snapshot;
+using agritrace::testing::TempDir;
+using agritrace::testing::WriteFileText;
+
+TEST_CASE("a new database gets every migration", "[store][migrations]") {
+  TempDir dir;
+  auto s = Store::Open(dir / "r.db", OpenMode::kCreate);
+  REQUIRE(s.ok());
+  CHECK((*s)->db().execAndGet("PRAGMA user_version").getInt() == LatestSchemaVersion());
+  CHECK((*s)->db().execAndGet("PRAGMA journal_mode").getString() == "wal");
+  CHECK((*s)->db().execAndGet("PRAGMA foreign_keys").getInt() == 1);
+  CHECK((*s)->db().tableExists("units"));
+}
+
+TEST_CASE("an older database is upgraded in place, keeping its rows", "[store][migrations]") {
+  TempDir dir;
+  std::string path = dir / "old.db";
+  {
+    // A version-1 registry as an earlier agritrace left it.
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(ReadFileText(AGRITRACE_SOURCE_DIR "/schemas/sql/001_registry.sql"));
+    db.exec("PRAGMA user_version=1");
+    db.exec("INSERT INTO regions(code, name) VALUES ('469025', '白沙黎族自治县')");
+  }
+  auto s = Store::Open(path, OpenMode::kExisting);
+  REQUIRE(s.ok());
+  CHECK((*s)->db().execAndGet("PRAGMA user_version").getInt() == LatestSchemaVersion());
+  CHECK((*s)->db().tableExists("scans"));
+  CHECK((*s)->db().execAndGet("SELECT name FROM regions").getString() == "白沙黎族自治县");
+}
+
+TEST_CASE("a newer database is refused and left untouched", "[store][migrations]") {
+  TempDir dir;
+  std::string path = dir / "new.db";
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE future(x); PRAGMA user_version=99");
+  }
+  std::string before = ReadFileText(path);
+  auto s = Store::Open(path, OpenMode::kExisting);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.status().zh().find("升级 agritrace") != std::string::npos);
+  CHECK(s.status().reason() == "schema-too-new");
+  SQLite::Database db(path);
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 99);
+  CHECK_FALSE(db.tableExists("regions"));
+}
+
+TEST_CASE("a missing database is not created by ordinary commands", "[store]") {
+  TempDir dir;
+  auto s = Store::Open(dir / "none.db", OpenMode::kExisting);
+  CHECK(s.status().code() == StatusCode::kNotFound);
+  CHECK(s.status().zh().find("agritrace init") != std::string::npos);
+}
+
+TEST_CASE("events are append-only and written with their change", "[store]") {
+  agritrace::testing::RegistryFixture f;
+  int64_t events = f.store->db().execAndGet("SELECT COUNT(*) FROM events").getInt64();
+  CHECK(events > 0);
+  CHECK_THROWS(f.store->db().exec("UPDATE events SET leaf = 'x' WHERE idx = 0"));
+  CHECK_THROWS(f.store->db().exec("DELETE FROM events"));
+  // A failing change rolls back its event too.
+  Status s = f.store->Transact([&]() -> Status {
+    auto ev = f.store->AppendEvent("test.event", {{"x", 1}});
+    REQUIRE(ev.ok());
+    return Status::Invalid("no", "no");
+  });
+  CHECK_FALSE(s.ok());
+  CHECK(f.store->db().execAndGet("SELECT COUNT(*) FROM events").getInt64() == events);
+  // Leaves are canonical JSON with consecutive seq numbers.
+  SQLite::Statement q(f.store->db(), "SELECT idx, leaf FROM events ORDER BY idx");
+  int64_t expect = 0;
+  while (q.executeStep()) {
+    Json leaf = Json::parse(q.getColumn(1).getString());
+    CHECK(leaf["seq"] == expect++);
+    CHECK(*CanonicalJson(leaf) == q.getColumn(1).getString());
+  }
+}
+
+TEST_CASE("region CSV import is all or nothing", "[store][regions]") {
+  agritrace::testing::RegistryFixture f;
+  TempDir dir;
+  SECTION("good file with BOM, header, quotes and flags") {
+    WriteFileText(dir / "r.csv",
+                  "\xEF\xBB\xBF" "code,name,poverty_registered\r\n"
+                  "469025102201,\"荣邦村\",是\r\n"
+                  "469025102000,荣邦乡,0\r\n");
+    auto r = ImportRegionsCsv(*f.store, dir / "r.csv");
+    REQUIRE(r.ok());
+    CHECK((*r)["imported"] == 2);
+    CHECK(RegionFullName(*f.store, "469025102201") == "白沙黎族自治县荣邦乡荣邦村");
+  }
+  SECTION("a village without its township refuses the file, naming the line") {
+    WriteFileText(dir / "r.csv", "469025102000,荣邦乡\n469025103201,某村\n");
+    std::string before = Snapshot(*f.store);
+    auto r = ImportRegionsCsv(*f.store, dir / "r.csv");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().zh().find("第 2 行") != std::string::npos);
+    CHECK(r.status().zh().find("469025103000") != std::string::npos);
+    CHECK(Snapshot(*f.store) == before);
+  }
+  SECTION("a bad code refuses the file") {
+    WriteFileText(dir / "r.csv", "469025102000,荣邦乡\n46902X,坏\n");
+    std::string before = Snapshot(*f.store);
+    auto r = ImportRegionsCsv(*f.store, dir / "r.csv");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().en().find("line 2") != std::string::npos);
+    CHECK(Snapshot(*f.store) == before);
+  }
+  CHECK(RegionContains("469025", "469025100201"));
+  CHECK(RegionContains("469025100000", "469025100201"));
+  CHECK_FALSE(RegionContains("469025100000", "469025101202"));
+  CHECK(RegionContains("469025100201", "469025100201"));
+}

@@ -1,0 +1,92 @@
+// A small registry on disk for tests: 白沙 regions, a tea cooperative with a green-food
+// certificate, and a GI with its protected area.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include "registry/certifications.h"
+#include "registry/dates.h"
+#include "registry/key_ring.h"
+#include "registry/lots.h"
+#include "registry/organisations.h"
+#include "registry/products.h"
+#include "registry/regions.h"
+#include "tests/support/process.h"
+
+namespace agritrace::testing {
+
+// Every row of every table except `refusals`, as text: equal snapshots mean nothing changed.
+inline std::string Snapshot(Store& store) {
+  std::string out;
+  SQLite::Statement tables(store.db(),
+                           "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                           "name NOT IN ('refusals') ORDER BY name");
+  while (tables.executeStep()) {
+    std::string t = tables.getColumn(0).getString();
+    SQLite::Statement rows(store.db(), "SELECT * FROM " + t + " ORDER BY 1");
+    out += "#" + t + "\n";
+    while (rows.executeStep()) {
+      for (int c = 0; c < rows.getColumnCount(); ++c) {
+        auto col = rows.getColumn(c);
+        out += col.isNull() ? "NULL" : std::string(static_cast<const char*>(col.getBlob()), col.getBytes());
+        out += "|";
+      }
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+inline std::string DaysAgo(int n) { return AddDays(TodayShanghai(), -n); }
+
+struct RegistryFixture {
+  TempDir dir;
+  std::unique_ptr<Store> store;
+  int64_t org = 0, other_org = 0, tea = 0, coffee = 0, other_product = 0;
+  std::string green = "LB-18-2304460123A", gi = "AGI01234";
+
+  RegistryFixture() {
+    auto s = Store::Open(dir / "registry.db", OpenMode::kCreate);
+    REQUIRE(s.ok());
+    store = std::move(s).value();
+    REQUIRE(store->Transact([&]() -> Status {
+                store->SetMeta("name", "trace.test.example");
+                store->SetMeta("base_url", "https://v.test.example");
+                auto k = CreateSigningKey(*store);
+                return k.ok() ? Status::Ok() : k.status();
+              }).ok());
+    for (auto r : std::vector<RegionInput>{{"469025", "白沙黎族自治县", false},
+                                           {"469025100000", "牙叉镇", false},
+                                           {"469025100201", "南溪村", true},
+                                           {"469025101000", "细水乡", false},
+                                           {"469025101202", "元门村", false},
+                                           {"469026", "昌江黎族自治县", false},
+                                           {"469026100000", "石碌镇", false},
+                                           {"469026100201", "水头村", false}})
+      REQUIRE(AddRegion(*store, r).ok());
+    org = (*AddOrganisation(*store, {"白沙县牙叉镇茶叶专业合作社", "91350100M000100Y43", "cooperative", "469025"}))["id"];
+    other_org = (*AddOrganisation(*store, {"昌江某企业", "91620105L015101280", "enterprise", "469026"}))["id"];
+    tea = (*AddProduct(*store, {org, "白沙绿茶", "茶叶", 250, "6901234567892"}))["id"];
+    coffee = (*AddProduct(*store, {org, "白沙咖啡", "咖啡", 500, ""}))["id"];
+    other_product = (*AddProduct(*store, {other_org, "昌江芒果", "水果", 1000, ""}))["id"];
+    CertificationInput gf{"green-food", green, "中国绿色食品发展中心", org, {tea}, DaysAgo(400), "", 5000, {}};
+    REQUIRE(AddCertification(*store, gf).ok());
+    CertificationInput agi{"geographic-indication", gi, "农业农村部", org, {tea}, "2019-01-01", "", -1, {"469025100000"}};
+    REQUIRE(AddCertification(*store, agi).ok());
+  }
+
+  LotInput TeaLot(int64_t units = 100) const {
+    LotInput l;
+    l.product_id = tea;
+    l.origin = "469025100201";
+    l.harvested = DaysAgo(10);
+    l.packed = DaysAgo(5);
+    l.units = units;
+    l.certs = {green};
+    l.households = {{"H-0001", 12000, true}, {"H-0002", 8000, false}};
+    l.inspections = {{"海南省检测中心", "HN2026-0412", "pass"}};
+    return l;
+  }
+};
+
+}  // namespace agritrace::testing
