@@ -1,6 +1,7 @@
 #include "registry/issue_rules.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <regex>
 
 #include "registry/brands.h"
@@ -112,7 +113,12 @@ Status CheckCert(Store& store, const std::string& number, const LotInput& lot,
     used.executeStep();
     int64_t already = used.getColumn(0).getInt64();
     if (already + total_g > limit_g) {
-      auto kg = [](int64_t g) { return std::to_string(g / 1000) + (g % 1000 ? "." + std::to_string(1000 + g % 1000).substr(1) : ""); };
+      auto kg = [](int64_t g) {
+        char buf[32];
+        if (g % 1000) snprintf(buf, sizeof buf, "%lld.%03lld", (long long)(g / 1000), (long long)(g % 1000));
+        else snprintf(buf, sizeof buf, "%lld", (long long)(g / 1000));
+        return std::string(buf);
+      };
       return Refuse("cert-output-exceeded",
                     name_zh + " 年核定产量 " + kg(limit_g) + " 公斤，" + packed.substr(0, 4) + " 年已发放 " + kg(already) +
                         " 公斤，本批 " + kg(total_g) + " 公斤将超出；请减少数量或核对证书",
