@@ -38,5 +38,7 @@ void RegisterBrandCommands(CLI::App& app, Context& ctx);
 void RegisterCertCommands(CLI::App& app, Context& ctx);
 void RegisterLotCommands(CLI::App& app, Context& ctx);
 void RegisterVerifyCommands(CLI::App& app, Context& ctx);
+void RegisterTokenCommands(CLI::App& app, Context& ctx);
+void RegisterAuditCommands(CLI::App& app, Context& ctx);
 
 }  // namespace agritrace::cli

@@ -28,6 +28,8 @@ int main(int argc, char** argv) {
   RegisterCertCommands(app, ctx);
   RegisterLotCommands(app, ctx);
   RegisterVerifyCommands(app, ctx);
+  RegisterTokenCommands(app, ctx);
+  RegisterAuditCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,113 @@
+// agritrace audit certs|refusals|scans|poverty|monthly: the bureau's reports as text, JSON or CSV.
+#include <fstream>
+#include <iostream>
+#include <regex>
+
+#include "cli/context.h"
+#include "registry/audit_reports.h"
+#include "registry/dates.h"
+
+namespace agritrace::cli {
+namespace {
+struct ReportOptions {
+  bool csv = false;
+  std::string out;
+};
+
+void Emit(Context& ctx, const ReportOptions& opt, const std::vector<Report>& reports) {
+  if (opt.csv) {
+    std::string csv;
+    for (const auto& r : reports) csv += (csv.empty() ? "" : "\r\n") + ReportCsv(r);
+    if (opt.out.empty()) {
+      std::cout << csv;
+    } else {
+      std::ofstream f(opt.out, std::ios::binary | std::ios::trunc);
+      if (!(f << csv).flush())
+        return ctx.Fail(Status::Io("无法写入 " + opt.out, "cannot write " + opt.out));
+      std::cerr << "已写入 / written: " << opt.out << "\n";
+    }
+    return;
+  }
+  Json all = Json::array();
+  std::string text;
+  for (const auto& r : reports) {
+    all.push_back({{"title_zh", r.title_zh}, {"title_en", r.title_en}, {"columns", r.columns}, {"rows", r.rows}});
+    text += ReportText(r) + "\n";
+  }
+  ctx.Print(all.size() == 1 ? all[0] : all, text);
+}
+
+void AddOutput(CLI::App* cmd, ReportOptions& opt) {
+  cmd->add_flag("--csv", opt.csv, "输出 CSV（UTF-8 带 BOM，可直接用表格软件打开） / CSV for spreadsheets");
+  cmd->add_option("--out", opt.out, "CSV 写入文件 / write the CSV to a file");
+}
+}  // namespace
+
+void RegisterAuditCommands(CLI::App& app, Context& ctx) {
+  auto* audit = app.add_subcommand("audit", "稽查报表（农业农村局） / the bureau's audit reports");
+  audit->require_subcommand(1);
+  static ReportOptions opt;
+  static std::string year, lot, month;
+  static int threshold = 5, networks = 3;
+
+  auto* certs = audit->add_subcommand("certs", "证书产量核对、到期提醒 / certified output and expiry");
+  certs->add_option("--year", year, "年份，默认今年 / year, default this year");
+  AddOutput(certs, opt);
+  certs->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open();
+      if (!store) return;
+      Emit(ctx, opt, {CertificateReport(*store, year.empty() ? TodayShanghai().substr(0, 4) : year)});
+    });
+  });
+
+  auto* refusals = audit->add_subcommand("refusals", "被拒绝的批次发放 / refused lot issues");
+  AddOutput(refusals, opt);
+  refusals->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open();
+      if (!store) return;
+      Emit(ctx, opt, {RefusalReport(*store)});
+    });
+  });
+
+  auto* scans = audit->add_subcommand("scans", "疑似复制的码与伪造码查询 / copied codes and forgery attempts");
+  scans->add_option("--lot", lot, "只看某个批次 / one lot only");
+  scans->add_option("--threshold", threshold, "扫码次数超过多少算可疑（默认 5） / scans beyond which a code is suspicious");
+  scans->add_option("--networks", networks, "来自超过多少个网络算可疑（默认 3） / distinct networks beyond which it is suspicious");
+  AddOutput(scans, opt);
+  scans->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open();
+      if (!store) return;
+      std::vector<Report> reports = {CopiedCodeReport(*store, lot, threshold, networks)};
+      if (lot.empty()) reports.push_back(UnknownScanReport(*store));
+      Emit(ctx, opt, reports);
+    });
+  });
+
+  auto* poverty = audit->add_subcommand("poverty", "脱贫户供货占比 / share from registered-poor households");
+  AddOutput(poverty, opt);
+  poverty->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open();
+      if (!store) return;
+      Emit(ctx, opt, {PovertyReport(*store)});
+    });
+  });
+
+  auto* monthly = audit->add_subcommand("monthly", "服务站月度报表 / the stations' monthly report");
+  monthly->add_option("--month", month, "月份 YYYY-MM / month")->required();
+  AddOutput(monthly, opt);
+  monthly->callback([&ctx] {
+    ctx.Run([&] {
+      if (!std::regex_match(month, std::regex(R"(\d{4}-(0[1-9]|1[0-2]))")))
+        return ctx.Fail(Status::Invalid("--month 格式应为 YYYY-MM，例如 2026-04", "--month must be YYYY-MM, e.g. 2026-04"));
+      auto store = ctx.Open();
+      if (!store) return;
+      Emit(ctx, opt, {MonthlyReport(*store, month)});
+    });
+  });
+}
+
+}  // namespace agritrace::cli

@@ -1,0 +1,188 @@
+#include "registry/audit_reports.h"
+
+#include "registry/dates.h"
+
+namespace agritrace {
+namespace {
+
+Json Cell(SQLite::Column c) {
+  if (c.isNull()) return nullptr;
+  if (c.isInteger()) return c.getInt64();
+  return c.getString();
+}
+
+// Runs `sql` with text parameters and turns each row into an object keyed by `columns`.
+Json Rows(Store& store, const std::string& sql, const std::vector<std::string>& columns,
+          const std::vector<std::string>& params = {}) {
+  SQLite::Statement q(store.db(), sql);
+  for (size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
+  Json rows = Json::array();
+  while (q.executeStep()) {
+    Json row = Json::object();
+    for (size_t i = 0; i < columns.size(); ++i) row[columns[i]] = Cell(q.getColumn(static_cast<int>(i)));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::string Kg(int64_t grams) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(grams / 1000),
+           static_cast<long long>(grams % 1000));
+  return buf;
+}
+
+std::string CsvField(const Json& v) {
+  std::string s = v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+}  // namespace
+
+Report CertificateReport(Store& store, const std::string& year) {
+  Report r{"证书产量核对（" + year + " 年）", "certified output check (" + year + ")",
+           {"number", "type", "holder", "status", "valid_to", "days_to_expiry", "expiring_soon",
+            "certified_kg", "lots", "issued_kg", "labelled_kg", "over_output"}};
+  std::string today = TodayShanghai();
+  SQLite::Statement q(store.db(),
+      "SELECT c.number, c.type, o.name, c.status, c.valid_to, c.annual_output_kg, "
+      "  (SELECT COUNT(*) FROM lots l JOIN lot_certs lc ON lc.lot_id = l.id "
+      "    WHERE lc.cert_id = c.id AND substr(l.packed, 1, 4) = ?1), "
+      "  (SELECT COALESCE(SUM(l.units * l.net_content_g), 0) FROM lots l JOIN lot_certs lc ON lc.lot_id = l.id "
+      "    WHERE lc.cert_id = c.id AND substr(l.packed, 1, 4) = ?1), "
+      "  (SELECT COALESCE(SUM(l.net_content_g), 0) FROM units u JOIN lots l ON l.id = u.lot_id "
+      "    JOIN lot_certs lc ON lc.lot_id = l.id WHERE lc.cert_id = c.id AND substr(l.packed, 1, 4) = ?1) "
+      "FROM certifications c JOIN organisations o ON o.id = c.holder_org_id ORDER BY c.id");
+  q.bind(1, year);
+  while (q.executeStep()) {
+    Json row = {{"number", q.getColumn(0).getString()}, {"type", q.getColumn(1).getString()},
+                {"holder", q.getColumn(2).getString()}, {"status", q.getColumn(3).getString()},
+                {"valid_to", Cell(q.getColumn(4))}, {"lots", q.getColumn(6).getInt64()},
+                {"issued_kg", Kg(q.getColumn(7).getInt64())}, {"labelled_kg", Kg(q.getColumn(8).getInt64())}};
+    long days = 0;
+    bool soon = false;
+    if (!q.getColumn(4).isNull()) {
+      days = DaysBetween(today, q.getColumn(4).getString());
+      soon = days >= 0 && days <= 60;
+      row["days_to_expiry"] = days;
+    } else {
+      row["days_to_expiry"] = nullptr;
+    }
+    row["expiring_soon"] = soon;
+    bool over = false;
+    if (!q.getColumn(5).isNull()) {
+      int64_t limit = q.getColumn(5).getInt64() * 1000;
+      row["certified_kg"] = Kg(limit);
+      over = q.getColumn(7).getInt64() > limit || q.getColumn(8).getInt64() > limit;
+    } else {
+      row["certified_kg"] = nullptr;
+    }
+    row["over_output"] = over;
+    r.rows.push_back(row);
+  }
+  return r;
+}
+
+Report RefusalReport(Store& store) {
+  Report r{"被拒绝的批次发放", "refused lot issues",
+           {"at", "organisation", "product", "reason", "message"}};
+  r.rows = Rows(store,
+                "SELECT r.at, o.name, p.name, r.reason, r.message FROM refusals r "
+                "LEFT JOIN organisations o ON o.id = r.org_id LEFT JOIN products p ON p.id = r.product_id "
+                "ORDER BY r.id DESC",
+                r.columns);
+  return r;
+}
+
+Report CopiedCodeReport(Store& store, const std::string& lot_code, int threshold, int networks) {
+  Report r{"疑似被复制的追溯码", "codes that look copied",
+           {"lot", "region", "code", "scans", "networks", "first_scan", "last_scan"}};
+  r.rows = Rows(store,
+                "SELECT l.code, l.origin, s.code, COUNT(*), COUNT(DISTINCT s.net), MIN(s.at), MAX(s.at) "
+                "FROM scans s JOIN units u ON u.code = s.code JOIN lots l ON l.id = u.lot_id "
+                "WHERE s.kind = 'unit' AND (?1 = '' OR l.code = ?1) "
+                "GROUP BY s.code HAVING COUNT(*) > CAST(?2 AS INTEGER) OR COUNT(DISTINCT s.net) > CAST(?3 AS INTEGER) "
+                "ORDER BY l.code, COUNT(*) DESC",
+                r.columns, {lot_code, std::to_string(threshold), std::to_string(networks)});
+  return r;
+}
+
+Report UnknownScanReport(Store& store) {
+  Report r{"查询未发放编码（疑似伪造）", "scans of codes never issued (forgery attempts)",
+           {"day", "scans", "codes", "networks"}};
+  r.rows = Rows(store,
+                "SELECT substr(at, 1, 10), COUNT(*), COUNT(DISTINCT code), COUNT(DISTINCT net) FROM scans "
+                "WHERE kind IN ('unknown', 'malformed') GROUP BY 1 ORDER BY 1",
+                r.columns);
+  return r;
+}
+
+Report PovertyReport(Store& store) {
+  Report r{"脱贫户（建档立卡户）供货占比", "share from registered-poor households",
+           {"region", "region_name", "brand", "lots", "household_kg", "poor_kg", "poor_share_percent"}};
+  SQLite::Statement q(store.db(),
+      "SELECT l.origin, g.name, b.name, COUNT(DISTINCT l.id), SUM(h.grams), "
+      "  SUM(CASE WHEN h.registered_poor THEN h.grams ELSE 0 END) "
+      "FROM lots l JOIN lot_households h ON h.lot_id = l.id JOIN regions g ON g.code = l.origin "
+      "LEFT JOIN brands b ON b.id = l.brand_id GROUP BY l.origin, l.brand_id ORDER BY l.origin, b.name");
+  while (q.executeStep()) {
+    int64_t total = q.getColumn(4).getInt64(), poor = q.getColumn(5).getInt64();
+    // Per mille in integers, printed with one decimal: no floating point in reports either.
+    int64_t permille = total ? (poor * 1000 + total / 2) / total : 0;
+    r.rows.push_back({{"region", q.getColumn(0).getString()}, {"region_name", q.getColumn(1).getString()},
+                      {"brand", Cell(q.getColumn(2))}, {"lots", q.getColumn(3).getInt64()},
+                      {"household_kg", Kg(total)}, {"poor_kg", Kg(poor)},
+                      {"poor_share_percent", std::to_string(permille / 10) + "." + std::to_string(permille % 10)}});
+  }
+  return r;
+}
+
+Report MonthlyReport(Store& store, const std::string& month) {
+  Report r{month + " 月度报表", "monthly report " + month,
+           {"region", "region_name", "lots", "units", "kg", "products", "scans"}};
+  SQLite::Statement q(store.db(),
+      "SELECT l.origin, g.name, COUNT(*), SUM(l.units), SUM(l.units * l.net_content_g), "
+      "  COUNT(DISTINCT l.product_id), "
+      "  (SELECT COUNT(*) FROM scans s JOIN units u ON u.code = s.code JOIN lots l2 ON l2.id = u.lot_id "
+      "    WHERE l2.origin = l.origin AND substr(s.at, 1, 7) = ?1) "
+      "FROM lots l JOIN regions g ON g.code = l.origin WHERE substr(l.packed, 1, 7) = ?1 "
+      "GROUP BY l.origin ORDER BY l.origin");
+  q.bind(1, month);
+  while (q.executeStep())
+    r.rows.push_back({{"region", q.getColumn(0).getString()}, {"region_name", q.getColumn(1).getString()},
+                      {"lots", q.getColumn(2).getInt64()}, {"units", q.getColumn(3).getInt64()},
+                      {"kg", Kg(q.getColumn(4).getInt64())}, {"products", q.getColumn(5).getInt64()},
+                      {"scans", q.getColumn(6).getInt64()}});
+  return r;
+}
+
+std::string ReportCsv(const Report& report) {
+  std::string out = "\xEF\xBB\xBF";
+  for (size_t i = 0; i < report.columns.size(); ++i) out += (i ? "," : "") + report.columns[i];
+  out += "\r\n";
+  for (const auto& row : report.rows) {
+    for (size_t i = 0; i < report.columns.size(); ++i)
+      out += (i ? "," : "") + CsvField(row.value(report.columns[i], Json()));
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string ReportText(const Report& report) {
+  std::string out = report.title_zh + " / " + report.title_en + "\n";
+  for (size_t i = 0; i < report.columns.size(); ++i) out += (i ? "\t" : "") + report.columns[i];
+  out += "\n";
+  for (const auto& row : report.rows) {
+    for (size_t i = 0; i < report.columns.size(); ++i) {
+      const Json& v = row.value(report.columns[i], Json());
+      out += (i ? "\t" : "") + (v.is_string() ? v.get<std::string>() : v.is_null() ? "-" : v.dump());
+    }
+    out += "\n";
+  }
+  if (report.rows.empty()) out += "（无 / none）\n";
+  return out;
+}
+
+}  // namespace agritrace

@@ -1,0 +1,36 @@
+// The agriculture bureau's reports (audit certs|refusals|scans|poverty|monthly). Each report is
+// a table: named columns and rows of JSON values, printable as JSON, CSV or text.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "registry/store.h"
+
+namespace agritrace {
+
+struct Report {
+  std::string title_zh, title_en;
+  std::vector<std::string> columns;
+  Json rows = Json::array();  // objects keyed by column
+};
+
+// Per certificate: this calendar year's lots and kilograms issued and labelled (unit codes
+// minted) against the certified annual output; status; days to expiry, flagged within 60 days.
+Report CertificateReport(Store& store, const std::string& year);
+// Lot issues refused by the rules, newest first.
+Report RefusalReport(Store& store);
+// Unit codes scanned more than `threshold` times or from more than `networks` networks, by lot.
+Report CopiedCodeReport(Store& store, const std::string& lot_code, int threshold, int networks);
+// Scans of codes the registry never issued (forgery attempts), by day.
+Report UnknownScanReport(Store& store);
+// Per origin region and brand: household kilograms and the share from registered-poor households.
+Report PovertyReport(Store& store);
+// The service stations' monthly report per origin region: lots, units, kilograms, products, scans.
+Report MonthlyReport(Store& store, const std::string& month);
+
+// RFC 4180 CSV with a UTF-8 byte order mark so that spreadsheet programs read Chinese correctly.
+std::string ReportCsv(const Report& report);
+std::string ReportText(const Report& report);
+
+}  // namespace agritrace

@@ -1,0 +1,35 @@
+// API bearer tokens (DESIGN.md §9): 256 random bits shown once, stored only as SHA-256.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "registry/store.h"
+
+namespace agritrace {
+
+struct TokenInput {
+  std::string role;  // bureau | cooperative
+  int64_t org_id = 0;  // required for cooperative
+  std::string name;
+};
+
+// Who a presented token belongs to.
+struct Principal {
+  int64_t token_id = 0;
+  std::string role;
+  int64_t org_id = 0;  // 0 for bureau
+  std::string name;
+};
+
+// Creates a token; the returned JSON's "token" is the only time the secret is shown.
+Result<Json> CreateToken(Store& store, const TokenInput& in);
+Result<Json> RevokeToken(Store& store, int64_t id);
+Json ListTokens(Store& store);
+// The principal of a presented token, or nullopt for unknown and revoked tokens.
+std::optional<Principal> Authenticate(Store& store, const std::string& token);
+// Logs a token reaching for what it may not touch.
+void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route,
+                        const std::string& reason);
+
+}  // namespace agritrace

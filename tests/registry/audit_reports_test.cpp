@@ -1,0 +1,154 @@
+// The bureau's reports on a seeded registry with known answers.
+#include <catch2/catch.hpp>
+
+#include "registry/audit_reports.h"
+#include "registry/brands.h"
+#include "tests/support/registry_fixture.h"
+
+using namespace agritrace;
+using agritrace::testing::DaysAgo;
+using agritrace::testing::RegistryFixture;
+
+namespace {
+void AddUnits(Store& s, const std::string& lot_code, int count, const std::string& prefix) {
+  SQLite::Statement lot(s.db(), "SELECT id FROM lots WHERE code = ?");
+  lot.bind(1, lot_code);
+  REQUIRE(lot.executeStep());
+  int64_t id = lot.getColumn(0).getInt64();
+  SQLite::Statement ins(s.db(), "INSERT INTO units(code, lot_id, serial, spare) VALUES (?, ?, ?, 0)");
+  for (int i = 1; i <= count; ++i) {
+    ins.reset();
+    ins.bind(1, prefix + std::to_string(100000 + i));
+    ins.bind(2, id);
+    ins.bind(3, i);
+    ins.exec();
+  }
+}
+void AddScan(Store& s, const std::string& code, const std::string& kind, const std::string& at,
+             const std::string& net) {
+  SQLite::Statement ins(s.db(), "INSERT INTO scans(code, kind, at, net) VALUES (?, ?, ?, ?)");
+  ins.bind(1, code);
+  ins.bind(2, kind);
+  ins.bind(3, at);
+  ins.bind(4, net);
+  ins.exec();
+}
+const Json* Row(const Report& r, const std::string& key, const std::string& value) {
+  for (const auto& row : r.rows)
+    if (row[key] == value) return &row;
+  return nullptr;
+}
+}  // namespace
+
+TEST_CASE("certificate report: output labelled against certified, expiry flags", "[audit]") {
+  RegistryFixture f;
+  // 5,000 kg certified; 16,000 units of 250 g = 4,000 kg issued.
+  auto lot = IssueLot(*f.store, f.TeaLot(16000));
+  REQUIRE(lot.ok());
+  // Labels minted beyond the lot (spares): 20,004 x 250 g = 5,001 kg labelled > 5,000 kg.
+  AddUnits(*f.store, (*lot)["code"], 20004, "U");
+  CertificationInput soon{"pollution-free", "WGH-HN-23-00123", "海南省农业农村厅", f.org, {f.tea},
+                          DaysAgo(300), DaysAgo(-30), -1, {}};
+  REQUIRE(AddCertification(*f.store, soon).ok());
+  std::string year = (*lot)["record"]["packed"].get<std::string>().substr(0, 4);
+  Report r = CertificateReport(*f.store, year);
+  const Json* green = Row(r, "number", f.green);
+  REQUIRE(green);
+  CHECK((*green)["certified_kg"] == "5000.000");
+  CHECK((*green)["issued_kg"] == "4000.000");
+  CHECK((*green)["labelled_kg"] == "5001.000");
+  CHECK((*green)["over_output"] == true);
+  CHECK((*green)["lots"] == 1);
+  CHECK((*green)["expiring_soon"] == false);
+  const Json* pf = Row(r, "number", "WGH-HN-23-00123");
+  REQUIRE(pf);
+  CHECK((*pf)["days_to_expiry"] == 30);
+  CHECK((*pf)["expiring_soon"] == true);
+  const Json* gi = Row(r, "number", f.gi);
+  CHECK((*gi)["days_to_expiry"].is_null());
+  CHECK((*gi)["over_output"] == false);
+}
+
+TEST_CASE("refusal report lists what the rules refused", "[audit]") {
+  RegistryFixture f;
+  auto l = f.TeaLot();
+  l.certs = {f.gi};
+  l.origin = "469025101202";
+  REQUIRE_FALSE(IssueLot(*f.store, l).ok());
+  REQUIRE_FALSE(IssueLot(*f.store, f.TeaLot(100000)).ok());
+  Report r = RefusalReport(*f.store);
+  REQUIRE(r.rows.size() == 2);
+  CHECK(r.rows[0]["reason"] == "cert-output-exceeded");
+  CHECK(r.rows[1]["reason"] == "gi-outside-area");
+  CHECK(r.rows[1]["organisation"] == "白沙县牙叉镇茶叶专业合作社");
+  CHECK(r.rows[1]["product"] == "白沙绿茶");
+}
+
+TEST_CASE("scan report: copied codes by lot and forgery attempts by day", "[audit]") {
+  RegistryFixture f;
+  auto lot = IssueLot(*f.store, f.TeaLot());
+  std::string code = (*lot)["code"];
+  AddUnits(*f.store, code, 3, "C");
+  for (int i = 0; i < 7; ++i) AddScan(*f.store, "C100001", "unit", "2026-04-12T01:00:0" + std::to_string(i) + "Z", "net-a");
+  for (int i = 0; i < 4; ++i) AddScan(*f.store, "C100002", "unit", "2026-04-12T02:00:00Z", "net-" + std::to_string(i));
+  AddScan(*f.store, "C100003", "unit", "2026-04-12T03:00:00Z", "net-a");
+  AddScan(*f.store, "ZZZZ", "unknown", "2026-04-12T03:00:00Z", "net-x");
+  AddScan(*f.store, "YYYY", "unknown", "2026-04-12T04:00:00Z", "net-x");
+  AddScan(*f.store, "YYYY", "malformed", "2026-04-13T04:00:00Z", "net-y");
+  Report copied = CopiedCodeReport(*f.store, "", 5, 3);
+  REQUIRE(copied.rows.size() == 2);
+  CHECK(copied.rows[0]["code"] == "C100001");
+  CHECK(copied.rows[0]["scans"] == 7);
+  CHECK(copied.rows[1]["code"] == "C100002");
+  CHECK(copied.rows[1]["networks"] == 4);
+  CHECK(copied.rows[0]["lot"] == code);
+  CHECK(copied.rows[0]["region"] == "469025100201");
+  CHECK(CopiedCodeReport(*f.store, "0000000000", 5, 3).rows.empty());
+  Report unknown = UnknownScanReport(*f.store);
+  REQUIRE(unknown.rows.size() == 2);
+  CHECK(unknown.rows[0]["day"] == "2026-04-12");
+  CHECK(unknown.rows[0]["scans"] == 2);
+  CHECK(unknown.rows[0]["codes"] == 2);
+}
+
+TEST_CASE("poverty report: share from registered-poor households", "[audit]") {
+  RegistryFixture f;
+  BrandInput b{"白沙绿茶", "regional-public", "469025", "provincial", "", 2019, {f.tea}};
+  int64_t brand = (*AddBrand(*f.store, b))["id"];
+  auto l1 = f.TeaLot();  // 12 kg poor + 8 kg not
+  l1.brand_id = brand;
+  REQUIRE(IssueLot(*f.store, l1).ok());
+  auto l2 = f.TeaLot();
+  l2.brand_id = brand;
+  l2.households = {{"H-0003", 10000, false}, {"H-0004", 3333, true}};
+  REQUIRE(IssueLot(*f.store, l2).ok());
+  Report r = PovertyReport(*f.store);
+  REQUIRE(r.rows.size() == 1);
+  CHECK(r.rows[0]["household_kg"] == "33.333");
+  CHECK(r.rows[0]["poor_kg"] == "15.333");
+  CHECK(r.rows[0]["poor_share_percent"] == "46.0");  // 15.333 / 33.333 = 45.999… → 46.0
+  CHECK(r.rows[0]["brand"] == "白沙绿茶");
+  CHECK(r.rows[0]["lots"] == 2);
+}
+
+TEST_CASE("monthly report and its CSV for spreadsheets", "[audit]") {
+  RegistryFixture f;
+  auto lot = IssueLot(*f.store, f.TeaLot(40));
+  std::string packed = (*lot)["record"]["packed"];
+  AddUnits(*f.store, (*lot)["code"], 2, "M");
+  AddScan(*f.store, "M100001", "unit", packed + "T05:00:00Z", "n");
+  REQUIRE(IssueLot(*f.store, f.TeaLot(60)).ok());
+  Report r = MonthlyReport(*f.store, packed.substr(0, 7));
+  REQUIRE(r.rows.size() == 1);
+  CHECK(r.rows[0]["region_name"] == "南溪村");
+  CHECK(r.rows[0]["lots"] == 2);
+  CHECK(r.rows[0]["units"] == 100);
+  CHECK(r.rows[0]["kg"] == "25.000");
+  CHECK(r.rows[0]["scans"] == 1);
+  std::string csv = ReportCsv(r);
+  CHECK(csv.rfind("\xEF\xBB\xBFregion,region_name,lots,units,kg,products,scans\r\n", 0) == 0);
+  CHECK(csv.find("469025100201,南溪村,2,100,25.000,1,1\r\n") != std::string::npos);
+  CHECK(MonthlyReport(*f.store, "1999-01").rows.empty());
+  Report quoted{"t", "t", {"a"}, Json::array({{{"a", "x,\"y\""}}})};
+  CHECK(ReportCsv(quoted).find("\"x,\"\"y\"\"\"") != std::string::npos);
+}
