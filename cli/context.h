@@ -40,5 +40,6 @@ void RegisterLotCommands(CLI::App& app, Context& ctx);
 void RegisterVerifyCommands(CLI::App& app, Context& ctx);
 void RegisterTokenCommands(CLI::App& app, Context& ctx);
 void RegisterAuditCommands(CLI::App& app, Context& ctx);
+void RegisterLogCommands(CLI::App& app, Context& ctx);
 
 }  // namespace agritrace::cli

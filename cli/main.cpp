@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   RegisterVerifyCommands(app, ctx);
   RegisterTokenCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
+  RegisterLogCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -75,4 +75,15 @@ Json ListSigningKeys(Store& store) {
   return keys;
 }
 
+std::vector<NoteVerifier> NoteVerifiers(Store& store) {
+  std::vector<NoteVerifier> out;
+  std::string name = store.Meta("name");
+  SQLite::Statement q(store.db(), "SELECT public_key FROM signing_keys ORDER BY created_at, rowid");
+  while (q.executeStep()) {
+    auto pub = q.getColumn(0);
+    out.push_back({name, std::string(static_cast<const char*>(pub.getBlob()), pub.getBytes())});
+  }
+  return out;
+}
+
 }  // namespace agritrace

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "registry/ed25519.h"
+#include "registry/signed_note.h"
 #include "registry/store.h"
 
 namespace agritrace {
@@ -25,5 +26,8 @@ Result<SigningKey> CurrentSigningKey(Store& store);
 // Raw 32-byte public key of `kid`, current or retired.
 Result<std::string> PublicKeyOf(Store& store, const std::string& kid);
 Json ListSigningKeys(Store& store);
+// Every key, current and retired, as a signed-note verifier under the registry's name: the
+// checkpoints signed before a rotation still verify.
+std::vector<NoteVerifier> NoteVerifiers(Store& store);
 
 }  // namespace agritrace

@@ -3,10 +3,7 @@
 #include <sys/stat.h>
 
 #include "registry/dates.h"
-#if __has_include("registry/log_store.h")
 #include "registry/log_store.h"
-#define AGRITRACE_HAVE_LOG_STORE 1
-#endif
 
 namespace agritrace {
 namespace {
@@ -109,10 +106,8 @@ Result<int64_t> Store::AppendEvent(std::string_view kind, const Json& data) {
   ins.bind(3, at);
   ins.bind(4, *leaf);
   ins.exec();
-#ifdef AGRITRACE_HAVE_LOG_STORE
   Status s = AppendLeaf(db_, static_cast<uint64_t>(seq), *leaf);
   if (!s.ok()) return s;
-#endif
   return seq;
 }
 

@@ -1,0 +1,110 @@
+// agritrace log checkpoint|prove|consistency|verify: the transparency log (DESIGN.md §6).
+#include "cli/context.h"
+#include "registry/dates.h"
+#include "registry/encoding.h"
+#include "registry/key_ring.h"
+#include "registry/log_store.h"
+
+namespace agritrace::cli {
+namespace {
+Json Hashes(const std::vector<std::string>& proof) {
+  Json out = Json::array();
+  for (const auto& h : proof) out.push_back(Base64Encode(h));
+  return out;
+}
+}  // namespace
+
+void RegisterLogCommands(CLI::App& app, Context& ctx) {
+  auto* log = app.add_subcommand("log", "透明日志 / transparency log");
+  log->require_subcommand(1);
+
+  log->add_subcommand("checkpoint", "签发当前日志检查点（C2SP signed note） / sign the current checkpoint")
+      ->callback([&ctx] {
+        ctx.Run([&] {
+          auto store = ctx.Open();
+          if (!store) return;
+          auto key = CurrentSigningKey(*store);
+          if (!key.ok()) return ctx.Fail(key.status());
+          std::string name = store->Meta("name");
+          // Inside one write transaction so that no issue lands between signing and reading.
+          std::string note, root;
+          uint64_t size = 0;
+          Status s = store->Transact([&]() -> Status {
+            auto signed_note = SignCheckpoint(store->db(), name, name, key->key, NowUtc());
+            if (!signed_note.ok()) return signed_note.status();
+            note = *signed_note;
+            size = Size(store->db());
+            auto r = Root(store->db(), size);
+            if (!r.ok()) return r.status();
+            root = *r;
+            return Status::Ok();
+          });
+          if (!s.ok()) return ctx.Fail(s);
+          ctx.Print({{"origin", name}, {"size", size}, {"root", Base64Encode(root)}, {"note", note}}, note);
+        });
+      });
+
+  auto* prove = log->add_subcommand("prove", "事件的包含证明 / inclusion proof of an event");
+  static uint64_t index = 0, size = 0, from = 0, to = 0;
+  prove->add_option("--event", index, "事件序号（从 0 开始） / event index, 0-based")->required();
+  prove->add_option("--size", size, "树的大小，默认当前 / tree size, default current");
+  prove->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open();
+      if (!store) return;
+      uint64_t n = size ? size : Size(store->db());
+      auto proof = InclusionProof(store->db(), index, n);
+      if (!proof.ok()) return ctx.Fail(proof.status());
+      auto root = Root(store->db(), n);
+      SQLite::Statement leaf(store->db(), "SELECT leaf FROM events WHERE idx = ?");
+      leaf.bind(1, static_cast<int64_t>(index));
+      if (!leaf.executeStep()) return ctx.Fail(Status::NotFound("没有这个事件", "no such event"));
+      std::string text = leaf.getColumn(0).getString();
+      Json out = {{"index", index}, {"size", n}, {"leaf", text},
+                  {"leaf_hash", Base64Encode(merkle::LeafHash(text))}, {"root", Base64Encode(*root)},
+                  {"proof", Hashes(*proof)}};
+      std::string human = "事件 / event " + std::to_string(index) + " of " + std::to_string(n) +
+                          "\nroot " + Base64Encode(*root) + "\n";
+      for (const auto& h : out["proof"]) human += h.get<std::string>() + "\n";
+      ctx.Print(out, human);
+    });
+  });
+
+  auto* consistency = log->add_subcommand("consistency", "两个检查点之间的一致性证明 / consistency proof");
+  consistency->add_option("--from", from, "旧的树大小 / older size")->required();
+  consistency->add_option("--to", to, "新的树大小 / newer size")->required();
+  consistency->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open();
+      if (!store) return;
+      auto proof = ConsistencyProof(store->db(), from, to);
+      if (!proof.ok()) return ctx.Fail(proof.status());
+      auto r1 = Root(store->db(), from), r2 = Root(store->db(), to);
+      if (!r1.ok()) return ctx.Fail(r1.status());
+      if (!r2.ok()) return ctx.Fail(r2.status());
+      Json out = {{"from", from}, {"to", to}, {"root_from", Base64Encode(*r1)},
+                  {"root_to", Base64Encode(*r2)}, {"proof", Hashes(*proof)}};
+      std::string human;
+      for (const auto& h : out["proof"]) human += h.get<std::string>() + "\n";
+      ctx.Print(out, human.empty() ? "（空证明 / empty proof）" : human);
+    });
+  });
+
+  log->add_subcommand("verify", "从事件重算整棵树并核对所有检查点 / recompute the log and check every checkpoint")
+      ->callback([&ctx] {
+        ctx.Run([&] {
+          auto store = ctx.Open();
+          if (!store) return;
+          Status s = VerifyLog(store->db(), NoteVerifiers(*store));
+          if (!s.ok()) return ctx.Fail(s);
+          uint64_t n = Size(store->db());
+          int64_t checkpoints = store->db().execAndGet("SELECT COUNT(*) FROM checkpoints").getInt64();
+          ctx.Print({{"ok", true}, {"size", n}, {"checkpoints", checkpoints}},
+                    "日志完整：" + std::to_string(n) + " 个事件，" + std::to_string(checkpoints) +
+                        " 个检查点均一致 / log intact: " + std::to_string(n) + " events, " +
+                        std::to_string(checkpoints) + " checkpoints consistent");
+        });
+      });
+}
+
+}  // namespace agritrace::cli
