@@ -20,3 +20,8 @@ if [[ $what == all || $what == registry ]]; then
   echo "openssl speed ed25519: sign/s=$ossl"
   echo "signing ratio (ours / openssl speed) = $(ratio "$ours" "$ossl")"
 fi
+
+if [[ $what == all || $what == log ]]; then
+  echo "== transparency log: 1,000,000 events =="
+  "$B/bench_log" "${LOG_EVENTS:-1000000}"
+fi
