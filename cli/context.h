@@ -41,5 +41,6 @@ void RegisterVerifyCommands(CLI::App& app, Context& ctx);
 void RegisterTokenCommands(CLI::App& app, Context& ctx);
 void RegisterAuditCommands(CLI::App& app, Context& ctx);
 void RegisterLogCommands(CLI::App& app, Context& ctx);
+void RegisterLabelCommands(CLI::App& app, Context& ctx);
 
 }  // namespace agritrace::cli

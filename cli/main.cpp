@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   RegisterTokenCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
   RegisterLogCommands(app, ctx);
+  RegisterLabelCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,100 @@
+// agritrace label mint|print: unit codes (一物一码) and printer-ready labels.
+#include <unistd.h>
+
+#include <cstdio>
+#include <regex>
+
+#include "cli/context.h"
+#include "labeler/label_job.h"
+#include "labeler/qr_code.h"
+#include "registry/crockford.h"
+
+namespace agritrace::cli {
+namespace {
+Result<labeler::LabelGeometry> ParseSize(const std::string& size, int dpi) {
+  std::smatch m;
+  if (!std::regex_match(size, m, std::regex(R"((\d+(?:\.\d+)?)[xX×*](\d+(?:\.\d+)?))")))
+    return Status::Invalid("--size 应为 宽x高（毫米），例如 50x30：" + size,
+                           "--size must be WIDTHxHEIGHT in millimetres, e.g. 50x30: " + size);
+  if (dpi != 203 && dpi != 300)
+    return Status::Invalid("--dpi 应为 203 或 300（看打印机铭牌）", "--dpi must be 203 or 300 (see the printer's plate)");
+  return labeler::LabelGeometry{std::stod(m[1]), std::stod(m[2]), dpi};
+}
+}  // namespace
+
+void RegisterLabelCommands(CLI::App& app, Context& ctx) {
+  auto* label = app.add_subcommand("label", "追溯码与标签打印 / unit codes and labels");
+  label->require_subcommand(1);
+
+  auto* mint = label->add_subcommand("mint", "为批次生成一物一码 / mint unit codes for a lot");
+  static labeler::MintRequest mreq;
+  static std::string lot;
+  mint->add_option("--lot", lot, "批次码 / lot code")->required();
+  mint->add_option("--count", mreq.count, "生成数量（不超过批次件数） / how many codes, up to the lot's units")->required();
+  mint->add_option("--spare", mreq.spare, "另外生成的备用码（补打损坏标签用） / extra spare codes");
+  mint->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open();
+      if (!store) return;
+      mreq.lot_code = crockford::Normalize(lot);
+      auto r = labeler::MintUnitCodes(*store, mreq);
+      if (!r.ok()) return ctx.Fail(r.status());
+      ctx.Print(*r, "已生成追溯码 / minted codes " + std::to_string((*r)["first_serial"].get<int64_t>()) + "–" +
+                        std::to_string((*r)["last_serial"].get<int64_t>()) + "（备用 spares " +
+                        std::to_string(mreq.spare) + "）");
+    });
+  });
+
+  auto* print = label->add_subcommand("print", "打印标签 / print labels");
+  static labeler::PrintRequest preq;
+  static std::string format = "pdf", size = "50x30", sheet, ecc = "M";
+  static int dpi = 203;
+  print->add_option("--lot", lot, "批次码 / lot code")->required();
+  print->add_option("--from", preq.from, "起始序号 / first serial");
+  print->add_option("--to", preq.to, "结束序号 / last serial");
+  print->add_flag("--lot-only", preq.lot_only, "只打印一个批次码（承诺达标合格证式） / one lot-code label");
+  print->add_option("--format", format, "svg|png|pdf|zpl（斑马）|tspl（TSC/佳博/芯烨）")->required();
+  print->add_option("--size", size, "标签尺寸 宽x高 毫米，默认 50x30 / label size in mm");
+  print->add_option("--dpi", dpi, "打印机分辨率 203|300 / printer dpi");
+  print->add_option("--sheet", sheet, "A4 不干胶纸排版，如 a4:3x8 / A4 sticker sheet grid");
+  print->add_option("--ecc", ecc, "二维码纠错等级 L|M|Q|H，默认 M / QR error correction");
+  print->add_option("--copies", preq.options.copies, "每张标签份数 / copies of each label");
+  print->add_option("--out", preq.out, "输出文件（pdf/zpl/tspl）或目录（svg/png） / output file or folder")->required();
+  print->callback([&ctx] {
+    ctx.Run([&] {
+      if (preq.lot_only && (preq.from || preq.to))
+        return ctx.Fail(Status::Invalid("--lot-only 不能与 --from/--to 同用", "--lot-only goes without --from/--to"));
+      auto fmt = labeler::ParseLabelFormat(format);
+      if (!fmt.ok()) return ctx.Fail(fmt.status());
+      auto geometry = ParseSize(size, dpi);
+      if (!geometry.ok()) return ctx.Fail(geometry.status());
+      auto level = labeler::ParseEccLevel(ecc);
+      if (!level.ok()) return ctx.Fail(level.status());
+      preq.format = *fmt;
+      preq.options.label = *geometry;
+      preq.options.ecc = *level;
+      if (!sheet.empty()) {
+        auto grid = labeler::ParseSheetGrid(sheet);
+        if (!grid.ok()) return ctx.Fail(grid.status());
+        preq.options.sheet = *grid;
+      }
+      preq.lot_code = crockford::Normalize(lot);
+      if (isatty(STDERR_FILENO))
+        preq.progress = [](uint64_t done, uint64_t total) {
+          fprintf(stderr, "\r已生成 / rendered %llu / %llu", static_cast<unsigned long long>(done),
+                  static_cast<unsigned long long>(total));
+          if (done == total) fputc('\n', stderr);
+        };
+      auto store = ctx.Open();
+      if (!store) return;
+      auto r = labeler::PrintLabels(*store, preq);
+      if (!r.ok()) return ctx.Fail(r.status());
+      std::string human = "已写入 / written: " + preq.out + "（" + std::to_string((*r)["labels"].get<uint64_t>()) +
+                          " 张标签 labels）";
+      for (const auto& t : (*r)["omitted"]) human += "\n注意：放不下而省略 / left off for lack of room: " + t.get<std::string>();
+      ctx.Print(*r, human);
+    });
+  });
+}
+
+}  // namespace agritrace::cli

@@ -1,0 +1,249 @@
+#include "labeler/label_job.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <fstream>
+#include <memory>
+#include <openssl/evp.h>
+
+#include "labeler/code_url.h"
+#include "labeler/document_sink.h"
+#include "labeler/label_content.h"
+#include "labeler/lot_code.h"
+#include "labeler/pdf_renderer.h"
+#include "labeler/png_renderer.h"
+#include "labeler/svg_renderer.h"
+#include "labeler/tspl_renderer.h"
+#include "labeler/unit_code.h"
+#include "labeler/zpl_renderer.h"
+#include "registry/encoding.h"
+#include "registry/lots.h"
+#include "registry/unit_store.h"
+
+namespace agritrace::labeler {
+namespace {
+
+struct LotInfo {
+  int64_t id = 0, units = 0;
+  Json record;
+  bool recalled = false;
+};
+
+Result<LotInfo> FindLot(Store& store, const std::string& code) {
+  auto lot = GetLot(store, code);
+  if (!lot.ok()) return lot.status();
+  SQLite::Statement q(store.db(), "SELECT id, units FROM lots WHERE code = ?");
+  q.bind(1, code);
+  q.executeStep();
+  return LotInfo{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), (*lot)["record"],
+                 (*lot)["recalled"].get<bool>()};
+}
+
+Status RefuseRecalled(const std::string& code) {
+  return Status::Invalid("批次 " + FormatLotCode(code) + " 已召回，不能再发码或打印标签",
+                         "lot " + FormatLotCode(code) + " is recalled: no more codes or labels")
+      .with_reason("lot-recalled");
+}
+
+// Badge text per certification type, as printed on packaging.
+std::string Badge(const Json& cert) {
+  std::string type = cert["type"], number = cert["number"];
+  if (type == "green-food") return "绿色食品 " + number;
+  if (type == "organic") return "有机产品 " + number;
+  if (type == "geographic-indication") return "地理标志 " + number;
+  if (type == "pollution-free") return "承诺达标 " + number;
+  return number;  // SC licences print as their number: "SC…"
+}
+
+LabelContent BaseContent(const LotInfo& lot, const std::string& lot_code) {
+  const Json& r = lot.record;
+  LabelContent c;
+  c.product_name = r["product"]["name"];
+  if (r.contains("brand")) c.brand = r["brand"]["name"];
+  for (const auto& cert : r["certifications"]) c.badges.push_back(Badge(cert));
+  c.lot_code = FormatLotCode(lot_code);
+  c.packed = r["packed"];
+  c.origin = r["origin"]["name"];
+  return c;
+}
+
+// Remembers what it wrote so that a failed run can take it all back: a refused print leaves
+// nothing behind.
+class RecordingSink final : public DocumentSink {
+ public:
+  explicit RecordingSink(std::string dir) : dir_(std::move(dir)), inner_(dir_) {}
+  Status Put(std::string_view name, std::string_view bytes) override {
+    written_.emplace_back(name);
+    return inner_.Put(name, bytes);
+  }
+  void Discard(bool remove_dir) {
+    for (const auto& n : written_) unlink((dir_ + "/" + n).c_str());
+    if (remove_dir) rmdir(dir_.c_str());
+  }
+
+ private:
+  std::string dir_;
+  DirectorySink inner_;
+  std::vector<std::string> written_;
+};
+}  // namespace
+
+Result<LabelFormat> ParseLabelFormat(const std::string& name) {
+  if (name == "svg") return LabelFormat::kSvg;
+  if (name == "png") return LabelFormat::kPng;
+  if (name == "pdf") return LabelFormat::kPdf;
+  if (name == "zpl") return LabelFormat::kZpl;
+  if (name == "tspl") return LabelFormat::kTspl;
+  return Status::Invalid("标签格式应为 svg、png、pdf、zpl（斑马打印机）或 tspl（TSC/佳博/芯烨打印机）：" + name,
+                         "format must be svg, png, pdf, zpl (Zebra) or tspl (TSC, Gprinter, Xprinter): " + name);
+}
+
+Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
+  if (req.count < 0 || req.spare < 0 || req.count + req.spare == 0 || req.count + req.spare > 10000000)
+    return Status::Invalid("发码数量应为 1 到 1000 万之间", "mint between 1 and 10,000,000 codes");
+  Json out;
+  Status s = store.Transact([&]() -> Status {
+    auto lot = FindLot(store, req.lot_code);
+    if (!lot.ok()) return lot.status();
+    if (lot->recalled) return RefuseRecalled(req.lot_code);
+    auto counts = CountUnits(store.db(), lot->id);
+    if (!counts.ok()) return counts.status();
+    int64_t regular = counts->units - counts->spares;
+    if (regular + req.count > lot->units)
+      return Status::Invalid("批次共 " + std::to_string(lot->units) + " 件，已发 " + std::to_string(regular) +
+                                 " 个码，最多还能发 " + std::to_string(lot->units - regular) +
+                                 " 个；补打损坏的标签请用 --spare",
+                             "the lot has " + std::to_string(lot->units) + " units and " + std::to_string(regular) +
+                                 " codes already; at most " + std::to_string(lot->units - regular) +
+                                 " more. Use --spare for replacement labels")
+          .with_reason("units-exceeded");
+    auto writer = UnitWriter::Open(store.db(), lot->id);
+    if (!writer.ok()) return writer.status();
+    int64_t first = (*writer)->next_serial();
+    // The event commits to every code minted without listing a million of them.
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr);
+    std::vector<std::string> batch;
+    for (int pass = 0; pass < 2; ++pass) {
+      int64_t n = pass == 0 ? req.count : req.spare;
+      for (int64_t done = 0; done < n;) {
+        batch.clear();
+        for (; done < n && batch.size() < 10000; ++done) {
+          batch.push_back(MintUnitCode());
+          EVP_DigestUpdate(sha.get(), batch.back().data(), batch.back().size());
+        }
+        if (Status st = (*writer)->Add(batch, pass == 1); !st.ok()) return st;
+      }
+    }
+    unsigned char md[32];
+    unsigned int md_len = 0;
+    EVP_DigestFinal_ex(sha.get(), md, &md_len);
+    out = {{"lot", req.lot_code}, {"first_serial", first}, {"last_serial", (*writer)->next_serial() - 1},
+           {"minted", req.count}, {"spares", req.spare},
+           {"codes_sha256", HexEncode(std::string(reinterpret_cast<char*>(md), md_len))}};
+    auto ev = store.AppendEvent("units.minted", out);
+    if (!ev.ok()) return ev.status();
+    out["event_index"] = *ev;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
+  auto lot = FindLot(store, req.lot_code);
+  if (!lot.ok()) return lot.status();
+  if (lot->recalled) return RefuseRecalled(req.lot_code);
+  std::string base = store.Meta("base_url");
+  const Json& record = lot->record;
+  std::string gtin = record["product"].value("gtin", "");
+
+  int64_t first = 1, last = 0;
+  if (!req.lot_only) {
+    auto counts = CountUnits(store.db(), lot->id);
+    if (!counts.ok()) return counts.status();
+    if (counts->units == 0)
+      return Status::Invalid("批次 " + FormatLotCode(req.lot_code) + " 还没有发码；先运行 agritrace label mint --lot " +
+                                 FormatLotCode(req.lot_code) + " --count N，或用 --lot-only 打印批次码",
+                             "lot " + FormatLotCode(req.lot_code) + " has no unit codes yet; run agritrace label mint first, or use --lot-only")
+          .with_reason("no-units");
+    first = req.from ? req.from : 1;
+    last = req.to ? req.to : counts->units;
+    if (first < 1 || last < first || last > counts->units)
+      return Status::Invalid("序号范围 " + std::to_string(first) + "–" + std::to_string(last) + " 不对：本批次已发码 1–" +
+                                 std::to_string(counts->units),
+                             "serial range " + std::to_string(first) + "-" + std::to_string(last) +
+                                 " is outside the minted codes 1-" + std::to_string(counts->units))
+          .with_reason("serial-range");
+  }
+
+  // Files are written under a temporary name and renamed when complete; folders keep a list of
+  // what was written. Either way a failure leaves nothing behind.
+  std::unique_ptr<std::ofstream> file;
+  std::unique_ptr<RecordingSink> sink;
+  std::unique_ptr<LabelRenderer> renderer;
+  std::string part = req.out + ".part";
+  bool folder = req.format == LabelFormat::kSvg || req.format == LabelFormat::kPng;
+  bool made_dir = false;
+  if (folder) {
+    made_dir = mkdir(req.out.c_str(), 0755) == 0;
+    if (!made_dir && errno != EEXIST)
+      return Status::Io("无法创建输出目录 " + req.out, "cannot create output folder " + req.out);
+    sink = std::make_unique<RecordingSink>(req.out);
+    if (req.format == LabelFormat::kSvg) renderer = std::make_unique<SvgRenderer>(req.options, sink.get());
+    else renderer = std::make_unique<PngRenderer>(req.options, sink.get());
+  } else {
+    file = std::make_unique<std::ofstream>(part, std::ios::binary | std::ios::trunc);
+    if (!*file) return Status::Io("无法写入 " + req.out, "cannot write " + req.out);
+    if (req.format == LabelFormat::kPdf) renderer = std::make_unique<PdfRenderer>(req.options, file.get());
+    else if (req.format == LabelFormat::kZpl) renderer = std::make_unique<ZplRenderer>(req.options, file.get());
+    else renderer = std::make_unique<TsplRenderer>(req.options, file.get());
+  }
+  Status s = renderer->Begin();
+  LabelContent content = BaseContent(*lot, req.lot_code);
+  uint64_t total = req.lot_only ? 1 : static_cast<uint64_t>(last - first + 1);
+  if (!s.ok()) {
+    // Refused before the first label (size, sheet): fall through to the clean-up below.
+  } else if (req.lot_only) {
+    content.qr_text = LotUrl(base, req.lot_code);
+    content.code_display = FormatLotCode(req.lot_code);
+    s = renderer->Add(content);
+  } else {
+    uint64_t done = 0;
+    Status each = ForEachUnit(store.db(), lot->id, first, last, [&](const UnitRow& u) {
+      content.qr_text = gtin.empty() ? UnitUrl(base, u.code) : Gs1DigitalLinkUrl(base, gtin, req.lot_code, u.code);
+      content.code_display = FormatUnitCode(u.code);
+      s = renderer->Add(content);
+      if (req.progress && (++done % 1000 == 0 || done == total)) req.progress(done, total);
+      return s.ok();
+    });
+    if (s.ok()) s = each;
+  }
+  if (s.ok()) s = renderer->Finish();
+  if (s.ok() && file && !file->flush()) s = Status::Io("写入 " + req.out + " 失败（磁盘满？）", "writing " + req.out + " failed (disk full?)");
+  if (!s.ok()) renderer.reset();  // it may still write to `file` while it closes
+  if (file) {
+    file.reset();
+    if (s.ok() && rename(part.c_str(), req.out.c_str()) != 0)
+      s = Status::Io("无法写入 " + req.out, "cannot write " + req.out);
+    if (!s.ok()) unlink(part.c_str());
+  }
+  if (!s.ok()) {
+    if (sink) sink->Discard(made_dir);
+    return s;
+  }
+  uint64_t labels = total * static_cast<uint64_t>(req.options.copies);
+  uint64_t per_page = req.options.sheet ? static_cast<uint64_t>(req.options.sheet->cols * req.options.sheet->rows) : 1;
+  uint64_t pages = req.options.sheet ? (labels + per_page - 1) / per_page : (req.format == LabelFormat::kPdf ? labels : 0);
+  static const char* kNames[] = {"svg", "png", "pdf", "zpl", "tspl"};
+  Json omitted = Json::array();
+  for (const auto& t : renderer->omitted()) omitted.push_back(t);
+  return Json{{"format", kNames[static_cast<int>(req.format)]}, {"out", req.out}, {"labels", labels},
+              {"pages", pages}, {"files", folder ? (req.options.sheet ? pages : labels) : 1},
+              {"omitted", omitted}};
+}
+
+}  // namespace agritrace::labeler

@@ -1,0 +1,102 @@
+// The streaming interface every renderer shares: Begin, then Add once per label, then Finish.
+// Labels are grouped into chunks that worker threads encode and format while the caller keeps
+// adding; output is written in label order with a bounded number of chunks in flight, so memory
+// does not grow with the number of labels.
+//
+// Errors are values: a failure found by a worker is returned by the next Add or by Finish, and
+// every later call returns the same Status. After a failure the output is incomplete.
+//
+//   RenderOptions options;
+//   options.label = {50, 30, 203};            // mm, mm, printer dpi
+//   std::ofstream out("labels.zpl", std::ios::binary);
+//   ZplRenderer zpl(options, &out);           // or Tspl/Pdf (stream), Svg/Png (DocumentSink)
+//   Status s = zpl.Begin();
+//   for (...; s.ok(); ...) s = zpl.Add(content);
+//   if (s.ok()) s = zpl.Finish();
+//   for (const std::string& text : zpl.omitted()) warn(text);
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "labeler/label_content.h"
+#include "labeler/label_layout.h"
+#include "labeler/qr_code.h"
+#include "labeler/render_options.h"
+#include "labeler/render_pipeline.h"
+#include "registry/status.h"
+
+namespace agritrace::labeler {
+
+namespace detail {
+
+// A label ready to draw: its symbol and its layout (PNG and PDF draw on the caller's thread).
+struct PreparedLabel {
+  QrCode qr;
+  LabelLayout layout;
+};
+
+struct LabelChunk {
+  uint64_t first = 0;  // index of labels[0] among all labels of the run
+  std::vector<LabelContent> labels;
+  std::string bytes;               // stream formats: these labels, formatted, in order
+  std::vector<std::string> parts;  // file formats: one document or fragment per label
+  std::vector<PreparedLabel> prepared;
+  std::vector<std::string> omitted;
+  Status status;
+};
+
+}  // namespace detail
+
+class LabelRenderer {
+ public:
+  explicit LabelRenderer(RenderOptions options) : options_(std::move(options)) {}
+  virtual ~LabelRenderer();
+  LabelRenderer(const LabelRenderer&) = delete;
+  LabelRenderer& operator=(const LabelRenderer&) = delete;
+
+  // Checks the options and writes what precedes the first label.
+  Status Begin();
+  Status Add(const LabelContent& label);
+  // Writes what is pending and what closes the output. The output is complete only when it
+  // returns Ok.
+  Status Finish();
+
+  // Texts left off for lack of room (each distinct text once), for the caller to warn about.
+  const std::set<std::string>& omitted() const { return omitted_; }
+  uint64_t labels_added() const { return added_; }
+  const RenderOptions& options() const { return options_; }
+
+ protected:
+  // Format-specific checks and header. Called once by Begin after the shared checks.
+  virtual Status Start() = 0;
+  // Fills chunk.bytes / parts / prepared from chunk.labels on worker `worker`; records a
+  // failure in chunk.status. Must be safe to run concurrently for different workers.
+  virtual void Process(detail::LabelChunk& chunk, int worker) = 0;
+  // Writes a processed chunk, on the caller's thread, in order.
+  virtual Status Emit(detail::LabelChunk& chunk) = 0;
+  // Writes what closes the output, after every chunk was emitted.
+  virtual Status Complete() = 0;
+  // Joins the workers. Every final renderer calls it first in its destructor, so that no worker
+  // runs Process on a half-destroyed object.
+  void StopWorkers() { pipeline_.reset(); }
+  // Number of worker states a renderer must keep (workers are numbered 0 … workers()-1).
+  int workers() const { return options_.threads > 0 ? options_.threads : 1; }
+
+  RenderOptions options_;
+
+ private:
+  Status Submit();
+
+  std::unique_ptr<OrderedPipeline<detail::LabelChunk>> pipeline_;
+  std::unique_ptr<detail::LabelChunk> pending_;
+  std::set<std::string> omitted_;
+  uint64_t added_ = 0;
+  Status status_;
+  bool begun_ = false, finished_ = false;
+};
+
+}  // namespace agritrace::labeler

@@ -1,0 +1,37 @@
+// Options every renderer takes, one struct with defaults (ZXing style). Which format uses what:
+//   label, ecc, threads      all formats
+//   copies                   ZPL ^PQ, TSPL PRINT 1,N; SVG/PNG/PDF repeat each label N times on
+//                            sheets or pages (one-file-per-label SVG/PNG refuses copies > 1)
+//   sheet                    SVG, PNG, PDF: A4 pages of cols × rows labels; ZPL/TSPL refuse it
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "labeler/label_layout.h"
+#include "labeler/qr_code.h"
+#include "registry/status.h"
+
+namespace agritrace::labeler {
+
+struct SheetGrid {
+  int cols = 0;
+  int rows = 0;
+};
+
+// "a4:3x8" (case-insensitive, 'x' or '×').
+Result<SheetGrid> ParseSheetGrid(std::string_view spec);
+
+struct RenderOptions {
+  LabelGeometry label;  // size in mm and printer dpi
+  EccLevel ecc = EccLevel::kM;
+  int copies = 1;  // 1 … 10000
+  std::optional<SheetGrid> sheet;
+  int threads = 2;  // workers encoding and formatting labels; 0 = the caller's thread
+};
+
+// Checks ranges shared by every format: size 10…300 mm, dpi 100…1200, copies 1…10000,
+// threads 0…16.
+Status ValidateRenderOptions(const RenderOptions& options);
+
+}  // namespace agritrace::labeler

@@ -1,0 +1,140 @@
+// label mint|print through the CLI: serials continue, counts are capped, refusals write nothing,
+// and what is printed decodes back to the codes the registry stored.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "labeler/code_parser.h"
+#include "labeler/sheet_layout.h"
+#include "registry/dates.h"
+#include "tests/labeler/test_support.h"
+#include "tests/support/cli_runner.h"
+
+using agritrace::testing::Cli;
+using agritrace::testing::RunProcess;
+using nlohmann::json;
+namespace lt = agritrace::labeler::testing;
+
+namespace {
+std::string IssueLot(Cli& cli, const std::string& units) {
+  std::string d = agritrace::AddDays(agritrace::TodayShanghai(), -1);
+  auto r = cli.Run({"--json", "lot", "issue", "--product", "1", "--origin", "469025100201", "--harvested", d,
+                    "--packed", d, "--units", units, "--cert", "LB-18-2304460123A"});
+  REQUIRE(r.exit_code == 0);
+  return json::parse(r.out)["code"];
+}
+std::vector<std::string> StoredCodes(Cli& cli, int from, int to) {
+  auto r = RunProcess({"/usr/bin/sqlite3", cli.db,
+                       "SELECT code FROM units WHERE serial BETWEEN " + std::to_string(from) + " AND " +
+                           std::to_string(to) + " ORDER BY serial"});
+  std::vector<std::string> out;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+// The unit code inside a decoded QR text (a GS1 Digital Link here: the product has a GTIN).
+std::string CodeOf(const std::string& qr_text) {
+  auto p = agritrace::labeler::ParseCode(qr_text);
+  REQUIRE(p.ok());
+  return p->code;
+}
+std::string Listing(const std::string& dir) { return RunProcess({"/bin/ls", "-A", dir}).out; }
+}  // namespace
+
+TEST_CASE("label mint continues serials, caps at the lot's units, records spares", "[cli][labels]") {
+  Cli cli;
+  cli.Seed();
+  std::string lot = IssueLot(cli, "10");
+  json a = cli.Json({"label", "mint", "--lot", lot, "--count", "6"}, "label-mint.schema.json");
+  CHECK(a["first_serial"] == 1);
+  CHECK(a["last_serial"] == 6);
+  json b = cli.Json({"label", "mint", "--lot", lot, "--count", "4", "--spare", "2"}, "label-mint.schema.json");
+  CHECK(b["first_serial"] == 7);
+  CHECK(b["last_serial"] == 12);
+  auto over = cli.Run({"label", "mint", "--lot", lot, "--count", "1"});
+  CHECK(over.exit_code == 3);
+  CHECK(over.err.find("--spare") != std::string::npos);
+  auto spares = RunProcess({"/usr/bin/sqlite3", cli.db, "SELECT COUNT(*), SUM(spare) FROM units"});
+  CHECK(spares.out == "12|2\n");
+  auto codes = StoredCodes(cli, 1, 12);
+  REQUIRE(codes.size() == 12);
+  for (const auto& c : codes) CHECK(agritrace::labeler::ParseCode(c).ok());
+  CHECK(cli.Run({"label", "mint", "--lot", "00000-00000", "--count", "1"}).exit_code == 4);
+  // The mint event commits to the codes.
+  auto leaf = RunProcess({"/usr/bin/sqlite3", cli.db, "SELECT leaf FROM events WHERE kind = 'units.minted' ORDER BY idx LIMIT 1"});
+  CHECK(json::parse(leaf.out)["data"]["minted"] == 6);
+}
+
+TEST_CASE("printed PNG and PDF labels decode to the stored codes", "[cli][labels]") {
+  Cli cli;
+  cli.Seed();
+  std::string lot = IssueLot(cli, "30");
+  cli.Json({"label", "mint", "--lot", lot, "--count", "30"}, "label-mint.schema.json");
+  auto stored = StoredCodes(cli, 1, 30);
+
+  json png = cli.Json({"label", "print", "--lot", lot, "--from", "3", "--to", "5", "--format", "png", "--size", "50x30",
+                       "--out", cli.dir / "png"}, "label-print.schema.json");
+  CHECK(png["labels"] == 3);
+  for (int i = 0; i < 3; ++i) {
+    char name[32];
+    snprintf(name, sizeof name, "/label-%06d.png", i + 1);
+    std::string text = lt::DecodeOne(lt::LoadPng(cli.dir / "png" + name));
+    CHECK(text.find("/01/06901234567892/10/" + lot + "/21/") != std::string::npos);
+    CHECK(CodeOf(text) == stored[2 + i]);
+  }
+
+  json pdf = cli.Json({"label", "print", "--lot", lot, "--format", "pdf", "--size", "50x30", "--sheet", "a4:4x9",
+                       "--out", cli.dir / "labels.pdf"}, "label-print.schema.json");
+  CHECK(pdf["pages"] == 1);
+  REQUIRE(RunProcess({"/usr/bin/pdftoppm", "-r", "200", "-png", "-singlefile", cli.dir / "labels.pdf", cli.dir / "page"}).exit_code == 0);
+  auto sheet = agritrace::labeler::PlaceOnA4({4, 9}, {50, 30, 203});
+  REQUIRE(sheet.ok());
+  auto decoded = lt::DecodeSheet(lt::LoadPng(cli.dir / "page.png"), *sheet, 200, 30);
+  std::set<std::string> got;
+  for (const auto& t : decoded) got.insert(CodeOf(t));
+  CHECK(got == std::set<std::string>(stored.begin(), stored.end()));
+  auto text = RunProcess({"/usr/bin/pdftotext", cli.dir / "labels.pdf", "-"});
+  CHECK(text.out.find("扫码验真") != std::string::npos);
+  CHECK(text.out.find("白沙绿茶") != std::string::npos);
+  CHECK(text.out.find("绿色食品 LB-18-2304460123A") != std::string::npos);
+
+  json tspl = cli.Json({"label", "print", "--lot", lot, "--from", "1", "--to", "2", "--format", "tspl", "--out", cli.dir / "l.tspl"},
+                       "label-print.schema.json");
+  std::string t = lt::ReadFile(cli.dir / "l.tspl");
+  CHECK(t.find(stored[0]) != std::string::npos);
+  CHECK(t.find("\r\n") != std::string::npos);
+  json lot_label = cli.Json({"label", "print", "--lot", lot, "--lot-only", "--format", "zpl", "--out", cli.dir / "lot.zpl"},
+                            "label-print.schema.json");
+  CHECK(lot_label["labels"] == 1);
+  CHECK(lt::ReadFile(cli.dir / "lot.zpl").find("/Q/" + lot) != std::string::npos);
+}
+
+TEST_CASE("label refusals: unknown lot, recalled lot, too small, no codes; nothing written", "[cli][labels]") {
+  Cli cli;
+  cli.Seed();
+  std::string lot = IssueLot(cli, "5");
+  std::string before = Listing(cli.dir.path());
+  auto no_units = cli.Run({"label", "print", "--lot", lot, "--format", "pdf", "--out", cli.dir / "a.pdf"});
+  CHECK(no_units.exit_code == 3);
+  CHECK(no_units.err.find("label mint") != std::string::npos);
+  cli.Json({"label", "mint", "--lot", lot, "--count", "5"}, "label-mint.schema.json");
+  before = Listing(cli.dir.path());
+  auto small = cli.Run({"label", "print", "--lot", lot, "--format", "pdf", "--size", "30x20", "--out", cli.dir / "a.pdf"});
+  CHECK(small.exit_code == 3);
+  CHECK(small.err.find("至少需要") != std::string::npos);
+  auto small_png = cli.Run({"label", "print", "--lot", lot, "--format", "png", "--size", "30x20", "--out", cli.dir / "png"});
+  CHECK(small_png.exit_code == 3);
+  auto sheet = cli.Run({"label", "print", "--lot", lot, "--format", "pdf", "--size", "60x40", "--sheet", "a4:3x8", "--out", cli.dir / "a.pdf"});
+  CHECK(sheet.exit_code == 3);
+  auto range = cli.Run({"label", "print", "--lot", lot, "--from", "3", "--to", "9", "--format", "zpl", "--out", cli.dir / "a.zpl"});
+  CHECK(range.exit_code == 3);
+  CHECK(cli.Run({"label", "print", "--lot", lot, "--format", "bmp", "--out", cli.dir / "a.bmp"}).exit_code == 3);
+  CHECK(cli.Run({"label", "print", "--lot", "00000-00000", "--format", "pdf", "--out", cli.dir / "a.pdf"}).exit_code == 4);
+  CHECK(Listing(cli.dir.path()) == before);
+  REQUIRE(cli.Run({"lot", "recall", lot, "--reason", "农残超标"}).exit_code == 0);
+  auto recalled = cli.Run({"label", "print", "--lot", lot, "--format", "pdf", "--out", cli.dir / "a.pdf"});
+  CHECK(recalled.exit_code == 3);
+  CHECK(recalled.err.find("已召回") != std::string::npos);
+  CHECK(cli.Run({"label", "mint", "--lot", lot, "--spare", "1", "--count", "0"}).exit_code == 3);
+  CHECK(Listing(cli.dir.path()) == before);
+}

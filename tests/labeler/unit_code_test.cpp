@@ -1,0 +1,48 @@
+#include "labeler/unit_code.h"
+
+#include <catch2/catch.hpp>
+#include <set>
+
+#include "labeler/code_parser.h"
+#include "registry/crockford.h"
+
+namespace agritrace::labeler {
+namespace {
+
+TEST_CASE("minted unit codes are 16 alphabet characters with a valid check", "[unit_code]") {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string code = MintUnitCode();
+    REQUIRE(code.size() == kUnitCodeLength);
+    for (char c : code) REQUIRE(crockford::Value(c) >= 0);
+    REQUIRE(crockford::CheckValid(code));
+    seen.insert(code);
+    Result<ParsedCode> parsed = ParseCode(FormatUnitCode(code));
+    REQUIRE(parsed.ok());
+    REQUIRE(parsed->code == code);
+  }
+  CHECK(seen.size() == 1000);  // 75 random bits: a repeat here would mean broken randomness
+}
+
+TEST_CASE("the check character catches every single-character substitution", "[unit_code]") {
+  // For a sample of codes, replace each position by each of the 31 other characters.
+  for (int sample = 0; sample < 300; ++sample) {
+    const std::string code = MintUnitCode();
+    for (size_t pos = 0; pos < code.size(); ++pos) {
+      for (char c : crockford::kAlphabet) {
+        if (c == code[pos]) continue;
+        std::string typo = code;
+        typo[pos] = c;
+        INFO(code << " -> " << typo);
+        REQUIRE_FALSE(crockford::CheckValid(typo));
+      }
+    }
+  }
+}
+
+TEST_CASE("unit codes print in groups of four", "[unit_code]") {
+  CHECK(FormatUnitCode("7KQ2M9XW40C1DJHZ") == "7KQ2-M9XW-40C1-DJHZ");
+}
+
+}  // namespace
+}  // namespace agritrace::labeler
