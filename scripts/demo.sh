@@ -71,5 +71,13 @@ echo
 echo "离线验签 / verify offline with openssl:"
 openssl pkeyutl -verify -pubin -inkey demo/export/key.pem -rawin -in demo/export/record.json \
   -sigfile demo/export/record.sig
+
+echo "== 5. 一物一码与标签 / unit codes and labels =="
+at label mint --lot "$green" --count 1200 --spare 12
+at label print --lot "$green" --format pdf --size 50x30 --sheet a4:4x9 --out demo/labels-a4.pdf
+at label print --lot "$green" --from 1 --to 50 --format tspl --size 50x30 --out demo/labels.tspl
+at label print --lot "$gi" --lot-only --format pdf --size 60x40 --out demo/gi-lot-label.pdf
 echo
 echo "登记库 / registry: $AGRITRACE_DB   绿色食品批次 / green-food lot: $green   地理标志批次 / GI lot: $gi"
+echo "A4 不干胶标签 / A4 sticker sheets: demo/labels-a4.pdf   热敏打印机 TSPL / thermal printer: demo/labels.tspl"
+echo "（把 TSPL 文件发到打印机：cat demo/labels.tspl > /dev/usb/lp0 / send it to the printer）"
