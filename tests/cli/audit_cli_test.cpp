@@ -42,7 +42,7 @@ TEST_CASE("tokens are shown once, stored hashed, and can be revoked", "[cli][tok
   CHECK(cli.Run({"token", "revoke", "1"}).exit_code == 4);
 }
 
-TEST_CASE("log checkpoint, proofs and verify; tampering is caught", "[cli][log]") {
+TEST_CASE("log checkpoint, proofs and verify, and tampering is caught", "[cli][log]") {
   Cli cli;
   cli.Seed();
   json lot = IssueLot(cli);

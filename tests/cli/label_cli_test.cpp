@@ -109,7 +109,7 @@ TEST_CASE("printed PNG and PDF labels decode to the stored codes", "[cli][labels
   CHECK(lt::ReadFile(cli.dir / "lot.zpl").find("/Q/" + lot) != std::string::npos);
 }
 
-TEST_CASE("label refusals: unknown lot, recalled lot, too small, no codes; nothing written", "[cli][labels]") {
+TEST_CASE("label refusals: unknown lot, recalled lot, too small, no codes, and nothing written", "[cli][labels]") {
   Cli cli;
   cli.Seed();
   std::string lot = IssueLot(cli, "5");
