@@ -42,5 +42,6 @@ void RegisterTokenCommands(CLI::App& app, Context& ctx);
 void RegisterAuditCommands(CLI::App& app, Context& ctx);
 void RegisterLogCommands(CLI::App& app, Context& ctx);
 void RegisterLabelCommands(CLI::App& app, Context& ctx);
+void RegisterServeCommand(CLI::App& app, Context& ctx);
 
 }  // namespace agritrace::cli

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   RegisterAuditCommands(app, ctx);
   RegisterLogCommands(app, ctx);
   RegisterLabelCommands(app, ctx);
+  RegisterServeCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -38,3 +38,84 @@ if [[ $what == all || $what == labels ]]; then
     echo "format=$fmt rss_10k_kb=$small rss_1m_kb=$large ratio=$(ratio "$large" "$small") (target <= 1.20)"
   done
 fi
+
+if [[ $what == all || $what == verify ]]; then
+  echo "== verify service under wrk -t2 -c64 vs nginx serving a static 2 KB file =="
+  work=$(mktemp -d /tmp/agritrace-bench-verify-XXXXXX)
+  A="$PWD/build-release/agritrace"
+  export AGRITRACE_DB=$work/registry.db
+  d=$(TZ=Asia/Shanghai date -d yesterday +%F)
+  $A init --base-url https://v.bench.example --name bench.example >/dev/null
+  printf '469025,白沙黎族自治县\n469025100000,牙叉镇\n469025100201,南溪村,1\n' > "$work/r.csv"
+  $A region import "$work/r.csv" >/dev/null
+  $A org add --name 合作社 --credit-code 91350100M000100Y43 --kind cooperative --region 469025 >/dev/null
+  $A product add --org 1 --name 白沙绿茶 --category 茶叶 --net-content-g 250 >/dev/null
+  lot=$($A --json lot issue --product 1 --origin 469025100201 --harvested "$d" --packed "$d" --units 20000 \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')
+  $A label mint --lot "$lot" --count 20000 >/dev/null
+  sqlite3 "$AGRITRACE_DB" "SELECT code FROM units" > "$work/codes.txt"
+  cat > "$work/codes.lua" <<'LUA'
+local codes = {}
+for line in io.lines(os.getenv("CODES_FILE")) do codes[#codes + 1] = line end
+local i = 0
+function init(args) i = math.random(#codes) end
+function request()
+  i = i % #codes + 1
+  return wrk.format("GET", os.getenv("ROUTE") .. codes[i])
+end
+LUA
+  port=18080; nginx_port=18081
+  # nginx baseline: a static 2 KB file, same machine, same wrk settings.
+  mkdir -p "$work/nginx/html" "$work/nginx/logs"
+  head -c 2048 /dev/urandom | base64 -w 0 | head -c 2048 > "$work/nginx/html/static.txt"
+  cat > "$work/nginx/nginx.conf" <<NGINX
+worker_processes 2;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/logs/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:$nginx_port; root $work/nginx/html; }
+}
+NGINX
+  nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" & nginx_pid=$!
+  $A serve --listen 127.0.0.1:$port --threads 64 --rate-limit 0 2>"$work/serve.log" & serve_pid=$!
+  trap 'kill $nginx_pid $serve_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+
+  wrk_run() { wrk -t2 -c64 -d"${DURATION:-10}"s --latency "$@"; }
+  summary() {  # requests/s, p50 ms, p99 ms, errors
+    python3 - "$1" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+def ms(label):
+    m = re.search(r"\s%s\s+([\d.]+)(us|ms|s)" % label, t)
+    if not m: return float("nan")
+    v, u = float(m.group(1)), m.group(2)
+    return v / 1000 if u == "us" else v * 1000 if u == "s" else v
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+done = int(re.search(r"(\d+) requests in", t).group(1))
+errs = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", t))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+print(f"{rps:.0f} {ms('50%'):.2f} {ms('99%'):.2f} {errs + (int(non2xx.group(1)) if non2xx else 0)} {done}")
+PY
+  }
+  wrk_run "http://127.0.0.1:$nginx_port/static.txt" > "$work/nginx.txt"
+  read -r nginx_rps nginx_p50 nginx_p99 nginx_err _ < <(summary "$work/nginx.txt")
+  echo "nginx static 2 KB: req/s=$nginx_rps p50_ms=$nginx_p50 p99_ms=$nginx_p99 errors=$nginx_err"
+  total=0
+  for route in /api/v1/verify/ /q/; do
+    CODES_FILE=$work/codes.txt ROUTE=$route wrk_run -s "$work/codes.lua" "http://127.0.0.1:$port" > "$work/wrk.txt"
+    read -r rps p50 p99 err done < <(summary "$work/wrk.txt")
+    total=$((total + done))
+    echo "GET ${route}{code}: req/s=$rps p50_ms=$p50 p99_ms=$p99 errors=$err ratio_to_nginx=$(ratio "$rps" "$nginx_rps") (targets: >= 0.5, p99 <= 25 ms, 0 errors)"
+  done
+  answered=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^agritrace_scans_queued_total/ {print $2}')
+  kill -TERM $serve_pid; wait $serve_pid || true
+  kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null || true
+  trap - EXIT
+  stored=$(sqlite3 "$AGRITRACE_DB" "SELECT COUNT(*) FROM scans")
+  echo "wrk counted $total responses; server queued $answered scans; stored after shutdown: $stored; lost: $((answered - stored))"
+  rm -rf "$work"
+fi

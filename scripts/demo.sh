@@ -3,7 +3,10 @@
 # in ./demo/ (a Hainan 白沙 green-tea cooperative with a green-food certificate and a GI lot),
 # issues and prints signed lots. Safe to run again: ./demo/ is made afresh each time.
 # The organisations, certificate numbers and village codes are illustrative, not real records.
+# Ends by serving the verify page on 127.0.0.1:8080 until Ctrl-C; --no-serve stops before that.
 set -euo pipefail
+serve=1
+[ "${1:-}" = "--no-serve" ] && serve=0
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh build
 scripts/build.sh build >/dev/null
@@ -81,3 +84,13 @@ echo
 echo "登记库 / registry: $AGRITRACE_DB   绿色食品批次 / green-food lot: $green   地理标志批次 / GI lot: $gi"
 echo "A4 不干胶标签 / A4 sticker sheets: demo/labels-a4.pdf   热敏打印机 TSPL / thermal printer: demo/labels.tspl"
 echo "（把 TSPL 文件发到打印机：cat demo/labels.tspl > /dev/usb/lp0 / send it to the printer）"
+
+first_unit=$(sqlite3 "$AGRITRACE_DB" "SELECT code FROM units u JOIN lots l ON l.id = u.lot_id WHERE l.code = '$green' AND serial = 1")
+echo
+echo "== 6. 扫码验真 / the verify page =="
+echo "演示标签的验真页 / a demo label's page:  http://127.0.0.1:8080/q/$first_unit"
+echo "批次码页 / the lot code's page:          http://127.0.0.1:8080/q/$gi"
+echo "JSON:                                    http://127.0.0.1:8080/api/v1/verify/$first_unit"
+if [ "$serve" = 1 ]; then
+  exec "$bin" serve --listen 127.0.0.1:8080
+fi

@@ -1,0 +1,29 @@
+// The consumer page (DESIGN.md §7): server-rendered HTML, Chinese by default, under 30 KB,
+// inline CSS, no scripts and no external requests, readable on a 360 px screen. One status
+// banner first, then product, producer, village, certifications, brand, dates, inspections,
+// trace timeline, registered-poverty share and the signature check. Every stored text value
+// goes through HtmlEscape.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "http/language.h"
+#include "http/verify_service.h"
+
+namespace agritrace::http {
+
+std::string RenderConsumerPage(const Verdict& v, Lang lang);
+
+// The HTTP status the page is sent with: 200 for a registered code, 404 unknown, 400 mistyped.
+int ConsumerPageStatus(const Verdict& v);
+
+// The home page: a manual-entry form (GET /lookup?code=…) for codes typed from the label.
+std::string RenderHomePage(Lang lang);
+
+// "1.25 kg" / "250 g" (English), "1.25 千克" / "250 克" (Chinese), integer arithmetic only.
+std::string FormatGrams(int64_t grams, Lang lang);
+// Share of `part` in `whole` as a percentage with one decimal, e.g. "60.0%"; "—" if whole <= 0.
+std::string FormatPercent(int64_t part, int64_t whole);
+
+}  // namespace agritrace::http

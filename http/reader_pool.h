@@ -1,0 +1,60 @@
+// Read connections for request threads. A SQLite connection serves one thread at a time, and
+// preparing the lookup statements costs more than running them, so each connection keeps its
+// prepared VerifyLookup and goes back to the pool after the request.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "registry/status.h"
+#include "registry/verify_lookup.h"
+
+namespace agritrace::http {
+
+class ReaderPool {
+ public:
+  struct Connection {
+    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<VerifyLookup> lookup;
+  };
+
+  // A connection on loan; returned to the pool when the lease goes away.
+  class Lease {
+   public:
+    Lease(ReaderPool* pool, std::unique_ptr<Connection> conn)
+        : pool_(pool), conn_(std::move(conn)) {}
+    Lease(Lease&&) = default;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease() {
+      if (conn_) pool_->Return(std::move(conn_));
+    }
+    SQLite::Database& db() { return *conn_->db; }
+    VerifyLookup& lookup() { return *conn_->lookup; }
+    // After an error the connection may be in a bad state: do not reuse it.
+    void Discard() { conn_.reset(); }
+
+   private:
+    ReaderPool* pool_;
+    std::unique_ptr<Connection> conn_;
+  };
+
+  ReaderPool(std::string db_path, SignatureCache* cache, size_t max_idle = 64)
+      : db_path_(std::move(db_path)), cache_(cache), max_idle_(max_idle) {}
+
+  Result<Lease> Acquire();
+
+ private:
+  void Return(std::unique_ptr<Connection> conn);
+
+  std::string db_path_;
+  SignatureCache* cache_;
+  size_t max_idle_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+};
+
+}  // namespace agritrace::http

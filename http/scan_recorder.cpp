@@ -1,0 +1,267 @@
+#include "http/scan_recorder.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <functional>
+#include <iostream>
+
+namespace agritrace::http {
+
+namespace {
+
+// A network hash is hex SHA-256; its first 64 bits are as good a key in memory. Anything else
+// (tests use short names) is hashed as text.
+uint64_t NetKey(const std::string& net) {
+  if (net.size() != 64) return std::hash<std::string>()(net);
+  uint64_t k = 0;
+  for (size_t i = 0; i < 16; ++i) {
+    char c = net[i];
+    k = k << 4 | static_cast<uint64_t>(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+  }
+  return k;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ScanRecorder>> ScanRecorder::Open(const std::string& db_path,
+                                                         ScanRecorderOptions options,
+                                                         Metrics* metrics) {
+  std::unique_ptr<SQLite::Database> db;
+  try {
+    // NOMUTEX: only the writer thread uses this connection.
+    db = std::make_unique<SQLite::Database>(db_path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                                            5000);
+    db->exec("PRAGMA journal_mode=WAL");
+    // A commit writes the WAL without waiting for fsync: it survives a crash of this process,
+    // and a power cut loses at most the last moments of scans (never registry state, which the
+    // Store commits with synchronous=FULL). An fsync stall on a busy disk would otherwise stop
+    // the writer for seconds while the queue fills.
+    db->exec("PRAGMA synchronous=NORMAL");
+    // Checkpoints stay on this connection, right after its commits: from any other thread
+    // they could never catch up with the writer, and the WAL would grow without end. Keep
+    // the file from staying huge after a burst.
+    db->exec("PRAGMA journal_size_limit=67108864");
+    // Scans index random codes: keep the index pages a batch touches in memory.
+    db->exec("PRAGMA cache_size=-32768");
+    if (!db->tableExists("scans"))
+      return Status::Io("登记库中没有 scans 表，请先运行 agritrace init",
+                        "the registry has no scans table; run agritrace init first");
+  } catch (const SQLite::Exception& e) {
+    return Status::Io("无法打开登记库 " + db_path + "：" + e.what(),
+                      "cannot open the registry " + db_path + ": " + e.what());
+  }
+  options.queue_capacity = std::max<size_t>(options.queue_capacity, 1);
+  options.batch_max = std::max<size_t>(options.batch_max, 1);
+  return std::unique_ptr<ScanRecorder>(new ScanRecorder(std::move(db), options, metrics));
+}
+
+ScanRecorder::ScanRecorder(std::unique_ptr<SQLite::Database> db, ScanRecorderOptions options,
+                           Metrics* metrics)
+    : db_(std::move(db)), options_(options), metrics_(metrics) {
+  writer_ = std::thread([this] { WriterLoop(); });
+}
+
+ScanRecorder::~ScanRecorder() { Close(); }
+
+ScanRecorder::Shard& ScanRecorder::ShardOf(const std::string& code) {
+  return shards_[std::hash<std::string>()(code) % kShards];
+}
+
+void ScanRecorder::EvictIdle(Shard& shard, const std::string& keep) {
+  size_t limit = std::max<size_t>(options_.cached_codes / kShards, 1);
+  for (auto it = shard.tallies.begin();
+       it != shard.tallies.end() && shard.tallies.size() > limit;) {
+    // Only an idle tally (nothing queued) may go: the database alone then holds its truth.
+    if (it->second.pending == 0 && it->first != keep)
+      it = shard.tallies.erase(it);
+    else
+      ++it;
+  }
+}
+
+bool ScanRecorder::Reserve() {
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  auto room = [&] { return closing_ || queue_.size() + reserved_ < options_.queue_capacity; };
+  // A full queue means the writer is behind: wait a little for it (which slows the request,
+  // not the writer) rather than lose the scan.
+  if (!room() && options_.enqueue_wait.count() > 0)
+    space_cv_.wait_for(lock, options_.enqueue_wait, room);
+  if (closing_ || queue_.size() + reserved_ >= options_.queue_capacity) return false;
+  ++reserved_;
+  return true;
+}
+
+bool ScanRecorder::Enqueue(const ScanRow& scan, bool reserved, ScanDrop* why) {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  if (reserved) --reserved_;
+  if (closing_) {
+    *why = ScanDrop::kShutdown;
+    return false;
+  }
+  if (!reserved) {
+    *why = ScanDrop::kQueueFull;
+    return false;
+  }
+  queue_.push_back(scan);
+  ++accepted_;
+  // Wake the writer when there is work, or a full batch; not once per scan while it gathers.
+  if (queue_.size() == 1 || queue_.size() == options_.batch_max) queue_cv_.notify_one();
+  return true;
+}
+
+Result<ScanTally> ScanRecorder::Record(const ScanRow& scan, VerifyLookup& reader) {
+  return RecordWith(scan, [&](size_t max_nets) { return reader.ScanHistory(scan.code, max_nets); });
+}
+
+Result<ScanTally> ScanRecorder::Record(const ScanRow& scan, SQLite::Database& reader) {
+  return RecordWith(scan,
+                    [&](size_t max_nets) { return SummarizeScans(reader, scan.code, max_nets); });
+}
+
+template <typename LoadHistory>
+Result<ScanTally> ScanRecorder::RecordWith(const ScanRow& scan, const LoadHistory& load) {
+  // The queue place is taken before the tally is locked: waiting for room must not hold up
+  // other codes. An early return gives the place back.
+  struct Reservation {
+    ScanRecorder* r;
+    bool held;
+    ~Reservation() {
+      if (held) {
+        std::lock_guard<std::mutex> lock(r->queue_mu_);
+        --r->reserved_;
+      }
+    }
+  } reservation{this, Reserve()};
+
+  Shard& shard = ShardOf(scan.code);
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto it = shard.tallies.find(scan.code);
+  if (it == shard.tallies.end()) {
+    // Nothing of this code is queued (else its tally would be here): the table is complete.
+    ScanSummary s;
+    try {
+      s = load(options_.nets_tracked);
+    } catch (const SQLite::Exception& e) {
+      return Status::Io(std::string("读取扫码记录失败：") + e.what(),
+                        std::string("reading scans failed: ") + e.what());
+    }
+    EvictIdle(shard, scan.code);
+    Tally t;
+    t.count = s.count;
+    t.first_at = std::move(s.first_at);
+    for (const auto& net : s.nets) t.nets.push_back(NetKey(net));
+    it = shard.tallies.emplace(scan.code, std::move(t)).first;
+  }
+  Tally& t = it->second;
+
+  ScanTally out;
+  out.count = t.count + 1;
+  out.first_at = t.first_at.empty() || scan.at < t.first_at ? scan.at : t.first_at;
+  const uint64_t net = NetKey(scan.net);
+  bool new_net = std::find(t.nets.begin(), t.nets.end(), net) == t.nets.end();
+  out.distinct_nets = t.nets.size() + (new_net && t.nets.size() < options_.nets_tracked ? 1 : 0);
+
+  ScanDrop why = ScanDrop::kQueueFull;
+  out.queued = Enqueue(scan, reservation.held, &why);
+  reservation.held = false;
+  if (out.queued) {
+    // The tally changes only with a queued scan, so it stays = stored + queued.
+    t.count = out.count;
+    t.first_at = out.first_at;
+    if (new_net && t.nets.size() < options_.nets_tracked) t.nets.push_back(net);
+    ++t.pending;
+    if (metrics_) metrics_->ScanQueued();
+  } else if (metrics_) {
+    metrics_->ScansDropped(why, 1);
+  }
+  return out;
+}
+
+Status ScanRecorder::CommitWithRetry(const std::vector<ScanRow>& batch) {
+  Status s;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+    s = InsertScans(*db_, batch);
+    if (s.ok()) return s;
+  }
+  return s;
+}
+
+void ScanRecorder::Settle(const std::vector<ScanRow>& batch, bool stored) {
+  for (const auto& scan : batch) {
+    Shard& shard = ShardOf(scan.code);
+    std::lock_guard<std::mutex> lock(shard.mu);
+    auto it = shard.tallies.find(scan.code);
+    if (it == shard.tallies.end()) continue;  // cannot happen: pending tallies stay
+    Tally& t = it->second;
+    --t.pending;
+    if (!stored) t.stale = true;
+    // A tally that counted a lost scan is reloaded from the table once it is idle.
+    if (t.stale && t.pending == 0) shard.tallies.erase(it);
+  }
+}
+
+void ScanRecorder::WriterLoop() {
+  std::vector<ScanRow> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return !queue_.empty() || closing_; });
+      if (queue_.empty()) return;  // closing and drained
+      if (options_.gather.count() > 0 && !closing_ && queue_.size() < options_.batch_max) {
+        queue_cv_.wait_for(lock, options_.gather,
+                           [&] { return closing_ || queue_.size() >= options_.batch_max; });
+      }
+      size_t n = std::min(queue_.size(), options_.batch_max);
+      batch.assign(std::make_move_iterator(queue_.begin()),
+                   std::make_move_iterator(queue_.begin() + n));
+      queue_.erase(queue_.begin(), queue_.begin() + n);
+      in_flight_ = n;
+    }
+    space_cv_.notify_all();
+    if (options_.commit_delay.count() > 0) std::this_thread::sleep_for(options_.commit_delay);
+    Status s = CommitWithRetry(batch);
+    if (metrics_) {
+      if (s.ok())
+        metrics_->ScansStored(batch.size());
+      else
+        metrics_->ScansDropped(ScanDrop::kStoreFailed, batch.size());
+    }
+    if (!s.ok())
+      std::cerr << "agritrace serve: " << batch.size()
+                << " 条扫码记录未能保存 / scans not stored: " << s.message() << "\n";
+    Settle(batch, s.ok());
+    {
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      settled_ += batch.size();
+      in_flight_ = 0;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+void ScanRecorder::Flush() {
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  uint64_t target = accepted_;
+  done_cv_.wait(lock,
+                [&] { return settled_ >= target; });  // the writer drains all, even when closing
+}
+
+void ScanRecorder::Close() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    closing_ = true;
+  }
+  queue_cv_.notify_all();
+  space_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  done_cv_.notify_all();
+}
+
+size_t ScanRecorder::QueueDepth() {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  return queue_.size() + in_flight_;
+}
+
+}  // namespace agritrace::http

@@ -1,0 +1,116 @@
+// Records every scan (DESIGN.md §8) through a bounded queue to one writer thread that commits
+// in batches, one transaction per batch. Shutdown drains the queue; a scan that cannot be
+// queued or stored is counted in the metrics, never silently lost.
+//
+// The count a consumer sees includes their own scan and every scan before it, also those still
+// in the queue: per code, an in-memory tally = committed rows + queued rows. A tally is loaded
+// from the database only while no scan of that code is queued, and dropped from memory only in
+// that state, so the two never disagree.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "http/metrics.h"
+#include "registry/scan_store.h"
+#include "registry/status.h"
+#include "registry/verify_lookup.h"
+
+namespace agritrace::http {
+
+struct ScanTally {
+  int64_t count = 0;         // scans of the code, this one included
+  std::string first_at;      // RFC 3339 UTC of the first scan (this one when it is the first)
+  size_t distinct_nets = 0;  // networks among them, this one included; saturates at nets_tracked
+  bool queued = false;       // false: this scan was dropped (and counted as such)
+};
+
+struct ScanRecorderOptions {
+  size_t queue_capacity = 65536;
+  // When the queue is full, a scan waits this long for room before it is dropped (counted).
+  std::chrono::milliseconds enqueue_wait{1000};
+  size_t batch_max = 4096;  // rows per transaction
+  // After the first scan of a batch, wait this long for more before committing: under load a
+  // commit (and its fsync, and the index pages it rewrites) then carries hundreds of scans.
+  // Only stored-ness waits; responses never do.
+  std::chrono::microseconds gather{2000};
+  size_t nets_tracked = 16;      // distinct networks remembered per code
+  size_t cached_codes = 200000;  // tallies kept in memory (idle ones are evicted)
+  // Tests only: hold every batch this long before committing, to catch scans in the queue.
+  std::chrono::milliseconds commit_delay{0};
+};
+
+class ScanRecorder {
+ public:
+  // Opens its own connection to `db_path` for the writer thread and starts it. `metrics` must
+  // outlive the recorder.
+  static Result<std::unique_ptr<ScanRecorder>> Open(const std::string& db_path,
+                                                    ScanRecorderOptions options, Metrics* metrics);
+  ~ScanRecorder();
+  ScanRecorder(const ScanRecorder&) = delete;
+  ScanRecorder& operator=(const ScanRecorder&) = delete;
+
+  // Queues `scan` and returns the tally of its code including it. `reader` belongs to the
+  // calling thread and loads a tally not yet in memory. Thread-safe.
+  Result<ScanTally> Record(const ScanRow& scan, VerifyLookup& reader);
+  Result<ScanTally> Record(const ScanRow& scan, SQLite::Database& reader);
+
+  // Blocks until every scan queued before the call is committed (or counted as dropped).
+  void Flush();
+  // Stops taking scans, commits everything queued, joins the writer. Idempotent.
+  void Close();
+
+  // Scans queued or being committed.
+  size_t QueueDepth();
+
+ private:
+  struct Tally {
+    int64_t count = 0;
+    std::string first_at;
+    std::vector<uint64_t> nets;  // first 64 bits of each network hash: enough to tell them apart
+    int64_t pending = 0;         // queued, not yet committed
+    bool stale = false;          // a queued scan failed to store: reload once nothing is pending
+  };
+  struct Shard {
+    std::mutex mu;
+    std::unordered_map<std::string, Tally> tallies;
+  };
+  static constexpr size_t kShards = 64;
+
+  ScanRecorder(std::unique_ptr<SQLite::Database> db, ScanRecorderOptions options, Metrics* metrics);
+  Shard& ShardOf(const std::string& code);
+  template <typename LoadHistory>
+  Result<ScanTally> RecordWith(const ScanRow& scan, const LoadHistory& load);
+  void EvictIdle(Shard& shard, const std::string& keep);
+  bool Reserve();
+  bool Enqueue(const ScanRow& scan, bool reserved, ScanDrop* why);
+  void WriterLoop();
+  Status CommitWithRetry(const std::vector<ScanRow>& batch);
+  void Settle(const std::vector<ScanRow>& batch, bool stored);
+
+  std::unique_ptr<SQLite::Database> db_;  // the writer thread's only
+  ScanRecorderOptions options_;
+  Metrics* metrics_;
+  Shard shards_[kShards];
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_, done_cv_, space_cv_;
+  std::deque<ScanRow> queue_;
+  size_t reserved_ = 0;  // places promised to scans about to be queued
+  size_t in_flight_ = 0;
+  uint64_t accepted_ = 0, settled_ = 0;  // scans queued / committed-or-dropped so far
+  bool closing_ = false;
+  std::thread writer_;
+};
+
+}  // namespace agritrace::http

@@ -1,0 +1,417 @@
+#include "http/server.h"
+
+#include <httplib.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <regex>
+
+#include "http/client_network.h"
+#include "http/consumer_page.h"
+#include "http/language.h"
+#include "http/problem_json.h"
+#include "http/reader_pool.h"
+#include "http/verify_response.h"
+#include "http/verify_service.h"
+#include "labeler/code_parser.h"
+#include "registry/ed25519.h"
+#include "registry/encoding.h"
+#include "registry/scan_store.h"
+#include "registry/store.h"
+
+namespace agritrace::http {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Set when routing starts, read by the logger when the response is written. A pool thread
+// serves one request at a time, so a thread-local is the request's own.
+thread_local Clock::time_point t_request_start{};
+
+// No scripts, no external anything: the page needs inline styles and its own form only.
+constexpr const char* kPageCsp =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
+    "base-uri 'none'; frame-ancestors 'none'";
+
+// GS1 Digital Link paths this server answers: /01/{GTIN}[/22/x][/10/x][/21/x]. Anything else
+// under /01/ is not a label of ours and gets a 404 problem.
+const std::regex kDigitalLinkPath(R"(/01/\d{8,14}(/(22|10|21)/[^/]+)*/?)");
+
+bool IsPublic(Route r) { return r != Route::kHealth && r != Route::kMetrics; }
+
+void SetProblem(httplib::Response& res, const Problem& p, std::string_view instance) {
+  res.status = p.status;
+  res.set_content(ProblemBody(p, instance), std::string(kProblemContentType));
+  res.set_header("Content-Language", "zh-CN, en");
+  res.set_header("Cache-Control", "no-store");
+}
+
+std::string PercentEncode(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+Lang LangOf(const httplib::Request& req) {
+  return ChooseLanguage(req.get_param_value("lang"), req.get_header_value("Accept-Language"));
+}
+
+void SetPage(httplib::Response& res, int status, std::string html, Lang lang) {
+  res.status = status;
+  res.set_content(std::move(html), "text/html; charset=utf-8");
+  res.set_header("Content-Security-Policy", kPageCsp);
+  res.set_header("Content-Language", HtmlLangTag(lang));
+  res.set_header("Vary", "Accept-Language");
+  res.set_header("Cache-Control", "no-store");
+}
+
+// httplib 0.11 listens with a backlog of 5, so a burst of new connections (a crowd scanning at
+// a market, or wrk opening 64) overflows it and the dropped SYNs are retried a second later.
+// Linux lets listen() be called again on the bound socket to raise the backlog.
+class BacklogServer : public httplib::Server {
+ public:
+  bool RaiseBacklog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
+};
+
+std::string DumpJson(const Json& j) {
+  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(const std::string& db_path, std::string salt, ScanRecorder& recorder,
+       const ServerOptions& options)
+      : pool(db_path, &signatures, static_cast<size_t>(std::max(options.threads, 1))),
+        lots(options.lot_cache),
+        service(pool, lots, recorder, std::move(salt),
+                {options.scan_threshold, options.distinct_network_threshold}),
+        limiter(options.rate_limit) {}
+  SignatureCache signatures;
+  ReaderPool pool;
+  LotCache lots;
+  VerifyService service;
+  RateLimiter limiter;
+};
+
+Server::Server(ServerOptions options) : options_(std::move(options)) {}
+
+Server::~Server() { Stop(); }
+
+Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerOptions options) {
+  std::string salt;
+  {
+    // Store::Open applies pending migrations; the server then keeps its own connections.
+    auto store = Store::Open(db_path, OpenMode::kExisting);
+    if (!store.ok()) return store.status();
+    auto s = ScanSalt((*store)->db());
+    if (!s.ok()) return s.status();
+    salt = *s;
+  }
+  std::unique_ptr<Server> server(new Server(std::move(options)));
+  ServerOptions& o = server->options_;
+  // The tally must tell K+1 networks apart to see "more than K".
+  o.scans.nets_tracked = std::max(
+      o.scans.nets_tracked, static_cast<size_t>(std::max(o.distinct_network_threshold, 0)) + 1);
+  auto recorder = ScanRecorder::Open(db_path, o.scans, &server->metrics_);
+  if (!recorder.ok()) return recorder.status();
+  server->recorder_ = std::move(recorder).value();
+  server->impl_ = std::make_unique<Impl>(db_path, salt, *server->recorder_, o);
+  server->svr_ = std::make_unique<BacklogServer>();
+  server->Routes();
+  return server;
+}
+
+void Server::Routes() {
+  httplib::Server& svr = *svr_;
+  const size_t threads = static_cast<size_t>(std::max(options_.threads, 1));
+  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  svr.set_tcp_nodelay(true);
+  svr.set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
+  svr.set_keep_alive_max_count(std::max<size_t>(options_.keep_alive_max_requests, 1));
+  svr.set_read_timeout(options_.read_timeout_seconds, 0);
+  svr.set_write_timeout(options_.write_timeout_seconds, 0);
+  svr.set_payload_max_length(options_.payload_max_bytes);
+  svr.set_default_headers(
+      {{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
+
+  Impl& impl = *impl_;
+  const std::vector<std::string> proxies = options_.trusted_proxies;
+  auto network_of = [proxies](const httplib::Request& req) {
+    return NetworkOf(
+        ClientAddress(req.remote_addr, req.get_header_value("X-Forwarded-For"), proxies));
+  };
+
+  // Rate limits are checked before routing, so a refused request costs no body read and no
+  // database work.
+  svr.set_pre_routing_handler(
+      [this, &impl, network_of](const httplib::Request& req, httplib::Response& res) {
+        t_request_start = Clock::now();
+        if (!impl.limiter.enabled() || !IsPublic(RouteOf(req.path)))
+          return httplib::Server::HandlerResponse::Unhandled;
+        auto d = impl.limiter.Take(network_of(req));
+        if (d.allowed) return httplib::Server::HandlerResponse::Unhandled;
+        metrics_.RateLimited();
+        SetProblem(res, ProblemForStatus(429), req.path);
+        res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+        return httplib::Server::HandlerResponse::Handled;
+      });
+
+  svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    double seconds = -1;
+    if (t_request_start != Clock::time_point{}) {
+      seconds = std::chrono::duration<double>(Clock::now() - t_request_start).count();
+      t_request_start = Clock::time_point{};
+    }
+    metrics_.ObserveRequest(RouteOf(req.path), res.status, seconds);
+  });
+
+  // Whatever ends in an error status without a body (404 route, 413, 414, 400 parse error)
+  // gets a problem+json body.
+  svr.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        int status = res.status;
+        SetProblem(res, ProblemForStatus(status), req.path);
+        if (status == 405) res.set_header("Allow", "GET, HEAD");
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+
+  svr.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown";
+        try {
+          if (ep) std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        std::fprintf(stderr, "agritrace serve: %s %s failed: %s\n", req.method.c_str(),
+                     req.path.c_str(), what.c_str());
+        SetProblem(res, ProblemForStatus(500), req.path);
+      });
+
+  auto verify = [&impl, network_of](const httplib::Request& req, httplib::Response& res,
+                                    std::string input, bool json) {
+    auto v = impl.service.Verify({std::move(input), network_of(req)});
+    if (!v.ok()) {
+      SetProblem(res, ProblemFromStatus(v.status()), req.path);
+      return;
+    }
+    if (json) {
+      res.status = 200;
+      res.set_content(VerifyResponseBody(*v), "application/json; charset=utf-8");
+      res.set_header("Cache-Control", "no-store");
+      return;
+    }
+    Lang lang = LangOf(req);
+    SetPage(res, ConsumerPageStatus(*v), RenderConsumerPage(*v, lang), lang);
+  };
+
+  svr.Get("/", [](const httplib::Request& req, httplib::Response& res) {
+    Lang lang = LangOf(req);
+    SetPage(res, 200, RenderHomePage(lang), lang);
+    res.set_header("Cache-Control", "public, max-age=300");
+  });
+
+  // The manual-entry form: a good code goes to its /q/ page (which records the scan); a typo
+  // is answered here, with the reason.
+  svr.Get("/lookup", [verify](const httplib::Request& req, httplib::Response& res) {
+    std::string input = req.get_param_value("code");
+    std::string lang = req.get_param_value("lang") == "en" ? "?lang=en" : "";
+    bool blank = input.find_first_not_of(" \t\r\n") == std::string::npos;
+    if (blank) {
+      res.set_redirect("/" + lang, 303);
+      return;
+    }
+    auto parsed = labeler::ParseCode(input);
+    if (parsed.ok()) {
+      res.set_redirect("/q/" + PercentEncode(parsed->code) + lang, 303);
+      return;
+    }
+    verify(req, res, input, false);
+  });
+
+  auto page = [verify](const httplib::Request& req, httplib::Response& res) {
+    verify(req, res, req.matches[1].str(), false);
+  };
+  svr.Get(R"(/[qQ]/([^/]+))", page);
+
+  svr.Get(R"(/01/.*)", [verify](const httplib::Request& req, httplib::Response& res) {
+    if (!std::regex_match(req.path, kDigitalLinkPath)) {
+      SetProblem(res, ProblemForStatus(404), req.path);
+      return;
+    }
+    verify(req, res, req.path, false);
+  });
+
+  svr.Get(R"(/api/v1/verify/([^/]+))",
+          [verify](const httplib::Request& req, httplib::Response& res) {
+            verify(req, res, req.matches[1].str(), true);
+          });
+
+  svr.Get("/.well-known/agritrace/keys.json", [&impl](const httplib::Request& req,
+                                                      httplib::Response& res) {
+    auto lease = impl.pool.Acquire();
+    if (!lease.ok()) return SetProblem(res, ProblemFromStatus(lease.status()), req.path);
+    Json keys = Json::array();
+    std::string name;
+    try {
+      for (const auto& k : lease->lookup().PublicKeys()) {
+        keys.push_back({{"kid", k.kid},
+                        {"public_key", Base64Encode(k.public_key)},
+                        {"public_key_pem", Ed25519PublicKeyToPem(k.public_key)},
+                        {"created_at", k.created_at},
+                        {"retired_at", k.retired_at.empty() ? Json() : Json(k.retired_at)},
+                        {"current", k.retired_at.empty()}});
+      }
+      name = lease->lookup().RegistryName();
+    } catch (const SQLite::Exception& e) {
+      lease->Discard();
+      return SetProblem(
+          res,
+          ProblemFromStatus(Status::Io(std::string("读取密钥失败：") + e.what(),
+                                       std::string("reading keys failed: ") + e.what())),
+          req.path);
+    }
+    res.set_content(DumpJson({{"registry", name}, {"algorithm", "Ed25519"}, {"keys", keys}}),
+                    "application/json; charset=utf-8");
+    res.set_header("Cache-Control", "public, max-age=300");
+    res.set_header("Access-Control-Allow-Origin", "*");
+  });
+
+  svr.Get("/healthz", [this, &impl](const httplib::Request& req, httplib::Response& res) {
+    if (stopped_) return SetProblem(res, ProblemForStatus(503), req.path);
+    auto lease = impl.pool.Acquire();
+    bool db_ok = lease.ok();
+    if (db_ok) {
+      try {
+        db_ok = lease->db().execAndGet("SELECT COUNT(*) FROM signing_keys").getInt64() >= 0;
+      } catch (const SQLite::Exception&) {
+        lease->Discard();
+        db_ok = false;
+      }
+    }
+    if (!db_ok) return SetProblem(res, ProblemForStatus(503), req.path);
+    res.set_content(DumpJson({{"status", "ok"}, {"scan_queue_depth", recorder_->QueueDepth()}}),
+                    "application/json");
+    res.set_header("Cache-Control", "no-store");
+  });
+
+  svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_.Render(recorder_->QueueDepth()), "text/plain; version=0.0.4");
+    res.set_header("Cache-Control", "no-store");
+  });
+
+  // Everything is read-only here: other methods are refused before any body is used.
+  auto not_allowed = [](const httplib::Request&, httplib::Response& res) {
+    res.status = 405;  // the error handler writes the problem and Allow
+  };
+  svr.Post(".*", not_allowed);
+  svr.Put(".*", not_allowed);
+  svr.Patch(".*", not_allowed);
+  svr.Delete(".*", not_allowed);
+}
+
+Status Server::Start() {
+  if (port_ >= 0) return Status::Conflict("服务已启动", "the server is already started");
+  bool bound;
+  if (options_.port == 0) {
+    port_ = svr_->bind_to_any_port(options_.host);
+    bound = port_ > 0;
+  } else {
+    bound = svr_->bind_to_port(options_.host, options_.port);
+    port_ = options_.port;
+  }
+  if (!bound) {
+    port_ = -1;
+    std::string where = options_.host + ":" + std::to_string(options_.port);
+    return Status::Io("无法监听 " + where + "：地址被占用或无权限，请换一个端口（--port）",
+                      "cannot listen on " + where +
+                          ": the address is in use or not permitted; choose another --port");
+  }
+  static_cast<BacklogServer&>(*svr_).RaiseBacklog(1024);
+  listener_ = std::thread([this] { svr_->listen_after_bind(); });
+  // stop() is a no-op until the accept loop runs, so wait for it before returning.
+  for (int i = 0; i < 5000 && !svr_->is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return Status::Ok();
+}
+
+bool Server::running() const { return svr_ && svr_->is_running(); }
+
+void Server::Stop() {
+  if (stopped_.exchange(true)) return;
+  if (svr_) svr_->stop();
+  // The listener returns after the pool has finished every connection it accepted.
+  if (listener_.joinable()) listener_.join();
+  if (recorder_) recorder_->Close();
+}
+
+int RunServer(const std::string& db_path, ServerOptions options) {
+  // SQLite's memory statistics take one process-wide mutex on every allocation, which
+  // serialises the request threads. Possible only before SQLite initialises (a no-op after).
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  // Block the stop signals before any thread starts, so every thread inherits the mask and
+  // this thread alone takes them with sigtimedwait: no work inside a signal handler.
+  sigset_t stop_signals, old_mask;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, &old_mask);
+  signal(SIGPIPE, SIG_IGN);
+  struct RestoreMask {
+    sigset_t* mask;
+    ~RestoreMask() { pthread_sigmask(SIG_SETMASK, mask, nullptr); }
+  } restore{&old_mask};
+
+  auto on_listening = options.on_listening;
+  auto server = Server::Open(db_path, std::move(options));
+  if (!server.ok()) {
+    std::fprintf(stderr, "agritrace serve: %s\n", server.status().message().c_str());
+    return 1;
+  }
+  Server& s = **server;
+  if (Status st = s.Start(); !st.ok()) {
+    std::fprintf(stderr, "agritrace serve: %s\n", st.message().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "agritrace serve: 正在监听 / listening on port %d\n", s.port());
+  if (on_listening) on_listening(s.port());
+
+  bool failed = false;
+  for (;;) {
+    timespec wait{0, 200 * 1000 * 1000};
+    int sig = sigtimedwait(&stop_signals, nullptr, &wait);
+    if (sig == SIGTERM || sig == SIGINT) break;
+    if (!s.running()) {
+      failed = true;
+      break;
+    }
+  }
+  s.Stop();
+  std::fprintf(stderr,
+               "agritrace serve: 已停止，保存扫码 %llu 条，未保存 %llu 条 / stopped: %llu scans "
+               "stored, %llu dropped\n",
+               static_cast<unsigned long long>(s.metrics().scans_stored()),
+               static_cast<unsigned long long>(s.metrics().scans_dropped()),
+               static_cast<unsigned long long>(s.metrics().scans_stored()),
+               static_cast<unsigned long long>(s.metrics().scans_dropped()));
+  return failed ? 1 : 0;
+}
+
+}  // namespace agritrace::http

@@ -1,0 +1,90 @@
+// The verify service (DESIGN.md §7): cpp-httplib serving the consumer page, the verify API, the
+// public keys, /healthz and /metrics, with per-network rate limits and request size limits.
+// Stopping (SIGTERM/SIGINT under RunServer) stops accepting, finishes the requests in flight,
+// commits every queued scan, then returns.
+//
+// Debian's cpp-httplib 0.11.4 is a compiled library: the pool size is set with new_task_queue,
+// and set_tcp_nodelay(true) keeps each response from waiting ~40 ms for a delayed ACK. It serves
+// one connection per pool thread, so `threads` bounds the connections served at once.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/lot_cache.h"
+#include "http/metrics.h"
+#include "http/rate_limiter.h"
+#include "http/scan_recorder.h"
+#include "registry/status.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace agritrace::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0: any free port, see Server::port()
+  int threads = 64;
+  int scan_threshold = 5;              // N: more scans of a unit code is suspicious
+  int distinct_network_threshold = 3;  // K: more client networks than this is suspicious
+  RateLimit rate_limit;                // per client network on public routes; per_second 0: off
+  // Peers whose X-Forwarded-For is believed (exact addresses, e.g. a local nginx).
+  std::vector<std::string> trusted_proxies;
+  size_t payload_max_bytes = 64 * 1024;
+  int keep_alive_timeout_seconds = 5;
+  size_t keep_alive_max_requests = 1000;
+  int read_timeout_seconds = 5;
+  int write_timeout_seconds = 5;
+  ScanRecorderOptions scans;
+  LotCacheOptions lot_cache;
+  // RunServer calls this with the bound port once the server accepts connections.
+  std::function<void(int port)> on_listening;
+};
+
+class Server {
+ public:
+  // Opens the registry at `db_path` (it must exist; migrations are applied), its scan writer
+  // and the routes. Nothing listens until Start.
+  static Result<std::unique_ptr<Server>> Open(const std::string& db_path, ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds host:port and serves on a background thread; returns once connections are accepted.
+  Status Start();
+  // The bound port (useful with port 0), -1 before Start.
+  int port() const { return port_; }
+  // False once the listener has ended (after Stop, or if accepting failed).
+  bool running() const;
+  // Stops accepting, waits for requests in flight, commits every queued scan. Idempotent.
+  void Stop();
+
+  Metrics& metrics() { return metrics_; }
+  ScanRecorder& scans() { return *recorder_; }
+
+ private:
+  struct Impl;
+  Server(ServerOptions options);
+  void Routes();
+
+  ServerOptions options_;
+  Metrics metrics_;
+  std::unique_ptr<ScanRecorder> recorder_;
+  std::unique_ptr<Impl> impl_;
+  std::unique_ptr<httplib::Server> svr_;
+  std::thread listener_;
+  int port_ = -1;
+  std::atomic<bool> stopped_{false};
+};
+
+// Serves until SIGTERM or SIGINT, then stops cleanly. Returns the process exit code: 0 after a
+// clean stop, 1 when the registry cannot be opened or the address cannot be bound.
+int RunServer(const std::string& db_path, ServerOptions options);
+
+}  // namespace agritrace::http

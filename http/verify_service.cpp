@@ -1,0 +1,161 @@
+#include "http/verify_service.h"
+
+#include "http/client_network.h"
+#include "registry/crockford.h"
+#include "registry/dates.h"
+
+namespace agritrace::http {
+namespace {
+
+struct Scanned {
+  bool ok = false;
+  labeler::ParsedCode code;
+  Status why;
+};
+
+// The one call into the labeler's parser: URL in any case, GS1 Digital Link, hyphens,
+// full-width characters, O/I/L confusions.
+Scanned ParseScanned(std::string_view input) {
+  Scanned s;
+  auto parsed = labeler::ParseCode(input);
+  if (parsed.ok()) {
+    s.ok = true;
+    s.code = std::move(parsed).value();
+  } else {
+    s.why = parsed.status();
+  }
+  return s;
+}
+
+// A GS1 Digital Link names the product (GTIN) and lot besides the code; a label whose link
+// disagrees with the registry was not printed from it.
+bool LinkMatches(const labeler::ParsedCode& code, const LotLookup& lot, Verdict& v) {
+  if (!code.gtin.empty() && code.gtin != lot.product_gtin) {
+    v.reason_zh = "链接中的商品条码（GTIN " + code.gtin + "）与登记的产品不符";
+    v.reason_en = "the link's GTIN " + code.gtin + " is not the registered product's";
+    return false;
+  }
+  if (!code.gs1_lot.empty() && crockford::Normalize(code.gs1_lot) != lot.lot_code) {
+    v.reason_zh = "链接中的批号与登记的批次不符";
+    v.reason_en = "the link's lot number is not the registered lot";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view StatusName(VerifyStatus s) {
+  switch (s) {
+    case VerifyStatus::kRecalled:
+      return "recalled";
+    case VerifyStatus::kSignatureInvalid:
+      return "signature-invalid";
+    case VerifyStatus::kRevoked:
+      return "revoked";
+    case VerifyStatus::kSuspended:
+      return "suspended";
+    case VerifyStatus::kExpired:
+      return "expired";
+    case VerifyStatus::kSuspicious:
+      return "suspicious";
+    case VerifyStatus::kScanned:
+      return "scanned";
+    case VerifyStatus::kGenuine:
+      return "genuine";
+    case VerifyStatus::kUnknown:
+      return "unknown";
+    case VerifyStatus::kMistyped:
+      return "mistyped";
+  }
+  return "unknown";
+}
+
+bool IsAlarm(VerifyStatus s) {
+  return s != VerifyStatus::kGenuine && s != VerifyStatus::kScanned && s != VerifyStatus::kMistyped;
+}
+
+VerifyStatus DecideStatus(Verdict& v) {
+  v.problem_cert = -1;
+  if (v.kind == ScannedKind::kMalformed) return v.status = VerifyStatus::kMistyped;
+  if (!v.lot) return v.status = VerifyStatus::kUnknown;
+  const LotLookup& lot = *v.lot;
+  if (lot.recalled) return v.status = VerifyStatus::kRecalled;
+  if (!lot.signature_valid) return v.status = VerifyStatus::kSignatureInvalid;
+  for (const char* live : {"revoked", "suspended", "expired"}) {
+    for (size_t i = 0; i < lot.certifications.size(); ++i) {
+      if (lot.certifications[i].live != live) continue;
+      v.problem_cert = static_cast<int>(i);
+      std::string_view l = live;
+      return v.status = l == "revoked"     ? VerifyStatus::kRevoked
+                        : l == "suspended" ? VerifyStatus::kSuspended
+                                           : VerifyStatus::kExpired;
+    }
+  }
+  // One code per lot is scanned by many people: its count says nothing about copies.
+  if (v.kind == ScannedKind::kLot) return v.status = VerifyStatus::kGenuine;
+  if (v.tally.count > v.thresholds.scans ||
+      static_cast<int64_t>(v.tally.distinct_nets) > v.thresholds.networks)
+    return v.status = VerifyStatus::kSuspicious;
+  if (v.tally.count > 1) return v.status = VerifyStatus::kScanned;
+  return v.status = VerifyStatus::kGenuine;
+}
+
+const Json& Verdict::record() const {
+  static const Json kEmpty = Json::object();
+  return lot && lot->record.is_object() ? lot->record : kEmpty;
+}
+
+std::string SanitizeInput(std::string_view input) {
+  std::string out;
+  for (char c : input.substr(0, 64)) out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+  return out;
+}
+
+Result<Verdict> VerifyService::Verify(const VerifyRequest& request) {
+  Verdict v;
+  v.thresholds = thresholds_;
+  Scanned scanned = ParseScanned(request.input);
+  std::string scan_kind = "malformed";
+  if (scanned.ok) {
+    v.kind = scanned.code.kind == labeler::CodeKind::kUnit ? ScannedKind::kUnit : ScannedKind::kLot;
+    v.code = scanned.code.code;
+    v.display = labeler::DisplayCode(scanned.code);
+  } else {
+    v.code = v.display = SanitizeInput(request.input);
+    v.reason_zh = scanned.why.zh();
+    v.reason_en = scanned.why.en();
+  }
+
+  auto lease = pool_.Acquire();
+  if (!lease.ok()) return lease.status();
+  try {
+    if (scanned.ok) {
+      auto found = v.kind == ScannedKind::kUnit ? lots_.Unit(v.code, lease->lookup())
+                                                : lots_.Lot(v.code, lease->lookup());
+      if (found.ok()) {
+        scan_kind = v.kind == ScannedKind::kUnit ? "unit" : "lot";
+        if (LinkMatches(scanned.code, *found->lot, v)) {
+          v.lot = found->lot;
+          v.serial = found->serial;
+        }
+      } else if (found.status().code() == StatusCode::kNotFound) {
+        scan_kind = "unknown";
+      } else {
+        return found.status();
+      }
+    }
+    ScanRow row{v.code, scan_kind, NowUtc(), NetworkHash(salt_, request.client_network)};
+    auto tally = recorder_.Record(row, lease->lookup());
+    if (!tally.ok()) return tally.status();
+    v.tally = *tally;
+  } catch (const SQLite::Exception& e) {
+    lease->Discard();
+    return Status::Io(std::string("读取登记库失败：") + e.what(),
+                      std::string("reading the registry failed: ") + e.what());
+  }
+  DecideStatus(v);
+  return v;
+}
+
+}  // namespace agritrace::http

@@ -1,0 +1,52 @@
+// The scans table (DESIGN.md §8–§9): every consumer scan of a code, known or not. A scan keeps
+// the salted hash of the client's network, never the client's address.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "registry/status.h"
+
+namespace agritrace {
+
+struct ScanRow {
+  std::string code;  // normalised code, or the sanitised raw input when malformed
+  std::string kind;  // unit | lot | unknown | malformed
+  std::string at;    // RFC 3339 UTC
+  std::string net;   // hex SHA-256(salt ‖ client network)
+};
+
+// Inserts every row in one transaction: all of them are stored or none.
+Status InsertScans(SQLite::Database& db, const std::vector<ScanRow>& rows);
+
+struct ScanSummary {
+  int64_t count = 0;
+  std::string first_at;           // empty when the code was never scanned
+  std::vector<std::string> nets;  // distinct networks, at most `max_nets` of them
+};
+
+// What the table knows about `code`: how often, since when, and from which networks.
+ScanSummary SummarizeScans(SQLite::Database& db, const std::string& code, size_t max_nets);
+
+// The same question with its statements prepared once, for a connection that asks it on every
+// first scan of a code. Not thread-safe (one per connection).
+class ScanSummaryQuery {
+ public:
+  explicit ScanSummaryQuery(SQLite::Database& db);
+  ScanSummary Run(const std::string& code, size_t max_nets);
+
+ private:
+  SQLite::Statement count_, nets_;
+};
+
+// Rows in the table (all codes).
+int64_t CountAllScans(SQLite::Database& db);
+
+// The salt of network hashes, kept in registry_meta ("scan_salt"): 32 random bytes as hex,
+// generated on first use. Concurrent first uses agree on one salt.
+Result<std::string> ScanSalt(SQLite::Database& db);
+
+}  // namespace agritrace

@@ -1,0 +1,128 @@
+// Read-only lookups behind a consumer's scan (DESIGN.md §7): code → lot, its signed record and
+// signature, the signing key, the live status of its certificates and the trace events added
+// after issue (recall included). Nothing here writes.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "registry/canonical_json.h"
+#include "registry/scan_store.h"
+#include "registry/status.h"
+
+namespace agritrace {
+
+// A certificate applied to the lot, as it stands today.
+struct CertificationStatus {
+  std::string type, number, issuer, valid_from;
+  std::string valid_to;       // empty: no expiry (geographic indications)
+  std::string stored_status;  // active | suspended | revoked
+  std::string status_reason;  // why suspended or revoked, empty otherwise
+  std::string live;           // active | suspended | revoked | expired
+};
+
+// A step added to the lot after issue. `place_name` is the region's name when known.
+struct TraceStep {
+  std::string step, at, place, place_name, actor, note;
+};
+
+struct LotLookup {
+  int64_t lot_id = 0;
+  std::string lot_code;
+  std::string unit_code;     // empty when looked up by lot code
+  int64_t serial = 0;        // unit serial within the lot, 0 for lot-code lookups
+  std::string product_gtin;  // from products, empty when none
+  std::string record_json;   // the exact signed bytes (canonical JSON)
+  Json record;               // record_json parsed; null when it is not JSON (then not valid)
+  std::string signature;     // base64url Ed25519 over record_json
+  std::string kid;
+  std::string public_key;  // raw 32 bytes of `kid`; empty when the key is not in the registry
+  bool signature_valid = false;
+  std::string brand_recognised_by;
+  std::vector<CertificationStatus> certifications;
+  std::vector<TraceStep> trace;  // oldest first
+  bool recalled = false;
+  std::string recalled_at, recall_reason;
+};
+
+// Where a unit code belongs. Units never move: safe to remember.
+struct UnitRef {
+  int64_t lot_id = 0;
+  int64_t serial = 0;
+};
+
+struct PublicKeyInfo {
+  std::string kid, public_key, created_at, retired_at;  // public_key raw; retired_at may be ""
+};
+
+// Remembers checked (public key, record, signature) triples: a lot record never changes, so a
+// busy code costs one Ed25519 verification per process instead of one per scan. Thread-safe.
+class SignatureCache {
+ public:
+  explicit SignatureCache(size_t max_entries = 100000) : max_entries_(max_entries) {}
+  // Ed25519Verify(public_key, record, base64url-decoded signature), remembered.
+  bool Verify(const std::string& public_key, const std::string& record,
+              const std::string& signature_b64url);
+
+ private:
+  struct Entry {
+    std::string public_key, record;
+    bool valid;
+  };
+  size_t max_entries_;
+  std::mutex mu_;
+  std::map<std::string, Entry> entries_;  // by signature text
+};
+
+// Checks a signature without caching: the raw Ed25519 check behind SignatureCache.
+bool VerifyRecordSignature(std::string_view public_key, std::string_view record,
+                           std::string_view signature_b64url);
+
+// Prepared statements on one connection; not thread-safe (one per connection).
+class VerifyLookup {
+ public:
+  // `cache` may be null (every lookup then verifies the signature).
+  VerifyLookup(SQLite::Database& db, SignatureCache* cache);
+
+  // NotFound when no unit / lot has this code. `today` (YYYY-MM-DD, Asia/Shanghai) decides
+  // which certificates have expired. Lot, certificates and trace are read in one read
+  // transaction: one consistent snapshot, one file lock.
+  Result<LotLookup> ByUnitCode(const std::string& code, const std::string& today);
+  Result<LotLookup> ByLotCode(const std::string& code, const std::string& today);
+  // The same in steps, for callers that remember code → lot (lots and units never change).
+  Result<UnitRef> UnitOf(const std::string& code);
+  Result<int64_t> LotIdOf(const std::string& code);
+  Result<LotLookup> ByLotId(int64_t lot_id, const std::string& today);
+
+  // Grows with every registry change (each appends to the event log): certificate status,
+  // recall, trace step, new lot. -1 for an empty log.
+  int64_t RegistryVersion();
+
+  // Every signing key, current and retired, oldest first.
+  std::vector<PublicKeyInfo> PublicKeys();
+  // registry_meta "name" (the registry's host name), empty when unset.
+  std::string RegistryName();
+
+  // The stored scan history of a code (see scan_store.h), with prepared statements.
+  ScanSummary ScanHistory(const std::string& code, size_t max_nets) {
+    return scans_.Run(code, max_nets);
+  }
+
+ private:
+  SQLite::Database& db_;
+  SignatureCache* cache_;
+  Result<LotLookup> Lookup(SQLite::Statement& q, const std::string& code, const std::string& today);
+  Result<LotLookup> Finish(SQLite::Statement& q, const std::string& today);
+
+  SQLite::Statement begin_, commit_, by_unit_, by_lot_, by_id_, unit_of_, lot_id_of_, version_,
+      certs_, trace_;
+  ScanSummaryQuery scans_;
+};
+
+}  // namespace agritrace

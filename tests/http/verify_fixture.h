@@ -1,0 +1,154 @@
+// A registry with an issued tea lot and its unit codes, and a verify server on a loopback port
+// (127.0.0.1, port chosen by the OS) that stops when the fixture goes away. Also a raw HTTP
+// client that can bind any 127.x.y.z source address, to act as clients on different networks.
+#pragma once
+
+#include <arpa/inet.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http/server.h"
+#include "registry/crockford.h"
+#include "registry/lots.h"
+#include "tests/support/registry_fixture.h"
+
+namespace agritrace::testing {
+
+inline http::ServerOptions TestServerOptions() {
+  http::ServerOptions o;
+  o.host = "127.0.0.1";
+  o.port = 0;
+  o.threads = 8;
+  o.rate_limit.per_second = 0;  // off unless a test turns it on
+  o.keep_alive_timeout_seconds = 1;
+  // Registry changes made between two requests must show in the second: check the event log
+  // on every lookup (lot_cache_test covers the default interval).
+  o.lot_cache.refresh = std::chrono::milliseconds(0);
+  return o;
+}
+
+// A fresh unit code with a valid check character, not in any registry.
+inline std::string FreshUnitCode() {
+  std::string c = crockford::Random(15);
+  c.push_back(crockford::CheckChar(c));
+  return c;
+}
+
+struct VerifyFixture : RegistryFixture {
+  std::unique_ptr<http::Server> server;
+
+  // Issues `lot` and returns its code.
+  std::string Issue(const LotInput& lot) {
+    auto r = IssueLot(*store, lot);
+    if (!r.ok()) FAIL(r.status().message());
+    return (*r)["code"];
+  }
+
+  // Registers `n` unit codes of `lot_code` (what the labeler does when it mints).
+  std::vector<std::string> AddUnits(const std::string& lot_code, int n) {
+    std::vector<std::string> codes;
+    int64_t lot_id =
+        store->db().execAndGet("SELECT id FROM lots WHERE code = '" + lot_code + "'").getInt64();
+    int64_t next =
+        store->db()
+            .execAndGet("SELECT COALESCE(MAX(serial), 0) + 1 FROM units WHERE lot_id = " +
+                        std::to_string(lot_id))
+            .getInt64();
+    SQLite::Statement ins(store->db(), "INSERT INTO units(code, lot_id, serial) VALUES (?, ?, ?)");
+    for (int i = 0; i < n; ++i) {
+      codes.push_back(FreshUnitCode());
+      ins.reset();
+      ins.bind(1, codes.back());
+      ins.bind(2, lot_id);
+      ins.bind(3, next + i);
+      ins.exec();
+    }
+    return codes;
+  }
+
+  void Start(http::ServerOptions options = TestServerOptions()) {
+    auto s = http::Server::Open(store->path(), std::move(options));
+    if (!s.ok()) FAIL(s.status().message());
+    server = std::move(s).value();
+    Status st = server->Start();
+    if (!st.ok()) FAIL(st.message());
+  }
+
+  httplib::Client Client() {
+    httplib::Client c("127.0.0.1", server->port());
+    c.set_read_timeout(10, 0);
+    return c;
+  }
+
+  httplib::Result Get(const std::string& path, const httplib::Headers& headers = {}) {
+    auto c = Client();
+    return c.Get(path.c_str(), headers);
+  }
+
+  int64_t ScanRows(const std::string& code = "") {
+    std::string sql = "SELECT COUNT(*) FROM scans";
+    if (!code.empty()) sql += " WHERE code = '" + code + "'";
+    return store->db().execAndGet(sql).getInt64();
+  }
+};
+
+struct RawResponse {
+  int status = 0;
+  std::string head, body;
+};
+
+// Sends `request` bytes from `source_ip` (any 127.x.y.z works on Linux loopback) and reads the
+// response until the server closes the connection.
+inline RawResponse RawExchange(const std::string& source_ip, int port, const std::string& request) {
+  RawResponse out;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  inet_pton(AF_INET, source_ip.c_str(), &local.sin_addr);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0);
+  sockaddr_in remote{};
+  remote.sin_family = AF_INET;
+  remote.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) == 0);
+  size_t sent = 0;
+  while (sent < request.size()) {
+    ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
+  }
+  std::string data;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    data.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  size_t split = data.find("\r\n\r\n");
+  out.head = data.substr(0, split);
+  out.body = split == std::string::npos ? "" : data.substr(split + 4);
+  if (data.rfind("HTTP/1.1 ", 0) == 0) out.status = std::stoi(data.substr(9, 3));
+  return out;
+}
+
+inline RawResponse RawGet(const std::string& source_ip, int port, const std::string& path,
+                          const std::string& extra_headers = "") {
+  return RawExchange(source_ip, port,
+                     "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers +
+                         "Connection: close\r\n\r\n");
+}
+
+inline bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+}  // namespace agritrace::testing

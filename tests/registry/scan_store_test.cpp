@@ -1,0 +1,49 @@
+// The scans table: batches are all-or-nothing, summaries, and the salt kept in registry_meta.
+#include "registry/scan_store.h"
+
+#include <catch2/catch.hpp>
+
+#include "tests/support/registry_fixture.h"
+
+using namespace agritrace;
+using agritrace::testing::RegistryFixture;
+
+TEST_CASE("scans are inserted in one transaction and summarised per code", "[scans]") {
+  RegistryFixture f;
+  auto& db = f.store->db();
+  REQUIRE(InsertScans(db, {}).ok());
+  REQUIRE(InsertScans(db, {{"AAAA", "unit", "2026-01-02T00:00:00Z", "n1"},
+                           {"AAAA", "unit", "2026-01-01T00:00:00Z", "n2"},
+                           {"AAAA", "unit", "2026-01-03T00:00:00Z", "n1"},
+                           {"BBBB", "lot", "2026-01-04T00:00:00Z", "n3"}})
+              .ok());
+  ScanSummary a = SummarizeScans(db, "AAAA", 10);
+  CHECK(a.count == 3);
+  CHECK(a.first_at == "2026-01-01T00:00:00Z");
+  CHECK(a.nets.size() == 2);
+  CHECK(SummarizeScans(db, "AAAA", 1).nets.size() == 1);  // capped
+  ScanSummary none = SummarizeScans(db, "ZZZZ", 10);
+  CHECK(none.count == 0);
+  CHECK(none.first_at.empty());
+  CHECK(none.nets.empty());
+  CHECK(CountAllScans(db) == 4);
+
+  // A bad row (kind outside the CHECK) refuses the whole batch.
+  Status bad = InsertScans(db, {{"CCCC", "unit", "2026-01-05T00:00:00Z", "n"},
+                                {"CCCC", "bogus", "2026-01-05T00:00:00Z", "n"}});
+  CHECK_FALSE(bad.ok());
+  CHECK(bad.code() == StatusCode::kIo);
+  CHECK(bad.reason() == "scan-store-failed");
+  CHECK(CountAllScans(db) == 4);
+}
+
+TEST_CASE("the scan salt is made once and kept", "[scans]") {
+  RegistryFixture f;
+  auto s1 = ScanSalt(f.store->db());
+  REQUIRE(s1.ok());
+  CHECK(s1->size() == 64);
+  CHECK(*ScanSalt(f.store->db()) == *s1);
+  CHECK(f.store->Meta("scan_salt") == *s1);
+  RegistryFixture other;
+  CHECK(*ScanSalt(other.store->db()) != *s1);
+}
