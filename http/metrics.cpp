@@ -39,6 +39,12 @@ std::string_view RouteName(Route r) {
       return "verify_api";
     case Route::kKeys:
       return "keys";
+    case Route::kManagementApi:
+      return "management_api";
+    case Route::kLogApi:
+      return "log_api";
+    case Route::kAudit:
+      return "audit";
     case Route::kHealth:
       return "healthz";
     case Route::kMetrics:
@@ -57,6 +63,9 @@ Route RouteOf(std::string_view path) {
   if (StartsWith(path, "/01/")) return Route::kDigitalLink;
   if (StartsWith(path, "/api/v1/verify/")) return Route::kVerifyApi;
   if (path == "/.well-known/agritrace/keys.json") return Route::kKeys;
+  if (StartsWith(path, "/api/v1/log/")) return Route::kLogApi;
+  if (StartsWith(path, "/api/v1/")) return Route::kManagementApi;
+  if (path == "/audit" || StartsWith(path, "/audit/")) return Route::kAudit;
   if (path == "/healthz") return Route::kHealth;
   if (path == "/metrics") return Route::kMetrics;
   return Route::kOther;

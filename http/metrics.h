@@ -18,6 +18,9 @@ enum class Route {
   kDigitalLink,   // /01/{gtin}/…
   kVerifyApi,     // /api/v1/verify/{code}
   kKeys,          // /.well-known/agritrace/keys.json
+  kManagementApi, // /api/v1/… with a bearer token (cooperative and bureau)
+  kLogApi,        // /api/v1/log/…
+  kAudit,         // /audit (the bureau's page)
   kHealth,        // /healthz
   kMetrics,       // /metrics
   kOther,
@@ -53,8 +56,9 @@ class Metrics {
 
  private:
   // Statuses we answer with; anything else is counted under "other".
-  static constexpr std::array<int, 16> kStatuses = {200, 204, 301, 302, 303, 304, 400, 404,
-                                                    405, 413, 414, 422, 429, 500, 503, 0};
+  static constexpr std::array<int, 21> kStatuses = {200, 201, 204, 301, 302, 303, 304,
+                                                    400, 401, 403, 404, 405, 409, 413,
+                                                    414, 415, 422, 429, 500, 503, 0};
   static size_t StatusIndex(int status);
   static constexpr size_t kRoutes = static_cast<size_t>(Route::kCount);
 

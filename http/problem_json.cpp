@@ -13,6 +13,20 @@ Problem ProblemForStatus(int status) {
               "Bad request",
               "请求无法解析，请检查链接是否完整",
               "the request could not be parsed; check the link"};
+    case 401:
+      return {401,
+              "unauthorized",
+              "需要登录令牌",
+              "Unauthorized",
+              "此接口需要令牌：请在请求头加 Authorization: Bearer 令牌",
+              "this route needs a token: send Authorization: Bearer TOKEN"};
+    case 403:
+      return {403,
+              "forbidden",
+              "无权访问",
+              "Forbidden",
+              "你的令牌无权进行此操作",
+              "your token may not do this"};
     case 404:
       return {404,
               "not-found",
@@ -27,6 +41,13 @@ Problem ProblemForStatus(int status) {
               "Method not allowed",
               "此地址只支持 GET",
               "this address only answers GET"};
+    case 409:
+      return {409,
+              "conflict",
+              "与现有记录冲突",
+              "Conflict",
+              "该记录已存在，或其状态不允许此操作",
+              "the record exists already, or its state does not allow this"};
     case 413:
       return {413,
               "payload-too-large",
@@ -41,6 +62,20 @@ Problem ProblemForStatus(int status) {
               "URI too long",
               "链接超过了服务器允许的长度",
               "the link is longer than the server accepts"};
+    case 415:
+      return {415,
+              "unsupported-media-type",
+              "不支持的内容类型",
+              "Unsupported media type",
+              "请求体应为 JSON（Content-Type: application/json）",
+              "the request body must be JSON (Content-Type: application/json)"};
+    case 422:
+      return {422,
+              "invalid-input",
+              "输入不符合规则",
+              "Invalid input",
+              "请求内容不符合规则，请按说明修改后重试",
+              "the request breaks a rule; correct it and try again"};
     case 429:
       return {429,
               "rate-limited",

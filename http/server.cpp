@@ -11,7 +11,9 @@
 #include <cstdio>
 #include <regex>
 
+#include "http/api_context.h"
 #include "http/client_network.h"
+#include "http/http_response.h"
 #include "http/consumer_page.h"
 #include "http/language.h"
 #include "http/problem_json.h"
@@ -42,28 +44,11 @@ constexpr const char* kPageCsp =
 // under /01/ is not a label of ours and gets a 404 problem.
 const std::regex kDigitalLinkPath(R"(/01/\d{8,14}(/(22|10|21)/[^/]+)*/?)");
 
-bool IsPublic(Route r) { return r != Route::kHealth && r != Route::kMetrics; }
-
-void SetProblem(httplib::Response& res, const Problem& p, std::string_view instance) {
-  res.status = p.status;
-  res.set_content(ProblemBody(p, instance), std::string(kProblemContentType));
-  res.set_header("Content-Language", "zh-CN, en");
-  res.set_header("Cache-Control", "no-store");
-}
-
-std::string PercentEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
+// Rate limits guard the routes anyone may call; token holders and the operator's probes are not
+// throttled.
+bool IsPublic(Route r) {
+  return r != Route::kHealth && r != Route::kMetrics && r != Route::kManagementApi &&
+         r != Route::kAudit;
 }
 
 Lang LangOf(const httplib::Request& req) {
@@ -87,10 +72,6 @@ class BacklogServer : public httplib::Server {
   bool RaiseBacklog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
 };
 
-std::string DumpJson(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
 }  // namespace
 
 struct Server::Impl {
@@ -106,6 +87,7 @@ struct Server::Impl {
   LotCache lots;
   VerifyService service;
   RateLimiter limiter;
+  std::unique_ptr<ApiContext> api;  // the authenticated routes' read-write connection
 };
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
@@ -131,6 +113,9 @@ Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerO
   if (!recorder.ok()) return recorder.status();
   server->recorder_ = std::move(recorder).value();
   server->impl_ = std::make_unique<Impl>(db_path, salt, *server->recorder_, o);
+  auto api = ApiContext::Open(db_path);
+  if (!api.ok()) return api.status();
+  server->impl_->api = std::move(api).value();
   server->svr_ = std::make_unique<BacklogServer>();
   server->Routes();
   return server;
@@ -317,7 +302,10 @@ void Server::Routes() {
     res.set_header("Cache-Control", "no-store");
   });
 
-  // Everything is read-only here: other methods are refused before any body is used.
+  // The authenticated API, the log and the bureau's page each have their own file; they are
+  // registered before the catch-alls below, which answer anything else.
+
+  // Every other path is read-only: other methods are refused before any body is used.
   auto not_allowed = [](const httplib::Request&, httplib::Response& res) {
     res.status = 405;  // the error handler writes the problem and Allow
   };

@@ -12,7 +12,7 @@ build_pkgs=(g++ cmake make pkg-config git ca-certificates
 # checked against schemas/ with python3-jsonschema (draft 2020-12); the browser test
 # drives Debian's chromium.
 test_pkgs=(poppler-utils librsvg2-bin chromium python3-jsonschema)
-bench_pkgs=(wrk nginx-light procps curl sqlite3)
+bench_pkgs=(wrk nginx-light procps curl sqlite3 zint)
 
 pkgs=("${build_pkgs[@]}")
 case "$what" in
