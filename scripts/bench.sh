@@ -67,6 +67,7 @@ LUA
   port=18080; nginx_port=18081
   # nginx baseline: a static 2 KB file, same machine, same wrk settings.
   mkdir -p "$work/nginx/html" "$work/nginx/logs"
+  chmod 755 "$work" "$work/nginx" "$work/nginx/html"  # nginx's workers run as www-data
   head -c 2048 /dev/urandom | base64 -w 0 | head -c 2048 > "$work/nginx/html/static.txt"
   cat > "$work/nginx/nginx.conf" <<NGINX
 worker_processes 2;
@@ -104,6 +105,9 @@ PY
   wrk_run "http://127.0.0.1:$nginx_port/static.txt" > "$work/nginx.txt"
   read -r nginx_rps nginx_p50 nginx_p99 nginx_err _ < <(summary "$work/nginx.txt")
   echo "nginx static 2 KB: req/s=$nginx_rps p50_ms=$nginx_p50 p99_ms=$nginx_p99 errors=$nginx_err"
+  if [ "$nginx_err" != 0 ]; then
+    echo "nginx baseline answered errors: the ratio below is meaningless; see $work/nginx/logs" >&2
+  fi
   total=0
   for route in /api/v1/verify/ /q/; do
     CODES_FILE=$work/codes.txt ROUTE=$route wrk_run -s "$work/codes.lua" "http://127.0.0.1:$port" > "$work/wrk.txt"

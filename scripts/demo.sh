@@ -85,7 +85,7 @@ echo "登记库 / registry: $AGRITRACE_DB   绿色食品批次 / green-food lot:
 echo "A4 不干胶标签 / A4 sticker sheets: demo/labels-a4.pdf   热敏打印机 TSPL / thermal printer: demo/labels.tspl"
 echo "（把 TSPL 文件发到打印机：cat demo/labels.tspl > /dev/usb/lp0 / send it to the printer）"
 
-first_unit=$(sqlite3 "$AGRITRACE_DB" "SELECT code FROM units u JOIN lots l ON l.id = u.lot_id WHERE l.code = '$green' AND serial = 1")
+first_unit=$(sqlite3 "$AGRITRACE_DB" "SELECT u.code FROM units u JOIN lots l ON l.id = u.lot_id WHERE l.code = '$green' AND u.serial = 1")
 echo
 echo "== 6. 扫码验真 / the verify page =="
 echo "演示标签的验真页 / a demo label's page:  http://127.0.0.1:8080/q/$first_unit"
