@@ -43,5 +43,6 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx);
 void RegisterLogCommands(CLI::App& app, Context& ctx);
 void RegisterLabelCommands(CLI::App& app, Context& ctx);
 void RegisterServeCommand(CLI::App& app, Context& ctx);
+void RegisterBackupCommand(CLI::App& app, Context& ctx);
 
 }  // namespace agritrace::cli

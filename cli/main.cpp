@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   RegisterLogCommands(app, ctx);
   RegisterLabelCommands(app, ctx);
   RegisterServeCommand(app, ctx);
+  RegisterBackupCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,147 @@
+#include "registry/backup.h"
+
+#include <SQLiteCpp/Backup.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <vector>
+
+#include "registry/key_ring.h"
+
+namespace agritrace {
+namespace {
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return lstat(path.c_str(), &st) == 0;
+}
+
+void RemoveTree(const std::string& dir) {
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name != "." && name != "..") unlink((dir + "/" + name).c_str());
+    }
+    closedir(d);
+  }
+  rmdir(dir.c_str());
+}
+
+// Copies one key file, mode 0600, flushed to disk before it counts as copied.
+Status CopyKeyFile(const std::string& from, const std::string& to) {
+  int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return Status::Io("无法读取密钥文件 " + from, "cannot read key file " + from);
+  int out = open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (out < 0) {
+    close(in);
+    return Status::Io("无法写入密钥文件 " + to, "cannot write key file " + to);
+  }
+  char buf[4096];
+  bool ok = true;
+  for (ssize_t n; ok && (n = read(in, buf, sizeof buf)) != 0;) {
+    ok = n > 0 && write(out, buf, static_cast<size_t>(n)) == n;
+  }
+  ok = ok && fsync(out) == 0;
+  close(in);
+  ok = close(out) == 0 && ok;
+  if (!ok) return Status::Io("写入密钥文件失败 " + to, "writing key file failed: " + to);
+  return Status::Ok();
+}
+
+Result<int> CopyKeys(const std::string& from_dir, const std::string& to_dir) {
+  DIR* d = opendir(from_dir.c_str());
+  if (!d)
+    return Status::NotFound("找不到密钥目录 " + from_dir + "，没有私钥的备份无法签发新批次",
+                            "key folder " + from_dir +
+                                " not found; a backup without the private keys cannot sign");
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".pem") == 0) names.push_back(name);
+  }
+  closedir(d);
+  if (mkdir(to_dir.c_str(), 0700) != 0)
+    return Status::Io("无法创建密钥目录 " + to_dir, "cannot create key folder " + to_dir);
+  for (const auto& n : names) {
+    Status s = CopyKeyFile(from_dir + "/" + n, to_dir + "/" + n);
+    if (!s.ok()) return s;
+  }
+  return static_cast<int>(names.size());
+}
+
+}  // namespace
+
+Result<Json> BackupRegistry(const std::string& db_path, const std::string& out_path) {
+  const std::string keys_out = KeyDirFor(out_path);
+  if (Exists(out_path) || Exists(keys_out))
+    return Status::Conflict("备份目标 " + out_path + "（或其 .keys 目录）已存在；请换一个文件名，不会覆盖旧备份",
+                            "backup target " + out_path +
+                                " (or its .keys folder) exists; choose another name, old backups "
+                                "are never overwritten")
+        .with_reason("backup-exists");
+  if (!Exists(db_path))
+    return Status::NotFound("找不到登记库 " + db_path + "；请用 --db 指定路径",
+                            "registry database " + db_path + " not found; pass --db");
+  const std::string partial = out_path + ".partial";
+  const std::string keys_partial = keys_out + ".partial";
+  auto cleanup = [&] {
+    unlink(partial.c_str());
+    unlink((partial + "-journal").c_str());
+    RemoveTree(keys_partial);
+  };
+  cleanup();  // leftovers of a backup killed before, never a finished one
+
+  Json out;
+  try {
+    SQLite::Database src(db_path, SQLite::OPEN_READONLY, 5000);
+    int pages = 0;
+    {
+      SQLite::Database dst(partial, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      SQLite::Backup backup(dst, src);
+      // Steps of 256 pages let writers in between; a change restarts the copy (one snapshot).
+      for (int rc = SQLITE_OK; rc != SQLITE_DONE;) {
+        rc = backup.executeStep(256);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) usleep(10000);
+      }
+      pages = backup.getTotalPageCount();
+      std::string check = dst.execAndGet("PRAGMA integrity_check").getString();
+      if (check != "ok") {
+        cleanup();
+        return Status::Corruption("备份副本完整性检查失败：" + check,
+                                  "the backup copy failed its integrity check: " + check);
+      }
+      out["events"] = dst.execAndGet("SELECT COUNT(*) FROM events").getInt64();
+    }
+    struct stat st;
+    out["bytes"] = stat(partial.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
+    out["pages"] = pages;
+  } catch (const SQLite::Exception& e) {
+    cleanup();
+    return Status::Io(std::string("备份失败：") + e.what() + "；请检查目标目录可写、空间足够",
+                      std::string("backup failed: ") + e.what() +
+                          "; check the target folder is writable and has space");
+  }
+
+  auto keys = CopyKeys(KeyDirFor(db_path), keys_partial);
+  if (!keys.ok()) {
+    cleanup();
+    return keys.status();
+  }
+  // The keys first, the database last: a file at out_path always has its keys beside it.
+  if (rename(keys_partial.c_str(), keys_out.c_str()) != 0 ||
+      rename(partial.c_str(), out_path.c_str()) != 0) {
+    cleanup();
+    RemoveTree(keys_out);
+    return Status::Io("无法把备份改名为 " + out_path, "cannot rename the backup to " + out_path);
+  }
+  out["out"] = out_path;
+  out["keys"] = *keys;
+  return out;
+}
+
+}  // namespace agritrace
