@@ -44,13 +44,16 @@ Result<std::unique_ptr<ScanRecorder>> ScanRecorder::Open(const std::string& db_p
     db->exec("PRAGMA journal_size_limit=67108864");
     // Scans index random codes: keep the index pages a batch touches in memory.
     db->exec("PRAGMA cache_size=-32768");
-    if (!db->tableExists("scans"))
+    if (!db->tableExists("scans") || !db->tableExists("scan_tallies"))
       return Status::Io("登记库中没有 scans 表，请先运行 agritrace init",
                         "the registry has no scans table; run agritrace init first");
   } catch (const SQLite::Exception& e) {
     return Status::Io("无法打开登记库 " + db_path + "：" + e.what(),
                       "cannot open the registry " + db_path + ": " + e.what());
   }
+  // Scans stored by an earlier run (or a crash) are folded before any tally is loaded.
+  auto folded = MergeScanTallies(*db);
+  if (!folded.ok()) return folded.status();
   options.queue_capacity = std::max<size_t>(options.queue_capacity, 1);
   options.batch_max = std::max<size_t>(options.batch_max, 1);
   return std::unique_ptr<ScanRecorder>(new ScanRecorder(std::move(db), options, metrics));
@@ -58,7 +61,10 @@ Result<std::unique_ptr<ScanRecorder>> ScanRecorder::Open(const std::string& db_p
 
 ScanRecorder::ScanRecorder(std::unique_ptr<SQLite::Database> db, ScanRecorderOptions options,
                            Metrics* metrics)
-    : db_(std::move(db)), options_(options), metrics_(metrics) {
+    : db_(std::move(db)),
+      options_(options),
+      metrics_(metrics),
+      last_fold_(std::chrono::steady_clock::now()) {
   writer_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -72,8 +78,9 @@ void ScanRecorder::EvictIdle(Shard& shard, const std::string& keep) {
   size_t limit = std::max<size_t>(options_.cached_codes / kShards, 1);
   for (auto it = shard.tallies.begin();
        it != shard.tallies.end() && shard.tallies.size() > limit;) {
-    // Only an idle tally (nothing queued) may go: the database alone then holds its truth.
-    if (it->second.pending == 0 && it->first != keep)
+    // Only an idle tally (nothing queued, everything folded) may go: scan_tallies alone then
+    // holds its truth.
+    if (it->second.pending == 0 && it->second.unfolded == 0 && it->first != keep)
       it = shard.tallies.erase(it);
     else
       ++it;
@@ -138,7 +145,8 @@ Result<ScanTally> ScanRecorder::RecordWith(const ScanRow& scan, const LoadHistor
   std::lock_guard<std::mutex> lock(shard.mu);
   auto it = shard.tallies.find(scan.code);
   if (it == shard.tallies.end()) {
-    // Nothing of this code is queued (else its tally would be here): the table is complete.
+    // Nothing of this code is queued or unfolded (else its tally would be here): its row in
+    // scan_tallies is complete.
     ScanSummary s;
     try {
       s = load(options_.nets_tracked);
@@ -196,9 +204,32 @@ void ScanRecorder::Settle(const std::vector<ScanRow>& batch, bool stored) {
     if (it == shard.tallies.end()) continue;  // cannot happen: pending tallies stay
     Tally& t = it->second;
     --t.pending;
-    if (!stored) t.stale = true;
+    if (stored)
+      ++t.unfolded;
+    else
+      t.stale = true;
     // A tally that counted a lost scan is reloaded from the table once it is idle.
-    if (t.stale && t.pending == 0) shard.tallies.erase(it);
+    if (t.stale && t.pending == 0 && t.unfolded == 0) shard.tallies.erase(it);
+  }
+}
+
+void ScanRecorder::Fold() {
+  last_fold_ = std::chrono::steady_clock::now();
+  if (unfolded_rows_ == 0) return;
+  auto changed = MergeScanTallies(*db_);
+  if (!changed.ok()) {
+    // The scans are stored; their tallies stay pinned in memory until a later fold succeeds.
+    std::cerr << "agritrace serve: " << changed.status().message() << "\n";
+    return;
+  }
+  unfolded_rows_ = 0;
+  for (const auto& code : *changed) {
+    Shard& shard = ShardOf(code);
+    std::lock_guard<std::mutex> lock(shard.mu);
+    auto it = shard.tallies.find(code);
+    if (it == shard.tallies.end()) continue;
+    it->second.unfolded = 0;
+    if (it->second.stale && it->second.pending == 0) shard.tallies.erase(it);
   }
 }
 
@@ -207,8 +238,25 @@ void ScanRecorder::WriterLoop() {
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
-      queue_cv_.wait(lock, [&] { return !queue_.empty() || closing_; });
-      if (queue_.empty()) return;  // closing and drained
+      // Idle: fold what is committed once fold_interval has passed, then wait for scans.
+      while (queue_.empty() && !closing_) {
+        auto due = last_fold_ + options_.fold_interval;
+        if (unfolded_rows_ > 0 && std::chrono::steady_clock::now() >= due) {
+          lock.unlock();
+          Fold();
+          lock.lock();
+          continue;
+        }
+        if (unfolded_rows_ > 0)
+          queue_cv_.wait_until(lock, due);
+        else
+          queue_cv_.wait(lock);
+      }
+      if (queue_.empty()) {  // closing and drained
+        lock.unlock();
+        Fold();
+        return;
+      }
       if (options_.gather.count() > 0 && !closing_ && queue_.size() < options_.batch_max) {
         queue_cv_.wait_for(lock, options_.gather,
                            [&] { return closing_ || queue_.size() >= options_.batch_max; });
@@ -232,6 +280,10 @@ void ScanRecorder::WriterLoop() {
       std::cerr << "agritrace serve: " << batch.size()
                 << " 条扫码记录未能保存 / scans not stored: " << s.message() << "\n";
     Settle(batch, s.ok());
+    if (s.ok()) unfolded_rows_ += batch.size();
+    if (unfolded_rows_ >= options_.fold_rows ||
+        std::chrono::steady_clock::now() >= last_fold_ + options_.fold_interval)
+      Fold();
     {
       std::lock_guard<std::mutex> lock(queue_mu_);
       settled_ += batch.size();

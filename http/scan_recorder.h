@@ -3,9 +3,10 @@
 // queued or stored is counted in the metrics, never silently lost.
 //
 // The count a consumer sees includes their own scan and every scan before it, also those still
-// in the queue: per code, an in-memory tally = committed rows + queued rows. A tally is loaded
-// from the database only while no scan of that code is queued, and dropped from memory only in
-// that state, so the two never disagree.
+// in the queue: per code, an in-memory tally = committed rows + queued rows. The writer folds the
+// committed scans into scan_tallies (scan_store.h) every `fold_interval` or `fold_rows`; a
+// tally stays in memory while any scan of its code is queued or not yet folded, and only then
+// may it be dropped, so loading one from scan_tallies alone (one primary-key read) is complete.
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -40,6 +41,10 @@ struct ScanRecorderOptions {
   // When the queue is full, a scan waits this long for room before it is dropped (counted).
   std::chrono::milliseconds enqueue_wait{1000};
   size_t batch_max = 4096;  // rows per transaction
+  // Committed scans are folded into scan_tallies this often, or after this many: fewer, larger
+  // folds write fewer pages; the tallies pinned in memory until then are at most fold_rows.
+  std::chrono::milliseconds fold_interval{1000};
+  size_t fold_rows = 50000;
   // After the first scan of a batch, wait this long for more before committing: under load a
   // commit (and its fsync, and the index pages it rewrites) then carries hundreds of scans.
   // Only stored-ness waits; responses never do.
@@ -79,6 +84,7 @@ class ScanRecorder {
     std::string first_at;
     std::vector<uint64_t> nets;  // first 64 bits of each network hash: enough to tell them apart
     int64_t pending = 0;         // queued, not yet committed
+    int64_t unfolded = 0;        // committed, not yet folded into scan_tallies
     bool stale = false;          // a queued scan failed to store: reload once nothing is pending
   };
   struct Shard {
@@ -97,6 +103,8 @@ class ScanRecorder {
   void WriterLoop();
   Status CommitWithRetry(const std::vector<ScanRow>& batch);
   void Settle(const std::vector<ScanRow>& batch, bool stored);
+  // Folds committed scans into scan_tallies and unpins their tallies.
+  void Fold();
 
   std::unique_ptr<SQLite::Database> db_;  // the writer thread's only
   ScanRecorderOptions options_;
@@ -109,6 +117,8 @@ class ScanRecorder {
   size_t reserved_ = 0;  // places promised to scans about to be queued
   size_t in_flight_ = 0;
   uint64_t accepted_ = 0, settled_ = 0;  // scans queued / committed-or-dropped so far
+  size_t unfolded_rows_ = 0;              // writer thread only
+  std::chrono::steady_clock::time_point last_fold_;
   bool closing_ = false;
   std::thread writer_;
 };

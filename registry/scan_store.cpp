@@ -1,6 +1,10 @@
 #include "registry/scan_store.h"
 
 #include <openssl/rand.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <unordered_map>
 
 #include "registry/encoding.h"
 
@@ -28,27 +32,144 @@ Status InsertScans(SQLite::Database& db, const std::vector<ScanRow>& rows) {
   return Status::Ok();
 }
 
-ScanSummaryQuery::ScanSummaryQuery(SQLite::Database& db)
-    : count_(db, "SELECT COUNT(*), MIN(at) FROM scans WHERE code = ?"),
-      nets_(db, "SELECT DISTINCT net FROM scans WHERE code = ? LIMIT ?") {}
+namespace {
+
+// The last scans.id folded into scan_tallies.
+int64_t FoldedThrough(SQLite::Database& db) {
+  SQLite::Statement q(db, "SELECT value FROM registry_meta WHERE key = 'scan_tallies_through'");
+  return q.executeStep() ? std::stoll(q.getColumn(0).getString()) : 0;
+}
+
+std::vector<std::string> SplitNets(const std::string& text) {
+  std::vector<std::string> nets;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    if (end > pos) nets.push_back(text.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return nets;
+}
+
+std::string JoinNets(const std::vector<std::string>& nets) {
+  std::string out;
+  for (const auto& n : nets) out += (out.empty() ? "" : "\n") + n;
+  return out;
+}
+
+// Adds one scan to a summary, keeping at most `max_nets` distinct networks.
+void Add(ScanSummary& s, const std::string& at, const std::string& net, size_t max_nets) {
+  ++s.count;
+  if (s.first_at.empty() || at < s.first_at) s.first_at = at;
+  if (s.nets.size() < max_nets && std::find(s.nets.begin(), s.nets.end(), net) == s.nets.end())
+    s.nets.push_back(net);
+}
+
+void ReadTally(SQLite::Statement& q, const std::string& code, size_t max_nets, ScanSummary& s) {
+  q.reset();
+  q.bind(1, code);
+  if (q.executeStep()) {
+    s.count = q.getColumn(0).getInt64();
+    s.first_at = q.getColumn(1).getString();
+    s.nets = SplitNets(q.getColumn(2).getString());
+    if (s.nets.size() > max_nets) s.nets.resize(max_nets);
+  }
+  q.reset();
+}
+
+constexpr const char* kTallySql = "SELECT count, first_at, nets FROM scan_tallies WHERE code = ?";
+
+}  // namespace
+
+Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
+  std::vector<std::string> changed;
+  try {
+    SQLite::Transaction tx(db);
+    const int64_t through = FoldedThrough(db);
+    // The tail, summarised per code in memory: its size is bounded by how often the recorder
+    // folds (or, once, by the history of a registry upgraded from schema 2).
+    std::unordered_map<std::string, ScanSummary> tail;
+    int64_t last = through;
+    SQLite::Statement rows(db, "SELECT id, code, at, net FROM scans WHERE id > ? ORDER BY id");
+    rows.bind(1, through);
+    while (rows.executeStep()) {
+      last = rows.getColumn(0).getInt64();
+      Add(tail[rows.getColumn(1).getString()], rows.getColumn(2).getString(),
+          rows.getColumn(3).getString(), kTallyNets);
+    }
+    if (tail.empty()) return changed;
+    // Codes in order: neighbouring tallies share pages, so each page is written once.
+    changed.reserve(tail.size());
+    for (const auto& [code, _] : tail) changed.push_back(code);
+    std::sort(changed.begin(), changed.end());
+    SQLite::Statement read(db, kTallySql);
+    SQLite::Statement write(db,
+                            "INSERT INTO scan_tallies(code, count, first_at, nets) VALUES (?, ?, ?, ?) "
+                            "ON CONFLICT(code) DO UPDATE SET count = excluded.count, "
+                            "first_at = excluded.first_at, nets = excluded.nets");
+    for (const auto& code : changed) {
+      ScanSummary s;
+      ReadTally(read, code, kTallyNets, s);
+      const ScanSummary& more = tail[code];
+      s.count += more.count;
+      if (s.first_at.empty() || more.first_at < s.first_at) s.first_at = more.first_at;
+      for (const auto& n : more.nets)
+        if (s.nets.size() < kTallyNets && std::find(s.nets.begin(), s.nets.end(), n) == s.nets.end())
+          s.nets.push_back(n);
+      write.reset();
+      write.bind(1, code);
+      write.bind(2, s.count);
+      write.bind(3, s.first_at);
+      write.bind(4, JoinNets(s.nets));
+      write.exec();
+    }
+    SQLite::Statement mark(db,
+                           "UPDATE registry_meta SET value = ? WHERE key = 'scan_tallies_through'");
+    mark.bind(1, std::to_string(last));
+    mark.exec();
+    tx.commit();
+  } catch (const SQLite::Exception& e) {
+    return Status::Io(std::string("汇总扫码记录失败：") + e.what(),
+                      std::string("folding scans into tallies failed: ") + e.what())
+        .with_reason("scan-store-failed");
+  }
+  return changed;
+}
+
+int64_t UnfoldedScans(SQLite::Database& db) {
+  SQLite::Statement q(db, "SELECT COUNT(*) FROM scans WHERE id > ?");
+  q.bind(1, FoldedThrough(db));
+  q.executeStep();
+  return q.getColumn(0).getInt64();
+}
+
+ScanSummaryQuery::ScanSummaryQuery(SQLite::Database& db) : db_(db), tally_(db, kTallySql) {}
+
+ScanSummary ScanSummaryQuery::RunFolded(const std::string& code, size_t max_nets) {
+  ScanSummary s;
+  ReadTally(tally_, code, max_nets, s);
+  return s;
+}
 
 ScanSummary ScanSummaryQuery::Run(const std::string& code, size_t max_nets) {
-  ScanSummary s;
-  // Reset before use too: a statement left mid-step by an exception holds a read snapshot.
-  count_.reset();
-  count_.bind(1, code);
-  if (count_.executeStep()) {
-    s.count = count_.getColumn(0).getInt64();
-    if (!count_.getColumn(1).isNull()) s.first_at = count_.getColumn(1).getString();
-  }
-  count_.reset();
-  if (s.count > 0 && max_nets > 0) {
-    nets_.reset();
-    nets_.bind(1, code);
-    nets_.bind(2, static_cast<int64_t>(max_nets));
-    while (nets_.executeStep()) s.nets.push_back(nets_.getColumn(0).getString());
-    nets_.reset();
-  }
+  // One read transaction: the tally and the tail must come from the same fold (inside a
+  // caller's transaction they already do).
+  std::unique_ptr<SQLite::Transaction> snapshot;
+  if (sqlite3_get_autocommit(db_.getHandle()))
+    snapshot = std::make_unique<SQLite::Transaction>(db_, SQLite::TransactionBehavior::DEFERRED);
+  ScanSummary s = RunFolded(code, max_nets);
+  if (!tail_)
+    tail_ = std::make_unique<SQLite::Statement>(
+        db_,
+        "SELECT at, net FROM scans WHERE code = ? AND id > (SELECT CAST(value AS INTEGER) "
+        "FROM registry_meta WHERE key = 'scan_tallies_through')");
+  tail_->reset();
+  tail_->bind(1, code);
+  while (tail_->executeStep())
+    Add(s, tail_->getColumn(0).getString(), tail_->getColumn(1).getString(), max_nets);
+  tail_->reset();
+  if (snapshot) snapshot->commit();
   return s;
 }
 

@@ -1,10 +1,15 @@
 // The scans table (DESIGN.md §8–§9): every consumer scan of a code, known or not. A scan keeps
 // the salted hash of the client's network, never the client's address.
+//
+// Scans are appended with no index on code (schemas/sql/003_scan_tallies.sql): appending costs
+// the same whatever the table's size. A code's history is its row in scan_tallies, where
+// MergeScanTallies folds in the scans appended since the last fold, plus that unfolded tail.
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,8 +24,18 @@ struct ScanRow {
   std::string net;   // hex SHA-256(salt ‖ client network)
 };
 
+// Distinct networks a tally keeps per code: enough to see "more than K" for any K below it.
+inline constexpr size_t kTallyNets = 16;
+
 // Inserts every row in one transaction: all of them are stored or none.
 Status InsertScans(SQLite::Database& db, const std::vector<ScanRow>& rows);
+
+// Folds every scan appended since the last fold into scan_tallies, in one transaction, and
+// returns the codes whose tallies changed. After it, SummarizeFolded is complete for every code.
+Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db);
+
+// Scans appended since the last fold.
+int64_t UnfoldedScans(SQLite::Database& db);
 
 struct ScanSummary {
   int64_t count = 0;
@@ -28,18 +43,25 @@ struct ScanSummary {
   std::vector<std::string> nets;  // distinct networks, at most `max_nets` of them
 };
 
-// What the table knows about `code`: how often, since when, and from which networks.
+// What the table knows about `code`: how often, since when, and from which networks (its tally
+// and the unfolded tail, read in one snapshot).
 ScanSummary SummarizeScans(SQLite::Database& db, const std::string& code, size_t max_nets);
 
-// The same question with its statements prepared once, for a connection that asks it on every
-// first scan of a code. Not thread-safe (one per connection).
+// The same questions with their statements prepared once, for a connection that asks them on
+// every first scan of a code. Not thread-safe (one per connection).
 class ScanSummaryQuery {
  public:
   explicit ScanSummaryQuery(SQLite::Database& db);
+  // Complete: the tally and the unfolded tail (which it reads in full: O(tail)).
   ScanSummary Run(const std::string& code, size_t max_nets);
+  // The tally alone: one primary-key read. Complete only for a code with no unfolded scans, which
+  // the scan recorder guarantees for every code it does not hold in memory.
+  ScanSummary RunFolded(const std::string& code, size_t max_nets);
 
  private:
-  SQLite::Statement count_, nets_;
+  SQLite::Database& db_;
+  SQLite::Statement tally_;
+  std::unique_ptr<SQLite::Statement> tail_;  // prepared on first use
 };
 
 // Rows in the table (all codes).

@@ -109,9 +109,10 @@ class VerifyLookup {
   // registry_meta "name" (the registry's host name), empty when unset.
   std::string RegistryName();
 
-  // The stored scan history of a code (see scan_store.h), with prepared statements.
+  // The folded scan history of a code (ScanSummaryQuery::RunFolded, see scan_store.h): complete
+  // for every code the scan recorder does not hold in memory.
   ScanSummary ScanHistory(const std::string& code, size_t max_nets) {
-    return scans_.Run(code, max_nets);
+    return scans_.RunFolded(code, max_nets);
   }
 
  private:

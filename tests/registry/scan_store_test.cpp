@@ -47,3 +47,54 @@ TEST_CASE("the scan salt is made once and kept", "[scans]") {
   RegistryFixture other;
   CHECK(*ScanSalt(other.store->db()) != *s1);
 }
+
+TEST_CASE("folding scans into tallies: complete after a fold, tail counted before it", "[scans]") {
+  RegistryFixture f;
+  auto& db = f.store->db();
+  REQUIRE(InsertScans(db, {{"AAAA", "unit", "2026-01-02T00:00:00Z", "n1"},
+                           {"AAAA", "unit", "2026-01-01T00:00:00Z", "n2"},
+                           {"BBBB", "lot", "2026-01-04T00:00:00Z", "n3"}})
+              .ok());
+  ScanSummaryQuery q(db);
+  // Before any fold the tally is empty, and the complete summary reads the tail.
+  CHECK(q.RunFolded("AAAA", 10).count == 0);
+  CHECK(q.Run("AAAA", 10).count == 2);
+  CHECK(UnfoldedScans(db) == 3);
+
+  auto changed = MergeScanTallies(db);
+  REQUIRE(changed.ok());
+  CHECK(*changed == std::vector<std::string>{"AAAA", "BBBB"});
+  CHECK(UnfoldedScans(db) == 0);
+  ScanSummary a = q.RunFolded("AAAA", 10);
+  CHECK(a.count == 2);
+  CHECK(a.first_at == "2026-01-01T00:00:00Z");
+  CHECK(a.nets == std::vector<std::string>{"n1", "n2"});
+  CHECK(q.Run("AAAA", 10).count == 2);  // not counted twice
+  CHECK(MergeScanTallies(db)->empty());  // nothing new
+
+  // A second fold adds to the tally: count, an earlier first scan, a new network.
+  REQUIRE(InsertScans(db, {{"AAAA", "unit", "2025-12-31T00:00:00Z", "n9"},
+                           {"AAAA", "unit", "2026-01-05T00:00:00Z", "n1"}})
+              .ok());
+  CHECK(q.Run("AAAA", 10).count == 4);
+  CHECK(q.RunFolded("AAAA", 10).count == 2);
+  REQUIRE(MergeScanTallies(db).ok());
+  a = q.RunFolded("AAAA", 10);
+  CHECK(a.count == 4);
+  CHECK(a.first_at == "2025-12-31T00:00:00Z");
+  CHECK(a.nets.size() == 3);
+  CHECK(q.RunFolded("AAAA", 1).nets.size() == 1);
+  CHECK(CountAllScans(db) == 5);  // scans itself is untouched: the tallies are derived
+}
+
+TEST_CASE("a tally keeps at most 16 networks, enough to tell any K below it", "[scans]") {
+  RegistryFixture f;
+  std::vector<ScanRow> rows;
+  for (int i = 0; i < 40; ++i)
+    rows.push_back({"CCCC", "unit", "2026-01-01T00:00:00Z", "net" + std::to_string(i)});
+  REQUIRE(InsertScans(f.store->db(), rows).ok());
+  REQUIRE(MergeScanTallies(f.store->db()).ok());
+  ScanSummary c = ScanSummaryQuery(f.store->db()).RunFolded("CCCC", 100);
+  CHECK(c.count == 40);
+  CHECK(c.nets.size() == kTallyNets);
+}

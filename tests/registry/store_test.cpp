@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "registry/regions.h"
+#include "registry/scan_store.h"
 #include "registry/store.h"
 #include "tests/support/process.h"
 #include "tests/support/registry_fixture.h"
@@ -37,6 +38,33 @@ TEST_CASE("an older database is upgraded in place, keeping its rows", "[store][m
   CHECK((*s)->db().execAndGet("PRAGMA user_version").getInt() == LatestSchemaVersion());
   CHECK((*s)->db().tableExists("scans"));
   CHECK((*s)->db().execAndGet("SELECT name FROM regions").getString() == "白沙黎族自治县");
+}
+
+TEST_CASE("a version-2 registry keeps its scans, and they fold into tallies", "[store][migrations]") {
+  TempDir dir;
+  std::string path = dir / "v2.db";
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(ReadFileText(AGRITRACE_SOURCE_DIR "/schemas/sql/001_registry.sql"));
+    db.exec(ReadFileText(AGRITRACE_SOURCE_DIR "/schemas/sql/002_labels_scans.sql"));
+    db.exec("PRAGMA user_version=2");
+    db.exec("INSERT INTO scans(code, kind, at, net) VALUES "
+            "('AAAA', 'unit', '2026-01-02T00:00:00Z', 'n1'), "
+            "('AAAA', 'unit', '2026-01-01T00:00:00Z', 'n2'), "
+            "('BBBB', 'unknown', '2026-01-03T00:00:00Z', 'n1')");
+  }
+  auto s = Store::Open(path, OpenMode::kExisting);
+  REQUIRE(s.ok());
+  auto& db = (*s)->db();
+  CHECK(CountAllScans(db) == 3);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name = 'scans_code'").getInt() == 0);
+  CHECK(SummarizeScans(db, "AAAA", 4).count == 2);  // tally empty, tail complete
+  REQUIRE(MergeScanTallies(db).ok());
+  ScanSummary a = ScanSummaryQuery(db).RunFolded("AAAA", 4);
+  CHECK(a.count == 2);
+  CHECK(a.first_at == "2026-01-01T00:00:00Z");
+  // The rebuilt table still refuses a kind outside the list.
+  CHECK_THROWS(db.exec("INSERT INTO scans(code, kind, at, net) VALUES ('C', 'bogus', 'x', 'n')"));
 }
 
 TEST_CASE("a newer database is refused and left untouched", "[store][migrations]") {
