@@ -2,7 +2,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <regex>
 
 #include "cli/context.h"
 #include "labeler/label_job.h"
@@ -10,17 +9,6 @@
 #include "registry/crockford.h"
 
 namespace agritrace::cli {
-namespace {
-Result<labeler::LabelGeometry> ParseSize(const std::string& size, int dpi) {
-  std::smatch m;
-  if (!std::regex_match(size, m, std::regex(R"((\d+(?:\.\d+)?)[xX×*](\d+(?:\.\d+)?))")))
-    return Status::Invalid("--size 应为 宽x高（毫米），例如 50x30：" + size,
-                           "--size must be WIDTHxHEIGHT in millimetres, e.g. 50x30: " + size);
-  if (dpi != 203 && dpi != 300)
-    return Status::Invalid("--dpi 应为 203 或 300（看打印机铭牌）", "--dpi must be 203 or 300 (see the printer's plate)");
-  return labeler::LabelGeometry{std::stod(m[1]), std::stod(m[2]), dpi};
-}
-}  // namespace
 
 void RegisterLabelCommands(CLI::App& app, Context& ctx) {
   auto* label = app.add_subcommand("label", "追溯码与标签打印 / unit codes and labels");
@@ -66,7 +54,7 @@ void RegisterLabelCommands(CLI::App& app, Context& ctx) {
         return ctx.Fail(Status::Invalid("--lot-only 不能与 --from/--to 同用", "--lot-only goes without --from/--to"));
       auto fmt = labeler::ParseLabelFormat(format);
       if (!fmt.ok()) return ctx.Fail(fmt.status());
-      auto geometry = ParseSize(size, dpi);
+      auto geometry = labeler::ParseLabelGeometry(size, dpi);
       if (!geometry.ok()) return ctx.Fail(geometry.status());
       auto level = labeler::ParseEccLevel(ecc);
       if (!level.ok()) return ctx.Fail(level.status());

@@ -16,6 +16,7 @@
 #include "http/http_response.h"
 #include "http/consumer_page.h"
 #include "http/language.h"
+#include "http/management_api.h"
 #include "http/problem_json.h"
 #include "http/reader_pool.h"
 #include "http/verify_response.h"
@@ -304,6 +305,7 @@ void Server::Routes() {
 
   // The authenticated API, the log and the bureau's page each have their own file; they are
   // registered before the catch-alls below, which answer anything else.
+  RegisterManagementApi(svr, *impl.api);
 
   // Every other path is read-only: other methods are refused before any body is used.
   auto not_allowed = [](const httplib::Request&, httplib::Response& res) {

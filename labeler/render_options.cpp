@@ -1,6 +1,7 @@
 #include "labeler/render_options.h"
 
 #include <charconv>
+#include <regex>
 #include <string>
 
 namespace agritrace::labeler {
@@ -34,6 +35,22 @@ Result<SheetGrid> ParseSheetGrid(std::string_view spec) {
   if (r1.ec != std::errc() || r1.ptr != mid || r2.ec != std::errc() || r2.ptr != e) return bad();
   if (grid.cols < 1 || grid.rows < 1 || grid.cols > 50 || grid.rows > 50) return bad();
   return grid;
+}
+
+Result<LabelGeometry> ParseLabelGeometry(const std::string& size, int dpi) {
+  static const std::regex kSize(R"((\d{1,4}(?:\.\d{1,3})?)(?:x|X|×|\*)(\d{1,4}(?:\.\d{1,3})?))");
+  std::smatch m;
+  if (!std::regex_match(size, m, kSize))
+    return Status::Invalid(
+               "标签尺寸应为 宽x高（毫米），例如 50x30，而不是「" + size + "」",
+               "the label size must be WIDTHxHEIGHT in millimetres, e.g. 50x30, not '" + size + "'")
+        .with_reason("label-size");
+  if (dpi != 203 && dpi != 300)
+    return Status::Invalid(
+               "打印机分辨率应为 203 或 300 dpi（看打印机铭牌）",
+               "the printer resolution must be 203 or 300 dpi (see the printer's plate)")
+        .with_reason("label-dpi");
+  return LabelGeometry{std::stod(m[1]), std::stod(m[2]), dpi};
 }
 
 Status ValidateRenderOptions(const RenderOptions& o) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "labeler/label_layout.h"
@@ -21,6 +22,10 @@ struct SheetGrid {
 
 // "a4:3x8" (case-insensitive, 'x' or '×').
 Result<SheetGrid> ParseSheetGrid(std::string_view spec);
+
+// A label size "50x30" (millimetres, 'x', 'X', '×' or '*') for a printer of `dpi` 203 or 300,
+// as `label print --size/--dpi` and the labels API take it.
+Result<LabelGeometry> ParseLabelGeometry(const std::string& size, int dpi);
 
 struct RenderOptions {
   LabelGeometry label;  // size in mm and printer dpi

@@ -199,6 +199,33 @@ Json ListCertifications(Store& store) {
   return out;
 }
 
+Result<Json> ListCertificationLots(Store& store, const std::string& number) {
+  SQLite::Statement c(store.db(), "SELECT id, status FROM certifications WHERE number = ?");
+  c.bind(1, number);
+  if (!c.executeStep()) return CertNotFound(number);
+  Json lots = Json::array();
+  SQLite::Statement l(store.db(),
+                      "SELECT l.code, l.product_id, p.name, l.org_id, l.origin, l.harvested, "
+                      "l.packed, l.units, l.units * l.net_content_g, l.issued_at, "
+                      "EXISTS (SELECT 1 FROM trace_events t WHERE t.lot_id = l.id AND "
+                      "t.step = 'recall') FROM lots l JOIN lot_certs lc ON lc.lot_id = l.id "
+                      "JOIN products p ON p.id = l.product_id WHERE lc.cert_id = ? ORDER BY l.id");
+  l.bind(1, c.getColumn(0).getInt64());
+  while (l.executeStep())
+    lots.push_back({{"code", l.getColumn(0).getString()},
+                    {"product_id", l.getColumn(1).getInt64()},
+                    {"product", l.getColumn(2).getString()},
+                    {"org_id", l.getColumn(3).getInt64()},
+                    {"origin", l.getColumn(4).getString()},
+                    {"harvested", l.getColumn(5).getString()},
+                    {"packed", l.getColumn(6).getString()},
+                    {"units", l.getColumn(7).getInt64()},
+                    {"total_g", l.getColumn(8).getInt64()},
+                    {"issued_at", l.getColumn(9).getString()},
+                    {"recalled", l.getColumn(10).getInt() != 0}});
+  return Json{{"number", number}, {"status", c.getColumn(1).getString()}, {"lots", lots}};
+}
+
 void AddValidityToday(Json& cert) {
   std::string today = TodayShanghai();
   if (cert.contains("valid_to")) {

@@ -24,6 +24,10 @@ Result<Json> ChangeCertificationStatus(Store& store, const std::string& number,
                                        const std::string& action, const std::string& reason);
 Result<Json> GetCertification(Store& store, const std::string& number);
 Json ListCertifications(Store& store);
+// The lots issued under a certificate, oldest first: {"number", "status", "lots": [{"code",
+// "product_id", "product", "org_id", "origin", "harvested", "packed", "units", "total_g",
+// "issued_at", "recalled"}]}.
+Result<Json> ListCertificationLots(Store& store, const std::string& number);
 // Adds live fields for today: "expired" and "days_to_expiry".
 void AddValidityToday(Json& cert);
 

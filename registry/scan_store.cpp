@@ -177,6 +177,27 @@ ScanSummary SummarizeScans(SQLite::Database& db, const std::string& code, size_t
   return ScanSummaryQuery(db).Run(code, max_nets);
 }
 
+std::vector<LotScan> ScansOfLot(SQLite::Database& db, const std::string& lot_code, int64_t after_id,
+                                int64_t limit) {
+  // Units by (lot_id, serial), then scans by code: both indexed, whatever the table's size.
+  SQLite::Statement q(db,
+                      "SELECT s.id, s.code, s.kind, s.at, s.net, u.serial FROM lots l "
+                      "JOIN units u ON u.lot_id = l.id JOIN scans s ON s.code = u.code "
+                      "WHERE l.code = ?1 AND s.id > ?2 "
+                      "UNION ALL SELECT s.id, s.code, s.kind, s.at, s.net, 0 FROM scans s "
+                      "WHERE s.code = ?1 AND s.id > ?2 ORDER BY 1 LIMIT ?3");
+  q.bind(1, lot_code);
+  q.bind(2, after_id);
+  q.bind(3, limit);
+  std::vector<LotScan> out;
+  while (q.executeStep())
+    out.push_back({q.getColumn(0).getInt64(),
+                   {q.getColumn(1).getString(), q.getColumn(2).getString(),
+                    q.getColumn(3).getString(), q.getColumn(4).getString()},
+                   q.getColumn(5).getInt64()});
+  return out;
+}
+
 int64_t CountAllScans(SQLite::Database& db) {
   return db.execAndGet("SELECT COUNT(*) FROM scans").getInt64();
 }

@@ -64,6 +64,17 @@ class ScanSummaryQuery {
   std::unique_ptr<SQLite::Statement> tail_;  // prepared on first use
 };
 
+// A stored scan of one lot's codes, for the bureau (never an address: `net` is the salted hash).
+struct LotScan {
+  int64_t id = 0;      // the scans row, increasing with time: a paging cursor
+  ScanRow row;         // kind "unit" for a unit code of the lot, "lot" for the lot code itself
+  int64_t serial = 0;  // the unit's serial within the lot, 0 for the lot code
+};
+
+// Scans of `lot_code` and of its unit codes with id > `after_id`, oldest first, at most `limit`.
+std::vector<LotScan> ScansOfLot(SQLite::Database& db, const std::string& lot_code, int64_t after_id,
+                                int64_t limit);
+
 // Rows in the table (all codes).
 int64_t CountAllScans(SQLite::Database& db);
 

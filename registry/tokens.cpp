@@ -98,4 +98,28 @@ void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route
   ins.exec();
 }
 
+Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit) {
+  SQLite::Statement q(store.db(),
+                      "SELECT d.id, d.at, d.route, d.reason, d.token_id, t.name, t.role, t.org_id "
+                      "FROM access_denials d LEFT JOIN tokens t ON t.id = d.token_id "
+                      "WHERE d.id > ? ORDER BY d.id LIMIT ?");
+  q.bind(1, after_id);
+  q.bind(2, limit);
+  Json out = Json::array();
+  while (q.executeStep()) {
+    Json d = {{"id", q.getColumn(0).getInt64()},
+              {"at", q.getColumn(1).getString()},
+              {"route", q.getColumn(2).getString()},
+              {"reason", q.getColumn(3).getString()}};
+    if (!q.getColumn(4).isNull()) d["token_id"] = q.getColumn(4).getInt64();
+    if (!q.getColumn(5).isNull()) {
+      d["token_name"] = q.getColumn(5).getString();
+      d["role"] = q.getColumn(6).getString();
+    }
+    if (!q.getColumn(7).isNull()) d["org_id"] = q.getColumn(7).getInt64();
+    out.push_back(d);
+  }
+  return out;
+}
+
 }  // namespace agritrace

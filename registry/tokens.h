@@ -31,5 +31,8 @@ std::optional<Principal> Authenticate(Store& store, const std::string& token);
 // Logs a token reaching for what it may not touch.
 void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route,
                         const std::string& reason);
+// Logged denials with id > `after_id`, oldest first, at most `limit`: {"id", "at", "route",
+// "reason"} and, when the token is known, "token_id", "token_name", "role", "org_id".
+Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit);
 
 }  // namespace agritrace

@@ -28,6 +28,26 @@ TEST_CASE("sheet grids parse and must fit A4", "[render_options]") {
   CHECK(wide.status().zh().find("4 列 × 60 mm = 240 mm") != std::string::npos);
 }
 
+TEST_CASE("label sizes parse in millimetres for 203 or 300 dpi printers", "[render_options]") {
+  Result<LabelGeometry> g = ParseLabelGeometry("50x30", 203);
+  REQUIRE(g.ok());
+  CHECK(g->width_mm == Approx(50));
+  CHECK(g->height_mm == Approx(30));
+  CHECK(g->dpi == 203);
+  CHECK(ParseLabelGeometry("62.5×40", 300)->width_mm == Approx(62.5));
+  CHECK(ParseLabelGeometry("40*30", 300)->height_mm == Approx(30));
+  for (const char* bad : {"", "50", "50x", "x30", "50x30mm", "-50x30", "50,5x30", "50 x 30"}) {
+    INFO(bad);
+    Result<LabelGeometry> r = ParseLabelGeometry(bad, 203);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().reason() == "label-size");
+  }
+  Result<LabelGeometry> dpi = ParseLabelGeometry("50x30", 600);
+  REQUIRE_FALSE(dpi.ok());
+  CHECK(dpi.status().reason() == "label-dpi");
+  CHECK(dpi.status().zh().find("203 或 300") != std::string::npos);
+}
+
 TEST_CASE("render options are checked before anything is written", "[render_options]") {
   CHECK(ValidateRenderOptions(RenderOptions{}).ok());
   RenderOptions o;

@@ -1,8 +1,10 @@
-// The scans table: batches are all-or-nothing, summaries, and the salt kept in registry_meta.
+// The scans table: batches are all-or-nothing, summaries, a lot's scans, and the salt kept in
+// registry_meta.
 #include "registry/scan_store.h"
 
 #include <catch2/catch.hpp>
 
+#include "registry/unit_store.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;
@@ -35,6 +37,36 @@ TEST_CASE("scans are inserted in one transaction and summarised per code", "[sca
   CHECK(bad.code() == StatusCode::kIo);
   CHECK(bad.reason() == "scan-store-failed");
   CHECK(CountAllScans(db) == 4);
+}
+
+TEST_CASE("scans of a lot: its unit codes and its lot code, oldest first, paged", "[scans]") {
+  RegistryFixture f;
+  auto& db = f.store->db();
+  std::string lot = (*IssueLot(*f.store, f.TeaLot()))["code"];
+  std::string other = (*IssueLot(*f.store, f.TeaLot()))["code"];
+  int64_t lot_id = db.execAndGet("SELECT id FROM lots WHERE code = '" + lot + "'").getInt64();
+  int64_t other_id = db.execAndGet("SELECT id FROM lots WHERE code = '" + other + "'").getInt64();
+  REQUIRE(InsertUnits(db, lot_id, {"UNITAAAAAAAAAAA1", "UNITAAAAAAAAAAA2"}, false).ok());
+  REQUIRE(InsertUnits(db, other_id, {"UNITBBBBBBBBBBB1"}, false).ok());
+  REQUIRE(InsertScans(db, {{"UNITAAAAAAAAAAA2", "unit", "2026-01-01T00:00:00Z", "n1"},
+                           {"UNITBBBBBBBBBBB1", "unit", "2026-01-01T00:00:01Z", "n1"},
+                           {lot, "lot", "2026-01-01T00:00:02Z", "n2"},
+                           {"UNITAAAAAAAAAAA1", "unit", "2026-01-01T00:00:03Z", "n3"},
+                           {other, "lot", "2026-01-01T00:00:04Z", "n3"}})
+              .ok());
+  auto all = ScansOfLot(db, lot, 0, 100);
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].row.code == "UNITAAAAAAAAAAA2");
+  CHECK(all[0].serial == 2);
+  CHECK(all[1].row.kind == "lot");
+  CHECK(all[1].serial == 0);
+  CHECK(all[2].serial == 1);
+  CHECK(all[2].row.net == "n3");
+  CHECK(all[0].id < all[1].id);
+  auto page = ScansOfLot(db, lot, all[0].id, 1);
+  REQUIRE(page.size() == 1);
+  CHECK(page[0].id == all[1].id);
+  CHECK(ScansOfLot(db, "NOSUCHLOT0", 0, 100).empty());
 }
 
 TEST_CASE("the scan salt is made once and kept", "[scans]") {

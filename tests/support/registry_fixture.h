@@ -15,14 +15,16 @@
 
 namespace agritrace::testing {
 
-// Every row of every table except `refusals`, as text: equal snapshots mean nothing changed.
-inline std::string Snapshot(Store& store) {
+// Every row of every table except `refusals` (and `except`), as text: equal snapshots mean
+// nothing changed.
+inline std::string Snapshot(Store& store, const std::string& except = "") {
   std::string out;
   SQLite::Statement tables(store.db(),
                            "SELECT name FROM sqlite_master WHERE type = 'table' AND "
                            "name NOT IN ('refusals') ORDER BY name");
   while (tables.executeStep()) {
     std::string t = tables.getColumn(0).getString();
+    if (t == except) continue;
     SQLite::Statement rows(store.db(), "SELECT * FROM " + t + " ORDER BY 1");
     out += "#" + t + "\n";
     while (rows.executeStep()) {

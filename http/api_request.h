@@ -1,0 +1,44 @@
+// What every route of the cooperative and bureau API does with a request: ids and codes from the
+// path, answers from registry results, and the ownership check of a lot (a lot belongs to its
+// product's organisation).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "http/api_context.h"
+#include "registry/canonical_json.h"
+#include "registry/status.h"
+#include "registry/tokens.h"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace agritrace::http {
+
+// A positive record id from a path segment; nullopt for anything else (answer NoSuchId).
+std::optional<int64_t> PathId(const std::string& segment);
+// The 404 for a path whose id is not a positive whole number.
+void NoSuchId(httplib::Response& res, const httplib::Request& req);
+// A lot code as typed or printed (XXXXX-XXXXX, any case), normalised.
+std::string PathLotCode(const std::string& segment);
+
+// `result` as JSON with `status`, or its Status as a problem (404 for a record the path names).
+void Answer(httplib::Response& res, const httplib::Request& req, const Result<Json>& result,
+            int status = 200);
+// 201 with `location` (a path) for a created record, or the refusal as by Refuse.
+void AnswerCreated(httplib::Response& res, const httplib::Request& req, const Result<Json>& result,
+                   const std::string& location);
+// A refusal of what the body asks: a record the body names but the registry lacks is the body's
+// fault (422), not a missing address (404); other statuses map as in ProblemFromStatus.
+void Refuse(httplib::Response& res, const httplib::Request& req, const Status& status);
+
+// True when lot `code` exists and `who` may touch it. Otherwise writes 404, or 403 with an
+// access_denials row (AllowOrganisation), and returns false.
+bool AllowLot(ApiContext& api, const Principal& who, const std::string& code,
+              const httplib::Request& req, httplib::Response& res);
+
+}  // namespace agritrace::http
