@@ -12,6 +12,8 @@
 #include <regex>
 
 #include "http/api_context.h"
+#include "http/audit_api.h"
+#include "http/audit_page.h"
 #include "http/client_network.h"
 #include "http/http_response.h"
 #include "http/consumer_page.h"
@@ -294,7 +296,10 @@ void Server::Routes() {
 
   // The authenticated API, the log and the bureau's page each have their own file; they are
   // registered before the catch-alls below, which answer anything else.
+  const ScanThresholds thresholds{options_.scan_threshold, options_.distinct_network_threshold};
   RegisterLogApi(svr, impl.pool, impl.checkpoints);
+  RegisterAuditApi(svr, *impl.api, thresholds);
+  RegisterAuditPage(svr, *impl.api, thresholds);
 
   // Every other path is read-only: other methods are refused before any body is used.
   auto not_allowed = [](const httplib::Request&, httplib::Response& res) {
