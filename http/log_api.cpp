@@ -44,6 +44,43 @@ void WithLease(ReaderPool& pool, const httplib::Request& req, httplib::Response&
   }
 }
 
+// The two proof routes: parameters `first` and `second`, `second` a tree size within the log and
+// `first` below it (inclusion: index < size) or not above it (consistency: from <= to).
+struct ProofRoute {
+  const char* first;
+  const char* second;
+  const char* example;
+  bool first_below;  // first < second rather than first <= second
+  Result<std::vector<std::string>> (MerkleLog::*prove)(uint64_t, uint64_t);
+};
+
+void ServeProof(ReaderPool& pool, const ProofRoute& route, const httplib::Request& req,
+                httplib::Response& res) {
+  auto a = UintParam(req, res, route.first, route.example);
+  if (!a) return;
+  auto b = UintParam(req, res, route.second, route.example);
+  if (!b) return;
+  WithLease(pool, req, res, [&](ReaderPool::Lease& lease) {
+    MerkleLog& log = lease.lookup().log();
+    const uint64_t log_size = log.Size();
+    const std::string first = route.first, second = route.second;
+    const std::string both = first + "=" + N(*a) + ", " + second + "=" + N(*b);
+    if (*b > log_size)
+      return ParamOutOfRange(
+          res, req, second + "=" + N(*b) + " 超过日志当前大小 " + N(log_size),
+          second + "=" + N(*b) + " is beyond the log's " + N(log_size) + " events");
+    if (route.first_below ? *a >= *b : *a > *b)
+      return ParamOutOfRange(
+          res, req,
+          first + (route.first_below ? " 应小于 " : " 不能大于 ") + second + "（" + both + "）",
+          first + (route.first_below ? " must be below " : " must not exceed ") + second + " (" +
+              both + ")");
+    auto proof = (log.*route.prove)(*a, *b);
+    if (!proof.ok()) return SetStatusProblem(res, proof.status(), req.path);
+    SetProof(res, *proof);
+  });
+}
+
 }  // namespace
 
 void RegisterLogApi(httplib::Server& svr, ReaderPool& pool, CheckpointCache& checkpoints) {
@@ -59,48 +96,16 @@ void RegisterLogApi(httplib::Server& svr, ReaderPool& pool, CheckpointCache& che
             });
           });
 
-  svr.Get("/api/v1/log/proof/inclusion",
+  svr.Get(
+      "/api/v1/log/proof/inclusion", [&pool](const httplib::Request& req, httplib::Response& res) {
+        ServeProof(pool, {"index", "size", "?index=0&size=10", true, &MerkleLog::InclusionProof},
+                   req, res);
+      });
+  svr.Get("/api/v1/log/proof/consistency",
           [&pool](const httplib::Request& req, httplib::Response& res) {
-            auto index = UintParam(req, res, "index", "?index=0&size=10");
-            if (!index) return;
-            auto size = UintParam(req, res, "size", "?index=0&size=10");
-            if (!size) return;
-            WithLease(pool, req, res, [&](ReaderPool::Lease& lease) {
-              const uint64_t log_size = lease.lookup().log().Size();
-              if (*size > log_size)
-                return ParamOutOfRange(
-                    res, req, "size=" + N(*size) + " 超过日志当前大小 " + N(log_size),
-                    "size=" + N(*size) + " is beyond the log's " + N(log_size) + " events");
-              if (*index >= *size)
-                return ParamOutOfRange(
-                    res, req, "index 应小于 size（index=" + N(*index) + "，size=" + N(*size) + "）",
-                    "index must be below size (index=" + N(*index) + ", size=" + N(*size) + ")");
-              auto proof = lease.lookup().log().InclusionProof(*index, *size);
-              if (!proof.ok()) return SetStatusProblem(res, proof.status(), req.path);
-              SetProof(res, *proof);
-            });
+            ServeProof(pool, {"from", "to", "?from=5&to=10", false, &MerkleLog::ConsistencyProof},
+                       req, res);
           });
-
-  svr.Get("/api/v1/log/proof/consistency", [&pool](const httplib::Request& req,
-                                                   httplib::Response& res) {
-    auto from = UintParam(req, res, "from", "?from=5&to=10");
-    if (!from) return;
-    auto to = UintParam(req, res, "to", "?from=5&to=10");
-    if (!to) return;
-    WithLease(pool, req, res, [&](ReaderPool::Lease& lease) {
-      const uint64_t log_size = lease.lookup().log().Size();
-      if (*to > log_size)
-        return ParamOutOfRange(res, req, "to=" + N(*to) + " 超过日志当前大小 " + N(log_size),
-                               "to=" + N(*to) + " is beyond the log's " + N(log_size) + " events");
-      if (*from > *to)
-        return ParamOutOfRange(
-            res, req, "from 不能大于 to（from=" + N(*from) + "，to=" + N(*to) + "）",
-            "from must not exceed to (from=" + N(*from) + ", to=" + N(*to) + ")");
-      auto proof = lease.lookup().log().ConsistencyProof(*from, *to);
-      if (!proof.ok()) return SetStatusProblem(res, proof.status(), req.path);
-      SetProof(res, *proof);
-    });
-  });
 
   svr.Get("/api/v1/log/events", [&pool](const httplib::Request& req, httplib::Response& res) {
     auto start = UintParam(req, res, "start", "?start=0&count=100");

@@ -1,4 +1,4 @@
-// The transparency log over HTTP (DESIGN.md §6–7; formats in docs/formats/log.md §3–7). Public
+// The transparency log over HTTP (DESIGN.md §6–7; formats in docs/formats/log.md §3–9). Public
 // routes, rate-limited per client network like the verify routes:
 //   GET /api/v1/log/checkpoint                         the newest signed note, text/plain,
 //                                                      covering every event logged so far

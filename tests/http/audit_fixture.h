@@ -72,12 +72,4 @@ struct AuditFixture : VerifyFixture {
   }
 };
 
-inline size_t Count(const std::string& haystack, const std::string& needle) {
-  size_t n = 0;
-  for (size_t pos = haystack.find(needle); pos != std::string::npos;
-       pos = haystack.find(needle, pos + needle.size()))
-    ++n;
-  return n;
-}
-
 }  // namespace agritrace::testing

@@ -1,6 +1,8 @@
 // The bureau's /audit page on a loopback server: login form without a token, the cookie flow
 // (HttpOnly, SameSite=Strict) in and out, the five reports as tables with their CSV links, the
 // SVG chart with one bar pair per certificate, and hostile text escaped everywhere.
+#include "http/audit_page.h"
+
 #include "http/http_response.h"
 #include "tests/http/audit_fixture.h"
 
@@ -183,4 +185,30 @@ TEST_CASE("audit page: a bad month or year is reported and the default shown", "
   const std::string this_month = TodayShanghai().substr(0, 7);
   CHECK(Contains(r->body, "name=\"month\" value=\"" + this_month + "\""));
   CHECK(Count(r->body, "<table>") == 6);
+}
+
+TEST_CASE("audit page: a long table shows its first rows and says the CSV has them all",
+          "[audit_page]") {
+  AuditFixture f;
+  {
+    SQLite::Transaction tx(f.store->db());
+    for (size_t i = 0; i < http::kAuditPageRows + 5; ++i)
+      f.store->db().exec(
+          "INSERT INTO refusals(at, reason, message) VALUES ('2026-04-12T00:00:00Z', "
+          "'cert-expired', 'row " +
+          std::to_string(i) + "')");
+    tx.commit();
+  }
+  f.Start();
+  auto r = f.GetAs(f.bureau_token, "/audit");
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  const std::string& html = r->body;
+  const size_t from = html.find("<section id=\"refusals\">");
+  const std::string section = html.substr(from, html.find("</section>", from) - from);
+  CHECK(Count(section, "<td>cert-expired</td>") == http::kAuditPageRows);
+  CHECK(Contains(section, "仅显示前 200 行（共 206 行）"));
+  auto csv = f.GetAs(f.bureau_token, "/api/v1/audit/refusals?format=csv");
+  REQUIRE(csv);
+  CHECK(Count(csv->body, "\r\n") == 1 + http::kAuditPageRows + 6);
 }
