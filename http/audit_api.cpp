@@ -22,8 +22,9 @@ std::optional<int> Threshold(const httplib::Request& req, httplib::Response& res
   auto v = UintParam(req, res, name, "?threshold=5&networks=3", static_cast<uint64_t>(fallback));
   if (!v) return std::nullopt;
   if (*v > static_cast<uint64_t>(std::numeric_limits<int>::max())) {
-    ParamOutOfRange(res, req, std::string("参数 ") + name + " 过大",
-                    std::string("the parameter ") + name + " is too large");
+    const std::string max = std::to_string(std::numeric_limits<int>::max());
+    ParamOutOfRange(res, req, std::string("参数 ") + name + " 过大，最大为 " + max,
+                    std::string("the parameter ") + name + " is too large; at most " + max);
     return std::nullopt;
   }
   return static_cast<int>(*v);
