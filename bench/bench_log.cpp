@@ -1,7 +1,8 @@
-// Transparency-log benchmark: appends N events (default 1,000,000) to a fresh SQLite file the way
-// the registry does (event row + RFC 9162 nodes, 1,000 per transaction), then times inclusion
+// Transparency-log benchmark: appends N events (default 1,000,000) to a fresh registry file the
+// way the registry does (event row + RFC 9162 nodes, 1,000 per transaction), then times inclusion
 // and consistency proofs at the full size, the first checkpoint signature (which replays every
-// event) and a full VerifyLog.
+// event), a full VerifyLog, and inclusion proofs served by the real server over loopback HTTP
+// (GET /api/v1/log/proof/inclusion from two keep-alive clients, each answer checked).
 //
 // Usage: bench_log [N] [directory]   (the database goes to a temporary directory there, default
 // /tmp, and is removed afterwards)
@@ -9,6 +10,8 @@
 // The database runs WAL with synchronous=NORMAL: commits are not fsynced, so this measures the
 // log's own work rather than the disk. The registry itself uses synchronous=FULL (DESIGN.md §8).
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <httplib.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,33 +19,24 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "http/server.h"
 #include "registry/ed25519.h"
+#include "registry/encoding.h"
 #include "registry/log_store.h"
 #include "registry/merkle.h"
 #include "registry/signed_note.h"
+#include "registry/store.h"
 
 namespace {
 
 using agritrace::MerkleLog;
 using Clock = std::chrono::steady_clock;
-
-// The log's tables from schemas/sql/001_registry.sql.
-constexpr const char* kLogSchema = R"sql(
-CREATE TABLE events (idx INTEGER PRIMARY KEY, kind TEXT NOT NULL, at TEXT NOT NULL,
-                     leaf TEXT NOT NULL);
-CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TABLE log_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
-                        PRIMARY KEY (level, idx)) WITHOUT ROWID;
-CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL,
-                          created_at TEXT NOT NULL);
-)sql";
 
 constexpr const char* kAt = "2026-11-22T05:00:00Z";
 
@@ -107,11 +101,14 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir = dir_template;
   const std::string path = (dir / "log.db").string();
   int rc = 0;
+  // As `agritrace serve` does: SQLite's memory statistics would serialise the server's threads.
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   try {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("PRAGMA journal_mode = WAL");
+    // A real registry file (every migration), so that the server below can open it.
+    auto store = agritrace::Store::Open(path, agritrace::OpenMode::kCreate);
+    if (!store.ok()) Die(store.status().message());
+    SQLite::Database& db = (*store)->db();
     db.exec("PRAGMA synchronous = NORMAL");
-    db.exec(kLogSchema);
     MerkleLog log(db);
     std::printf("events=%llu db=%s journal_mode=WAL synchronous=NORMAL batch=1000\n",
                 static_cast<unsigned long long>(n), path.c_str());
@@ -182,6 +179,61 @@ int main(int argc, char** argv) {
     t = Clock::now();
     Check(agritrace::VerifyLog(db, {{"bench.example", key.RawPublicKey()}}));
     std::printf("verify_log_s=%.2f\n", Seconds(t));
+
+    // 6. Inclusion proofs served over HTTP by the real server (rate limits off), at the final
+    //    size, from two keep-alive clients on the same machine; every answer must be a 200 and
+    //    the first 200 of each client are verified against the root.
+    {
+      const uint64_t size = log.Size();
+      const std::string final_root = log.Root(size).value();
+      agritrace::http::ServerOptions o;
+      o.host = "127.0.0.1";
+      o.port = 0;
+      o.threads = 8;
+      o.rate_limit.per_second = 0;
+      auto server = agritrace::http::Server::Open(path, o);
+      if (!server.ok()) Die(server.status().message());
+      Check((*server)->Start());
+      const int port = (*server)->port();
+      constexpr int kClients = 2, kEach = 20000;
+      std::vector<int> failures(kClients, 0);
+      std::vector<std::thread> clients;
+      t = Clock::now();
+      for (int c = 0; c < kClients; ++c) {
+        clients.emplace_back([&, c] {
+          httplib::Client client("127.0.0.1", port);
+          client.set_keep_alive(true);
+          for (int k = 0; k < kEach; ++k) {
+            const uint64_t i = indices[(c * kEach + k) % proofs];
+            const std::string path = "/api/v1/log/proof/inclusion?index=" + std::to_string(i) +
+                                     "&size=" + std::to_string(size);
+            auto r = client.Get(path.c_str());
+            if (!r || r->status != 200) {
+              ++failures[c];
+              continue;
+            }
+            if (k >= 200) continue;
+            std::vector<std::string> proof;
+            const auto body = nlohmann::json::parse(r->body);
+            for (const auto& h : body["proof"])
+              proof.push_back(agritrace::Base64Decode(h.get<std::string>()).value_or(""));
+            if (!agritrace::merkle::VerifyInclusion(i, size, agritrace::merkle::LeafHash(Leaf(i)),
+                                                    proof, final_root)
+                     .ok())
+              ++failures[c];
+          }
+        });
+      }
+      for (auto& c : clients) c.join();
+      const double http_s = Seconds(t);
+      (*server)->Stop();
+      int failed = 0;
+      for (int f : failures) failed += f;
+      std::printf(
+          "http_inclusion_proofs_per_s=%.0f (%d clients, keep-alive, %d requests, %d failed)\n",
+          kClients * kEach / http_s, kClients, kClients * kEach, failed);
+      if (failed) Die("HTTP proofs failed");
+    }
 
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     struct stat st;

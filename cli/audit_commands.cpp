@@ -1,7 +1,6 @@
 // agritrace audit certs|refusals|scans|poverty|monthly: the bureau's reports as text, JSON or CSV.
 #include <fstream>
 #include <iostream>
-#include <regex>
 
 #include "cli/context.h"
 #include "registry/audit_reports.h"
@@ -31,7 +30,7 @@ void Emit(Context& ctx, const ReportOptions& opt, const std::vector<Report>& rep
   Json all = Json::array();
   std::string text;
   for (const auto& r : reports) {
-    all.push_back({{"title_zh", r.title_zh}, {"title_en", r.title_en}, {"columns", r.columns}, {"rows", r.rows}});
+    all.push_back(ReportJson(r));
     text += ReportText(r) + "\n";
   }
   ctx.Print(all.size() == 1 ? all[0] : all, text);
@@ -55,9 +54,11 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
   AddOutput(certs, opt);
   certs->callback([&ctx] {
     ctx.Run([&] {
+      std::string y = year.empty() ? TodayShanghai().substr(0, 4) : year;
+      if (Status s = CheckReportYear(y); !s.ok()) return ctx.Fail(s);
       auto store = ctx.Open();
       if (!store) return;
-      Emit(ctx, opt, {CertificateReport(*store, year.empty() ? TodayShanghai().substr(0, 4) : year)});
+      Emit(ctx, opt, {CertificateReport(*store, y)});
     });
   });
 
@@ -101,8 +102,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
   AddOutput(monthly, opt);
   monthly->callback([&ctx] {
     ctx.Run([&] {
-      if (!std::regex_match(month, std::regex(R"(\d{4}-(0[1-9]|1[0-2]))")))
-        return ctx.Fail(Status::Invalid("--month 格式应为 YYYY-MM，例如 2026-04", "--month must be YYYY-MM, e.g. 2026-04"));
+      if (Status s = CheckReportMonth(month); !s.ok()) return ctx.Fail(s);
       auto store = ctx.Open();
       if (!store) return;
       Emit(ctx, opt, {MonthlyReport(*store, month)});

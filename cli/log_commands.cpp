@@ -1,6 +1,6 @@
 // agritrace log checkpoint|prove|consistency|verify: the transparency log (DESIGN.md §6).
 #include "cli/context.h"
-#include "registry/dates.h"
+#include "registry/checkpoint_signer.h"
 #include "registry/encoding.h"
 #include "registry/key_ring.h"
 #include "registry/log_store.h"
@@ -23,24 +23,13 @@ void RegisterLogCommands(CLI::App& app, Context& ctx) {
         ctx.Run([&] {
           auto store = ctx.Open();
           if (!store) return;
-          auto key = CurrentSigningKey(*store);
-          if (!key.ok()) return ctx.Fail(key.status());
-          std::string name = store->Meta("name");
-          // Inside one write transaction so that no issue lands between signing and reading.
-          std::string note, root;
-          uint64_t size = 0;
-          Status s = store->Transact([&]() -> Status {
-            auto signed_note = SignCheckpoint(store->db(), name, name, key->key, NowUtc());
-            if (!signed_note.ok()) return signed_note.status();
-            note = *signed_note;
-            size = Size(store->db());
-            auto r = Root(store->db(), size);
-            if (!r.ok()) return r.status();
-            root = *r;
-            return Status::Ok();
-          });
-          if (!s.ok()) return ctx.Fail(s);
-          ctx.Print({{"origin", name}, {"size", size}, {"root", Base64Encode(root)}, {"note", note}}, note);
+          auto cp = SignRegistryCheckpoint(*store);
+          if (!cp.ok()) return ctx.Fail(cp.status());
+          ctx.Print({{"origin", cp->origin},
+                     {"size", cp->size},
+                     {"root", Base64Encode(cp->root)},
+                     {"note", cp->note}},
+                    cp->note);
         });
       });
 

@@ -23,6 +23,15 @@ void SetJson(httplib::Response& res, const Json& body, int status) {
   res.set_header("Cache-Control", "no-store");
 }
 
+void SetPage(httplib::Response& res, int status, std::string html, Lang lang) {
+  res.status = status;
+  res.set_content(std::move(html), "text/html; charset=utf-8");
+  res.set_header("Content-Security-Policy", kPageCsp);
+  res.set_header("Content-Language", HtmlLangTag(lang));
+  res.set_header("Vary", "Accept-Language");
+  res.set_header("Cache-Control", "no-store");
+}
+
 std::string DumpJson(const Json& j) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

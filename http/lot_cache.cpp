@@ -1,6 +1,10 @@
 #include "http/lot_cache.h"
 
+#include <algorithm>
+#include <cstdio>
+
 #include "registry/dates.h"
+#include "registry/encoding.h"
 
 namespace agritrace::http {
 
@@ -33,15 +37,21 @@ Result<std::shared_ptr<const LotLookup>> LotCache::LotById(int64_t lot_id, Verif
   const auto now = Clock::now();
   uint64_t generation;
   std::string today;
+  int64_t version;
   {
     std::shared_lock<std::shared_mutex> lock(mu_);
     auto it = lots_.find(lot_id);
     if (it != lots_.end() && now - it->second.loaded < options_.max_age) return it->second.lot;
     generation = generation_;
     today = today_;
+    version = version_;
   }
   auto loaded = db.ByLotId(lot_id, today);
   if (!loaded.ok()) return loaded.status();
+  // The log as last seen (version is its highest index), so that the proof is against the
+  // checkpoint /api/v1/log/checkpoint serves too.
+  if (checkpoints_)
+    ProveInLog(*loaded, static_cast<uint64_t>(std::max<int64_t>(version + 1, 0)), db);
   auto lot = std::make_shared<const LotLookup>(std::move(loaded).value());
   if (options_.max_age.count() > 0) {
     std::unique_lock<std::shared_mutex> lock(mu_);
@@ -52,6 +62,29 @@ Result<std::shared_ptr<const LotLookup>> LotCache::LotById(int64_t lot_id, Verif
     }
   }
   return lot;
+}
+
+void LotCache::ProveInLog(LotLookup& lot, uint64_t log_size, VerifyLookup& db) {
+  if (lot.event_index < 0) return;
+  const uint64_t index = static_cast<uint64_t>(lot.event_index);
+  auto cp = checkpoints_->Covering(std::max(log_size, index + 1));
+  Status failed;
+  if (cp.ok()) {
+    auto proof = db.log().InclusionProof(index, (*cp)->size);
+    if (proof.ok()) {
+      LogInclusion in{(*cp)->size, {}, (*cp)->note};
+      in.proof.reserve(proof->size());
+      for (const auto& h : *proof) in.proof.push_back(Base64Encode(h));
+      lot.log = std::move(in);
+      return;
+    }
+    failed = proof.status();
+  } else {
+    failed = cp.status();
+  }
+  std::fprintf(stderr, "agritrace serve: no log proof for lot %s (event %lld): %s\n",
+               lot.lot_code.c_str(), static_cast<long long>(lot.event_index),
+               failed.message().c_str());
 }
 
 Result<LotCache::Found> LotCache::Unit(const std::string& code, VerifyLookup& db) {

@@ -9,6 +9,11 @@
 //    signature check within `max_age` (default 5 s): lots are re-read and re-verified that often.
 //  - unit → lot and lot code → lot never change once issued; unknown codes are not remembered
 //    (a code may be minted at any time).
+//
+// With a CheckpointCache, each lot is loaded with the inclusion proof of its issue event
+// (LotLookup::log) against a signed checkpoint covering the whole log as last seen: the proof
+// costs O(log n) node reads once per lot load, never one per scan. A lot whose event cannot be
+// proved (the registry refuses to sign) is served without a proof, and the failure is logged.
 #pragma once
 
 #include <atomic>
@@ -20,6 +25,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "http/checkpoint_cache.h"
 #include "registry/status.h"
 #include "registry/verify_lookup.h"
 
@@ -36,7 +42,9 @@ class LotCache {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit LotCache(LotCacheOptions options) : options_(options) {}
+  // `checkpoints` may be null: lots are then served without inclusion proofs.
+  explicit LotCache(LotCacheOptions options, CheckpointCache* checkpoints = nullptr)
+      : options_(options), checkpoints_(checkpoints) {}
 
   struct Found {
     std::shared_ptr<const LotLookup> lot;  // lot-level: unit_code empty, serial 0
@@ -50,8 +58,11 @@ class LotCache {
  private:
   void Refresh(VerifyLookup& db, Clock::time_point now);
   Result<std::shared_ptr<const LotLookup>> LotById(int64_t lot_id, VerifyLookup& db);
+  // Fills lot.log against a checkpoint of at least `log_size` leaves (and the lot's event).
+  void ProveInLog(LotLookup& lot, uint64_t log_size, VerifyLookup& db);
 
   LotCacheOptions options_;
+  CheckpointCache* checkpoints_;
   std::shared_mutex mu_;
   std::unordered_map<std::string, UnitRef> units_;
   std::unordered_map<std::string, int64_t> lot_ids_;

@@ -12,10 +12,13 @@
 #include <regex>
 
 #include "http/api_context.h"
+#include "http/audit_api.h"
+#include "http/audit_page.h"
 #include "http/client_network.h"
-#include "http/http_response.h"
 #include "http/consumer_page.h"
+#include "http/http_response.h"
 #include "http/language.h"
+#include "http/log_api.h"
 #include "http/management_api.h"
 #include "http/problem_json.h"
 #include "http/reader_pool.h"
@@ -36,11 +39,6 @@ using Clock = std::chrono::steady_clock;
 // serves one request at a time, so a thread-local is the request's own.
 thread_local Clock::time_point t_request_start{};
 
-// No scripts, no external anything: the page needs inline styles and its own form only.
-constexpr const char* kPageCsp =
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'";
-
 // GS1 Digital Link paths this server answers: /01/{GTIN}[/22/x][/10/x][/21/x]. Anything else
 // under /01/ is not a label of ours and gets a 404 problem.
 const std::regex kDigitalLinkPath(R"(/01/\d{8,14}(/(22|10|21)/[^/]+)*/?)");
@@ -56,15 +54,6 @@ Lang LangOf(const httplib::Request& req) {
   return ChooseLanguage(req.get_param_value("lang"), req.get_header_value("Accept-Language"));
 }
 
-void SetPage(httplib::Response& res, int status, std::string html, Lang lang) {
-  res.status = status;
-  res.set_content(std::move(html), "text/html; charset=utf-8");
-  res.set_header("Content-Security-Policy", kPageCsp);
-  res.set_header("Content-Language", HtmlLangTag(lang));
-  res.set_header("Vary", "Accept-Language");
-  res.set_header("Cache-Control", "no-store");
-}
-
 // httplib 0.11 listens with a backlog of 5, so a burst of new connections (a crowd scanning at
 // a market, or wrk opening 64) overflows it and the dropped SYNs are retried a second later.
 // Linux lets listen() be called again on the bound socket to raise the backlog.
@@ -77,18 +66,21 @@ class BacklogServer : public httplib::Server {
 
 struct Server::Impl {
   Impl(const std::string& db_path, std::string salt, ScanRecorder& recorder,
-       const ServerOptions& options)
-      : pool(db_path, &signatures, static_cast<size_t>(std::max(options.threads, 1))),
-        lots(options.lot_cache),
+       const ServerOptions& options, std::unique_ptr<ApiContext> api_context)
+      : api(std::move(api_context)),
+        checkpoints(*api),
+        pool(db_path, &signatures, static_cast<size_t>(std::max(options.threads, 1))),
+        lots(options.lot_cache, &checkpoints),
         service(pool, lots, recorder, std::move(salt),
                 {options.scan_threshold, options.distinct_network_threshold}),
         limiter(options.rate_limit) {}
+  std::unique_ptr<ApiContext> api;  // the authenticated routes' read-write connection
+  CheckpointCache checkpoints;      // signs through `api`
   SignatureCache signatures;
   ReaderPool pool;
   LotCache lots;
   VerifyService service;
   RateLimiter limiter;
-  std::unique_ptr<ApiContext> api;  // the authenticated routes' read-write connection
 };
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
@@ -113,10 +105,10 @@ Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerO
   auto recorder = ScanRecorder::Open(db_path, o.scans, &server->metrics_);
   if (!recorder.ok()) return recorder.status();
   server->recorder_ = std::move(recorder).value();
-  server->impl_ = std::make_unique<Impl>(db_path, salt, *server->recorder_, o);
   auto api = ApiContext::Open(db_path);
   if (!api.ok()) return api.status();
-  server->impl_->api = std::move(api).value();
+  server->impl_ =
+      std::make_unique<Impl>(db_path, salt, *server->recorder_, o, std::move(api).value());
   server->svr_ = std::make_unique<BacklogServer>();
   server->Routes();
   return server;
@@ -305,7 +297,11 @@ void Server::Routes() {
 
   // The authenticated API, the log and the bureau's page each have their own file; they are
   // registered before the catch-alls below, which answer anything else.
+  const ScanThresholds thresholds{options_.scan_threshold, options_.distinct_network_threshold};
   RegisterManagementApi(svr, *impl.api);
+  RegisterLogApi(svr, impl.pool, impl.checkpoints);
+  RegisterAuditApi(svr, *impl.api, thresholds);
+  RegisterAuditPage(svr, *impl.api, thresholds);
 
   // Every other path is read-only: other methods are refused before any body is used.
   auto not_allowed = [](const httplib::Request&, httplib::Response& res) {

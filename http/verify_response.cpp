@@ -76,6 +76,16 @@ std::string VerifyResponseBody(const Verdict& v) {
     w.EndObject();
   }
   w.EndArray();
+  if (lot.event_index >= 0) {
+    w.Key("log").BeginObject().Member("index", lot.event_index);
+    if (lot.log) {
+      w.Member("tree_size", static_cast<int64_t>(lot.log->tree_size));
+      w.Key("inclusion_proof").BeginArray();
+      for (const auto& h : lot.log->proof) w.String(h);
+      w.EndArray().Member("checkpoint", lot.log->checkpoint);
+    }
+    w.EndObject();
+  }
   w.Key("record");
   if (lot.signature_valid)
     w.Raw(lot.record_json);  // canonical JSON: exactly what the registry signed

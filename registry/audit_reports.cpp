@@ -1,5 +1,7 @@
 #include "registry/audit_reports.h"
 
+#include <regex>
+
 #include "registry/dates.h"
 
 namespace agritrace {
@@ -156,6 +158,27 @@ Report MonthlyReport(Store& store, const std::string& month) {
                       {"kg", Kg(q.getColumn(4).getInt64())}, {"products", q.getColumn(5).getInt64()},
                       {"scans", q.getColumn(6).getInt64()}});
   return r;
+}
+
+Status CheckReportYear(const std::string& year) {
+  if (std::regex_match(year, std::regex(R"(\d{4})"))) return Status::Ok();
+  return Status::Invalid("年份格式应为 YYYY，例如 2026：" + year,
+                         "the year must be YYYY, e.g. 2026: " + year)
+      .with_reason("report-year");
+}
+
+Status CheckReportMonth(const std::string& month) {
+  if (std::regex_match(month, std::regex(R"(\d{4}-(0[1-9]|1[0-2]))"))) return Status::Ok();
+  return Status::Invalid("月份格式应为 YYYY-MM，例如 2026-04：" + month,
+                         "the month must be YYYY-MM, e.g. 2026-04: " + month)
+      .with_reason("report-month");
+}
+
+Json ReportJson(const Report& report) {
+  return {{"title_zh", report.title_zh},
+          {"title_en", report.title_en},
+          {"columns", report.columns},
+          {"rows", report.rows}};
 }
 
 std::string ReportCsv(const Report& report) {

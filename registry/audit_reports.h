@@ -29,6 +29,13 @@ Report PovertyReport(Store& store);
 // The service stations' monthly report per origin region: lots, units, kilograms, products, scans.
 Report MonthlyReport(Store& store, const std::string& month);
 
+// The parameters of the reports, checked alike by `agritrace audit` and the bureau API: a year
+// is YYYY, a month YYYY-MM (Status::Invalid otherwise, reason "report-year" / "report-month").
+Status CheckReportYear(const std::string& year);
+Status CheckReportMonth(const std::string& month);
+
+// {"title_zh", "title_en", "columns", "rows"} (schemas/report.schema.json).
+Json ReportJson(const Report& report);
 // RFC 4180 CSV with a UTF-8 byte order mark so that spreadsheet programs read Chinese correctly.
 std::string ReportCsv(const Report& report);
 std::string ReportText(const Report& report);

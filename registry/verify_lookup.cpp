@@ -9,7 +9,7 @@ namespace {
 // Both lookups select the same columns so that Finish reads either.
 constexpr const char* kLotColumns =
     "SELECT l.id, l.code, %UNIT%, p.gtin, l.record_json, l.signature, l.kid, k.public_key, "
-    "b.recognised_by FROM ";
+    "b.recognised_by, l.event_index FROM ";
 constexpr const char* kLotJoins =
     " JOIN products p ON p.id = l.product_id"
     " LEFT JOIN signing_keys k ON k.kid = l.kid"
@@ -117,7 +117,8 @@ VerifyLookup::VerifyLookup(SQLite::Database& db, SignatureCache* cache)
       trace_(db,
              "SELECT t.step, t.at, t.place, r.name, t.actor, t.note FROM trace_events t "
              "LEFT JOIN regions r ON r.code = t.place WHERE t.lot_id = ? ORDER BY t.at, t.id"),
-      scans_(db) {}
+      scans_(db),
+      log_(db) {}
 
 Result<LotLookup> VerifyLookup::ByUnitCode(const std::string& code, const std::string& today) {
   return Lookup(by_unit_, code, today);
@@ -179,6 +180,7 @@ Result<LotLookup> VerifyLookup::Finish(SQLite::Statement& q, const std::string& 
   auto pub = q.getColumn(8);
   if (!pub.isNull()) lot.public_key.assign(static_cast<const char*>(pub.getBlob()), pub.getBytes());
   lot.brand_recognised_by = TextOrEmpty(q.getColumn(9));
+  lot.event_index = q.getColumn(10).getInt64();
   lot.record = Json::parse(lot.record_json, nullptr, false);
   if (lot.record.is_discarded()) lot.record = Json();
   // Bytes that are not even JSON cannot be what the registry signed.

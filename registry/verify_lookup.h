@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "registry/canonical_json.h"
+#include "registry/log_store.h"
 #include "registry/scan_store.h"
 #include "registry/status.h"
 
@@ -32,6 +34,14 @@ struct TraceStep {
   std::string step, at, place, place_name, actor, note;
 };
 
+// A lot's issue event proved to be in the transparency log: the RFC 9162 inclusion proof of leaf
+// `LotLookup::event_index` in the tree of `tree_size` leaves, whose root `checkpoint` signs.
+struct LogInclusion {
+  uint64_t tree_size = 0;
+  std::vector<std::string> proof;  // base64 hashes, leaf side first
+  std::string checkpoint;          // the C2SP signed note of size tree_size
+};
+
 struct LotLookup {
   int64_t lot_id = 0;
   std::string lot_code;
@@ -49,6 +59,10 @@ struct LotLookup {
   std::vector<TraceStep> trace;  // oldest first
   bool recalled = false;
   std::string recalled_at, recall_reason;
+  int64_t event_index = -1;  // the lot.issued event's leaf index in the transparency log
+  // Not read from the database: whoever proves the event fills it (the server, once per lot per
+  // checkpoint: http/lot_cache.h).
+  std::optional<LogInclusion> log;
 };
 
 // Where a unit code belongs. Units never move: safe to remember.
@@ -109,6 +123,9 @@ class VerifyLookup {
   // registry_meta "name" (the registry's host name), empty when unset.
   std::string RegistryName();
 
+  // The transparency log on this connection (proofs keep their prepared statements).
+  MerkleLog& log() { return log_; }
+
   // The folded scan history of a code (ScanSummaryQuery::RunFolded, see scan_store.h): complete
   // for every code the scan recorder does not hold in memory.
   ScanSummary ScanHistory(const std::string& code, size_t max_nets) {
@@ -124,6 +141,7 @@ class VerifyLookup {
   SQLite::Statement begin_, commit_, by_unit_, by_lot_, by_id_, unit_of_, lot_id_of_, version_,
       certs_, trace_;
   ScanSummaryQuery scans_;
+  MerkleLog log_;
 };
 
 }  // namespace agritrace

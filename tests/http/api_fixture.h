@@ -75,11 +75,4 @@ inline Json Expect(const httplib::Result& r, int status, const std::string& sche
   return Json::parse(r->body);
 }
 
-// A problem+json answer with `status` whose type ends in `slug`.
-inline Json ExpectProblem(const httplib::Result& r, int status, const std::string& slug) {
-  Json p = Expect(r, status, "problem.schema.json");
-  CHECK(p["type"] == "urn:agritrace:problem:" + slug);
-  return p;
-}
-
 }  // namespace agritrace::testing

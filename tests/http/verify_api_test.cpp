@@ -5,6 +5,8 @@
 #include "registry/certifications.h"
 #include "registry/ed25519.h"
 #include "registry/encoding.h"
+#include "registry/merkle.h"
+#include "registry/signed_note.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;
@@ -153,4 +155,70 @@ TEST_CASE("verify API: concurrent scans of one code each see a distinct count", 
   for (size_t i = 0; i < all.size(); ++i) CHECK(all[i] == static_cast<int64_t>(i + 1));
   f.server->Stop();
   CHECK(f.ScanRows(units[0]) == kThreads * kEach);
+}
+
+TEST_CASE("verify API: the lot's issue event is proved in the signed log", "[api][log]") {
+  VerifyFixture f;
+  std::string lot = f.Issue(f.TeaLot());
+  auto units = f.AddUnits(lot, 1);
+  f.Start();
+  Json v = GetJson(f, units[0]);
+  REQUIRE(v.contains("log"));
+  const Json& log = v["log"];
+  const uint64_t index = log["index"];
+  const uint64_t size = log["tree_size"];
+  CHECK(static_cast<int64_t>(index) ==
+        f.store->db()
+            .execAndGet("SELECT event_index FROM lots WHERE code = '" + lot + "'")
+            .getInt64());
+  CHECK(size > index);
+
+  // The checkpoint served at /api/v1/log/checkpoint (nothing logged since) is the one in the
+  // JSON, and it verifies with the published key.
+  auto served = f.Get("/api/v1/log/checkpoint");
+  REQUIRE(served);
+  CHECK(served->body == log["checkpoint"]);
+  Json keys = Json::parse(f.Get("/.well-known/agritrace/keys.json")->body);
+  NoteVerifier verifier{keys["registry"],
+                        Base64Decode(keys["keys"][0]["public_key"].get<std::string>()).value()};
+  auto note = OpenNote(served->body, {verifier});
+  REQUIRE(note.ok());
+  auto cp = ParseCheckpoint(note->text);
+  REQUIRE(cp.ok());
+  CHECK(cp->size == size);
+
+  // The leaf is the event's canonical JSON, and it carries this very record.
+  auto ev = f.Get("/api/v1/log/events?start=" + std::to_string(index) + "&count=1");
+  REQUIRE(ev);
+  const std::string leaf = Json::parse(ev->body).at(0)["leaf"];
+  Json event = Json::parse(leaf);
+  CHECK(event["kind"] == "lot.issued");
+  CHECK(event["data"]["record"] == v["record"]);
+  CHECK(event["data"]["signature"] == v["signature"]);
+
+  std::vector<std::string> proof;
+  for (const auto& h : log["inclusion_proof"])
+    proof.push_back(Base64Decode(h.get<std::string>()).value());
+  CHECK(merkle::VerifyInclusion(index, size, merkle::LeafHash(leaf), proof, cp->root).ok());
+  std::string forged = leaf;
+  forged.replace(forged.find("白沙绿茶"), std::string("白沙绿茶").size(), "白沙红茶");
+  CHECK_FALSE(merkle::VerifyInclusion(index, size, merkle::LeafHash(forged), proof, cp->root).ok());
+
+  // A later registry change: the lot is proved again, against the bigger signed tree.
+  f.Issue(f.TeaLot());
+  Json later = GetJson(f, units[0]);
+  const uint64_t later_size = later["log"]["tree_size"];
+  CHECK(later_size > size);
+  auto later_note = OpenNote(later["log"]["checkpoint"].get<std::string>(), {verifier});
+  REQUIRE(later_note.ok());
+  auto later_cp = ParseCheckpoint(later_note->text);
+  REQUIRE(later_cp.ok());
+  CHECK(later_cp->size == later_size);
+  proof.clear();
+  for (const auto& h : later["log"]["inclusion_proof"])
+    proof.push_back(Base64Decode(h.get<std::string>()).value());
+  CHECK(merkle::VerifyInclusion(index, later_size, merkle::LeafHash(leaf), proof, later_cp->root)
+            .ok());
+  // A lot code is proved the same way.
+  CHECK(GetJson(f, lot)["log"]["index"] == index);
 }

@@ -18,6 +18,7 @@
 #include "registry/crockford.h"
 #include "registry/lots.h"
 #include "tests/support/registry_fixture.h"
+#include "tests/support/text_search.h"
 
 namespace agritrace::testing {
 
@@ -99,6 +100,21 @@ struct VerifyFixture : RegistryFixture {
   }
 };
 
+// A problem+json answer with `status` and type urn:agritrace:problem:<slug>, valid against
+// schemas/problem.schema.json, with its detail in Chinese and English.
+inline Json ExpectProblem(const httplib::Result& r, int status, const std::string& slug) {
+  REQUIRE(r);
+  INFO(r->body);
+  CHECK(r->status == status);
+  CHECK(r->get_header_value("Content-Type") == "application/problem+json");
+  CHECK(SchemaErrors("problem.schema.json", r->body) == "");
+  Json p = Json::parse(r->body);
+  CHECK(p["type"] == "urn:agritrace:problem:" + slug);
+  CHECK_FALSE(p["detail_zh"].get<std::string>().empty());
+  CHECK_FALSE(p["detail_en"].get<std::string>().empty());
+  return p;
+}
+
 struct RawResponse {
   int status = 0;
   std::string head, body;
@@ -145,10 +161,6 @@ inline RawResponse RawGet(const std::string& source_ip, int port, const std::str
   return RawExchange(source_ip, port,
                      "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extra_headers +
                          "Connection: close\r\n\r\n");
-}
-
-inline bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 }  // namespace agritrace::testing

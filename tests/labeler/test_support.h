@@ -21,6 +21,7 @@
 #include "labeler/label_content.h"
 #include "labeler/qr_code.h"
 #include "labeler/unit_code.h"
+#include "tests/support/text_search.h"
 
 namespace agritrace::labeler::testing {
 
@@ -151,17 +152,8 @@ inline std::vector<LabelContent> SampleLabels(size_t n) {
   return out;
 }
 
-inline bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
-inline size_t Count(const std::string& haystack, const std::string& needle) {
-  size_t n = 0;
-  for (size_t at = haystack.find(needle); at != std::string::npos;
-       at = haystack.find(needle, at + needle.size()))
-    ++n;
-  return n;
-}
+using agritrace::testing::Contains;
+using agritrace::testing::Count;
 
 }  // namespace agritrace::labeler::testing
 

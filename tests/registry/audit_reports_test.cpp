@@ -3,36 +3,16 @@
 
 #include "registry/audit_reports.h"
 #include "registry/brands.h"
+#include "tests/support/audit_seed.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;
+using agritrace::testing::AddScan;
+using agritrace::testing::AddUnitCodes;
 using agritrace::testing::DaysAgo;
 using agritrace::testing::RegistryFixture;
 
 namespace {
-void AddUnits(Store& s, const std::string& lot_code, int count, const std::string& prefix) {
-  SQLite::Statement lot(s.db(), "SELECT id FROM lots WHERE code = ?");
-  lot.bind(1, lot_code);
-  REQUIRE(lot.executeStep());
-  int64_t id = lot.getColumn(0).getInt64();
-  SQLite::Statement ins(s.db(), "INSERT INTO units(code, lot_id, serial, spare) VALUES (?, ?, ?, 0)");
-  for (int i = 1; i <= count; ++i) {
-    ins.reset();
-    ins.bind(1, prefix + std::to_string(100000 + i));
-    ins.bind(2, id);
-    ins.bind(3, i);
-    ins.exec();
-  }
-}
-void AddScan(Store& s, const std::string& code, const std::string& kind, const std::string& at,
-             const std::string& net) {
-  SQLite::Statement ins(s.db(), "INSERT INTO scans(code, kind, at, net) VALUES (?, ?, ?, ?)");
-  ins.bind(1, code);
-  ins.bind(2, kind);
-  ins.bind(3, at);
-  ins.bind(4, net);
-  ins.exec();
-}
 const Json* Row(const Report& r, const std::string& key, const std::string& value) {
   for (const auto& row : r.rows)
     if (row[key] == value) return &row;
@@ -46,7 +26,7 @@ TEST_CASE("certificate report: output labelled against certified, expiry flags",
   auto lot = IssueLot(*f.store, f.TeaLot(16000));
   REQUIRE(lot.ok());
   // Labels minted beyond the lot (spares): 20,004 x 250 g = 5,001 kg labelled > 5,000 kg.
-  AddUnits(*f.store, (*lot)["code"], 20004, "U");
+  AddUnitCodes(*f.store, (*lot)["code"], 20004, "U");
   CertificationInput soon{"pollution-free", "WGH-HN-23-00123", "海南省农业农村厅", f.org, {f.tea},
                           DaysAgo(300), DaysAgo(-30), -1, {}};
   REQUIRE(AddCertification(*f.store, soon).ok());
@@ -88,7 +68,7 @@ TEST_CASE("scan report: copied codes by lot and forgery attempts by day", "[audi
   RegistryFixture f;
   auto lot = IssueLot(*f.store, f.TeaLot());
   std::string code = (*lot)["code"];
-  AddUnits(*f.store, code, 3, "C");
+  AddUnitCodes(*f.store, code, 3, "C");
   for (int i = 0; i < 7; ++i) AddScan(*f.store, "C100001", "unit", "2026-04-12T01:00:0" + std::to_string(i) + "Z", "net-a");
   for (int i = 0; i < 4; ++i) AddScan(*f.store, "C100002", "unit", "2026-04-12T02:00:00Z", "net-" + std::to_string(i));
   AddScan(*f.store, "C100003", "unit", "2026-04-12T03:00:00Z", "net-a");
@@ -135,7 +115,7 @@ TEST_CASE("monthly report and its CSV for spreadsheets", "[audit]") {
   RegistryFixture f;
   auto lot = IssueLot(*f.store, f.TeaLot(40));
   std::string packed = (*lot)["record"]["packed"];
-  AddUnits(*f.store, (*lot)["code"], 2, "M");
+  AddUnitCodes(*f.store, (*lot)["code"], 2, "M");
   AddScan(*f.store, "M100001", "unit", packed + "T05:00:00Z", "n");
   REQUIRE(IssueLot(*f.store, f.TeaLot(60)).ok());
   Report r = MonthlyReport(*f.store, packed.substr(0, 7));
@@ -151,4 +131,28 @@ TEST_CASE("monthly report and its CSV for spreadsheets", "[audit]") {
   CHECK(MonthlyReport(*f.store, "1999-01").rows.empty());
   Report quoted{"t", "t", {"a"}, Json::array({{{"a", "x,\"y\""}}})};
   CHECK(ReportCsv(quoted).find("\"x,\"\"y\"\"\"") != std::string::npos);
+}
+
+TEST_CASE("report parameters: years and months are checked, reports become JSON", "[audit]") {
+  CHECK(CheckReportYear("2026").ok());
+  for (const char* bad : {"26", "20260", "abcd", "", "2026-04"}) {
+    INFO(bad);
+    Status s = CheckReportYear(bad);
+    CHECK(s.code() == StatusCode::kInvalid);
+    CHECK(s.reason() == "report-year");
+  }
+  CHECK(CheckReportMonth("2026-04").ok());
+  CHECK(CheckReportMonth("2026-12").ok());
+  for (const char* bad : {"2026-13", "2026-00", "2026-4", "2026", "2026-04-01", "x"}) {
+    INFO(bad);
+    Status s = CheckReportMonth(bad);
+    CHECK(s.code() == StatusCode::kInvalid);
+    CHECK(s.reason() == "report-month");
+    CHECK(s.zh().find("YYYY-MM") != std::string::npos);
+  }
+  Report r{"标题", "title", {"a", "b"}, Json::array({{{"a", "x"}, {"b", 1}}})};
+  CHECK(ReportJson(r) == Json{{"title_zh", "标题"},
+                              {"title_en", "title"},
+                              {"columns", {"a", "b"}},
+                              {"rows", {{{"a", "x"}, {"b", 1}}}}});
 }

@@ -1,0 +1,32 @@
+// The bureau's reports over HTTP (DESIGN.md §1, §9), bureau token only (Authorization: Bearer,
+// or the /audit page's cookie):
+//   GET /api/v1/audit/certs?year=YYYY                      default: this year (Asia/Shanghai)
+//   GET /api/v1/audit/refusals
+//   GET /api/v1/audit/scans?lot=&threshold=&networks=      codes that look copied
+//   GET /api/v1/audit/unknown-scans                        scans of codes never issued
+//   GET /api/v1/audit/poverty
+//   GET /api/v1/audit/monthly?month=YYYY-MM                (required)
+// The parameters are those of `agritrace audit …`; threshold and networks default to the
+// server's --scan-threshold and --network-threshold. JSON (schemas/report.schema.json) unless
+// ?format=csv: RFC 4180 CSV with a UTF-8 BOM, as an attachment.
+#pragma once
+
+#include <string>
+
+#include "http/api_context.h"
+#include "http/verify_service.h"
+#include "registry/audit_reports.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace agritrace::http {
+
+// Where a report's CSV is downloaded: "/api/v1/audit/monthly?month=2026-04&format=csv".
+std::string ReportCsvPath(const std::string& report, const std::string& query = "");
+
+// `api` must outlive `svr`'s serving.
+void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defaults);
+
+}  // namespace agritrace::http
