@@ -23,6 +23,8 @@ class JsonWriter {
   JsonWriter& Null();
   // Already-serialised JSON, inserted as one value (the caller vouches for it).
   JsonWriter& Raw(std::string_view json);
+  // Already-serialised members `"k":v,"k2":v2` (no braces) added to the open object.
+  JsonWriter& RawMembers(std::string_view members);
 
   // Key and value in one call, the common case.
   JsonWriter& Member(std::string_view key, std::string_view value) {

@@ -43,6 +43,13 @@ std::string VerifyResponseBody(const Verdict& v) {
   const LotLookup& lot = *v.lot;
   w.Member("lot_code", lot.lot_code);
   if (v.kind == ScannedKind::kUnit) w.Member("serial", v.serial);
+  w.RawMembers(lot.rendered.empty() ? LotResponseMembers(lot) : lot.rendered);
+  return w.EndObject().Take();
+}
+
+std::string LotResponseMembers(const LotLookup& lot) {
+  JsonWriter w;
+  w.BeginObject();
   w.Member("signature", lot.signature)
       .Member("kid", lot.kid)
       .Member("signature_valid", lot.signature_valid);
@@ -90,8 +97,10 @@ std::string VerifyResponseBody(const Verdict& v) {
   if (lot.signature_valid)
     w.Raw(lot.record_json);  // canonical JSON: exactly what the registry signed
   else
-    w.Raw(v.record().dump(-1, ' ', false, Json::error_handler_t::replace));
-  return w.EndObject().Take();
+    w.Raw((lot.record.is_object() ? lot.record : Json::object())
+              .dump(-1, ' ', false, Json::error_handler_t::replace));
+  std::string members = w.EndObject().Take();
+  return members.substr(1, members.size() - 2);
 }
 
 }  // namespace agritrace::http

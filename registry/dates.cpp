@@ -54,22 +54,35 @@ std::string TodayShanghai() {
   return FormatTime(std::time(nullptr) + 8 * 3600, "%Y-%m-%d");
 }
 
-std::string NowUtc() { return FormatTime(std::time(nullptr), "%Y-%m-%dT%H:%M:%SZ"); }
+std::string NowUtc() {
+  // Every scan is stamped: format once a second per thread, not once a call.
+  thread_local std::time_t last = -1;
+  thread_local std::string text;
+  std::time_t now = std::time(nullptr);
+  if (now != last) {
+    text = FormatTime(now, "%Y-%m-%dT%H:%M:%SZ");
+    last = now;
+  }
+  return text;
+}
 
 Result<std::string> ParseTimestamp(std::string_view text) {
   std::string t(text);
   year_month_day ymd;
-  Status bad = Status::Invalid("时间格式应为 RFC 3339，例如 2026-04-10T08:30:00+08:00：" + t,
-                               "time must be RFC 3339, e.g. 2026-04-10T08:30:00+08:00: " + t)
-                   .with_reason("time-format");
+  // Built only on failure: pages format every first-scan time through here.
+  auto bad = [&t] {
+    return Status::Invalid("时间格式应为 RFC 3339，例如 2026-04-10T08:30:00+08:00：" + t,
+                           "time must be RFC 3339, e.g. 2026-04-10T08:30:00+08:00: " + t)
+        .with_reason("time-format");
+  };
   if (t.size() == 10) t += "T00:00:00+08:00";
   if (t.size() < 20 || !ParseYmd(std::string_view(t).substr(0, 10), &ymd) ||
       (t[10] != 'T' && t[10] != 't' && t[10] != ' '))
-    return bad;
+    return bad();
   int hh, mm, ss;
   if (sscanf(t.c_str() + 11, "%2d:%2d:%2d", &hh, &mm, &ss) != 3 || t[13] != ':' || t[16] != ':' ||
       hh > 23 || mm > 59 || ss > 60)
-    return bad;
+    return bad();
   size_t p = 19;
   if (p < t.size() && t[p] == '.') {  // fractional seconds are dropped
     ++p;
@@ -80,10 +93,10 @@ Result<std::string> ParseTimestamp(std::string_view text) {
   if (zone == "Z" || zone == "z") {
   } else if (zone.size() == 6 && (zone[0] == '+' || zone[0] == '-') && zone[3] == ':') {
     int oh, om;
-    if (sscanf(zone.c_str() + 1, "%2d:%2d", &oh, &om) != 2 || oh > 23 || om > 59) return bad;
+    if (sscanf(zone.c_str() + 1, "%2d:%2d", &oh, &om) != 2 || oh > 23 || om > 59) return bad();
     offset = (oh * 3600L + om * 60L) * (zone[0] == '+' ? 1 : -1);
   } else {
-    return bad;
+    return bad();
   }
   long secs = sys_days(ymd).time_since_epoch().count() * 86400L + hh * 3600L + mm * 60L + ss -
               offset;
@@ -111,7 +124,55 @@ long DaysBetween(const std::string& a, const std::string& b) {
   return (sys_days(y) - sys_days(x)).count();
 }
 
+namespace {
+
+// The digits at t[at, at+n) as a number, or -1 when one is not a digit.
+int Digits(std::string_view t, size_t at, size_t n) {
+  int v = 0;
+  for (size_t i = at; i < at + n; ++i) {
+    if (t[i] < '0' || t[i] > '9') return -1;
+    v = v * 10 + (t[i] - '0');
+  }
+  return v;
+}
+
+void Put(std::string& out, int v, int width) {
+  char buf[8];
+  for (int i = width - 1; i >= 0; --i, v /= 10) buf[i] = static_cast<char>('0' + v % 10);
+  out.append(buf, static_cast<size_t>(width));
+}
+
+}  // namespace
+
 std::string ShanghaiTime(const std::string& utc) {
+  // The form every stored time has (NowUtc): YYYY-MM-DDTHH:MM:SSZ. Pages show one per scan, so
+  // it is converted with integer arithmetic; any other RFC 3339 form takes the general path.
+  if (utc.size() == 20 && utc[4] == '-' && utc[7] == '-' && utc[10] == 'T' && utc[13] == ':' &&
+      utc[16] == ':' && utc[19] == 'Z') {
+    int y = Digits(utc, 0, 4), mo = Digits(utc, 5, 2), d = Digits(utc, 8, 2);
+    int hh = Digits(utc, 11, 2), mm = Digits(utc, 14, 2);
+    year_month_day ymd{std::chrono::year{y}, std::chrono::month(static_cast<unsigned>(mo)),
+                       std::chrono::day(static_cast<unsigned>(d))};
+    if (y >= 0 && mo >= 0 && d >= 0 && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && ymd.ok()) {
+      hh += 8;
+      if (hh >= 24) {
+        hh -= 24;
+        ymd = year_month_day{sys_days(ymd) + days(1)};
+      }
+      std::string out;
+      out.reserve(16);
+      Put(out, int(ymd.year()), 4);
+      out.push_back('-');
+      Put(out, static_cast<int>(unsigned(ymd.month())), 2);
+      out.push_back('-');
+      Put(out, static_cast<int>(unsigned(ymd.day())), 2);
+      out.push_back(' ');
+      Put(out, hh, 2);
+      out.push_back(':');
+      Put(out, mm, 2);
+      return out;
+    }
+  }
   auto parsed = ParseTimestamp(utc);
   if (!parsed.ok()) return utc;
   year_month_day ymd;

@@ -63,6 +63,9 @@ struct LotLookup {
   // Not read from the database: whoever proves the event fills it (the server, once per lot per
   // checkpoint: http/lot_cache.h).
   std::optional<LogInclusion> log;
+  // What a server derives from all of the above once, when it loads the lot, so that a busy lot
+  // is serialised once rather than on every scan (http::LotResponseMembers). Empty: not rendered.
+  std::string rendered;
 };
 
 // Where a unit code belongs. Units never move: safe to remember.

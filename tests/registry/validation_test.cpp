@@ -90,4 +90,13 @@ TEST_CASE("dates and timestamps", "[validation]") {
   CHECK(*ParseTimestamp("2026-04-10") == "2026-04-09T16:00:00Z");
   CHECK_FALSE(ParseTimestamp("2026-04-10 8:30").ok());
   CHECK(ShanghaiTime("2026-04-10T00:30:00Z") == "2026-04-10 08:30");
+  // Past midnight in Beijing: the next day, month and year.
+  CHECK(ShanghaiTime("2026-04-10T16:05:59Z") == "2026-04-11 00:05");
+  CHECK(ShanghaiTime("2026-02-28T23:59:00Z") == "2026-03-01 07:59");
+  CHECK(ShanghaiTime("2024-02-28T20:00:00Z") == "2024-02-29 04:00");
+  CHECK(ShanghaiTime("2026-12-31T16:00:00Z") == "2027-01-01 00:00");
+  // Other RFC 3339 forms take the general path; what is not a time is shown as it is.
+  CHECK(ShanghaiTime("2026-04-10T08:30:00+08:00") == "2026-04-10 08:30");
+  CHECK(ShanghaiTime("2026-02-30T00:00:00Z") == "2026-02-30T00:00:00Z");
+  CHECK(ShanghaiTime("garbage") == "garbage");
 }
