@@ -13,7 +13,10 @@ void RegisterServeCommand(CLI::App& app, Context& ctx) {
   static http::ServerOptions options;
   static std::vector<std::string> proxies;
   serve->add_option("--listen", listen, "监听地址 主机:端口，默认 127.0.0.1:8080 / host:port");
-  serve->add_option("--threads", options.threads, "工作线程数（同时服务的连接数） / worker threads");
+  serve->add_option("--threads", options.threads,
+                    "处理写入、标签文件、报表等请求的工作线程数（默认 16） / worker threads for API writes, label files, reports");
+  serve->add_option("--event-loops", options.event_loops,
+                    "扫码请求的事件循环数，0 为每核一个（默认） / event loops answering scans; 0: one per core");
   serve->add_option("--scan-threshold", options.scan_threshold,
                     "一个码被查询超过多少次提示谨防假冒（默认 5） / scans before a counterfeit warning");
   serve->add_option("--network-threshold", options.distinct_network_threshold,
@@ -29,6 +32,8 @@ void RegisterServeCommand(CLI::App& app, Context& ctx) {
         return ctx.Fail(Status::Invalid("--listen 应为 主机:端口，例如 127.0.0.1:8080", "--listen must be host:port, e.g. 127.0.0.1:8080"));
       if (options.threads < 1 || options.threads > 1024)
         return ctx.Fail(Status::Invalid("--threads 应在 1 到 1024 之间", "--threads must be 1 to 1024"));
+      if (options.event_loops < 0 || options.event_loops > 64)
+        return ctx.Fail(Status::Invalid("--event-loops 应在 0 到 64 之间", "--event-loops must be 0 to 64"));
       options.host = m[1];
       options.port = std::stoi(m[2]);
       options.trusted_proxies = proxies;

@@ -16,6 +16,7 @@
 #include "http/audit_page.h"
 #include "http/client_network.h"
 #include "http/consumer_page.h"
+#include "http/event_loop_server.h"
 #include "http/http_response.h"
 #include "http/language.h"
 #include "http/log_api.h"
@@ -54,13 +55,15 @@ Lang LangOf(const httplib::Request& req) {
   return ChooseLanguage(req.get_param_value("lang"), req.get_header_value("Accept-Language"));
 }
 
-// httplib 0.11 listens with a backlog of 5, so a burst of new connections (a crowd scanning at
-// a market, or wrk opening 64) overflows it and the dropped SYNs are retried a second later.
-// Linux lets listen() be called again on the bound socket to raise the backlog.
-class BacklogServer : public httplib::Server {
- public:
-  bool RaiseBacklog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
-};
+// Answered on an event loop: GET routes that only read and do not wait on the registry's writer
+// (the consumer page, the verify API, keys, proofs, the operator's probes). The rest (API writes,
+// label files, reports, checkpoint signing) goes to a worker thread.
+bool InlineRoute(std::string_view, std::string_view path) {
+  auto starts = [&](std::string_view p) { return path.substr(0, p.size()) == p; };
+  return path == "/" || path == "/lookup" || starts("/q/") || starts("/Q/") || starts("/01/") ||
+         starts("/api/v1/verify/") || starts("/api/v1/log/proof/") ||
+         path == "/.well-known/agritrace/keys.json" || path == "/healthz" || path == "/metrics";
+}
 
 }  // namespace
 
@@ -69,7 +72,8 @@ struct Server::Impl {
        const ServerOptions& options, std::unique_ptr<ApiContext> api_context)
       : api(std::move(api_context)),
         checkpoints(*api),
-        pool(db_path, &signatures, static_cast<size_t>(std::max(options.threads, 1))),
+        // Idle read connections: one for each thread that answers requests.
+        pool(db_path, &signatures, static_cast<size_t>(std::max(options.threads, 1)) + 8),
         lots(options.lot_cache, &checkpoints),
         service(pool, lots, recorder, std::move(salt),
                 {options.scan_threshold, options.distinct_network_threshold}),
@@ -109,15 +113,18 @@ Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerO
   if (!api.ok()) return api.status();
   server->impl_ =
       std::make_unique<Impl>(db_path, salt, *server->recorder_, o, std::move(api).value());
-  server->svr_ = std::make_unique<BacklogServer>();
+  size_t loops = o.event_loops > 0 ? static_cast<size_t>(o.event_loops)
+                                   : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  server->svr_ = std::make_unique<EventLoopServer>(EventLoopOptions{
+      loops, static_cast<size_t>(std::max(o.threads, 1)), InlineRoute});
   server->Routes();
   return server;
 }
 
 void Server::Routes() {
   httplib::Server& svr = *svr_;
-  const size_t threads = static_cast<size_t>(std::max(options_.threads, 1));
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // httplib's own pool only hands accepted sockets to the event loops (event_loop_server.h).
+  svr.new_task_queue = [] { return new httplib::ThreadPool(2); };
   svr.set_tcp_nodelay(true);
   svr.set_keep_alive_timeout(options_.keep_alive_timeout_seconds);
   svr.set_keep_alive_max_count(std::max<size_t>(options_.keep_alive_max_requests, 1));
@@ -330,7 +337,7 @@ Status Server::Start() {
                       "cannot listen on " + where +
                           ": the address is in use or not permitted; choose another --port");
   }
-  static_cast<BacklogServer&>(*svr_).RaiseBacklog(1024);
+  static_cast<EventLoopServer&>(*svr_).RaiseBacklog(1024);
   listener_ = std::thread([this] { svr_->listen_after_bind(); });
   // stop() is a no-op until the accept loop runs, so wait for it before returning.
   for (int i = 0; i < 5000 && !svr_->is_running(); ++i)
@@ -345,6 +352,8 @@ void Server::Stop() {
   if (svr_) svr_->stop();
   // The listener returns after the pool has finished every connection it accepted.
   if (listener_.joinable()) listener_.join();
+  // Requests in flight finish (and record their scans) before the scan queue is drained.
+  if (svr_) static_cast<EventLoopServer&>(*svr_).StopConnections();
   if (recorder_) recorder_->Close();
 }
 

@@ -3,9 +3,10 @@
 // Stopping (SIGTERM/SIGINT under RunServer) stops accepting, finishes the requests in flight,
 // commits every queued scan, then returns.
 //
-// Debian's cpp-httplib 0.11.4 is a compiled library: the pool size is set with new_task_queue,
-// and set_tcp_nodelay(true) keeps each response from waiting ~40 ms for a delayed ACK. It serves
-// one connection per pool thread, so `threads` bounds the connections served at once.
+// Debian's cpp-httplib 0.11.4 is a compiled library: set_tcp_nodelay(true) keeps each response
+// from waiting ~40 ms for a delayed ACK. httplib parses and routes every request, but its
+// connections live on a few epoll loops (event_loop_server.h): short GETs are answered there,
+// anything else on a pool of `threads` worker threads.
 #pragma once
 
 #include <atomic>
@@ -30,7 +31,8 @@ namespace agritrace::http {
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port, see Server::port()
-  int threads = 64;
+  int threads = 16;     // worker threads: API writes, label files, reports
+  int event_loops = 0;  // epoll loops; 0: one per core (at most 8)
   int scan_threshold = 5;              // N: more scans of a unit code is suspicious
   int distinct_network_threshold = 3;  // K: more client networks than this is suspicious
   RateLimit rate_limit;                // per client network on public routes; per_second 0: off
