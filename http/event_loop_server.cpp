@@ -17,6 +17,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 namespace agritrace::http {
@@ -84,6 +85,94 @@ RequestHead ParseHead(std::string_view head) {
     pos = next;
   }
   return h;
+}
+
+
+const char* Reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 303: return "See Other";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "";
+  }
+}
+
+bool TokenChar(char ch) {
+  unsigned char c = static_cast<unsigned char>(ch);
+  return std::isalnum(c) || std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+}
+
+// The head of a plain GET, or nullopt for anything httplib should read: another method or
+// version, a body, an odd header line. Sets `close` for "Connection: close".
+std::optional<FastRequest> ParsePlainGet(std::string_view head, bool& close) {
+  size_t eol = head.find("\r\n");
+  if (eol == std::string_view::npos) return std::nullopt;
+  std::string_view line = head.substr(0, eol);
+  // Over httplib's limits (8 KB request line, 8 KB header): its 414 or 400 answers it.
+  if (eol > 8192 || head.size() - eol > 8192) return std::nullopt;
+  if (line.substr(0, 4) != "GET " || line.size() < 14 ||
+      line.substr(line.size() - 9) != " HTTP/1.1")
+    return std::nullopt;
+  std::string_view target = line.substr(4, line.size() - 13);
+  if (target.empty() || target[0] != '/' || target.find(' ') != std::string_view::npos)
+    return std::nullopt;
+  FastRequest r;
+  size_t q = target.find('?');
+  r.path = target.substr(0, q);
+  if (q != std::string_view::npos) r.query = target.substr(q + 1);
+  close = false;
+  for (size_t pos = eol + 2; pos < head.size();) {
+    size_t end = head.find("\r\n", pos);
+    if (end == std::string_view::npos) end = head.size();
+    std::string_view field = head.substr(pos, end - pos);
+    pos = end + 2;
+    if (field.empty()) continue;
+    size_t colon = field.find(':');
+    if (colon == 0 || colon == std::string_view::npos) return std::nullopt;
+    for (size_t i = 0; i < colon; ++i)
+      if (!TokenChar(field[i])) return std::nullopt;  // also refuses obsolete line folding
+    std::string_view name = field.substr(0, colon), value = field.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+    auto is = [&](std::string_view n) { return name.size() == n.size() && StartsWithNoCase(name, n); };
+    if (is("content-length") || is("transfer-encoding") || is("expect") || is("upgrade"))
+      return std::nullopt;
+    if (is("accept-language")) r.accept_language = value;
+    if (is("x-forwarded-for")) {
+      if (!r.forwarded_for.empty()) return std::nullopt;  // several: httplib's reading decides
+      r.forwarded_for = value;
+    }
+    if (is("connection") && value.size() == 5 && StartsWithNoCase(value, "close")) close = true;
+  }
+  return r;
+}
+
+// `res` framed as httplib frames it: status line, headers, Content-Length, keep-alive fields.
+void Serialize(const httplib::Response& res, bool close, size_t keep_alive_max,
+               time_t keep_alive_timeout, std::string& out) {
+  out += "HTTP/1.1 ";
+  out += std::to_string(res.status);
+  out += ' ';
+  out += Reason(res.status);
+  out += "\r\n";
+  for (const auto& [name, value] : res.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (close) {
+    out += "Connection: close\r\n";
+  } else {
+    out += "Connection: Keep-Alive\r\nKeep-Alive: timeout=" + std::to_string(keep_alive_timeout) +
+           ", max=" + std::to_string(keep_alive_max) + "\r\n";
+  }
+  out += "Content-Length: " + std::to_string(res.body.size()) + "\r\n\r\n";
+  out += res.body;
 }
 
 }  // namespace
@@ -479,6 +568,22 @@ bool EventLoopServer::process_and_close_socket(socket_t sock) {
   return true;
 }
 
+bool EventLoopServer::AnswerFast(Connection& c, size_t head_end) {
+  bool close = false;
+  auto req = ParsePlainGet(std::string_view(c.in).substr(0, head_end + 2), close);
+  if (!req) return false;
+  req->remote_ip = c.remote_ip;
+  httplib::Response res;
+  if (!options_.fast_route(*req, res)) return false;
+  fast_answers_.fetch_add(1, std::memory_order_relaxed);
+  ++c.served;
+  const size_t max = std::max<size_t>(keep_alive_max_count_, 1);
+  if (close || c.served >= max) c.closing = true;
+  Serialize(res, c.closing, max, keep_alive_timeout_sec_, c.out);
+  c.in.erase(0, head_end + 4);
+  return true;
+}
+
 bool EventLoopServer::AnswerInline(Connection& c) {
   BufferedStream strm(c.in, c.out, c.remote_ip, c.remote_port, c.local_ip, c.local_port, c.fd);
   bool last = c.served + 1 >= std::max<size_t>(keep_alive_max_count_, 1);
@@ -560,7 +665,7 @@ void EventLoopServer::Serve(Loop& loop, Connection& c) {
         if (!c.out.empty()) break;  // send earlier answers first, then come back here
         return ServeOnWorker(loop, &c);
       }
-      AnswerInline(c);
+      if (!(options_.fast_route && head.method == "GET" && AnswerFast(c, end))) AnswerInline(c);
       answered = true;
       c.request_started = c.in.empty() ? Clock::time_point{} : Clock::now();
     }

@@ -10,7 +10,9 @@
 //
 //  - httplib still accepts; its pool thread hands each socket to one of a few epoll loops
 //    (process_and_close_socket returns at once);
-//  - a loop buffers what arrives; once a request's headers are complete, a short request
+//  - a loop buffers what arrives; once a request's headers are complete, a plain GET on a route
+//    `fast_route` takes (the scan routes) is answered from the loop's own reading of the request;
+//    otherwise a short request
 //    (GET or HEAD without a body, on a route `inline_route` accepts) is answered right there from
 //    the buffer, and the response is written without blocking;
 //  - any other request (a body to read, a slow route such as label files or reports) goes to a
@@ -35,11 +37,24 @@
 
 namespace agritrace::http {
 
+// A plain GET read by the loop itself (strict HTTP/1.1, no body, well-formed header lines), for
+// routes hot enough that httplib's own request and response objects are most of their cost.
+struct FastRequest {
+  std::string_view path;   // as sent: not percent-decoded
+  std::string_view query;  // after '?', may be empty
+  std::string_view remote_ip;
+  std::string_view accept_language, forwarded_for;  // "" when absent
+};
+// Fills `res` and returns true for a request it answers; false leaves it to httplib.
+using FastRoute = std::function<bool(const FastRequest& req, httplib::Response& res)>;
+
 struct EventLoopOptions {
   size_t loops = 2;    // epoll loops (about one per core)
   size_t workers = 8;  // threads for requests that are not answered inline
   // True for routes cheap enough to answer on a loop thread (no body, no long work).
   std::function<bool(std::string_view method, std::string_view path)> inline_route;
+  // Tried first for a plain GET; its answers are written with the same framing httplib uses.
+  FastRoute fast_route;
 };
 
 class EventLoopServer : public httplib::Server {
@@ -57,6 +72,8 @@ class EventLoopServer : public httplib::Server {
 
   // Connections held by the loops and workers now.
   size_t open_connections() const { return open_.load(); }
+  // Requests the fast route answered.
+  uint64_t fast_answers() const { return fast_answers_.load(); }
 
  private:
   struct Connection;
@@ -69,12 +86,15 @@ class EventLoopServer : public httplib::Server {
   // Answers the request at the start of c's buffer on a worker thread.
   void ServeOnWorker(Loop& loop, Connection* c);
   bool AnswerInline(Connection& c);
+  // The fast route's answer to the request ending at c.in[head_end]; false: not taken.
+  bool AnswerFast(Connection& c, size_t head_end);
 
   EventLoopOptions options_;
   std::vector<std::unique_ptr<Loop>> loops_;
   std::unique_ptr<WorkerPool> workers_;
   std::atomic<size_t> next_loop_{0};
   std::atomic<size_t> open_{0};
+  std::atomic<uint64_t> fast_answers_{0};
   std::atomic<bool> stopped_{false};
 };
 

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <regex>
 
 #include "http/api_context.h"
@@ -58,6 +59,28 @@ Lang LangOf(const httplib::Request& req) {
 // Answered on an event loop: GET routes that only read and do not wait on the registry's writer
 // (the consumer page, the verify API, keys, proofs, the operator's probes). The rest (API writes,
 // label files, reports, checkpoint signing) goes to a worker thread.
+// Sent with every answer, by httplib and by the event loops' fast path alike.
+httplib::Headers DefaultHeaders() {
+  return {{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}};
+}
+
+// The value of `key` in a query of plain `k=v&k2=v2` pairs; nullopt when the query holds
+// anything httplib would decode ('%' or '+'), so that such a request is left to httplib.
+std::optional<std::string> PlainQueryParam(std::string_view query, std::string_view key) {
+  if (query.find_first_of("%+") != std::string_view::npos) return std::nullopt;
+  std::string value;
+  for (size_t pos = 0; pos <= query.size();) {
+    size_t amp = query.find('&', pos);
+    if (amp == std::string_view::npos) amp = query.size();
+    std::string_view pair = query.substr(pos, amp - pos);
+    size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == key && value.empty())
+      value = eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
+    pos = amp + 1;
+  }
+  return value;
+}
+
 bool InlineRoute(std::string_view, std::string_view path) {
   auto starts = [&](std::string_view p) { return path.substr(0, p.size()) == p; };
   return path == "/" || path == "/lookup" || starts("/q/") || starts("/Q/") || starts("/01/") ||
@@ -115,8 +138,10 @@ Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerO
       std::make_unique<Impl>(db_path, salt, *server->recorder_, o, std::move(api).value());
   size_t loops = o.event_loops > 0 ? static_cast<size_t>(o.event_loops)
                                    : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
+  Server* self = server.get();
   server->svr_ = std::make_unique<EventLoopServer>(EventLoopOptions{
-      loops, static_cast<size_t>(std::max(o.threads, 1)), InlineRoute});
+      loops, static_cast<size_t>(std::max(o.threads, 1)), InlineRoute,
+      [self](const FastRequest& req, httplib::Response& res) { return self->FastScan(req, res); }});
   server->Routes();
   return server;
 }
@@ -131,8 +156,7 @@ void Server::Routes() {
   svr.set_read_timeout(options_.read_timeout_seconds, 0);
   svr.set_write_timeout(options_.write_timeout_seconds, 0);
   svr.set_payload_max_length(options_.payload_max_bytes);
-  svr.set_default_headers(
-      {{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}});
+  svr.set_default_headers(DefaultHeaders());
 
   Impl& impl = *impl_;
   const std::vector<std::string> proxies = options_.trusted_proxies;
@@ -190,21 +214,13 @@ void Server::Routes() {
         SetProblem(res, ProblemForStatus(500), req.path);
       });
 
-  auto verify = [&impl, network_of](const httplib::Request& req, httplib::Response& res,
-                                    std::string input, bool json) {
-    auto v = impl.service.Verify({std::move(input), network_of(req)});
-    if (!v.ok()) {
-      SetProblem(res, ProblemFromStatus(v.status()), req.path);
-      return;
-    }
-    if (json) {
-      res.status = 200;
-      res.set_content(VerifyResponseBody(*v), "application/json; charset=utf-8");
-      res.set_header("Cache-Control", "no-store");
-      return;
-    }
-    Lang lang = LangOf(req);
-    SetPage(res, ConsumerPageStatus(*v), RenderConsumerPage(*v, lang), lang);
+  auto verify = [this, network_of](const httplib::Request& req, httplib::Response& res,
+                                   std::string input, bool json) {
+    AnswerScan(std::move(input), json,
+               json ? Lang::kZh
+                    : ChooseLanguage(req.get_param_value("lang"),
+                                     req.get_header_value("Accept-Language")),
+               network_of(req), req.path, res);
   };
 
   svr.Get("/", [](const httplib::Request& req, httplib::Response& res) {
@@ -320,6 +336,57 @@ void Server::Routes() {
   svr.Delete(".*", not_allowed);
 }
 
+void Server::AnswerScan(std::string input, bool json, Lang lang, const std::string& network,
+                        std::string_view path, httplib::Response& res) {
+  auto v = impl_->service.Verify({std::move(input), network});
+  if (!v.ok()) return SetProblem(res, ProblemFromStatus(v.status()), path);
+  if (json) {
+    res.status = 200;
+    res.set_content(VerifyResponseBody(*v), "application/json; charset=utf-8");
+    res.set_header("Cache-Control", "no-store");
+    return;
+  }
+  SetPage(res, ConsumerPageStatus(*v), RenderConsumerPage(*v, lang), lang);
+}
+
+bool Server::FastScan(const FastRequest& req, httplib::Response& res) {
+  // Only the scan routes, and only what httplib would not have decoded differently.
+  bool json = req.path.substr(0, 15) == "/api/v1/verify/";
+  if (!json && req.path.substr(0, 3) != "/q/" && req.path.substr(0, 3) != "/Q/") return false;
+  std::string_view code = req.path.substr(json ? 15 : 3);
+  if (code.empty() || code.find_first_of("/%+") != std::string_view::npos) return false;
+  auto lang_param = PlainQueryParam(req.query, "lang");
+  if (!lang_param) return false;
+  const auto start = Clock::now();
+  const Route route = json ? Route::kVerifyApi : Route::kConsumerPage;
+  const std::string path(req.path);
+  for (const auto& h : DefaultHeaders()) res.set_header(h.first, h.second);
+  try {
+    const std::string network = NetworkOf(ClientAddress(
+        std::string(req.remote_ip), std::string(req.forwarded_for), options_.trusted_proxies));
+    RateLimiter::Decision d;
+    d.allowed = true;
+    if (impl_->limiter.enabled()) d = impl_->limiter.Take(network);
+    if (!d.allowed) {
+      metrics_.RateLimited();
+      SetProblem(res, ProblemForStatus(429), path);
+      res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+    } else {
+      AnswerScan(std::string(code), json,
+                 json ? Lang::kZh : ChooseLanguage(*lang_param, req.accept_language), network,
+                 path, res);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "agritrace serve: GET %s failed: %s\n", path.c_str(), e.what());
+    res = httplib::Response();
+    for (const auto& h : DefaultHeaders()) res.set_header(h.first, h.second);
+    SetProblem(res, ProblemForStatus(500), path);
+  }
+  metrics_.ObserveRequest(route, res.status,
+                          std::chrono::duration<double>(Clock::now() - start).count());
+  return true;
+}
+
 Status Server::Start() {
   if (port_ >= 0) return Status::Conflict("服务已启动", "the server is already started");
   bool bound;
@@ -343,6 +410,10 @@ Status Server::Start() {
   for (int i = 0; i < 5000 && !svr_->is_running(); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return Status::Ok();
+}
+
+uint64_t Server::fast_answers() const {
+  return svr_ ? static_cast<const EventLoopServer&>(*svr_).fast_answers() : 0;
 }
 
 bool Server::running() const { return svr_ && svr_->is_running(); }

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "http/language.h"
 #include "http/lot_cache.h"
 #include "http/metrics.h"
 #include "http/rate_limiter.h"
@@ -24,9 +25,12 @@
 
 namespace httplib {
 class Server;
+struct Response;
 }
 
 namespace agritrace::http {
+
+struct FastRequest;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -68,12 +72,19 @@ class Server {
   void Stop();
 
   Metrics& metrics() { return metrics_; }
+  // Scans answered on the event loops' fast path (the rest went through httplib's reading).
+  uint64_t fast_answers() const;
   ScanRecorder& scans() { return *recorder_; }
 
  private:
   struct Impl;
   Server(ServerOptions options);
   void Routes();
+  // A scan of `input` answered as the verify JSON or the consumer page in `lang`.
+  void AnswerScan(std::string input, bool json, Lang lang, const std::string& network,
+                  std::string_view path, httplib::Response& res);
+  // The event loops' fast path for the scan routes (see FastRoute).
+  bool FastScan(const FastRequest& req, httplib::Response& res);
 
   ServerOptions options_;
   Metrics metrics_;

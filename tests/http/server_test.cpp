@@ -197,3 +197,50 @@ TEST_CASE("X-Forwarded-For counts only from a trusted proxy", "[server][rate]") 
   CHECK(nets("127.0.9.1", units[1], "198.51.100.7") == 1);
   CHECK(nets("127.0.9.1", units[1], "203.0.113.9") == 1);
 }
+
+TEST_CASE("the scan routes answer alike on the event loops' fast path and through httplib", "[server]") {
+  VerifyFixture f;
+  std::string lot = f.Issue(f.TeaLot());
+  auto codes = f.AddUnits(lot, 2);
+  f.Start();
+  // A plain GET takes the fast path; a percent-encoded query makes httplib read the request.
+  auto fast = RawGet("127.0.0.1", f.server->port(), "/api/v1/verify/" + codes[0]);
+  CHECK(f.server->fast_answers() == 1);
+  auto slow = RawGet("127.0.0.1", f.server->port(), "/api/v1/verify/" + codes[1] + "?x=%41");
+  CHECK(f.server->fast_answers() == 1);
+  REQUIRE(fast.status == 200);
+  REQUIRE(slow.status == 200);
+  auto headers = [](const std::string& head) {
+    std::multiset<std::string> out;
+    size_t pos = head.find("\r\n");
+    while (pos != std::string::npos && pos + 2 < head.size()) {
+      size_t end = head.find("\r\n", pos + 2);
+      std::string line = head.substr(pos + 2, end == std::string::npos ? end : end - pos - 2);
+      if (line.rfind("Content-Length:", 0) != 0) out.insert(line);
+      pos = end;
+    }
+    return out;
+  };
+  CHECK(headers(fast.head) == headers(slow.head));
+  CHECK(fast.head.find("Connection: close") != std::string::npos);
+  Json a = Json::parse(fast.body), b = Json::parse(slow.body);
+  CHECK(a["status"] == "genuine");
+  CHECK(b["status"] == "genuine");
+  CHECK(a["record"] == b["record"]);
+  CHECK(a["log"] == b["log"]);
+  CHECK(SchemaErrors("verify-response.schema.json", fast.body) == "");
+
+  // The page too, in the language the request asks for, with the page's security headers.
+  auto page = RawGet("127.0.0.1", f.server->port(), "/q/" + codes[0] + "?lang=en");
+  CHECK(page.status == 200);
+  CHECK(Contains(page.body, "Checked 2 times"));
+  CHECK(Contains(page.head, "Content-Security-Policy: default-src 'none'"));
+  CHECK(Contains(page.head, "X-Content-Type-Options: nosniff"));
+  auto zh = RawGet("127.0.0.1", f.server->port(), "/Q/" + codes[0], "Accept-Language: zh-CN\r\n");
+  CHECK(Contains(zh.body, "已被查询 3 次"));
+  CHECK(f.server->fast_answers() == 3);
+  f.server->scans().Flush();
+  CHECK(f.ScanRows(codes[0]) == 3);
+  CHECK(f.server->metrics().requests(http::Route::kVerifyApi, 200) == 2);
+  CHECK(f.server->metrics().requests(http::Route::kConsumerPage, 200) == 2);
+}
