@@ -171,7 +171,8 @@ void Footer(std::string& out, Lang lang) {
          L(lang, "手动输入编码", "Type a code") + "</a></footer></main></body></html>";
 }
 
-void ProductSection(std::string& out, const Verdict& v, Lang lang) {
+// The product section up to the lot code: the same for every unit of the lot.
+void ProductHead(std::string& out, const Verdict& v, Lang lang) {
   const Json& r = v.record();
   const Json& product = Obj(r, "product");
   out += "<section><h2>" + L(lang, "产品", "Product") + "</h2><dl>";
@@ -181,6 +182,11 @@ void ProductSection(std::string& out, const Verdict& v, Lang lang) {
     Row(out, L(lang, "净含量", "Net content"), FormatGrams(g, lang));
   Row(out, L(lang, "商品条码", "GTIN"), Str(product, "gtin"));
   Row(out, L(lang, "批次码", "Lot code"), Str(r, "code"));
+}
+
+// The scanned code's own rows.
+void UnitRows(std::string& out, const Verdict& v, Lang lang) {
+  const Json& r = v.record();
   if (v.kind == ScannedKind::kUnit && v.lot) {
     Row(out, L(lang, "单品码", "Unit code"), v.display);
     Row(out, L(lang, "序号", "Serial"),
@@ -188,8 +194,10 @@ void ProductSection(std::string& out, const Verdict& v, Lang lang) {
   } else if (int64_t units = Int(r, "units"); units > 0) {
     Row(out, L(lang, "本批数量", "Units in lot"), std::to_string(units));
   }
-  out += "</dl></section>";
+}
 
+void ProducerSection(std::string& out, const Verdict& v, Lang lang) {
+  const Json& r = v.record();
   const Json& producer = Obj(r, "producer");
   const Json& origin = Obj(r, "origin");
   out += "<section><h2>" + L(lang, "生产者与产地", "Producer and origin") + "</h2><dl>";
@@ -381,13 +389,18 @@ std::string RenderConsumerPage(const Verdict& v, Lang lang) {
     out += "<p class=\"note\">" + HtmlEscape(note) + "</p>";
 
   if (v.lot) {
-    ProductSection(out, v, lang);
-    CertSection(out, v, lang);
-    BrandAndDates(out, v, lang);
-    InspectionSection(out, v, lang);
-    TraceSection(out, v, lang);
-    HouseholdSection(out, v, lang);
-    SignatureSection(out, v, lang);
+    const int l = static_cast<int>(lang);
+    if (v.lot->rendered.page_head[l].empty()) {
+      LotPageParts parts = RenderLotPageParts(*v.lot, lang);
+      out += parts.head;
+      UnitRows(out, v, lang);
+      out += parts.tail;
+    } else {
+      out += v.lot->rendered.page_head[l];
+      UnitRows(out, v, lang);
+      out += v.lot->rendered.page_tail[l];
+    }
+    return out;
   } else {
     out += "<section><h2>" + L(lang, "重新输入编码", "Type the code again") + "</h2>";
     EntryForm(out, lang, v.display);
@@ -398,6 +411,24 @@ std::string RenderConsumerPage(const Verdict& v, Lang lang) {
   }
   Footer(out, lang);
   return out;
+}
+
+LotPageParts RenderLotPageParts(const LotLookup& lot, Lang lang) {
+  Verdict v;  // what the sections read of a lot, without a scan
+  v.lot = std::shared_ptr<const LotLookup>(&lot, [](const LotLookup*) {});
+  LotPageParts parts;
+  ProductHead(parts.head, v, lang);
+  std::string& out = parts.tail;
+  out += "</dl></section>";
+  ProducerSection(out, v, lang);
+  CertSection(out, v, lang);
+  BrandAndDates(out, v, lang);
+  InspectionSection(out, v, lang);
+  TraceSection(out, v, lang);
+  HouseholdSection(out, v, lang);
+  SignatureSection(out, v, lang);
+  Footer(out, lang);
+  return parts;
 }
 
 std::string RenderHomePage(Lang lang) {

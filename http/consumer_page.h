@@ -15,6 +15,15 @@ namespace agritrace::http {
 
 std::string RenderConsumerPage(const Verdict& v, Lang lang);
 
+// The parts of a lot's page that are the same for every scan of it: `head` runs from the product
+// section's first row to the lot code, `tail` from after the unit's own rows to the end. Rendered
+// once per lot load into LotLookup::rendered (lot_cache.cpp); RenderConsumerPage uses them when
+// set and renders them itself otherwise.
+struct LotPageParts {
+  std::string head, tail;
+};
+LotPageParts RenderLotPageParts(const LotLookup& lot, Lang lang);
+
 // The HTTP status the page is sent with: 200 for a registered code, 404 unknown, 400 mistyped.
 int ConsumerPageStatus(const Verdict& v);
 

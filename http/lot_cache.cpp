@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "http/consumer_page.h"
 #include "http/verify_response.h"
 #include "registry/dates.h"
 #include "registry/encoding.h"
@@ -53,7 +54,12 @@ Result<std::shared_ptr<const LotLookup>> LotCache::LotById(int64_t lot_id, Verif
   // checkpoint /api/v1/log/checkpoint serves too.
   if (checkpoints_)
     ProveInLog(*loaded, static_cast<uint64_t>(std::max<int64_t>(version + 1, 0)), db);
-  loaded->rendered = LotResponseMembers(*loaded);
+  loaded->rendered.json = LotResponseMembers(*loaded);
+  for (Lang lang : {Lang::kZh, Lang::kEn}) {
+    auto parts = RenderLotPageParts(*loaded, lang);
+    loaded->rendered.page_head[static_cast<int>(lang)] = std::move(parts.head);
+    loaded->rendered.page_tail[static_cast<int>(lang)] = std::move(parts.tail);
+  }
   auto lot = std::make_shared<const LotLookup>(std::move(loaded).value());
   if (options_.max_age.count() > 0) {
     std::unique_lock<std::shared_mutex> lock(mu_);

@@ -15,7 +15,7 @@ std::string VerifyResponseBody(const Verdict& v);
 
 // The members of the body that depend on the lot alone (signature, certificates, recall, trace,
 // log proof, record), without braces: the same for every scan of the lot, so LotCache renders
-// them once into LotLookup::rendered. VerifyResponseBody uses that when set.
+// them once into LotLookup::rendered.json. VerifyResponseBody uses that when set.
 std::string LotResponseMembers(const LotLookup& lot);
 
 }  // namespace agritrace::http

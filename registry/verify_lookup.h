@@ -64,8 +64,13 @@ struct LotLookup {
   // checkpoint: http/lot_cache.h).
   std::optional<LogInclusion> log;
   // What a server derives from all of the above once, when it loads the lot, so that a busy lot
-  // is serialised once rather than on every scan (http::LotResponseMembers). Empty: not rendered.
-  std::string rendered;
+  // is serialised once rather than on every scan (http/lot_cache.cpp): the lot's members of the
+  // verify JSON, and per page language the consumer page before and after the unit's own rows.
+  // Empty: not rendered.
+  struct Rendered {
+    std::string json;
+    std::string page_head[2], page_tail[2];
+  } rendered;
 };
 
 // Where a unit code belongs. Units never move: safe to remember.

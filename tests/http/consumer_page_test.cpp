@@ -381,3 +381,38 @@ TEST_CASE("grams and shares are formatted without floating point", "[page]") {
   CHECK(FormatPercent(5, 5) == "100.0%");
   CHECK(FormatPercent(1, 0) == "—");
 }
+
+TEST_CASE("a page from the lot's pre-rendered parts equals one rendered whole", "[page]") {
+  VerifyFixture f;
+  std::string lot = f.Issue(f.TeaLot());
+  auto units = f.AddUnits(lot, 1);
+  using http::Lang;
+  http::ReaderPool pool(f.store->path(), nullptr);
+  auto lease = pool.Acquire();
+  REQUIRE(lease.ok());
+  auto found = lease->lookup().ByUnitCode(units[0], TodayShanghai());
+  REQUIRE(found.ok());
+  for (Lang lang : {Lang::kZh, Lang::kEn}) {
+    http::Verdict v;
+    v.kind = http::ScannedKind::kUnit;
+    v.code = units[0];
+    v.display = "DISPLAY-CODE";
+    v.serial = 1;
+    v.tally.count = 2;
+    v.tally.first_at = "2026-04-01T01:30:00Z";
+    auto plain = std::make_shared<LotLookup>(*found);
+    v.lot = plain;
+    http::DecideStatus(v);
+    std::string whole = http::RenderConsumerPage(v, lang);
+
+    auto cached = std::make_shared<LotLookup>(*found);
+    for (Lang l : {Lang::kZh, Lang::kEn}) {
+      auto parts = http::RenderLotPageParts(*cached, l);
+      cached->rendered.page_head[static_cast<int>(l)] = parts.head;
+      cached->rendered.page_tail[static_cast<int>(l)] = parts.tail;
+    }
+    v.lot = cached;
+    CHECK(http::RenderConsumerPage(v, lang) == whole);
+    CHECK(Contains(whole, "DISPLAY-CODE"));  // the unit's own rows sit between the parts
+  }
+}
