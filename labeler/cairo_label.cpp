@@ -73,19 +73,9 @@ void DrawLabel(cairo_t* cr, const LabelLayout& layout, const QrCode& qr, const L
     cairo_restore(cr);
   } else {
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-    const int n = qr.width();
-    for (int y = 0; y < n; ++y) {
-      for (int x = 0; x < n;) {
-        if (!qr.dark(x, y)) {
-          ++x;
-          continue;
-        }
-        int end = x + 1;
-        while (end < n && qr.dark(end, y)) ++end;
-        cairo_rectangle(cr, x0 + x * m, y0 + y * m, (end - x) * m, m);
-        x = end;
-      }
-    }
+    qr.ForEachDarkRun([&](int x, int y, int length) {
+      cairo_rectangle(cr, x0 + x * m, y0 + y * m, length * m, m);
+    });
     cairo_fill(cr);
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
   }

@@ -30,6 +30,10 @@ inline constexpr double kLabelMarginMm = 1.0;
 
 enum class TextRole { kProduct, kBrand, kBadge, kLot, kPacked, kOrigin, kFooter, kCode };
 
+// Lines whose text changes from label to label of one lot; renderers format the others once per
+// layout (LayoutCache::generation).
+inline bool IsPerLabel(TextRole role) { return role == TextRole::kCode; }
+
 struct TextLine {
   TextRole role = TextRole::kProduct;
   std::string text;   // as drawn: possibly cut, ending in "…"

@@ -15,7 +15,45 @@ Status NotBegun() {
 
 }  // namespace
 
+namespace detail {
+
+const LabelLayout* WorkerState::Layout(const LabelContent& label, int modules, LabelChunk& chunk) {
+  const uint64_t before = cache.generation();
+  Result<const LabelLayout*> layout = cache.Get(label, modules);
+  if (!layout.ok()) {
+    chunk.status = layout.status();
+    return nullptr;
+  }
+  if (cache.generation() != before) {
+    fresh = true;
+    chunk.omitted.insert(chunk.omitted.end(), (*layout)->omitted.begin(), (*layout)->omitted.end());
+  }
+  return *layout;
+}
+
+}  // namespace detail
+
 LabelRenderer::~LabelRenderer() = default;
+
+void LabelRenderer::MakeWorkerStates(const TextMetrics& metrics) {
+  states_.clear();
+  for (int i = 0; i < workers(); ++i) {
+    states_.push_back(std::make_unique<detail::WorkerState>(metrics, options_.label));
+  }
+}
+
+const LabelLayout* LabelRenderer::EncodeAndLayout(const LabelContent& label,
+                                                  detail::WorkerState& state,
+                                                  detail::LabelChunk& chunk,
+                                                  std::optional<QrCode>* qr) const {
+  Result<QrCode> code = QrCode::Encode(label.qr_text, options_.ecc);
+  if (!code.ok()) {
+    chunk.status = code.status();
+    return nullptr;
+  }
+  qr->emplace(std::move(code).value());
+  return state.Layout(label, (*qr)->width(), chunk);
+}
 
 Status LabelRenderer::Begin() {
   if (begun_) return NotBegun();

@@ -49,6 +49,20 @@ struct LabelChunk {
   Status status;
 };
 
+// What a worker keeps from label to label: its layout cache and, for the formats that write
+// text, what it formatted once for the current layout (every line but the per-label ones).
+struct WorkerState {
+  WorkerState(const TextMetrics& metrics, const LabelGeometry& geometry)
+      : cache(metrics, geometry) {}
+  // Lays `label` out around a symbol of `modules` modules. A fresh layout sets `fresh` and hands
+  // the texts it left off to chunk.omitted. Null, with chunk.status set, on failure.
+  const LabelLayout* Layout(const LabelContent& label, int modules, LabelChunk& chunk);
+
+  LayoutCache cache;
+  std::string fixed;   // the format's rendering of the layout's fixed lines
+  bool fresh = false;  // the layout changed since `fixed` was made: the renderer remakes it
+};
+
 }  // namespace detail
 
 class LabelRenderer {
@@ -85,12 +99,20 @@ class LabelRenderer {
   void StopWorkers() { pipeline_.reset(); }
   // Number of worker states a renderer must keep (workers are numbered 0 … workers()-1).
   int workers() const { return options_.threads > 0 ? options_.threads : 1; }
+  // Makes the workers' states; Start calls it once it knows how its text is measured.
+  void MakeWorkerStates(const TextMetrics& metrics);
+  detail::WorkerState& worker_state(int worker) { return *states_[worker]; }
+  // Encodes the label's QR as the label will carry it (QrCode::Encode) and lays it out. Null,
+  // with chunk.status set, on failure.
+  const LabelLayout* EncodeAndLayout(const LabelContent& label, detail::WorkerState& state,
+                                     detail::LabelChunk& chunk, std::optional<QrCode>* qr) const;
 
   RenderOptions options_;
 
  private:
   Status Submit();
 
+  std::vector<std::unique_ptr<detail::WorkerState>> states_;
   std::unique_ptr<OrderedPipeline<detail::LabelChunk>> pipeline_;
   std::unique_ptr<detail::LabelChunk> pending_;
   std::set<std::string> omitted_;

@@ -33,64 +33,41 @@ Status PdfRenderer::Start() {
   Result<const LabelFont*> font = LabelFont::Get();
   if (!font.ok()) return font.status();
   font_ = *font;
-  double page_w = options_.label.width_mm, page_h = options_.label.height_mm;
-  if (options_.sheet) {
-    Result<SheetLayout> sheet = PlaceOnA4(*options_.sheet, options_.label);
-    if (!sheet.ok()) return sheet.status();
-    sheet_ = *sheet;
-    page_w = kA4WidthMm;
-    page_h = kA4HeightMm;
-  }
+  Result<SheetPager> pager = SheetPager::Make(options_);
+  if (!pager.ok()) return pager.status();
+  pager_ = *pager;
+  const double page_w = pager_->sheets() ? kA4WidthMm : options_.label.width_mm;
+  const double page_h = pager_->sheets() ? kA4HeightMm : options_.label.height_mm;
   surface_.reset(cairo_pdf_surface_create_for_stream(WriteToStream, out_, page_w * kPointsPerMm,
                                                      page_h * kPointsPerMm));
   cairo_pdf_surface_set_metadata(surface_.get(), CAIRO_PDF_METADATA_TITLE, "agritrace labels");
   cairo_pdf_surface_set_metadata(surface_.get(), CAIRO_PDF_METADATA_CREATOR, "agritrace");
   cr_.reset(cairo_create(surface_.get()));
   if (cairo_status(cr_.get()) != CAIRO_STATUS_SUCCESS) return PdfFailed(cairo_status(cr_.get()));
-  for (int i = 0; i < workers(); ++i) {
-    caches_.push_back(std::make_unique<LayoutCache>(*font_, options_.label));
-  }
+  MakeWorkerStates(*font_);
   return Status::Ok();
 }
 
 void PdfRenderer::Process(detail::LabelChunk& chunk, int worker) {
-  LayoutCache& cache = *caches_[worker];
+  detail::WorkerState& w = worker_state(worker);
   chunk.prepared.reserve(chunk.labels.size());
+  std::optional<QrCode> qr;
   for (const LabelContent& label : chunk.labels) {
-    Result<QrCode> qr = QrCode::Encode(label.qr_text, options_.ecc);
-    if (!qr.ok()) {
-      chunk.status = qr.status();
-      return;
-    }
-    const uint64_t before = cache.generation();
-    Result<const LabelLayout*> layout = cache.Get(label, qr->width());
-    if (!layout.ok()) {
-      chunk.status = layout.status();
-      return;
-    }
-    if (cache.generation() != before) {
-      chunk.omitted.insert(chunk.omitted.end(), (*layout)->omitted.begin(),
-                           (*layout)->omitted.end());
-    }
-    chunk.prepared.push_back({std::move(qr).value(), **layout});
+    const LabelLayout* layout = EncodeAndLayout(label, w, chunk, &qr);
+    if (!layout) return;
+    chunk.prepared.push_back({std::move(*qr), *layout});
   }
 }
 
 Status PdfRenderer::Emit(detail::LabelChunk& chunk) {
   cairo_t* cr = cr_.get();
-  const int per_page = sheet_ ? sheet_->per_page() : 1;
   for (const detail::PreparedLabel& label : chunk.prepared) {
     for (int c = 0; c < options_.copies; ++c) {
       cairo_identity_matrix(cr);
       cairo_scale(cr, kPointsPerMm, kPointsPerMm);
-      if (sheet_) {
-        cairo_translate(cr, sheet_->cell_x_mm(page_cells_), sheet_->cell_y_mm(page_cells_));
-      }
+      cairo_translate(cr, pager_->x_mm(), pager_->y_mm());
       DrawLabel(cr, label.layout, label.qr, *font_, QrDrawing::kStencil);
-      if (++page_cells_ == per_page) {
-        cairo_show_page(cr);
-        page_cells_ = 0;
-      }
+      if (pager_->Advance()) cairo_show_page(cr);
     }
   }
   if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) return PdfFailed(cairo_status(cr));
@@ -98,8 +75,8 @@ Status PdfRenderer::Emit(detail::LabelChunk& chunk) {
 }
 
 Status PdfRenderer::Complete() {
-  if (page_cells_ > 0) cairo_show_page(cr_.get());
-  page_cells_ = 0;
+  if (pager_->page_open()) cairo_show_page(cr_.get());
+  pager_->ClosePage();
   cr_.reset();
   cairo_surface_finish(surface_.get());
   const cairo_status_t status = cairo_surface_status(surface_.get());

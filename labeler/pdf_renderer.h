@@ -11,7 +11,7 @@
 #include "labeler/cairo_label.h"
 #include "labeler/label_font.h"
 #include "labeler/label_renderer.h"
-#include "labeler/sheet_layout.h"
+#include "labeler/sheet_pager.h"
 
 namespace agritrace::labeler {
 
@@ -30,11 +30,9 @@ class PdfRenderer final : public LabelRenderer {
  private:
   std::ostream* out_;
   const LabelFont* font_ = nullptr;
-  std::vector<std::unique_ptr<LayoutCache>> caches_;
-  std::optional<SheetLayout> sheet_;
+  std::optional<SheetPager> pager_;
   SurfacePtr surface_;
   CairoPtr cr_;
-  int page_cells_ = 0;
 };
 
 }  // namespace agritrace::labeler
