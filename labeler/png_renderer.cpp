@@ -20,7 +20,7 @@ void DrawAt(cairo_t* cr, int x, int y, const LabelLayout& layout, const QrCode& 
   cairo_identity_matrix(cr);
   cairo_translate(cr, x, y);
   cairo_scale(cr, dpmm, dpmm);
-  DrawLabel(cr, layout, qr, font, QrDrawing::kRectangles);
+  DrawLabel(cr, layout, qr, font);
   cairo_restore(cr);
 }
 
