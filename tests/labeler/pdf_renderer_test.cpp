@@ -98,6 +98,23 @@ TEST_CASE("PDF: a long roll run spans several leaves of the page tree", "[pdf_re
         labels.back().qr_text);
 }
 
+TEST_CASE("PDF: each organic unit's label shows its 有机码 as text", "[pdf_renderer]") {
+  TempDir dir;
+  RenderOptions options;
+  options.label = {60, 35, 203};
+  options.sheet = SheetGrid{3, 8};
+  const std::vector<LabelContent> labels = testing::SampleOrganicLabels(6);
+  const std::string pdf = dir / "organic.pdf";
+  REQUIRE(RenderPdf(pdf, options, labels).ok());
+  REQUIRE(testing::Run("pdftotext -layout '" + pdf + "' '" + (dir / "text.txt") + "'"));
+  const std::string text = testing::ReadFile(dir / "text.txt");
+  for (const LabelContent& l : labels) {
+    CHECK(Contains(text, "有机码 " + l.organic_code));
+    CHECK(Contains(text, l.code_display));
+  }
+  CHECK(Contains(text, "有机产品 151OP2600123"));
+}
+
 TEST_CASE("PDF: a QR text too long fails the run", "[pdf_renderer]") {
   TempDir dir;
   RenderOptions options;
