@@ -300,3 +300,64 @@ TEST_CASE("organic lots: each printed unit label shows its own 有机码", "[cli
   CHECK(lot_text.find("有机码") == std::string::npos);
   CHECK(lot_text.find("有机产品 151OP2600123") != std::string::npos);
 }
+
+namespace {
+// Runs the CLI with stderr on a pseudo-terminal (stdout and stdin stay pipes/null), as when a
+// clerk runs it in a terminal window; returns what the terminal showed and the exit code.
+std::pair<int, std::string> RunWithTerminalStderr(Cli& cli, std::vector<std::string> args) {
+  args.insert(args.begin(), {AGRITRACE_BIN, "--db", cli.db});
+  const int master = posix_openpt(O_RDWR | O_NOCTTY);
+  REQUIRE(master >= 0);
+  REQUIRE(grantpt(master) == 0);
+  REQUIRE(unlockpt(master) == 0);
+  const std::string slave = ptsname(master);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, slave.c_str(), O_RDWR | O_NOCTTY, 0);
+  posix_spawn_file_actions_addclose(&fa, master);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  REQUIRE(rc == 0);
+  std::string shown;
+  char buf[4096];
+  for (;;) {  // EIO once the child has closed the terminal's last descriptor
+    const ssize_t n = read(master, buf, sizeof buf);
+    if (n <= 0) break;
+    shown.append(buf, static_cast<size_t>(n));
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(master);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, shown};
+}
+}  // namespace
+
+TEST_CASE("label print shows progress on a terminal and nothing when redirected", "[cli][labels]") {
+  Cli cli;
+  cli.Seed();
+  std::string lot = IssueLot(cli, "2500");
+  cli.Json({"label", "mint", "--lot", lot, "--count", "2500"}, "label-mint.schema.json");
+  auto [code, shown] = RunWithTerminalStderr(
+      cli, {"label", "print", "--lot", lot, "--format", "tspl", "--out", cli.dir / "t.tspl"});
+  CHECK(code == 0);
+  // One line rewritten in place (\r) every 1000 labels, ended when the run is done.
+  CHECK(shown.find("\r已生成 / rendered 1000 / 2500") != std::string::npos);
+  CHECK(shown.find("\r已生成 / rendered 2000 / 2500") != std::string::npos);
+  const std::string last = "\r已生成 / rendered 2500 / 2500";
+  const size_t at = shown.find(last);
+  REQUIRE(at != std::string::npos);
+  CHECK(shown.substr(at + last.size(), 2) == "\r\n");  // the terminal's newline
+
+  auto piped =
+      cli.Run({"label", "print", "--lot", lot, "--format", "tspl", "--out", cli.dir / "p.tspl"});
+  CHECK(piped.exit_code == 0);
+  CHECK(piped.err.empty());
+  CHECK(piped.out.find("rendered") == std::string::npos);
+  CHECK(lt::ReadFile(cli.dir / "p.tspl") == lt::ReadFile(cli.dir / "t.tspl"));  // same labels
+}
