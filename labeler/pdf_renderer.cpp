@@ -176,29 +176,30 @@ void PdfRenderer::Process(detail::LabelChunk& chunk, int worker) {
 Status PdfRenderer::Emit(detail::LabelChunk& chunk) {
   SheetPager& pager = *pager_;
   for (const std::string& ops : chunk.parts) {
-    for (int c = 0; c < options_.copies; ++c) {
-      if (!pager.page_open()) {
-        // Millimetres with the origin at the page's top-left corner, y down, like the layout.
-        page_.clear();
-        AppendDecimal(&page_, kPointsPerMm, 6);
-        page_.append(" 0 0 ");
-        AppendDecimal(&page_, -kPointsPerMm, 6);
-        page_.append(" 0 ");
-        AppendDecimal(&page_, page_height_pt_, 4);
-        page_.append(" cm\n");
-      }
-      page_.append("q 1 0 0 1 ");
-      AppendMm(&page_, pager.x_mm());
-      page_.push_back(' ');
-      AppendMm(&page_, pager.y_mm());
-      page_.append(" cm\n");
-      page_.append(ops);
-      page_.append("Q\n");
-      if (pager.Advance()) {
-        Status s = FlushPage();
-        if (!s.ok()) return s;
-      }
-    }
+    Status s = pager.Lay(
+        options_.copies,
+        [&] {
+          // Millimetres with the origin at the page's top-left corner, y down, like the layout.
+          page_.clear();
+          AppendDecimal(&page_, kPointsPerMm, 6);
+          page_.append(" 0 0 ");
+          AppendDecimal(&page_, -kPointsPerMm, 6);
+          page_.append(" 0 ");
+          AppendDecimal(&page_, page_height_pt_, 4);
+          page_.append(" cm\n");
+        },
+        [&](double x, double y) {
+          page_.append("q 1 0 0 1 ");
+          AppendMm(&page_, x);
+          page_.push_back(' ');
+          AppendMm(&page_, y);
+          page_.append(" cm\n");
+          page_.append(ops);
+          page_.append("Q\n");
+          return Status::Ok();
+        },
+        [&] { return FlushPage(); });
+    if (!s.ok()) return s;
   }
   return Status::Ok();
 }

@@ -95,23 +95,22 @@ Status PngRenderer::Emit(detail::LabelChunk& chunk) {
   }
   const int dpi = options_.label.dpi;
   for (const detail::PreparedLabel& label : chunk.prepared) {
-    for (int c = 0; c < options_.copies; ++c) {
-      if (!pager.page_open()) {
-        page_.reset(cairo_image_surface_create(CAIRO_FORMAT_RGB24, ToDots(kA4WidthMm, dpi),
-                                               ToDots(kA4HeightMm, dpi)));
-        CairoPtr cr(cairo_create(page_.get()));
-        cairo_set_source_rgb(cr.get(), 1, 1, 1);
-        cairo_paint(cr.get());
-      }
-      CairoPtr cr(cairo_create(page_.get()));
-      DrawAt(cr.get(), ToDots(pager.x_mm(), dpi), ToDots(pager.y_mm(), dpi), label.layout, label.qr,
-             *font_);
-      if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) return DrawFailed();
-      if (pager.Advance()) {
-        Status s = FlushPage();
-        if (!s.ok()) return s;
-      }
-    }
+    Status s = pager.Lay(
+        options_.copies,
+        [&] {
+          page_.reset(cairo_image_surface_create(CAIRO_FORMAT_RGB24, ToDots(kA4WidthMm, dpi),
+                                                 ToDots(kA4HeightMm, dpi)));
+          CairoPtr cr(cairo_create(page_.get()));
+          cairo_set_source_rgb(cr.get(), 1, 1, 1);
+          cairo_paint(cr.get());
+        },
+        [&](double x, double y) {
+          CairoPtr cr(cairo_create(page_.get()));
+          DrawAt(cr.get(), ToDots(x, dpi), ToDots(y, dpi), label.layout, label.qr, *font_);
+          return cairo_status(cr.get()) == CAIRO_STATUS_SUCCESS ? Status::Ok() : DrawFailed();
+        },
+        [&] { return FlushPage(); });
+    if (!s.ok()) return s;
   }
   return Status::Ok();
 }

@@ -39,6 +39,20 @@ class SheetPager {
   // Ends a partly filled page (the last one of a run).
   void ClosePage() { cell_ = 0; }
 
+  // Lays `copies` copies of one label in the next cells: start() when a page begins,
+  // place(x_mm, y_mm) for each copy at its cell's top-left corner, flush() once a page is full.
+  // place and flush return Status; the first failure is returned.
+  template <typename Start, typename Place, typename Flush>
+  Status Lay(int copies, Start&& start, Place&& place, Flush&& flush) {
+    for (int c = 0; c < copies; ++c) {
+      if (!page_open()) start();
+      Status s = place(x_mm(), y_mm());
+      if (s.ok() && Advance()) s = flush();
+      if (!s.ok()) return s;
+    }
+    return Status::Ok();
+  }
+
   // "sheet-0001.<ext>" for the next page, or "label-000001.<ext>" for the next label's file.
   std::string NextFileName(std::string_view ext);
 

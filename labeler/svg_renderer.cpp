@@ -135,23 +135,24 @@ Status SvgRenderer::Emit(detail::LabelChunk& chunk) {
     return Status::Ok();
   }
   for (const std::string& body : chunk.parts) {
-    for (int c = 0; c < options_.copies; ++c) {
-      if (!pager.page_open()) {
-        page_.clear();
-        AppendHeader(&page_, kA4WidthMm, kA4HeightMm);
-      }
-      page_.append("<g transform=\"translate(");
-      AppendMm(&page_, pager.x_mm());
-      page_.push_back(' ');
-      AppendMm(&page_, pager.y_mm());
-      page_.append(")\">\n");
-      page_.append(body);
-      page_.append("</g>\n");
-      if (pager.Advance()) {
-        Status s = FlushPage();
-        if (!s.ok()) return s;
-      }
-    }
+    Status s = pager.Lay(
+        options_.copies,
+        [&] {
+          page_.clear();
+          AppendHeader(&page_, kA4WidthMm, kA4HeightMm);
+        },
+        [&](double x, double y) {
+          page_.append("<g transform=\"translate(");
+          AppendMm(&page_, x);
+          page_.push_back(' ');
+          AppendMm(&page_, y);
+          page_.append(")\">\n");
+          page_.append(body);
+          page_.append("</g>\n");
+          return Status::Ok();
+        },
+        [&] { return FlushPage(); });
+    if (!s.ok()) return s;
   }
   return Status::Ok();
 }
