@@ -33,7 +33,7 @@ namespace agritrace::labeler {
 
 namespace detail {
 
-// A label ready to draw: its symbol and its layout (PNG and PDF draw on the caller's thread).
+// A label ready to draw: its symbol and its layout (PNG sheets are drawn on the caller's thread).
 struct PreparedLabel {
   QrCode qr;
   LabelLayout layout;
