@@ -76,18 +76,22 @@ Status LabelRenderer::Add(const LabelContent& label) {
   if (!begun_ || finished_) return NotBegun();
   if (!status_.ok()) return status_;
   if (!pending_) {
-    pending_ = std::make_unique<detail::LabelChunk>();
-    pending_->first = added_;
-    pending_->labels.reserve(kChunkLabels);
+    pending_ = pipeline_->TakeSpare();
+    if (!pending_) {
+      pending_ = std::make_unique<detail::LabelChunk>();
+      pending_->labels.reserve(kChunkLabels);
+    }
+    pending_->Reset(added_);
   }
-  pending_->labels.push_back(label);
+  pending_->AddLabel(label);
   ++added_;
-  if (pending_->labels.size() == kChunkLabels) status_ = Submit();
+  if (pending_->labels_used == kChunkLabels) status_ = Submit();
   return status_;
 }
 
 Status LabelRenderer::Submit() {
   std::unique_ptr<detail::LabelChunk> chunk = std::move(pending_);
+  chunk->labels.resize(chunk->labels_used);  // a last, partly filled chunk
   return pipeline_->Submit(std::move(chunk));
 }
 

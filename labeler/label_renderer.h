@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -39,14 +40,49 @@ struct PreparedLabel {
   LabelLayout layout;
 };
 
+// Chunks are reused once emitted (OrderedPipeline::TakeSpare): their strings keep their
+// capacity, so a long run allocates nothing per label for them and the heap does not fragment.
 struct LabelChunk {
   uint64_t first = 0;  // index of labels[0] among all labels of the run
   std::vector<LabelContent> labels;
-  std::string bytes;               // stream formats: these labels, formatted, in order
-  std::vector<std::string> parts;  // file formats: one document or fragment per label
+  std::string bytes;  // stream formats: these labels, formatted, in order
   std::vector<PreparedLabel> prepared;
   std::vector<std::string> omitted;
   Status status;
+
+  // File formats' documents or fragments, one per label, written through NextPart.
+  std::span<const std::string> parts() const { return {parts_.data(), parts_used_}; }
+  // The next part, empty but with the capacity an earlier run of the chunk gave it.
+  std::string& NextPart() {
+    if (parts_used_ == parts_.size()) parts_.emplace_back();
+    std::string& part = parts_[parts_used_++];
+    part.clear();
+    return part;
+  }
+  // Readies a chunk, new or reused, for the labels from `first_label` on.
+  void Reset(uint64_t first_label) {
+    first = first_label;
+    labels_used = 0;
+    bytes.clear();
+    prepared.clear();
+    omitted.clear();
+    status = Status::Ok();
+    parts_used_ = 0;
+  }
+  // Copies `label` into the next slot, reusing an earlier label's strings.
+  void AddLabel(const LabelContent& label) {
+    if (labels_used < labels.size()) {
+      labels[labels_used] = label;
+    } else {
+      labels.push_back(label);
+    }
+    ++labels_used;
+  }
+  size_t labels_used = 0;  // labels[0 … labels_used) are this chunk's; Submit trims the rest
+
+ private:
+  std::vector<std::string> parts_;
+  size_t parts_used_ = 0;
 };
 
 // What a worker keeps from label to label: its layout cache and, for the formats that write

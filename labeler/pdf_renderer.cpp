@@ -152,7 +152,6 @@ void PdfRenderer::AppendText(const TextLine& line, std::string* out) {
 
 void PdfRenderer::Process(detail::LabelChunk& chunk, int worker) {
   detail::WorkerState& w = worker_state(worker);
-  chunk.parts.reserve(chunk.labels.size());
   std::optional<QrCode> qr;
   for (const LabelContent& label : chunk.labels) {
     const LabelLayout* layout = EncodeAndLayout(label, w, chunk, &qr);
@@ -163,19 +162,17 @@ void PdfRenderer::Process(detail::LabelChunk& chunk, int worker) {
       for (const TextLine& line : layout->lines)
         if (!IsPerLabel(line.role)) AppendText(line, &w.fixed);
     }
-    std::string ops;
-    ops.reserve(w.fixed.size() + 1024);
+    std::string& ops = chunk.NextPart();
     ops.append(w.fixed);
     AppendQrImage(&ops, *qr, *layout);
     for (const TextLine& line : layout->lines)
       if (IsPerLabel(line.role)) AppendText(line, &ops);
-    chunk.parts.push_back(std::move(ops));
   }
 }
 
 Status PdfRenderer::Emit(detail::LabelChunk& chunk) {
   SheetPager& pager = *pager_;
-  for (const std::string& ops : chunk.parts) {
+  for (const std::string& ops : chunk.parts()) {
     Status s = pager.Lay(
         options_.copies,
         [&] {

@@ -80,14 +80,14 @@ void PngRenderer::Process(detail::LabelChunk& chunk, int worker) {
       chunk.status = png.status();
       return;
     }
-    chunk.parts.push_back(std::move(png).value());
+    chunk.NextPart() = std::move(png).value();
   }
 }
 
 Status PngRenderer::Emit(detail::LabelChunk& chunk) {
   SheetPager& pager = *pager_;
   if (!pager.sheets()) {
-    for (const std::string& png : chunk.parts) {
+    for (const std::string& png : chunk.parts()) {
       Status s = sink_->Put(pager.NextFileName("png"), png);
       if (!s.ok()) return s;
     }

@@ -97,7 +97,6 @@ void SvgRenderer::Process(detail::LabelChunk& chunk, int worker) {
   detail::WorkerState& w = worker_state(worker);
   const LabelGeometry& g = options_.label;
   const bool sheets = pager_->sheets();
-  chunk.parts.reserve(chunk.labels.size());
   std::optional<QrCode> qr;
   for (const LabelContent& label : chunk.labels) {
     const LabelLayout* l = EncodeAndLayout(label, w, chunk, &qr);
@@ -113,28 +112,26 @@ void SvgRenderer::Process(detail::LabelChunk& chunk, int worker) {
       for (const TextLine& line : l->lines)
         if (!IsPerLabel(line.role)) AppendText(&w.fixed, line);
     }
-    std::string doc;
-    doc.reserve(4096);
+    std::string& doc = chunk.NextPart();
     if (!sheets) AppendHeader(&doc, g.width_mm, g.height_mm);
     doc.append(w.fixed);
     AppendQrPath(&doc, *qr, *l);
     for (const TextLine& line : l->lines)
       if (IsPerLabel(line.role)) AppendText(&doc, line);
     if (!sheets) doc.append("</svg>\n");
-    chunk.parts.push_back(std::move(doc));
   }
 }
 
 Status SvgRenderer::Emit(detail::LabelChunk& chunk) {
   SheetPager& pager = *pager_;
   if (!pager.sheets()) {
-    for (const std::string& doc : chunk.parts) {
+    for (const std::string& doc : chunk.parts()) {
       Status s = sink_->Put(pager.NextFileName("svg"), doc);
       if (!s.ok()) return s;
     }
     return Status::Ok();
   }
-  for (const std::string& body : chunk.parts) {
+  for (const std::string& body : chunk.parts()) {
     Status s = pager.Lay(
         options_.copies,
         [&] {
