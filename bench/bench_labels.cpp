@@ -125,6 +125,14 @@ double Run(LabelRenderer& r, size_t count, const std::function<LabelContent(size
   return static_cast<double>(count) / secs;
 }
 
+// CPU seconds this process has used, every thread counted.
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto secs = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return secs(usage.ru_utime) + secs(usage.ru_stime);
+}
+
 long PeakRssKb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -330,11 +338,21 @@ int main(int argc, char** argv) {
   for (const Format& f : formats) {
     if (!only.empty() && only != f.name) continue;
     // The raw loop right before each format, so both see the same machine state.
+    double cpu = CpuSeconds();
     const double raw = RawEncodeRate(urls);
+    const double raw_cpu_us = (CpuSeconds() - cpu) * 1e6 / n;
     std::unique_ptr<LabelRenderer> r = f.make();
+    cpu = CpuSeconds();
     const double rate = Run(*r, n, content);
-    std::printf("format=%s labels_per_s=%.0f raw_encode_per_s=%.0f ratio=%.2f threads=%d\n", f.name,
-                rate, raw, rate / raw, r->options().threads);
+    const double cpu_us = (CpuSeconds() - cpu) * 1e6 / n;
+    // When other programs share the cores, the wall-clock ratio says more about them than about
+    // us; CPU time per label does not: with `threads` cores of our own the ratio would be
+    // about threads × raw / ours (cpu_ratio), less what waiting on each other costs.
+    std::printf(
+        "format=%s labels_per_s=%.0f raw_encode_per_s=%.0f ratio=%.2f threads=%d "
+        "cpu_us_per_label=%.1f raw_cpu_us_per_label=%.1f cpu_ratio=%.2f\n",
+        f.name, rate, raw, rate / raw, r->options().threads, cpu_us, raw_cpu_us,
+        r->options().threads * raw_cpu_us / cpu_us);
   }
   if (only.empty() || only == "pdf") {
     RenderOptions o = Options();
