@@ -3,7 +3,8 @@
 //
 //   bench_labels [N]                      N unique unit labels (default 20000), every format
 //   bench_labels --rss N --format FORMAT  renders N labels (zpl|tspl|svg|pdf), prints peak RSS
-//   bench_labels N --only FORMAT          one format of the first mode (for profiling)
+//   bench_labels N --only FORMAT          one format of the first mode (for profiling); zint:
+//                                         zint --batch over the same URLs beside our SVG files
 //   bench_labels --store N                mint and store N unit codes against a raw SQLite
 //                                         insert loop of the same rows
 //
@@ -124,6 +125,14 @@ double Run(LabelRenderer& r, size_t count, const std::function<LabelContent(size
   return static_cast<double>(count) / secs;
 }
 
+// CPU seconds this process has used, every thread counted.
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto secs = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return secs(usage.ru_utime) + secs(usage.ru_stime);
+}
+
 long PeakRssKb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -157,30 +166,53 @@ int RssMode(size_t n, const std::string& format) {
   return 0;
 }
 
-void Zint(const std::vector<std::string>& urls) {
+// zint's batch mode over the same URLs, one SVG file per symbol, against ours writing one SVG
+// file per label into a folder the same way (zint draws the QR only; ours the whole label).
+void Zint(const std::vector<std::string>& urls, const std::vector<LabelContent>& contents) {
   if (std::system("command -v zint >/dev/null 2>&1") != 0) {
     std::printf("format=zint skipped=zint-not-on-PATH\n");
     return;
   }
   char dir_template[] = "/tmp/bench_labels_XXXXXX";
-  const char* dir = mkdtemp(dir_template);
-  if (!dir) return;
-  const std::string input = std::string(dir) + "/urls.txt";
+  const char* made = mkdtemp(dir_template);
+  if (!made) return;
+  const std::string dir = made;
+  const std::string input = dir + "/urls.txt";
   {
     std::ofstream f(input);
     for (const std::string& url : urls) f << url << '\n';
   }
-  const std::string cmd = "zint --batch -b QRCODE --secure=2 --filetype=SVG -o '" +
-                          std::string(dir) + "/~~~~~~.svg' -i '" + input + "' >/dev/null 2>&1";
-  const auto start = Clock::now();
+  std::filesystem::create_directory(dir + "/zint");
+  std::filesystem::create_directory(dir + "/ours");
+  const std::string cmd = "zint --batch -b QRCODE --secure=2 --filetype=SVG -o '" + dir +
+                          "/zint/~~~~~~.svg' -i '" + input + "' >/dev/null 2>&1";
+  auto start = Clock::now();
   const int rc = std::system(cmd.c_str());
-  const double secs = Seconds(start);
+  const double zint_secs = Seconds(start);
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/zint")) {
+    files += entry.path().extension() == ".svg";
+  }
+  // zint draws 2 units a module: the first symbol's width tells its version.
+  std::ifstream first(dir + "/zint/000001.svg");
+  const std::string head((std::istreambuf_iterator<char>(first)), std::istreambuf_iterator<char>());
+  const size_t at = head.find("<svg width=\"");
+  const int zint_modules = at == std::string::npos ? 0 : std::atoi(head.c_str() + at + 12) / 2;
+  agritrace::Result<QrCode> ours_qr = QrCode::Encode(urls.front(), EccLevel::kM);
+
+  DirectorySink sink(dir + "/ours");
+  SvgRenderer svg(Options(), &sink);
+  const double ours = Run(svg, contents.size(), [&](size_t i) { return contents[i]; });
   std::filesystem::remove_all(dir);
-  if (rc != 0) {
-    std::printf("format=zint-svg failed rc=%d\n", rc);
+  if (rc != 0 || files != urls.size()) {
+    std::printf("format=zint-svg failed rc=%d files=%zu of %zu\n", rc, files, urls.size());
     return;
   }
-  std::printf("format=zint-svg labels_per_s=%.0f note=QR-only,one-file-each\n", urls.size() / secs);
+  const double zint = urls.size() / zint_secs;
+  std::printf(
+      "format=zint-svg zint_per_s=%.0f ours_svg_files_per_s=%.0f ratio=%.2f "
+      "same_symbol_size=%s note=same-urls,one-file-each,zint-QR-only-1-thread,ours-whole-label\n",
+      zint, ours, ours / zint, ours_qr.ok() && ours_qr->width() == zint_modules ? "yes" : "no");
 }
 
 // A fresh database file as the registry opens it (WAL, synchronous=FULL) with the units table.
@@ -306,11 +338,21 @@ int main(int argc, char** argv) {
   for (const Format& f : formats) {
     if (!only.empty() && only != f.name) continue;
     // The raw loop right before each format, so both see the same machine state.
+    double cpu = CpuSeconds();
     const double raw = RawEncodeRate(urls);
+    const double raw_cpu_us = (CpuSeconds() - cpu) * 1e6 / n;
     std::unique_ptr<LabelRenderer> r = f.make();
+    cpu = CpuSeconds();
     const double rate = Run(*r, n, content);
-    std::printf("format=%s labels_per_s=%.0f raw_encode_per_s=%.0f ratio=%.2f threads=%d\n", f.name,
-                rate, raw, rate / raw, r->options().threads);
+    const double cpu_us = (CpuSeconds() - cpu) * 1e6 / n;
+    // When other programs share the cores, the wall-clock ratio says more about them than about
+    // us; CPU time per label does not: with `threads` cores of our own the ratio would be
+    // about threads × raw / ours (cpu_ratio), less what waiting on each other costs.
+    std::printf(
+        "format=%s labels_per_s=%.0f raw_encode_per_s=%.0f ratio=%.2f threads=%d "
+        "cpu_us_per_label=%.1f raw_cpu_us_per_label=%.1f cpu_ratio=%.2f\n",
+        f.name, rate, raw, rate / raw, r->options().threads, cpu_us, raw_cpu_us,
+        r->options().threads * raw_cpu_us / cpu_us);
   }
   if (only.empty() || only == "pdf") {
     RenderOptions o = Options();
@@ -322,6 +364,6 @@ int main(int argc, char** argv) {
     std::printf("format=pdf sheet=a4:3x8 labels_per_s=%.0f bytes_per_label=%.0f target=2000\n",
                 rate, static_cast<double>(buf.bytes - before) / n);
   }
-  if (only.empty() || only == "zint") Zint(urls);
+  if (only.empty() || only == "zint") Zint(urls, contents);
   return 0;
 }

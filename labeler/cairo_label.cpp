@@ -29,31 +29,7 @@ constexpr std::array<unsigned char, 256> kReverse = MakeReverseTable();
 
 }  // namespace
 
-SurfacePtr QrStencil(const QrCode& qr) {
-  const int n = qr.width();
-  SurfacePtr s(cairo_image_surface_create(CAIRO_FORMAT_A1, n, n));
-  cairo_surface_flush(s.get());
-  unsigned char* data = cairo_image_surface_get_data(s.get());
-  const int stride = cairo_image_surface_get_stride(s.get());
-  for (int y = 0; y < n; ++y) {
-    auto* row = reinterpret_cast<uint32_t*>(data + y * stride);
-    for (int x = 0; x < n; ++x) {
-      // A1 packs pixels in 32-bit words, first pixel in the least significant bit on
-      // little-endian machines and in the most significant on big-endian ones.
-      if (!qr.dark(x, y)) continue;
-      if constexpr (std::endian::native == std::endian::little) {
-        row[x / 32] |= uint32_t{1} << (x % 32);
-      } else {
-        row[x / 32] |= uint32_t{1} << (31 - x % 32);
-      }
-    }
-  }
-  cairo_surface_mark_dirty(s.get());
-  return s;
-}
-
-void DrawLabel(cairo_t* cr, const LabelLayout& layout, const QrCode& qr, const LabelFont& font,
-               QrDrawing qr_drawing) {
+void DrawLabel(cairo_t* cr, const LabelLayout& layout, const QrCode& qr, const LabelFont& font) {
   cairo_save(cr);
   cairo_set_source_rgb(cr, 1, 1, 1);
   cairo_rectangle(cr, 0, 0, layout.geometry.width_mm, layout.geometry.height_mm);
@@ -61,34 +37,12 @@ void DrawLabel(cairo_t* cr, const LabelLayout& layout, const QrCode& qr, const L
 
   cairo_set_source_rgb(cr, 0, 0, 0);
   const double m = layout.module_mm(), x0 = layout.qr_x_mm(), y0 = layout.qr_y_mm();
-  if (qr_drawing == QrDrawing::kStencil) {
-    SurfacePtr stencil = QrStencil(qr);
-    cairo_save(cr);
-    cairo_translate(cr, x0, y0);
-    cairo_scale(cr, m, m);
-    cairo_pattern_t* pattern = cairo_pattern_create_for_surface(stencil.get());
-    cairo_pattern_set_filter(pattern, CAIRO_FILTER_NEAREST);
-    cairo_mask(cr, pattern);
-    cairo_pattern_destroy(pattern);
-    cairo_restore(cr);
-  } else {
-    cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
-    const int n = qr.width();
-    for (int y = 0; y < n; ++y) {
-      for (int x = 0; x < n;) {
-        if (!qr.dark(x, y)) {
-          ++x;
-          continue;
-        }
-        int end = x + 1;
-        while (end < n && qr.dark(end, y)) ++end;
-        cairo_rectangle(cr, x0 + x * m, y0 + y * m, (end - x) * m, m);
-        x = end;
-      }
-    }
-    cairo_fill(cr);
-    cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
-  }
+  cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+  qr.ForEachDarkRun([&](int x, int y, int length) {
+    cairo_rectangle(cr, x0 + x * m, y0 + y * m, length * m, m);
+  });
+  cairo_fill(cr);
+  cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
 
   cairo_set_font_face(cr, font.cairo_face());
   cairo_set_font_options(cr, Options(true));

@@ -1,5 +1,5 @@
-// Drawing a laid-out label with cairo, shared by the PNG and PDF renderers, and text lines as
-// 1-bit bitmaps for printer languages (ZPL ^GFA).
+// Drawing a laid-out label with cairo (the PNG renderer), and text lines as 1-bit bitmaps for
+// printer languages (ZPL ^GFA).
 #pragma once
 
 #include <cairo.h>
@@ -24,22 +24,11 @@ using CairoPtr = std::unique_ptr<cairo_t, CairoDestroy>;
 using SurfacePtr = std::unique_ptr<cairo_surface_t, CairoDestroy>;
 using FontOptionsPtr = std::unique_ptr<cairo_font_options_t, CairoDestroy>;
 
-enum class QrDrawing {
-  // Rectangles with antialiasing off: on a raster whose pixels are the printer's dots the
-  // modules fall on whole pixels, so the edges are clean 1-bit edges (PNG).
-  kRectangles,
-  // One 1-bit stencil image per symbol, scaled without interpolation (PDF: a few bytes of
-  // image instead of hundreds of rectangles whose coordinates cairo would print and deflate).
-  kStencil,
-};
-
 // Draws the white label, the QR symbol and the texts into `cr`, whose user space must be
-// millimetres with the label's top-left corner at the origin.
-void DrawLabel(cairo_t* cr, const LabelLayout& layout, const QrCode& qr, const LabelFont& font,
-               QrDrawing qr_drawing);
-
-// The symbol as an A1 surface, one pixel per module.
-SurfacePtr QrStencil(const QrCode& qr);
+// millimetres with the label's top-left corner at the origin. The QR is drawn as rectangles with
+// antialiasing off: on a raster whose pixels are the printer's dots the modules fall on whole
+// pixels, so the edges are clean 1-bit edges.
+void DrawLabel(cairo_t* cr, const LabelLayout& layout, const QrCode& qr, const LabelFont& font);
 
 // A text line as a 1-bit image at the printer's resolution: rows top to bottom, MSB-first,
 // 1 = black (the ZPL ^GF convention). Placed at (x_dots, y_dots) on the label.

@@ -1,5 +1,6 @@
 // What one label says. Renderers lay it out with LayoutLabel (label_layout.h); every field
-// except qr_text and code_display may be empty and is then left off the label.
+// except qr_text and code_display may be empty and is then left off the label. qr_text,
+// code_display and organic_code change from unit to unit; the rest is the lot's.
 #pragma once
 
 #include <string>
@@ -17,6 +18,9 @@ struct LabelContent {
   std::string packed;               // packing date YYYY-MM-DD, printed as "包装 …"
   std::string origin;               // village, printed as "产地 …"
   std::string footer = "扫码验真";
+  // 有机码 of this unit (17 digits, 18 under the 2024 rules), for organic products: printed as
+  // "有机码 …" in a band of its own, never cut. Empty: none.
+  std::string organic_code;
 };
 
 }  // namespace agritrace::labeler

@@ -6,6 +6,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_ADVANCES_H
+#include FT_TRUETYPE_TABLES_H
 
 #include <array>
 #include <atomic>
@@ -18,17 +19,21 @@
 
 namespace agritrace::labeler {
 
-// FreeType handles are not thread-safe: every call on them holds `mu`. The BMP advance table is
-// read without the lock (a miss fills it under the lock); other planes go through `astral`.
+// FreeType handles are not thread-safe: every call on them holds `mu`. The BMP advance and glyph
+// tables are read without the lock (a miss fills them under the lock); other planes go through
+// `astral` and `astral_glyphs`.
 struct LabelFont::Impl {
   std::mutex mu;
   FT_Library library = nullptr;
   FT_Face face = nullptr;
   std::array<std::atomic<float>, 0x10000> bmp;
+  std::array<std::atomic<int32_t>, 0x10000> bmp_glyphs;
   std::unordered_map<char32_t, float> astral;
+  std::unordered_map<char32_t, uint32_t> astral_glyphs;
 
   Impl() {
     for (auto& a : bmp) a.store(-1.0f, std::memory_order_relaxed);
+    for (auto& g : bmp_glyphs) g.store(-1, std::memory_order_relaxed);
   }
   ~Impl() {
     if (face) FT_Done_Face(face);
@@ -89,6 +94,19 @@ Result<const LabelFont*> LabelFont::Get() {
     const FT_Face face = font->impl_->face;
     font->ascent_em_ = static_cast<double>(face->ascender) / face->units_per_EM;
     font->descent_em_ = -static_cast<double>(face->descender) / face->units_per_EM;
+    Facts& facts = font->facts_;
+    const char* ps_name = FT_Get_Postscript_Name(face);
+    facts.postscript_name = ps_name ? ps_name : "LabelFont";
+    facts.units_per_em = face->units_per_EM;
+    facts.num_glyphs = static_cast<int>(face->num_glyphs);
+    facts.x_min = static_cast<int>(face->bbox.xMin);
+    facts.y_min = static_cast<int>(face->bbox.yMin);
+    facts.x_max = static_cast<int>(face->bbox.xMax);
+    facts.y_max = static_cast<int>(face->bbox.yMax);
+    facts.ascender = face->ascender;
+    facts.descender = face->descender;
+    const auto* os2 = static_cast<const TT_OS2*>(FT_Get_Sfnt_Table(face, FT_SFNT_OS2));
+    facts.cap_height = os2 && os2->version >= 2 ? os2->sCapHeight : face->ascender;
     // cairo resolves the pattern itself; a pattern naming the file and index pins the same font.
     std::unique_ptr<FcPattern, PatternFree> pinned(FcPatternCreate());
     FcPatternAddString(pinned.get(), FC_FILE, file);
@@ -119,6 +137,60 @@ double LabelFont::Advance(char32_t cp) const {
   const float a = impl_->Load(cp);
   impl_->astral.emplace(cp, a);
   return a;
+}
+
+uint32_t LabelFont::Glyph(char32_t cp) const {
+  if (cp < 0x10000) {
+    int32_t g = impl_->bmp_glyphs[cp].load(std::memory_order_relaxed);
+    if (g >= 0) return static_cast<uint32_t>(g);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    g = static_cast<int32_t>(FT_Get_Char_Index(impl_->face, cp));
+    impl_->bmp_glyphs[cp].store(g, std::memory_order_relaxed);
+    return static_cast<uint32_t>(g);
+  }
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto it = impl_->astral_glyphs.find(cp);
+  if (it != impl_->astral_glyphs.end()) return it->second;
+  const uint32_t g = FT_Get_Char_Index(impl_->face, cp);
+  impl_->astral_glyphs.emplace(cp, g);
+  return g;
+}
+
+std::vector<uint32_t> LabelFont::SfntTags() const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  std::vector<uint32_t> tags;
+  FT_ULong count = 0;
+  if (FT_Sfnt_Table_Info(impl_->face, 0, nullptr, &count) != 0) return tags;
+  for (FT_UInt i = 0; i < count; ++i) {
+    FT_ULong tag = 0, length = 0;
+    if (FT_Sfnt_Table_Info(impl_->face, i, &tag, &length) == 0) {
+      tags.push_back(static_cast<uint32_t>(tag));
+    }
+  }
+  return tags;
+}
+
+uint32_t LabelFont::SfntLength(uint32_t tag) const {
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  FT_ULong length = 0;
+  if (FT_Load_Sfnt_Table(impl_->face, tag, 0, nullptr, &length) != 0) return 0;
+  return static_cast<uint32_t>(length);
+}
+
+Result<std::string> LabelFont::SfntRead(uint32_t tag, uint32_t offset, uint32_t length) const {
+  std::string bytes(length, '\0');
+  if (length == 0) return bytes;
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  FT_ULong total = 0;
+  FT_ULong n = length;
+  if (FT_Load_Sfnt_Table(impl_->face, tag, 0, nullptr, &total) != 0 || offset > total ||
+      length > total - offset ||
+      FT_Load_Sfnt_Table(impl_->face, tag, offset, reinterpret_cast<FT_Byte*>(bytes.data()), &n) !=
+          0) {
+    return Status::Io("字体文件 " + file_ + " 不完整，无法嵌入 PDF",
+                      "the font file " + file_ + " is incomplete: it cannot be embedded in a PDF");
+  }
+  return bytes;
 }
 
 double LabelFont::Width(std::string_view utf8, double size_mm) const {

@@ -4,8 +4,10 @@
 // same font file, with hinted metrics off so that drawn text is exactly as wide as measured.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "labeler/text_metrics.h"
 #include "registry/status.h"
@@ -37,6 +39,25 @@ class LabelFont final : public TextMetrics {
   const std::string& file() const { return file_; }
   // Borrowed; lives as long as the process. Safe to use from several threads (cairo locks).
   cairo_font_face_t* cairo_face() const { return cairo_face_; }
+  // What embedding the font in a PDF needs (pdf_renderer.h): glyph ids, metrics in font units
+  // and the face's sfnt tables. All thread-safe.
+  struct Facts {
+    std::string postscript_name;  // "WenQuanYiMicroHei"
+    int units_per_em = 1000;
+    int num_glyphs = 0;
+    int x_min = 0, y_min = 0, x_max = 0, y_max = 0;   // bounding box of all glyphs
+    int ascender = 0, descender = 0, cap_height = 0;  // descender is negative
+  };
+  const Facts& facts() const { return facts_; }
+  // Glyph id of a code point, 0 (.notdef) when the font lacks it; cached like Advance.
+  uint32_t Glyph(char32_t cp) const;
+  // Tags of the face's sfnt tables ('glyf' …), in file order.
+  std::vector<uint32_t> SfntTags() const;
+  // Length in bytes of table `tag`; 0 when the face has none.
+  uint32_t SfntLength(uint32_t tag) const;
+  // `length` bytes of table `tag` from `offset`; Status::Io when they are not there.
+  Result<std::string> SfntRead(uint32_t tag, uint32_t offset, uint32_t length) const;
+
   // Font options every renderer sets: no hinted metrics, so advances match Width(). With
   // `antialias` false glyphs are drawn bilevel (for 1-bit printer bitmaps). Caller frees.
   static cairo_font_options_t* NewFontOptions(bool antialias);
@@ -52,6 +73,7 @@ class LabelFont final : public TextMetrics {
   std::string family_, file_;
   cairo_font_face_t* cairo_face_ = nullptr;
   double ascent_em_ = 0.8, descent_em_ = 0.2;
+  Facts facts_;
 };
 
 }  // namespace agritrace::labeler

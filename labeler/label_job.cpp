@@ -1,13 +1,12 @@
 #include "labeler/label_job.h"
 
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
-
 #include <fstream>
 #include <memory>
-#include <openssl/evp.h>
 
 #include "labeler/code_url.h"
 #include "labeler/document_sink.h"
@@ -21,6 +20,7 @@
 #include "labeler/zpl_renderer.h"
 #include "registry/encoding.h"
 #include "registry/lots.h"
+#include "registry/organic_codes.h"
 #include "registry/unit_store.h"
 
 namespace agritrace::labeler {
@@ -97,12 +97,14 @@ Result<LabelFormat> ParseLabelFormat(const std::string& name) {
   if (name == "pdf") return LabelFormat::kPdf;
   if (name == "zpl") return LabelFormat::kZpl;
   if (name == "tspl") return LabelFormat::kTspl;
-  return Status::Invalid("标签格式应为 svg、png、pdf、zpl（斑马打印机）或 tspl（TSC/佳博/芯烨打印机）：" + name,
-                         "format must be svg, png, pdf, zpl (Zebra) or tspl (TSC, Gprinter, Xprinter): " + name);
+  return Status::Invalid(
+      "标签格式应为 svg、png、pdf、zpl（斑马打印机）或 tspl（TSC/佳博/芯烨打印机）：" + name,
+      "format must be svg, png, pdf, zpl (Zebra) or tspl (TSC, Gprinter, Xprinter): " + name);
 }
 
 Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
-  if (req.count < 0 || req.spare < 0 || req.count + req.spare == 0 || req.count + req.spare > 10000000)
+  if (req.count < 0 || req.spare < 0 || req.count + req.spare == 0 ||
+      req.count + req.spare > 10000000)
     return Status::Invalid("发码数量应为 1 到 1000 万之间", "mint between 1 and 10,000,000 codes");
   Json out;
   Status s = store.Transact([&]() -> Status {
@@ -113,11 +115,13 @@ Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
     if (!counts.ok()) return counts.status();
     int64_t regular = counts->units - counts->spares;
     if (regular + req.count > lot->units)
-      return Status::Invalid("批次共 " + std::to_string(lot->units) + " 件，已发 " + std::to_string(regular) +
-                                 " 个码，最多还能发 " + std::to_string(lot->units - regular) +
+      return Status::Invalid("批次共 " + std::to_string(lot->units) + " 件，已发 " +
+                                 std::to_string(regular) + " 个码，最多还能发 " +
+                                 std::to_string(lot->units - regular) +
                                  " 个；补打损坏的标签请用 --spare",
-                             "the lot has " + std::to_string(lot->units) + " units and " + std::to_string(regular) +
-                                 " codes already; at most " + std::to_string(lot->units - regular) +
+                             "the lot has " + std::to_string(lot->units) + " units and " +
+                                 std::to_string(regular) + " codes already; at most " +
+                                 std::to_string(lot->units - regular) +
                                  " more. Use --spare for replacement labels")
           .with_reason("units-exceeded");
     auto writer = UnitWriter::Open(store.db(), lot->id);
@@ -141,8 +145,11 @@ Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
     unsigned char md[32];
     unsigned int md_len = 0;
     EVP_DigestFinal_ex(sha.get(), md, &md_len);
-    out = {{"lot", req.lot_code}, {"first_serial", first}, {"last_serial", (*writer)->next_serial() - 1},
-           {"minted", req.count}, {"spares", req.spare},
+    out = {{"lot", req.lot_code},
+           {"first_serial", first},
+           {"last_serial", (*writer)->next_serial() - 1},
+           {"minted", req.count},
+           {"spares", req.spare},
            {"codes_sha256", HexEncode(std::string(reinterpret_cast<char*>(md), md_len))}};
     auto ev = store.AppendEvent("units.minted", out);
     if (!ev.ok()) return ev.status();
@@ -166,18 +173,54 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
     auto counts = CountUnits(store.db(), lot->id);
     if (!counts.ok()) return counts.status();
     if (counts->units == 0)
-      return Status::Invalid("批次 " + FormatLotCode(req.lot_code) + " 还没有发码；先运行 agritrace label mint --lot " +
-                                 FormatLotCode(req.lot_code) + " --count N，或用 --lot-only 打印批次码",
-                             "lot " + FormatLotCode(req.lot_code) + " has no unit codes yet; run agritrace label mint first, or use --lot-only")
+      return Status::Invalid(
+                 "批次 " + FormatLotCode(req.lot_code) +
+                     " 还没有发码；先运行 agritrace label mint --lot " +
+                     FormatLotCode(req.lot_code) + " --count N，或用 --lot-only 打印批次码",
+                 "lot " + FormatLotCode(req.lot_code) +
+                     " has no unit codes yet; run agritrace label mint first, or use --lot-only")
           .with_reason("no-units");
     first = req.from ? req.from : 1;
     last = req.to ? req.to : counts->units;
     if (first < 1 || last < first || last > counts->units)
-      return Status::Invalid("序号范围 " + std::to_string(first) + "–" + std::to_string(last) + " 不对：本批次已发码 1–" +
-                                 std::to_string(counts->units),
+      return Status::Invalid("序号范围 " + std::to_string(first) + "–" + std::to_string(last) +
+                                 " 不对：本批次已发码 1–" + std::to_string(counts->units),
                              "serial range " + std::to_string(first) + "-" + std::to_string(last) +
                                  " is outside the minted codes 1-" + std::to_string(counts->units))
           .with_reason("serial-range");
+  }
+
+  // Every unit label of an organic lot carries its own 有机码: refuse before anything is written
+  // when one of the range has none.
+  std::unique_ptr<OrganicCodeReader> organic;
+  if (!req.lot_only) {
+    Result<std::string> cert = OrganicCertificate(store.db(), lot->id);
+    if (!cert.ok()) return cert.status();
+    if (!cert->empty()) {
+      Result<int64_t> missing = CountUnitsWithoutOrganicCode(store.db(), lot->id, first, last);
+      if (!missing.ok()) return missing.status();
+      if (*missing > 0) {
+        const std::string range = std::to_string(first) + "–" + std::to_string(last);
+        const std::string lot_text = FormatLotCode(req.lot_code);
+        return Status::Invalid("序号 " + range + " 中有 " + std::to_string(*missing) +
+                                   " 个追溯码还没有有机码：有机产品（证书 " + *cert +
+                                   "）的每个标签都要印有机码；先运行 agritrace label "
+                                   "organic-codes --lot " +
+                                   lot_text + " 有机码清单文件",
+                               std::to_string(*missing) + " unit codes of serials " + range +
+                                   " have no 有机码 (organic code), which every label of an "
+                                   "organic product (certificate " +
+                                   *cert +
+                                   ") must carry; load the certifier's list first: agritrace "
+                                   "label organic-codes --lot " +
+                                   lot_text + " FILE")
+            .with_reason("organic-code-missing");
+      }
+      Result<std::unique_ptr<OrganicCodeReader>> reader =
+          OrganicCodeReader::Open(store.db(), lot->id, first, last);
+      if (!reader.ok()) return reader.status();
+      organic = std::move(reader).value();
+    }
   }
 
   // Files are written under a temporary name and renamed when complete; folders keep a list of
@@ -193,14 +236,19 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
     if (!made_dir && errno != EEXIST)
       return Status::Io("无法创建输出目录 " + req.out, "cannot create output folder " + req.out);
     sink = std::make_unique<RecordingSink>(req.out);
-    if (req.format == LabelFormat::kSvg) renderer = std::make_unique<SvgRenderer>(req.options, sink.get());
-    else renderer = std::make_unique<PngRenderer>(req.options, sink.get());
+    if (req.format == LabelFormat::kSvg)
+      renderer = std::make_unique<SvgRenderer>(req.options, sink.get());
+    else
+      renderer = std::make_unique<PngRenderer>(req.options, sink.get());
   } else {
     file = std::make_unique<std::ofstream>(part, std::ios::binary | std::ios::trunc);
     if (!*file) return Status::Io("无法写入 " + req.out, "cannot write " + req.out);
-    if (req.format == LabelFormat::kPdf) renderer = std::make_unique<PdfRenderer>(req.options, file.get());
-    else if (req.format == LabelFormat::kZpl) renderer = std::make_unique<ZplRenderer>(req.options, file.get());
-    else renderer = std::make_unique<TsplRenderer>(req.options, file.get());
+    if (req.format == LabelFormat::kPdf)
+      renderer = std::make_unique<PdfRenderer>(req.options, file.get());
+    else if (req.format == LabelFormat::kZpl)
+      renderer = std::make_unique<ZplRenderer>(req.options, file.get());
+    else
+      renderer = std::make_unique<TsplRenderer>(req.options, file.get());
   }
   Status s = renderer->Begin();
   LabelContent content = BaseContent(*lot, req.lot_code);
@@ -214,8 +262,17 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
   } else {
     uint64_t done = 0;
     Status each = ForEachUnit(store.db(), lot->id, first, last, [&](const UnitRow& u) {
-      content.qr_text = gtin.empty() ? UnitUrl(base, u.code) : Gs1DigitalLinkUrl(base, gtin, req.lot_code, u.code);
+      content.qr_text = gtin.empty() ? UnitUrl(base, u.code)
+                                     : Gs1DigitalLinkUrl(base, gtin, req.lot_code, u.code);
       content.code_display = FormatUnitCode(u.code);
+      if (organic) {
+        Result<std::string> code = organic->For(u.serial);
+        if (!code.ok()) {
+          s = code.status();
+          return false;
+        }
+        content.organic_code = std::move(code).value();
+      }
       s = renderer->Add(content);
       if (req.progress && (++done % 1000 == 0 || done == total)) req.progress(done, total);
       return s.ok();
@@ -223,7 +280,9 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
     if (s.ok()) s = each;
   }
   if (s.ok()) s = renderer->Finish();
-  if (s.ok() && file && !file->flush()) s = Status::Io("写入 " + req.out + " 失败（磁盘满？）", "writing " + req.out + " failed (disk full?)");
+  if (s.ok() && file && !file->flush())
+    s = Status::Io("写入 " + req.out + " 失败（磁盘满？）",
+                   "writing " + req.out + " failed (disk full?)");
   if (!s.ok()) renderer.reset();  // it may still write to `file` while it closes
   if (file) {
     file.reset();
@@ -236,13 +295,19 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
     return s;
   }
   uint64_t labels = total * static_cast<uint64_t>(req.options.copies);
-  uint64_t per_page = req.options.sheet ? static_cast<uint64_t>(req.options.sheet->cols * req.options.sheet->rows) : 1;
-  uint64_t pages = req.options.sheet ? (labels + per_page - 1) / per_page : (req.format == LabelFormat::kPdf ? labels : 0);
+  uint64_t per_page = req.options.sheet
+                          ? static_cast<uint64_t>(req.options.sheet->cols * req.options.sheet->rows)
+                          : 1;
+  uint64_t pages = req.options.sheet ? (labels + per_page - 1) / per_page
+                                     : (req.format == LabelFormat::kPdf ? labels : 0);
   static const char* kNames[] = {"svg", "png", "pdf", "zpl", "tspl"};
   Json omitted = Json::array();
   for (const auto& t : renderer->omitted()) omitted.push_back(t);
-  return Json{{"format", kNames[static_cast<int>(req.format)]}, {"out", req.out}, {"labels", labels},
-              {"pages", pages}, {"files", folder ? (req.options.sheet ? pages : labels) : 1},
+  return Json{{"format", kNames[static_cast<int>(req.format)]},
+              {"out", req.out},
+              {"labels", labels},
+              {"pages", pages},
+              {"files", folder ? (req.options.sheet ? pages : labels) : 1},
               {"omitted", omitted}};
 }
 

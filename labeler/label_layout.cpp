@@ -11,6 +11,7 @@ constexpr double kMinTextColumnMm = 15.0;  // landscape: the column beside the Q
 constexpr double kMinTextBlockMm = 8.0;    // portrait: the rows under the QR
 constexpr double kMaxQrShare = 0.5;        // the QR takes at most half the long side
 constexpr double kCodeSize = 2.8, kCodeMin = 1.8;
+constexpr double kOrganicSize = 2.4, kOrganicMin = 1.6;
 
 struct LineSpec {
   TextRole role;
@@ -60,6 +61,7 @@ struct Frame {  // the rectangles a layout is made of, before texts are fitted
   double qr_box_mm = 0;                // symbol plus quiet zone
   double col_x = 0, col_top = 0, col_bottom = 0, col_width = 0;
   detail::CodeBox code;
+  detail::CodeBox organic;  // used when the label carries a 有机码
 };
 
 // Places a box of `size` dots within [lo, lo + room) mm, centred, its corner on a whole dot.
@@ -71,14 +73,33 @@ int CentreOnDots(double lo_mm, double room_mm, int size_dots, double dots_per_mm
   return std::max(first, centred);
 }
 
-bool MakeFrame(const LabelGeometry& g, int modules, const TextMetrics& m, Frame* f) {
+// A full-width band of one line starting at `top`, for text of `size` shrinking to `min`.
+detail::CodeBox Band(const LabelGeometry& g, const TextMetrics& m, double top, double size,
+                     double min, bool centered) {
+  detail::CodeBox b;
+  b.x_mm = kLabelMarginMm;
+  b.width_mm = g.width_mm - 2 * kLabelMarginMm;
+  b.top_mm = top;
+  b.size_mm = size;
+  b.min_mm = min;
+  b.centered = centered;
+  b.baseline_mm = top + m.Ascent(m.Drawable(std::max(size, m.SmallestSize())));
+  return b;
+}
+
+bool MakeFrame(const LabelGeometry& g, int modules, const TextMetrics& m, bool organic, Frame* f) {
   const double w = g.width_mm, h = g.height_mm, margin = kLabelMarginMm;
   const double dpmm = g.dpi / 25.4;
   const int min_dots = MinModuleDots(g.dpi);
   const bool landscape = w >= h;
-  // Try the code line at its preferred size, then at its minimum if that makes the QR fit.
-  for (double code_size : {kCodeSize, kCodeMin}) {
-    const double band = m.LineHeight(m.Drawable(std::max(code_size, m.SmallestSize())));
+  const auto band_height = [&](double size) {
+    return m.LineHeight(m.Drawable(std::max(size, m.SmallestSize())));
+  };
+  // Try the bands at their preferred sizes, then at their minimum if that makes the QR fit.
+  for (bool preferred : {true, false}) {
+    const double code_size = preferred ? kCodeSize : kCodeMin;
+    const double organic_size = preferred ? kOrganicSize : kOrganicMin;
+    const double band = band_height(code_size) + (organic ? band_height(organic_size) : 0);
     const double room_h =
         landscape ? h - 2 * margin - band : h - 2 * margin - band - kMinTextBlockMm;
     const double room_w = landscape ? w - 2 * margin - kGapMm - kMinTextColumnMm : w - 2 * margin;
@@ -89,6 +110,8 @@ bool MakeFrame(const LabelGeometry& g, int modules, const TextMetrics& m, Frame*
     const int box_dots = (modules + 2 * kQuietZoneModules) * dots;
     f->module_dots = dots;
     f->qr_box_mm = box_dots / dpmm;
+    // The bands: the 有机码 (if any) on top, then the code.
+    double bands_top;
     if (landscape) {
       f->box_x_dots = CentreOnDots(margin, 0, 0, dpmm);  // left-aligned at the margin
       f->box_y_dots = CentreOnDots(margin, h - 2 * margin - band, box_dots, dpmm);
@@ -96,39 +119,43 @@ bool MakeFrame(const LabelGeometry& g, int modules, const TextMetrics& m, Frame*
       f->col_top = margin;
       f->col_bottom = h - margin - band;
       f->col_width = w - margin - f->col_x;
-      f->code.x_mm = margin;
-      f->code.width_mm = w - 2 * margin;
-      f->code.top_mm = h - margin - band;
-      f->code.centered = false;
+      bands_top = h - margin - band;
     } else {
       f->box_x_dots = CentreOnDots(margin, w - 2 * margin, box_dots, dpmm);
       f->box_y_dots = CentreOnDots(margin, 0, 0, dpmm);
-      f->code.x_mm = margin;
-      f->code.width_mm = w - 2 * margin;
-      f->code.top_mm = (f->box_y_dots + box_dots) / dpmm;
-      f->code.centered = true;
+      bands_top = (f->box_y_dots + box_dots) / dpmm;
       f->col_x = margin;
-      f->col_top = f->code.top_mm + band;
+      f->col_top = bands_top + band;
       f->col_bottom = h - margin;
       f->col_width = w - 2 * margin;
     }
-    f->code.size_mm = code_size;
-    f->code.baseline_mm =
-        f->code.top_mm + m.Ascent(m.Drawable(std::max(code_size, m.SmallestSize())));
+    double code_top = bands_top;
+    if (organic) {
+      f->organic = Band(g, m, bands_top, organic_size, kOrganicMin, !landscape);
+      code_top += band_height(organic_size);
+    }
+    f->code = Band(g, m, code_top, code_size, kCodeMin, !landscape);
     return true;
   }
   return false;
 }
 
-// True when `g` holds the QR and the whole code line.
-bool Workable(const LabelGeometry& g, int modules, const TextMetrics& m, const std::string& code) {
-  Frame f;
-  if (!MakeFrame(g, modules, m, &f)) return false;
-  return m.Width(code, m.Drawable(std::max(kCodeMin, m.SmallestSize()))) <= f.code.width_mm;
+// Width a band's text needs at its smallest size.
+double NeededWidth(const TextMetrics& m, const std::string& text, double min) {
+  return m.Width(text, m.Drawable(std::max(min, m.SmallestSize())));
 }
 
-Status TooSmall(const LabelGeometry& g, int modules, const TextMetrics& m,
-                const std::string& code) {
+// True when `g` holds the QR, the whole code line and the whole 有机码 line (when not empty).
+bool Workable(const LabelGeometry& g, int modules, const TextMetrics& m, const std::string& code,
+              const std::string& organic) {
+  Frame f;
+  if (!MakeFrame(g, modules, m, !organic.empty(), &f)) return false;
+  return NeededWidth(m, code, kCodeMin) <= f.code.width_mm &&
+         (organic.empty() || NeededWidth(m, organic, kOrganicMin) <= f.organic.width_mm);
+}
+
+Status TooSmall(const LabelGeometry& g, int modules, const TextMetrics& m, const std::string& code,
+                const std::string& organic) {
   // The smallest size of the same orientation that works, growing width and height by whole
   // millimetres, least total growth first.
   LabelGeometry need = g;
@@ -140,7 +167,7 @@ Status TooSmall(const LabelGeometry& g, int modules, const TextMetrics& m,
       probe.width_mm = std::ceil(g.width_mm) + dw;
       probe.height_mm = std::ceil(g.height_mm) + (grow - dw);
       if ((probe.width_mm >= probe.height_mm) != landscape) continue;
-      if (Workable(probe, modules, m, code)) {
+      if (Workable(probe, modules, m, code, organic)) {
         need = probe;
         found = true;
       }
@@ -148,40 +175,42 @@ Status TooSmall(const LabelGeometry& g, int modules, const TextMetrics& m,
   }
   const int min_dots = MinModuleDots(g.dpi);
   const double box = (modules + 2 * kQuietZoneModules) * min_dots * 25.4 / g.dpi;
+  const std::string texts_zh = organic.empty() ? "编码和文字" : "编码、有机码和文字";
+  const std::string texts_en = organic.empty() ? "the code and text" : "the code, 有机码 and text";
   Status s = Status::Invalid(
       "标签太小（" + Mm(g.width_mm) + "×" + Mm(g.height_mm) + " mm）：二维码 " +
           std::to_string(modules) + "×" + std::to_string(modules) + " 模块，每模块至少 " +
           std::to_string(min_dots) + " 点（0.5 mm，" + std::to_string(g.dpi) +
-          " dpi），连同静区需 " + Mm(box) + " mm 见方，另需编码和文字的位置；至少需要 " +
+          " dpi），连同静区需 " + Mm(box) + " mm 见方，另需" + texts_zh + "的位置；至少需要 " +
           Mm(need.width_mm) + "×" + Mm(need.height_mm) + " mm",
       "label too small (" + Mm(g.width_mm) + "x" + Mm(g.height_mm) + " mm): the QR has " +
           std::to_string(modules) + "x" + std::to_string(modules) + " modules of at least " +
           std::to_string(min_dots) + " dots (0.5 mm at " + std::to_string(g.dpi) + " dpi), " +
-          Mm(box) +
-          " mm square with its quiet zone, plus room for the code and "
-          "text; at least " +
+          Mm(box) + " mm square with its quiet zone, plus room for " + texts_en + "; at least " +
           Mm(need.width_mm) + "x" + Mm(need.height_mm) + " mm is needed");
   s.with_reason("label-too-small");
   return s;
 }
 
-Status CodeTooWide(const LabelGeometry& g, const std::string& code, const TextMetrics& m) {
-  const double need = std::ceil(m.Width(code, m.Drawable(std::max(kCodeMin, m.SmallestSize()))) +
-                                2 * kLabelMarginMm);
-  Status s = Status::Invalid("标签太窄（" + Mm(g.width_mm) + " mm）：放不下完整的编码「" + code +
-                                 "」，至少需要 " + Mm(need) + " mm 宽",
-                             "label too narrow (" + Mm(g.width_mm) + " mm) for the whole code '" +
-                                 code + "': at least " + Mm(need) + " mm wide is needed");
+// The band's text does not fit whole: `what` names it ("编码" / "code").
+Status TooNarrow(const LabelGeometry& g, const detail::CodeBox& box, const std::string& text,
+                 const TextMetrics& m, const std::string& what_zh, const std::string& what_en) {
+  const double need = std::ceil(NeededWidth(m, text, box.min_mm) + 2 * kLabelMarginMm);
+  Status s =
+      Status::Invalid("标签太窄（" + Mm(g.width_mm) + " mm）：放不下完整的" + what_zh + "「" +
+                          text + "」，至少需要 " + Mm(need) + " mm 宽",
+                      "label too narrow (" + Mm(g.width_mm) + " mm) for the whole " + what_en +
+                          " '" + text + "': at least " + Mm(need) + " mm wide is needed");
   s.with_reason("label-too-small");
   return s;
 }
 
-// Fits the code line into its box; the code must never be cut.
-bool FitCode(const detail::CodeBox& box, const std::string& code, const TextMetrics& m,
-             TextLine* line) {
-  FittedText fit = FitText(m, code, box.width_mm, box.size_mm, kCodeMin);
+// Fits a per-label line into its band; the code and the 有机码 must never be cut.
+bool FitBand(const detail::CodeBox& box, TextRole role, const std::string& text,
+             const TextMetrics& m, TextLine* line) {
+  FittedText fit = FitText(m, text, box.width_mm, box.size_mm, box.min_mm);
   if (fit.cut) return false;
-  line->role = TextRole::kCode;
+  line->role = role;
   line->text = std::move(fit.text);
   line->size_mm = fit.size_mm;
   line->width_mm = fit.width_mm;
@@ -199,11 +228,21 @@ double ColumnHeight(const std::vector<LineSpec>& lines, double s, const TextMetr
   return total;
 }
 
+Status OrganicTooNarrow(const LabelGeometry& g, const detail::CodeBox& box, const std::string& text,
+                        const TextMetrics& m) {
+  return TooNarrow(g, box, text, m, "有机码", "有机码 (organic code)");
+}
+
 Result<LabelLayout> Build(const LabelContent& content, int modules, const LabelGeometry& g,
-                          const TextMetrics& m, detail::CodeBox* code_box) {
+                          const TextMetrics& m, detail::CodeBox* code_box,
+                          detail::CodeBox* organic_box) {
   if (modules <= 0) return Status::Invalid("二维码为空", "empty QR symbol");
+  const bool organic = !content.organic_code.empty();
+  const std::string organic_text = organic ? OrganicCodeLine(content.organic_code) : "";
   Frame f;
-  if (!MakeFrame(g, modules, m, &f)) return TooSmall(g, modules, m, content.code_display);
+  if (!MakeFrame(g, modules, m, organic, &f)) {
+    return TooSmall(g, modules, m, content.code_display, organic_text);
+  }
   LabelLayout layout;
   layout.geometry = g;
   layout.qr.modules = modules;
@@ -259,45 +298,69 @@ Result<LabelLayout> Build(const LabelContent& content, int modules, const LabelG
     top += m.LineHeight(slot);
   }
 
+  if (organic) {
+    TextLine line;
+    if (!FitBand(f.organic, TextRole::kOrganicCode, organic_text, m, &line)) {
+      return OrganicTooNarrow(g, f.organic, organic_text, m);
+    }
+    f.organic.line = layout.lines.size();
+    layout.lines.push_back(std::move(line));
+  }
   TextLine code;
-  if (!FitCode(f.code, content.code_display, m, &code)) {
-    return CodeTooWide(g, content.code_display, m);
+  if (!FitBand(f.code, TextRole::kCode, content.code_display, m, &code)) {
+    return TooNarrow(g, f.code, content.code_display, m, "编码", "code");
   }
   f.code.line = layout.lines.size();
   layout.lines.push_back(std::move(code));
   *code_box = f.code;
+  *organic_box = f.organic;
   return layout;
 }
 
 }  // namespace
 
+std::string OrganicCodeLine(const std::string& organic_code) { return "有机码 " + organic_code; }
+
 Result<LabelLayout> LayoutLabel(const LabelContent& content, int qr_modules,
                                 const LabelGeometry& geometry, const TextMetrics& metrics) {
-  detail::CodeBox box;
-  return Build(content, qr_modules, geometry, metrics, &box);
+  detail::CodeBox code, organic;
+  return Build(content, qr_modules, geometry, metrics, &code, &organic);
 }
 
 Result<const LabelLayout*> LayoutCache::Get(const LabelContent& content, int qr_modules) {
-  const bool same = valid_ && qr_modules == modules_ && content.product_name == key_.product_name &&
-                    content.brand == key_.brand && content.badges == key_.badges &&
-                    content.lot_code == key_.lot_code && content.packed == key_.packed &&
-                    content.origin == key_.origin && content.footer == key_.footer;
+  const bool organic = !content.organic_code.empty();
+  const bool same = valid_ && qr_modules == modules_ && organic == organic_ &&
+                    content.product_name == key_.product_name && content.brand == key_.brand &&
+                    content.badges == key_.badges && content.lot_code == key_.lot_code &&
+                    content.packed == key_.packed && content.origin == key_.origin &&
+                    content.footer == key_.footer;
   if (same) {
-    TextLine& line = layout_.lines[code_box_.line];
-    if (line.text != content.code_display) {
-      if (!FitCode(code_box_, content.code_display, metrics_, &line)) {
-        return CodeTooWide(geometry_, content.code_display, metrics_);
+    // Refit the per-label lines; a text that no longer fits its band gets a full layout, which
+    // shrinks what it can and refuses what it cannot.
+    bool fits = true;
+    if (organic) {
+      TextLine& line = layout_.lines[organic_box_.line];
+      const std::string text = OrganicCodeLine(content.organic_code);
+      if (line.text != text) {
+        fits = FitBand(organic_box_, TextRole::kOrganicCode, text, metrics_, &line);
       }
     }
-    return &layout_;
+    TextLine& code = layout_.lines[code_box_.line];
+    if (fits && code.text != content.code_display) {
+      fits = FitBand(code_box_, TextRole::kCode, content.code_display, metrics_, &code);
+    }
+    if (fits) return &layout_;
   }
   valid_ = false;
-  Result<LabelLayout> layout = Build(content, qr_modules, geometry_, metrics_, &code_box_);
+  Result<LabelLayout> layout =
+      Build(content, qr_modules, geometry_, metrics_, &code_box_, &organic_box_);
   if (!layout.ok()) return layout.status();
   layout_ = std::move(layout).value();
   key_ = content;
   key_.qr_text.clear();
   key_.code_display.clear();
+  key_.organic_code.clear();
+  organic_ = organic;
   modules_ = qr_modules;
   valid_ = true;
   ++generation_;

@@ -1,10 +1,13 @@
 // One layout in millimetres for every renderer. Landscape labels (width >= height) put the QR on
 // the left and the texts in a column beside it; portrait labels put the QR on top. The code
-// line runs under the QR. The QR keeps a 4-module quiet zone and a module of whole printer dots,
+// line runs under the QR, the whole width of the label, and an organic unit's 有机码 line in a
+// band of the same width just above it. The QR keeps a 4-module quiet zone and a module of whole
+// printer dots,
 // at least 0.5 mm and at most 10 dots (the ZPL/TSPL limit); texts shrink down to a minimum size,
 // then are cut with "…"; a line that has no room even then is left off and listed in
-// `omitted`. Nothing is ever placed outside the label. The code itself is never cut: a label too
-// small for the QR or the whole code is refused with the size that would work.
+// `omitted`. Nothing is ever placed outside the label. The code and the 有机码 are never cut: a
+// label too small for the QR, the whole code or the whole 有机码 is refused with the size that
+// would work.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +31,26 @@ inline constexpr double kMinModuleMm = 0.5;
 inline constexpr int kMaxModuleDots = 10;
 inline constexpr double kLabelMarginMm = 1.0;
 
-enum class TextRole { kProduct, kBrand, kBadge, kLot, kPacked, kOrigin, kFooter, kCode };
+enum class TextRole {
+  kProduct,
+  kBrand,
+  kBadge,
+  kLot,
+  kPacked,
+  kOrigin,
+  kFooter,
+  kCode,
+  kOrganicCode,
+};
+
+// Lines whose text changes from label to label of one lot; renderers format the others once per
+// layout (LayoutCache::generation).
+inline bool IsPerLabel(TextRole role) {
+  return role == TextRole::kCode || role == TextRole::kOrganicCode;
+}
+
+// "有机码 12345678901234567", the 有机码 line as printed.
+std::string OrganicCodeLine(const std::string& organic_code);
 
 struct TextLine {
   TextRole role = TextRole::kProduct;
@@ -62,12 +84,14 @@ struct LabelLayout {
 };
 
 namespace detail {
-// Where the code line goes; kept so that a new code can be refitted without a full layout.
+// Where a per-label line (the code, the 有机码) goes; kept so that the next unit's text can be
+// refitted without a full layout.
 struct CodeBox {
   double x_mm = 0, width_mm = 0, top_mm = 0, baseline_mm = 0;
   double size_mm = 0;  // largest size the band was made for
+  double min_mm = 0;   // smallest size the text may shrink to
   bool centered = false;
-  size_t line = 0;  // index of the code line in LabelLayout::lines
+  size_t line = 0;  // index of the line in LabelLayout::lines
 };
 }  // namespace detail
 
@@ -77,8 +101,8 @@ struct CodeBox {
 Result<LabelLayout> LayoutLabel(const LabelContent& content, int qr_modules,
                                 const LabelGeometry& geometry, const TextMetrics& metrics);
 
-// Remembers the last layout and reuses it while only qr_text and code_display change (one lot,
-// many unit codes), refitting just the code line. Not thread-safe: one per worker.
+// Remembers the last layout and reuses it while only qr_text, code_display and organic_code
+// change (one lot, many unit codes), refitting just their lines. Not thread-safe: one per worker.
 class LayoutCache {
  public:
   // `metrics` must outlive the cache.
@@ -95,9 +119,10 @@ class LayoutCache {
   LabelGeometry geometry_;
   bool valid_ = false;
   LabelContent key_;
+  bool organic_ = false;  // the layout has a 有机码 band
   int modules_ = 0;
   LabelLayout layout_;
-  detail::CodeBox code_box_;
+  detail::CodeBox code_box_, organic_box_;
   uint64_t generation_ = 0;
 };
 

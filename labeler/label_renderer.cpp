@@ -15,7 +15,45 @@ Status NotBegun() {
 
 }  // namespace
 
+namespace detail {
+
+const LabelLayout* WorkerState::Layout(const LabelContent& label, int modules, LabelChunk& chunk) {
+  const uint64_t before = cache.generation();
+  Result<const LabelLayout*> layout = cache.Get(label, modules);
+  if (!layout.ok()) {
+    chunk.status = layout.status();
+    return nullptr;
+  }
+  if (cache.generation() != before) {
+    fresh = true;
+    chunk.omitted.insert(chunk.omitted.end(), (*layout)->omitted.begin(), (*layout)->omitted.end());
+  }
+  return *layout;
+}
+
+}  // namespace detail
+
 LabelRenderer::~LabelRenderer() = default;
+
+void LabelRenderer::MakeWorkerStates(const TextMetrics& metrics) {
+  states_.clear();
+  for (int i = 0; i < workers(); ++i) {
+    states_.push_back(std::make_unique<detail::WorkerState>(metrics, options_.label));
+  }
+}
+
+const LabelLayout* LabelRenderer::EncodeAndLayout(const LabelContent& label,
+                                                  detail::WorkerState& state,
+                                                  detail::LabelChunk& chunk,
+                                                  std::optional<QrCode>* qr) const {
+  Result<QrCode> code = QrCode::Encode(label.qr_text, options_.ecc);
+  if (!code.ok()) {
+    chunk.status = code.status();
+    return nullptr;
+  }
+  qr->emplace(std::move(code).value());
+  return state.Layout(label, (*qr)->width(), chunk);
+}
 
 Status LabelRenderer::Begin() {
   if (begun_) return NotBegun();
@@ -38,18 +76,22 @@ Status LabelRenderer::Add(const LabelContent& label) {
   if (!begun_ || finished_) return NotBegun();
   if (!status_.ok()) return status_;
   if (!pending_) {
-    pending_ = std::make_unique<detail::LabelChunk>();
-    pending_->first = added_;
-    pending_->labels.reserve(kChunkLabels);
+    pending_ = pipeline_->TakeSpare();
+    if (!pending_) {
+      pending_ = std::make_unique<detail::LabelChunk>();
+      pending_->labels.reserve(kChunkLabels);
+    }
+    pending_->Reset(added_);
   }
-  pending_->labels.push_back(label);
+  pending_->AddLabel(label);
   ++added_;
-  if (pending_->labels.size() == kChunkLabels) status_ = Submit();
+  if (pending_->labels_used == kChunkLabels) status_ = Submit();
   return status_;
 }
 
 Status LabelRenderer::Submit() {
   std::unique_ptr<detail::LabelChunk> chunk = std::move(pending_);
+  chunk->labels.resize(chunk->labels_used);  // a last, partly filled chunk
   return pipeline_->Submit(std::move(chunk));
 }
 

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,20 +34,69 @@ namespace agritrace::labeler {
 
 namespace detail {
 
-// A label ready to draw: its symbol and its layout (PNG and PDF draw on the caller's thread).
+// A label ready to draw: its symbol and its layout (PNG sheets are drawn on the caller's thread).
 struct PreparedLabel {
   QrCode qr;
   LabelLayout layout;
 };
 
+// Chunks are reused once emitted (OrderedPipeline::TakeSpare): their strings keep their
+// capacity, so a long run allocates nothing per label for them and the heap does not fragment.
 struct LabelChunk {
   uint64_t first = 0;  // index of labels[0] among all labels of the run
   std::vector<LabelContent> labels;
-  std::string bytes;               // stream formats: these labels, formatted, in order
-  std::vector<std::string> parts;  // file formats: one document or fragment per label
+  std::string bytes;  // stream formats: these labels, formatted, in order
   std::vector<PreparedLabel> prepared;
   std::vector<std::string> omitted;
   Status status;
+
+  // File formats' documents or fragments, one per label, written through NextPart.
+  std::span<const std::string> parts() const { return {parts_.data(), parts_used_}; }
+  // The next part, empty but with the capacity an earlier run of the chunk gave it.
+  std::string& NextPart() {
+    if (parts_used_ == parts_.size()) parts_.emplace_back();
+    std::string& part = parts_[parts_used_++];
+    part.clear();
+    return part;
+  }
+  // Readies a chunk, new or reused, for the labels from `first_label` on.
+  void Reset(uint64_t first_label) {
+    first = first_label;
+    labels_used = 0;
+    bytes.clear();
+    prepared.clear();
+    omitted.clear();
+    status = Status::Ok();
+    parts_used_ = 0;
+  }
+  // Copies `label` into the next slot, reusing an earlier label's strings.
+  void AddLabel(const LabelContent& label) {
+    if (labels_used < labels.size()) {
+      labels[labels_used] = label;
+    } else {
+      labels.push_back(label);
+    }
+    ++labels_used;
+  }
+  size_t labels_used = 0;  // labels[0 … labels_used) are this chunk's; Submit trims the rest
+
+ private:
+  std::vector<std::string> parts_;
+  size_t parts_used_ = 0;
+};
+
+// What a worker keeps from label to label: its layout cache and, for the formats that write
+// text, what it formatted once for the current layout (every line but the per-label ones).
+struct WorkerState {
+  WorkerState(const TextMetrics& metrics, const LabelGeometry& geometry)
+      : cache(metrics, geometry) {}
+  // Lays `label` out around a symbol of `modules` modules. A fresh layout sets `fresh` and hands
+  // the texts it left off to chunk.omitted. Null, with chunk.status set, on failure.
+  const LabelLayout* Layout(const LabelContent& label, int modules, LabelChunk& chunk);
+
+  LayoutCache cache;
+  std::string fixed;   // the format's rendering of the layout's fixed lines
+  bool fresh = false;  // the layout changed since `fixed` was made: the renderer remakes it
 };
 
 }  // namespace detail
@@ -85,12 +135,20 @@ class LabelRenderer {
   void StopWorkers() { pipeline_.reset(); }
   // Number of worker states a renderer must keep (workers are numbered 0 … workers()-1).
   int workers() const { return options_.threads > 0 ? options_.threads : 1; }
+  // Makes the workers' states; Start calls it once it knows how its text is measured.
+  void MakeWorkerStates(const TextMetrics& metrics);
+  detail::WorkerState& worker_state(int worker) { return *states_[worker]; }
+  // Encodes the label's QR as the label will carry it (QrCode::Encode) and lays it out. Null,
+  // with chunk.status set, on failure.
+  const LabelLayout* EncodeAndLayout(const LabelContent& label, detail::WorkerState& state,
+                                     detail::LabelChunk& chunk, std::optional<QrCode>* qr) const;
 
   RenderOptions options_;
 
  private:
   Status Submit();
 
+  std::vector<std::unique_ptr<detail::WorkerState>> states_;
   std::unique_ptr<OrderedPipeline<detail::LabelChunk>> pipeline_;
   std::unique_ptr<detail::LabelChunk> pending_;
   std::set<std::string> omitted_;

@@ -4,15 +4,13 @@
 // in the label font.
 #pragma once
 
-#include <memory>
 #include <optional>
-#include <vector>
 
 #include "labeler/cairo_label.h"
 #include "labeler/document_sink.h"
 #include "labeler/label_font.h"
 #include "labeler/label_renderer.h"
-#include "labeler/sheet_layout.h"
+#include "labeler/sheet_pager.h"
 
 namespace agritrace::labeler {
 
@@ -33,12 +31,8 @@ class PngRenderer final : public LabelRenderer {
 
   DocumentSink* sink_;
   const LabelFont* font_ = nullptr;
-  std::vector<std::unique_ptr<LayoutCache>> caches_;  // one per worker
-  std::optional<SheetLayout> sheet_;
+  std::optional<SheetPager> pager_;
   SurfacePtr page_;
-  int page_cells_ = 0;
-  int pages_ = 0;
-  uint64_t files_ = 0;
 };
 
 // Encodes an image surface as PNG bytes.

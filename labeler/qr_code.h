@@ -44,6 +44,25 @@ class QrCode {
   int width() const { return code_->width; }
   // True for a dark module; 0 <= x, y < width().
   bool dark(int x, int y) const { return code_->data[y * code_->width + x] & 1; }
+  // Calls fn(x, y, length) for each horizontal run of dark modules, row by row, left to right:
+  // how every vector format draws the symbol.
+  template <typename Fn>
+  void ForEachDarkRun(Fn&& fn) const {
+    const int n = code_->width;
+    const unsigned char* row = code_->data;
+    for (int y = 0; y < n; ++y, row += n) {
+      for (int x = 0; x < n;) {
+        if (!(row[x] & 1)) {
+          ++x;
+          continue;
+        }
+        const int start = x;
+        while (++x < n && (row[x] & 1)) {
+        }
+        fn(start, y, x - start);
+      }
+    }
+  }
 
  private:
   struct Free {

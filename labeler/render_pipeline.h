@@ -1,6 +1,6 @@
 // Runs a per-chunk job on a few worker threads and hands the results back in submission order
-// on the caller's thread. At most `window` chunks are in flight, so memory stays bounded
-// whatever the number of labels (DESIGN.md §10).
+// on the caller's thread. At most `window` chunks are in flight, and emitted chunks are kept for
+// reuse (TakeSpare), so memory stays bounded whatever the number of labels (DESIGN.md §10).
 #pragma once
 
 #include <condition_variable>
@@ -47,7 +47,9 @@ class OrderedPipeline {
   Status Submit(std::unique_ptr<Chunk> chunk) {
     if (workers_.empty()) {
       process_(*chunk, 0);
-      return EmitOne(*chunk);
+      Status s = EmitOne(*chunk);
+      Keep(std::move(chunk));
+      return s;
     }
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -60,11 +62,25 @@ class OrderedPipeline {
   // Waits for every queued chunk and emits it.
   Status Drain() { return EmitReady(0); }
 
+  // An emitted chunk to fill again, or null when there is none. Caller's thread only.
+  std::unique_ptr<Chunk> TakeSpare() {
+    if (spares_.empty()) return nullptr;
+    std::unique_ptr<Chunk> chunk = std::move(spares_.back());
+    spares_.pop_back();
+    return chunk;
+  }
+
  private:
   struct Slot {
     std::unique_ptr<Chunk> chunk;
     bool done;
   };
+
+  // Keeps an emitted chunk for TakeSpare. At most window + 1 chunks are ever queued, so keeping
+  // that many means a run makes no more than window + 2 (the one being filled).
+  void Keep(std::unique_ptr<Chunk> chunk) {
+    if (spares_.size() <= window_) spares_.push_back(std::move(chunk));
+  }
 
   Status EmitOne(Chunk& chunk) {
     if (failed_.ok()) failed_ = emit_(chunk);
@@ -81,7 +97,7 @@ class OrderedPipeline {
         --next_;
         lock.unlock();
         EmitOne(*chunk);
-        chunk.reset();
+        Keep(std::move(chunk));
         lock.lock();
         continue;
       }
@@ -114,6 +130,7 @@ class OrderedPipeline {
   size_t next_ = 0;  // slots_[0 … next_) are taken by workers
   bool stop_ = false;
   Status failed_;
+  std::vector<std::unique_ptr<Chunk>> spares_;  // caller's thread only
   std::vector<std::thread> workers_;
 };
 

@@ -5,15 +5,13 @@
 // past the box.
 #pragma once
 
-#include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "labeler/document_sink.h"
 #include "labeler/label_font.h"
 #include "labeler/label_renderer.h"
-#include "labeler/sheet_layout.h"
+#include "labeler/sheet_pager.h"
 
 namespace agritrace::labeler {
 
@@ -30,17 +28,11 @@ class SvgRenderer final : public LabelRenderer {
   Status Complete() override;
 
  private:
-  struct Worker;
   Status FlushPage();
 
   DocumentSink* sink_;
-  const LabelFont* font_ = nullptr;
-  std::vector<std::unique_ptr<Worker>> workers_;
-  std::optional<SheetLayout> sheet_;
+  std::optional<SheetPager> pager_;
   std::string page_;
-  int page_cells_ = 0;
-  int pages_ = 0;
-  uint64_t files_ = 0;
 };
 
 }  // namespace agritrace::labeler

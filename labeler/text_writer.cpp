@@ -11,18 +11,20 @@ void AppendInt(std::string* out, long long v) {
   out->append(buf, r.ptr);
 }
 
-void AppendMm(std::string* out, double v) {
-  long long thousandths = std::llround(v * 1000);
-  if (thousandths < 0) {
+void AppendDecimal(std::string* out, double v, int places) {
+  static constexpr long long kScale[] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+  const long long scale = kScale[places];
+  long long units = std::llround(v * scale);
+  if (units < 0) {
     out->push_back('-');
-    thousandths = -thousandths;
+    units = -units;
   }
-  AppendInt(out, thousandths / 1000);
-  int frac = static_cast<int>(thousandths % 1000);
+  AppendInt(out, units / scale);
+  long long frac = units % scale;
   if (frac == 0) return;
-  char digits[4] = {static_cast<char>('0' + frac / 100), static_cast<char>('0' + frac / 10 % 10),
-                    static_cast<char>('0' + frac % 10), 0};
-  int len = 3;
+  char digits[8];
+  for (int i = places - 1; i >= 0; --i, frac /= 10) digits[i] = static_cast<char>('0' + frac % 10);
+  int len = places;
   while (digits[len - 1] == '0') --len;
   out->push_back('.');
   out->append(digits, len);

@@ -8,30 +8,30 @@
 
 #include <memory>
 #include <ostream>
+#include <string>
 #include <vector>
 
-#include "labeler/label_renderer.h"
+#include "labeler/gbk.h"
+#include "labeler/printer_renderer.h"
 #include "labeler/tspl_font.h"
 
 namespace agritrace::labeler {
 
-class TsplRenderer final : public LabelRenderer {
+class TsplRenderer final : public PrinterRenderer {
  public:
   // `out` must outlive the renderer.
   TsplRenderer(RenderOptions options, std::ostream* out);
   ~TsplRenderer() override;
 
  protected:
-  Status Start() override;
+  Result<const TextMetrics*> StartLanguage() override;
   void Process(detail::LabelChunk& chunk, int worker) override;
-  Status Emit(detail::LabelChunk& chunk) override;
-  Status Complete() override;
+  // The line as a TEXT command in the printer's font, GBK bytes.
+  Status AppendLine(const TextLine& line, int worker, std::string* out) const override;
 
  private:
-  struct Worker;
-  std::ostream* out_;
   std::unique_ptr<TsplFontMetrics> metrics_;
-  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<GbkConverter>> gbk_;  // one per worker: iconv_t is not thread-safe
 };
 
 }  // namespace agritrace::labeler

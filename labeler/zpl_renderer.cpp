@@ -44,34 +44,20 @@ bool SafeFieldData(std::string_view text) {
 
 }  // namespace
 
-struct ZplRenderer::Worker {
-  LayoutCache cache;
-  uint64_t generation = 0;
-  std::string fixed;  // ^XA, size and every text line but the code, for the cached layout
-  Worker(const TextMetrics& m, const LabelGeometry& g) : cache(m, g) {}
-};
-
 ZplRenderer::ZplRenderer(RenderOptions options, std::ostream* out)
-    : LabelRenderer(std::move(options)), out_(out) {}
+    : PrinterRenderer(std::move(options), out, "ZPL") {}
 
 ZplRenderer::~ZplRenderer() { StopWorkers(); }
 
-Status ZplRenderer::Start() {
-  if (options_.sheet) {
-    return Status::Invalid("ZPL 用于卷装标签打印机，不能按 A4 排版",
-                           "ZPL is for label printers: no A4 sheets");
-  }
+Result<const TextMetrics*> ZplRenderer::StartLanguage() {
   Result<const LabelFont*> font = LabelFont::Get();
   if (!font.ok()) return font.status();
   font_ = *font;
-  for (int i = 0; i < workers(); ++i) {
-    workers_.push_back(std::make_unique<Worker>(*font_, options_.label));
-  }
-  return Status::Ok();
+  return static_cast<const TextMetrics*>(font_);
 }
 
 void ZplRenderer::Process(detail::LabelChunk& chunk, int worker) {
-  Worker& w = *workers_[worker];
+  detail::WorkerState& w = worker_state(worker);
   const LabelGeometry& g = options_.label;
   const char ecc = EccLetter(options_.ecc);
   std::string& out = chunk.bytes;
@@ -83,43 +69,24 @@ void ZplRenderer::Process(detail::LabelChunk& chunk, int worker) {
                                      "control characters)");
       return;
     }
-    // The printer encodes the symbol; the host only needs its size, which manual mode fixes.
-    Result<int> version = QrCode::SingleModeVersion(label.qr_text, options_.ecc);
-    if (!version.ok()) {
-      chunk.status = version.status();
-      return;
-    }
-    Result<const LabelLayout*> layout = w.cache.Get(label, QrCode::WidthOfVersion(*version));
-    if (!layout.ok()) {
-      chunk.status = layout.status();
-      return;
-    }
-    const LabelLayout& l = **layout;
-    if (w.cache.generation() != w.generation || w.fixed.empty()) {
-      w.generation = w.cache.generation();
+    const LabelLayout* l = LayoutForPrinter(label, w, chunk);
+    if (!l) return;
+    if (w.fresh) {
+      w.fresh = false;
       w.fixed = "^XA\n^PW";
       AppendInt(&w.fixed, std::lround(g.width_mm * g.dpi / 25.4));
       w.fixed.append("\n^LL");
       AppendInt(&w.fixed, std::lround(g.height_mm * g.dpi / 25.4));
       w.fixed.append("\n^LH0,0\n");
-      for (const TextLine& line : l.lines) {
-        if (line.role == TextRole::kCode) continue;
-        Result<TextBitmap> bmp = RenderTextBitmap(line, g, *font_);
-        if (!bmp.ok()) {
-          chunk.status = bmp.status();
-          return;
-        }
-        AppendGraphic(&w.fixed, *bmp);
-      }
-      chunk.omitted.insert(chunk.omitted.end(), l.omitted.begin(), l.omitted.end());
+      if (!AppendLines(*l, false, worker, &w.fixed, chunk)) return;
     }
     out.append(w.fixed);
     out.append("^FO");
-    AppendInt(&out, l.qr.x_dots);
+    AppendInt(&out, l->qr.x_dots);
     out.push_back(',');
-    AppendInt(&out, l.qr.y_dots);
+    AppendInt(&out, l->qr.y_dots);
     out.append("^BQN,2,");
-    AppendInt(&out, l.qr.module_dots);
+    AppendInt(&out, l->qr.module_dots);
     out.append("^FD");
     out.push_back(ecc);
     if (IsQrAlphanumeric(label.qr_text)) {
@@ -132,30 +99,17 @@ void ZplRenderer::Process(detail::LabelChunk& chunk, int worker) {
     }
     out.append(label.qr_text);
     out.append("^FS\n");
-    for (const TextLine& line : l.lines) {
-      if (line.role != TextRole::kCode) continue;
-      Result<TextBitmap> bmp = RenderTextBitmap(line, g, *font_);
-      if (!bmp.ok()) {
-        chunk.status = bmp.status();
-        return;
-      }
-      AppendGraphic(&out, *bmp);
-    }
+    if (!AppendLines(*l, true, worker, &out, chunk)) return;
     out.append("^PQ");
     AppendInt(&out, options_.copies);
     out.append("\n^XZ\n");
   }
 }
 
-Status ZplRenderer::Emit(detail::LabelChunk& chunk) {
-  out_->write(chunk.bytes.data(), static_cast<std::streamsize>(chunk.bytes.size()));
-  if (!out_->good()) return Status::Io("ZPL 写入失败", "writing the ZPL failed");
-  return Status::Ok();
-}
-
-Status ZplRenderer::Complete() {
-  out_->flush();
-  if (!out_->good()) return Status::Io("ZPL 写入失败", "writing the ZPL failed");
+Status ZplRenderer::AppendLine(const TextLine& line, int, std::string* out) const {
+  Result<TextBitmap> bmp = RenderTextBitmap(line, options_.label, *font_);
+  if (!bmp.ok()) return bmp.status();
+  AppendGraphic(out, *bmp);
   return Status::Ok();
 }
 

@@ -6,32 +6,28 @@
 // ^GFA,<total>,<total>,<bytes per row>,<hex>. Copies are ^PQ.
 #pragma once
 
-#include <memory>
 #include <ostream>
-#include <vector>
+#include <string>
 
 #include "labeler/label_font.h"
-#include "labeler/label_renderer.h"
+#include "labeler/printer_renderer.h"
 
 namespace agritrace::labeler {
 
-class ZplRenderer final : public LabelRenderer {
+class ZplRenderer final : public PrinterRenderer {
  public:
   // `out` must outlive the renderer.
   ZplRenderer(RenderOptions options, std::ostream* out);
   ~ZplRenderer() override;
 
  protected:
-  Status Start() override;
+  Result<const TextMetrics*> StartLanguage() override;
   void Process(detail::LabelChunk& chunk, int worker) override;
-  Status Emit(detail::LabelChunk& chunk) override;
-  Status Complete() override;
+  // The line as a ^GFA graphic.
+  Status AppendLine(const TextLine& line, int worker, std::string* out) const override;
 
  private:
-  struct Worker;
-  std::ostream* out_;
   const LabelFont* font_ = nullptr;
-  std::vector<std::unique_ptr<Worker>> workers_;
 };
 
 }  // namespace agritrace::labeler

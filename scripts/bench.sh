@@ -32,7 +32,7 @@ if [[ $what == all || $what == labels ]]; then
   echo "== mint and store unit codes vs a raw SQLite insert loop of the same rows =="
   "$B/bench_labels" --store "${STORE_CODES:-200000}"
   echo "== peak RSS: 10,000 vs 1,000,000 labels (must not grow with the count) =="
-  for fmt in zpl tspl svg; do
+  for fmt in zpl tspl svg pdf; do
     small=$("$B/bench_labels" --rss 10000 --format $fmt | get peak_rss_kb)
     large=$("$B/bench_labels" --rss 1000000 --format $fmt | get peak_rss_kb)
     echo "format=$fmt rss_10k_kb=$small rss_1m_kb=$large ratio=$(ratio "$large" "$small") (target <= 1.20)"

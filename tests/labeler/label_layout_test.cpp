@@ -191,6 +191,67 @@ TEST_CASE("the layout cache refits only the code line", "[label_layout]") {
   CHECK(cache.generation() == gen + 1);
 }
 
+TEST_CASE("an organic unit's 有机码 gets a band of its own above the code, never cut",
+          "[label_layout]") {
+  const TsplFontMetrics tspl(203);
+  for (const TextMetrics* m :
+       {static_cast<const TextMetrics*>(&Font()), static_cast<const TextMetrics*>(&tspl)}) {
+    for (auto [w, h] : {std::pair{50.0, 30.0}, {60.0, 40.0}, {40.0, 60.0}}) {
+      for (const char* organic : {"15124000000000001", "151240000000000001"}) {
+        LabelContent content = testing::SampleLabel(MintUnitCode());
+        content.organic_code = organic;
+        INFO(w << "x" << h << " " << organic);
+        Result<LabelLayout> l = LayoutLabel(content, kV3, {w, h, 203}, *m);
+        REQUIRE(l.ok());
+        CheckSound(*l, *m);
+        const TextLine* line = Find(*l, TextRole::kOrganicCode);
+        REQUIRE(line);
+        CHECK(line->text == std::string("有机码 ") + organic);
+        CHECK_FALSE(line->cut);
+        const TextLine* code = Find(*l, TextRole::kCode);
+        REQUIRE(code);
+        CHECK(line->top_mm < code->top_mm);  // just above the code
+        CHECK(code->top_mm == Approx(line->top_mm + m->LineHeight(line->size_mm)).margin(0.7));
+        CHECK(IsPerLabel(line->role));
+      }
+    }
+  }
+  // Too narrow for the whole 有机码 (12.5 cells of 3 mm) though wide enough for the code.
+  LabelContent content = testing::SampleLabel(MintUnitCode());
+  REQUIRE(LayoutLabel(content, kV3, {34, 60, 203}, tspl).ok());
+  content.organic_code = "151240000000000001";
+  Result<LabelLayout> narrow = LayoutLabel(content, kV3, {34, 60, 203}, tspl);
+  REQUIRE_FALSE(narrow.ok());
+  CHECK(narrow.status().reason() == "label-too-small");
+  CHECK(narrow.status().zh().find("放不下完整的有机码") != std::string::npos);
+  CHECK(narrow.status().zh().find("至少需要 40 mm 宽") != std::string::npos);
+}
+
+TEST_CASE("the layout cache refits the 有机码 like the code", "[label_layout]") {
+  LayoutCache cache(Font(), {50, 30, 203});
+  LabelContent a = testing::SampleLabel(MintUnitCode());
+  a.organic_code = "15124000000000001";
+  REQUIRE(cache.Get(a, kV3).ok());
+  const uint64_t gen = cache.generation();
+  LabelContent b = testing::SampleLabel(MintUnitCode());
+  b.organic_code = "151240000000000002";  // 18 digits under the 2024 rules
+  Result<const LabelLayout*> second = cache.Get(b, kV3);
+  REQUIRE(second.ok());
+  CHECK(cache.generation() == gen);
+  CHECK(Find(**second, TextRole::kOrganicCode)->text == "有机码 151240000000000002");
+  CHECK(Find(**second, TextRole::kCode)->text == b.code_display);
+  Result<LabelLayout> fresh = LayoutLabel(b, kV3, {50, 30, 203}, Font());
+  REQUIRE(fresh.ok());
+  CHECK(Find(*fresh, TextRole::kOrganicCode)->width_mm ==
+        Approx(Find(**second, TextRole::kOrganicCode)->width_mm));
+  // A unit without a 有机码 is another layout: no band.
+  b.organic_code.clear();
+  Result<const LabelLayout*> plain = cache.Get(b, kV3);
+  REQUIRE(plain.ok());
+  CHECK(cache.generation() == gen + 1);
+  CHECK_FALSE(Find(**plain, TextRole::kOrganicCode));
+}
+
 TEST_CASE("TSPL layouts use whole multiples of the 24-dot font", "[label_layout]") {
   const TsplFontMetrics tspl(203);
   Result<LabelLayout> l =

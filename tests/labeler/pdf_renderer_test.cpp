@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <regex>
 
 #include "test_support.h"
 
@@ -41,7 +42,9 @@ TEST_CASE("PDF: A4 sheets decode every label and carry the Chinese text", "[pdf_
   CHECK(testing::ReadFile(pdf).rfind("%PDF-", 0) == 0);
   CHECK(Pages(pdf) == 2);
 
-  REQUIRE(testing::Run("pdftoppm -r 200 -png '" + pdf + "' '" + (dir / "page") + "'"));
+  REQUIRE(testing::Run("pdftoppm -r 200 -png '" + pdf + "' '" + (dir / "page") + "' 2> '" +
+                       (dir / "poppler.txt") + "'"));
+  CHECK(testing::ReadFile(dir / "poppler.txt").empty());  // no syntax error, no font complaint
   const SheetLayout sheet = *PlaceOnA4(*options.sheet, options.label);
   const std::vector<std::string> page1 =
       testing::DecodeSheet(testing::LoadPng(dir / "page-1.png"), sheet, 200, 24);
@@ -61,7 +64,8 @@ TEST_CASE("PDF: A4 sheets decode every label and carry the Chinese text", "[pdf_
   REQUIRE(testing::Run("pdffonts '" + pdf + "' > '" + (dir / "fonts.txt") + "'"));
   const std::string fonts = testing::ReadFile(dir / "fonts.txt");
   CHECK(Contains(fonts, "WenQuanYi"));
-  CHECK(Contains(fonts, " yes "));
+  // A CID TrueType font, embedded, subset, with a ToUnicode map.
+  CHECK(std::regex_search(fonts, std::regex(R"(CID TrueType +Identity-H +yes yes yes)")));
 }
 
 TEST_CASE("PDF: without a sheet each label is a page of its own size", "[pdf_renderer]") {
@@ -77,6 +81,38 @@ TEST_CASE("PDF: without a sheet each label is a page of its own size", "[pdf_ren
   CHECK(Contains(info, "141.732 x 85.0394 pts"));  // 50 x 30 mm
   REQUIRE(testing::Run("pdftoppm -r 300 -png -f 2 -l 2 '" + pdf + "' '" + (dir / "p") + "'"));
   CHECK(testing::DecodeOne(testing::LoadPng(dir / "p-2.png")) == labels[0].qr_text);  // a copy
+}
+
+TEST_CASE("PDF: a long roll run spans several leaves of the page tree", "[pdf_renderer]") {
+  TempDir dir;
+  RenderOptions options;
+  options.label = {40, 30, 203};
+  const std::vector<LabelContent> labels = testing::SampleLabels(PdfWriter::kPagesPerLeaf + 2);
+  const std::string pdf = dir / "roll.pdf";
+  REQUIRE(RenderPdf(pdf, options, labels).ok());
+  CHECK(Pages(pdf) == static_cast<int>(labels.size()));
+  const std::string last = std::to_string(labels.size());
+  REQUIRE(testing::Run("pdftoppm -r 300 -png -f " + last + " -l " + last + " '" + pdf + "' '" +
+                       (dir / "p") + "'"));
+  CHECK(testing::DecodeOne(testing::LoadPng(dir / ("p-" + last + ".png"))) ==
+        labels.back().qr_text);
+}
+
+TEST_CASE("PDF: each organic unit's label shows its 有机码 as text", "[pdf_renderer]") {
+  TempDir dir;
+  RenderOptions options;
+  options.label = {60, 35, 203};
+  options.sheet = SheetGrid{3, 8};
+  const std::vector<LabelContent> labels = testing::SampleOrganicLabels(6);
+  const std::string pdf = dir / "organic.pdf";
+  REQUIRE(RenderPdf(pdf, options, labels).ok());
+  REQUIRE(testing::Run("pdftotext -layout '" + pdf + "' '" + (dir / "text.txt") + "'"));
+  const std::string text = testing::ReadFile(dir / "text.txt");
+  for (const LabelContent& l : labels) {
+    CHECK(Contains(text, "有机码 " + l.organic_code));
+    CHECK(Contains(text, l.code_display));
+  }
+  CHECK(Contains(text, "有机产品 151OP2600123"));
 }
 
 TEST_CASE("PDF: a QR text too long fails the run", "[pdf_renderer]") {

@@ -124,6 +124,68 @@ TEST_CASE("PNG: Chinese text is drawn where the layout puts it", "[png_renderer]
   }
 }
 
+// Intersection over union of the dark pixels of `img` and of the 1-bit `bmp` where it sits.
+double InkOverlap(const GrayImage& img, const TextBitmap& bmp) {
+  int both = 0, either = 0;
+  for (int y = 0; y < bmp.height_dots; ++y) {
+    for (int x = 0; x < bmp.width_dots; ++x) {
+      const unsigned char byte =
+          static_cast<unsigned char>(bmp.bits[y * bmp.bytes_per_row + x / 8]);
+      const bool want = byte & (0x80 >> (x % 8));
+      const bool got = img.at(bmp.x_dots + x, bmp.y_dots + y) < 128;
+      both += want && got;
+      either += want || got;
+    }
+  }
+  return either ? static_cast<double>(both) / either : 0;
+}
+
+TEST_CASE("PNG: an organic unit's label shows its own 有机码", "[png_renderer]") {
+  TempDir dir_a, dir_b;
+  LabelContent a = testing::SampleOrganicLabels(1)[0];
+  a.organic_code = "12345678901234567";
+  LabelContent b = a;
+  b.organic_code = "90123456789012345";  // every digit different
+  const LabelGeometry g{50, 30, 203};
+  const GrayImage img_a = RenderOne(dir_a, a, g), img_b = RenderOne(dir_b, b, g);
+  CHECK(testing::DecodeOne(img_a) == a.qr_text);
+  Result<QrCode> qr = QrCode::Encode(a.qr_text, EccLevel::kM);
+  REQUIRE(qr.ok());
+  const auto organic_line = [&](const LabelContent& c) {
+    Result<LabelLayout> layout = LayoutLabel(c, qr->width(), g, Font());
+    REQUIRE(layout.ok());
+    for (const TextLine& line : layout->lines)
+      if (line.role == TextRole::kOrganicCode) return line;
+    FAIL("no 有机码 line");
+    return TextLine{};
+  };
+  const TextLine line_a = organic_line(a), line_b = organic_line(b);
+  Result<TextBitmap> bmp_a = RenderTextBitmap(line_a, g, Font());
+  Result<TextBitmap> bmp_b = RenderTextBitmap(line_b, g, Font());
+  REQUIRE(bmp_a.ok());
+  REQUIRE(bmp_b.ok());
+  // The two labels differ only inside the 有机码 line's box.
+  int inside = 0;
+  for (int y = 0; y < img_a.height; ++y) {
+    for (int x = 0; x < img_a.width; ++x) {
+      if (img_a.at(x, y) == img_b.at(x, y)) continue;
+      const bool in_box = x >= bmp_a->x_dots && x < bmp_a->x_dots + bmp_a->width_dots &&
+                          y >= bmp_a->y_dots && y < bmp_a->y_dots + bmp_a->height_dots;
+      REQUIRE(in_box);
+      ++inside;
+    }
+  }
+  CHECK(inside > 100);
+  // And the ink there is each label's own code in the label font.
+  const double aa = InkOverlap(img_a, *bmp_a), ab = InkOverlap(img_a, *bmp_b);
+  const double bb = InkOverlap(img_b, *bmp_b), ba = InkOverlap(img_b, *bmp_a);
+  INFO(aa << " " << ab << " " << bb << " " << ba);
+  CHECK(aa > 0.6);
+  CHECK(bb > 0.6);
+  CHECK(aa > ab + 0.2);
+  CHECK(bb > ba + 0.2);
+}
+
 TEST_CASE("PNG: an overlong name is cut and nothing reaches the label's edge", "[png_renderer]") {
   TempDir dir;
   LabelContent label = testing::SampleLabel(MintUnitCode());

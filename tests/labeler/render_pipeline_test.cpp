@@ -47,6 +47,34 @@ TEST_CASE("pipeline: results come back in order with a bounded window", "[render
   }
 }
 
+TEST_CASE("pipeline: emitted chunks come back for reuse, so a long run makes only a few",
+          "[render_pipeline]") {
+  for (int threads : {0, 2}) {
+    int made = 0, emitted = 0;
+    OrderedPipeline<Job> pipeline(
+        threads, 3, [](Job& job, int) { job.result = job.index + 1; },
+        [&](Job& job) {
+          CHECK(job.result == job.index + 1);  // processed afresh, whatever it held before
+          ++emitted;
+          return Status::Ok();
+        });
+    for (int i = 0; i < 1000; ++i) {
+      std::unique_ptr<Job> job = pipeline.TakeSpare();
+      if (!job) {
+        job = std::make_unique<Job>();
+        ++made;
+      }
+      job->index = i;
+      REQUIRE(pipeline.Submit(std::move(job)).ok());
+    }
+    REQUIRE(pipeline.Drain().ok());
+    CHECK(emitted == 1000);
+    // The window, the chunk being submitted and the one the caller fills.
+    CHECK(made <= 5);
+    CHECK(pipeline.TakeSpare() != nullptr);
+  }
+}
+
 TEST_CASE("pipeline: the first emit failure is returned and stops emitting", "[render_pipeline]") {
   int emitted = 0;
   OrderedPipeline<Job> pipeline(

@@ -83,6 +83,24 @@ TEST_CASE("SVG: A4 sheets hold cols x rows labels, copies repeat a label", "[svg
   CHECK(last[2] == "<0 codes>");  // the rest of the page is empty
 }
 
+TEST_CASE("SVG: each organic unit's label shows its 有机码", "[svg_renderer]") {
+  TempDir dir;
+  DirectorySink sink(dir.path());
+  RenderOptions options;
+  SvgRenderer r(options, &sink);
+  REQUIRE(r.Begin().ok());
+  const std::vector<LabelContent> labels = testing::SampleOrganicLabels(3);
+  for (const LabelContent& l : labels) REQUIRE(r.Add(l).ok());
+  REQUIRE(r.Finish().ok());
+  for (size_t i = 0; i < labels.size(); ++i) {
+    char name[32];
+    snprintf(name, sizeof name, "label-%06zu.svg", i + 1);
+    const std::string svg = testing::ReadFile(dir / name);
+    CHECK(Contains(svg, ">有机码 " + labels[i].organic_code + "</text>"));
+    CHECK(Count(svg, ">有机码 ") == 1);
+  }
+}
+
 TEST_CASE("SVG: copies without a sheet and sheets too big for A4 are refused", "[svg_renderer]") {
   TempDir dir;
   DirectorySink sink(dir.path());

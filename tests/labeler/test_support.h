@@ -152,6 +152,20 @@ inline std::vector<LabelContent> SampleLabels(size_t n) {
   return out;
 }
 
+// `n` labels of an organic lot: fresh unit codes, each with its own 有机码 (17 digits; every
+// third one 18, as under the 2024 rules).
+inline std::vector<LabelContent> SampleOrganicLabels(size_t n) {
+  std::vector<LabelContent> out = SampleLabels(n);
+  for (size_t i = 0; i < n; ++i) {
+    char code[24];
+    snprintf(code, sizeof code, i % 3 == 2 ? "15124%013zu" : "15124%012zu", 7919 * i + 1);
+    out[i].organic_code = code;
+    out[i].badges = {"有机产品 151OP2600123"};
+  }
+  return out;
+}
+
+
 using agritrace::testing::Contains;
 using agritrace::testing::Count;
 

@@ -107,6 +107,38 @@ TEST_CASE("TSPL: setup once, then CLS, QRCODE, TEXT in GBK, PRINT per label", "[
   CHECK(label == labels.size());
 }
 
+TEST_CASE("TSPL: each organic unit's label prints its 有机码 in the printer's font",
+          "[tspl_renderer]") {
+  std::ostringstream out;
+  RenderOptions options;
+  options.label = {50, 30, 203};
+  TsplRenderer r(options, &out);
+  REQUIRE(r.Begin().ok());
+  const std::vector<LabelContent> labels = testing::SampleOrganicLabels(5);
+  for (const LabelContent& l : labels) REQUIRE(r.Add(l).ok());
+  REQUIRE(r.Finish().ok());
+  // In each label (CLS … PRINT), one TEXT line with that unit's code, in GBK, whole.
+  const std::regex text_re(R"re(^TEXT (\d+),(\d+),"TSS24\.BF2",0,(\d+),(\d+),"(.*)"$)re");
+  size_t label = 0;
+  int found = 0;
+  for (const std::string& line : Lines(out.str())) {
+    if (line.rfind("PRINT ", 0) == 0) {
+      CHECK(found == 1);
+      ++label;
+      found = 0;
+    }
+    std::smatch m;
+    if (!std::regex_match(line, m, text_re)) continue;
+    const std::string text = GbkToUtf8(m[5]);
+    if (text.rfind("有机码 ", 0) != 0) continue;
+    REQUIRE(label < labels.size());
+    CHECK(text == "有机码 " + labels[label].organic_code);
+    CHECK(std::stoi(m[1]) == 8);  // the band starts at the margin, 1 mm
+    ++found;
+  }
+  CHECK(label == labels.size());
+}
+
 TEST_CASE("TSPL: refuses sheets", "[tspl_renderer]") {
   std::ostringstream out;
   RenderOptions options;

@@ -2,8 +2,11 @@
 
 #include <catch2/catch.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
 
+#include "labeler/cairo_label.h"
+#include "labeler/label_font.h"
 #include "test_support.h"
 
 namespace agritrace::labeler {
@@ -122,6 +125,54 @@ TEST_CASE("ZPL: QR data reads back, symbols and graphics fit the label", "[zpl_r
       }
     }
   }
+}
+
+TEST_CASE("ZPL: each organic unit's label carries its 有机码 as a graphic", "[zpl_renderer]") {
+  std::ostringstream out;
+  RenderOptions options;
+  options.label = {50, 30, 203};
+  ZplRenderer r(options, &out);
+  REQUIRE(r.Begin().ok());
+  const std::vector<LabelContent> labels = testing::SampleOrganicLabels(4);
+  for (const LabelContent& l : labels) REQUIRE(r.Add(l).ok());
+  REQUIRE(r.Finish().ok());
+  const std::string zpl = out.str();
+  Result<const LabelFont*> font = LabelFont::Get();
+  REQUIRE(font.ok());
+  size_t at = 0;
+  std::set<std::string> graphics;
+  for (const LabelContent& label : labels) {
+    const size_t end = zpl.find("^XZ", at);
+    REQUIRE(end != std::string::npos);
+    const std::string block = zpl.substr(at, end - at);
+    at = end + 3;
+    // The graphic the printer gets is the 有机码 line drawn where the layout puts it.
+    Result<int> version = QrCode::SingleModeVersion(label.qr_text, EccLevel::kM);
+    REQUIRE(version.ok());
+    Result<LabelLayout> layout =
+        LayoutLabel(label, QrCode::WidthOfVersion(*version), options.label, **font);
+    REQUIRE(layout.ok());
+    const TextLine* line = nullptr;
+    for (const TextLine& l : layout->lines)
+      if (l.role == TextRole::kOrganicCode) line = &l;
+    REQUIRE(line);
+    CHECK(line->text == "有机码 " + label.organic_code);
+    Result<TextBitmap> bmp = RenderTextBitmap(*line, options.label, **font);
+    REQUIRE(bmp.ok());
+    std::string hex;
+    for (char c : bmp->bits) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      hex.push_back(kHex[static_cast<unsigned char>(c) >> 4]);
+      hex.push_back(kHex[static_cast<unsigned char>(c) & 15]);
+    }
+    INFO(label.organic_code);
+    CHECK(Contains(
+        block, "^FO" + std::to_string(bmp->x_dots) + "," + std::to_string(bmp->y_dots) + "^GFA,"));
+    CHECK(Contains(block, "," + hex + "^FS"));
+    graphics.insert(hex);
+  }
+  CHECK(graphics.size() == labels.size());  // each label its own
+  CHECK(Parse(zpl).size() == labels.size());
 }
 
 TEST_CASE("ZPL: refuses sheets and field data that would break the format", "[zpl_renderer]") {

@@ -21,31 +21,14 @@
 namespace agritrace {
 namespace {
 
-// The log's tables from schemas/sql/001_registry.sql, verbatim.
-constexpr const char* kLogSchema = R"sql(
-CREATE TABLE events (
-  idx INTEGER PRIMARY KEY,              -- 0-based leaf index
-  kind TEXT NOT NULL,
-  at TEXT NOT NULL,
-  leaf TEXT NOT NULL
-);
-CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TABLE log_nodes (
-  level INTEGER NOT NULL,
-  idx INTEGER NOT NULL,
-  hash BLOB NOT NULL,
-  PRIMARY KEY (level, idx)
-) WITHOUT ROWID;
-CREATE TABLE checkpoints (
-  size INTEGER PRIMARY KEY,
-  root BLOB NOT NULL,
-  note TEXT NOT NULL,                   -- the C2SP signed note
-  created_at TEXT NOT NULL
-);
-)sql";
+// The registry's first migration, which holds the log's tables (events, log_nodes,
+// checkpoints), read from the source tree so that the test runs on exactly what ships.
+std::string RegistrySchema() {
+  std::ifstream in(AGRITRACE_SOURCE_DIR "/schemas/sql/001_registry.sql");
+  std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  REQUIRE(sql.find("CREATE TABLE log_nodes") != std::string::npos);
+  return sql;
+}
 
 constexpr const char* kOrigin = "trace.test.example";
 constexpr const char* kNow = "2026-11-22T05:00:00Z";
@@ -90,7 +73,7 @@ struct LogFixture {
   Ed25519PrivateKey key = Ed25519PrivateKey::Generate().value();
   std::vector<NoteVerifier> verifiers{{kOrigin, key.RawPublicKey()}};
 
-  LogFixture() { db.exec(kLogSchema); }
+  LogFixture() { db.exec(RegistrySchema()); }
 
   // What the registry does for each state change: one transaction, the event row and its leaf.
   void Append(size_t count) {

@@ -1,0 +1,278 @@
+#include "registry/organic_codes.h"
+
+#include <limits>
+#include <unordered_map>
+
+#include "registry/crockford.h"
+#include "registry/encoding.h"
+#include "registry/lots.h"
+
+namespace agritrace {
+namespace {
+
+constexpr size_t kMaxCodes = 10000000;
+
+Status DbError(const std::exception& e) {
+  return Status::Io(std::string("数据库错误：") + e.what(),
+                    std::string("database error: ") + e.what());
+}
+
+std::string Line(size_t n) { return std::to_string(n); }
+
+// The line without spaces, tabs and CR, full-width digits (U+FF10 … U+FF19) made ASCII.
+std::string Normalise(std::string_view line) {
+  std::string out;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (c == 0xEF && i + 2 < line.size() && static_cast<unsigned char>(line[i + 1]) == 0xBC &&
+        static_cast<unsigned char>(line[i + 2]) >= 0x90 &&
+        static_cast<unsigned char>(line[i + 2]) <= 0x99) {
+      out.push_back(static_cast<char>('0' + static_cast<unsigned char>(line[i + 2]) - 0x90));
+      i += 2;
+      continue;
+    }
+    if (c == 0xE3 && line.substr(i, 3) == "\u3000") {  // ideographic space
+      i += 2;
+      continue;
+    }
+    out.push_back(static_cast<char>(c));
+  }
+  return out;
+}
+
+bool IsOrganicCode(const std::string& s) {
+  if (s.size() != 17 && s.size() != 18) return false;
+  for (char c : s)
+    if (c < '0' || c > '9') return false;
+  return true;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ParseOrganicCodes(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::vector<std::string> codes;
+  std::unordered_map<std::string, size_t> seen;  // code → line
+  size_t line_no = 0;
+  for (size_t at = 0; at <= text.size();) {
+    size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) end = text.size();
+    ++line_no;
+    const std::string raw(text.substr(at, end - at));
+    at = end + 1;
+    const std::string code = Normalise(raw);
+    if (code.empty()) continue;
+    if (!IsOrganicCode(code)) {
+      return Status::Invalid("第 " + Line(line_no) + " 行「" + raw +
+                                 "」不是有机码：有机码是 17 位数字（2024 年起的新规为 18 位），"
+                                 "请对照认证机构发来的清单",
+                             "line " + Line(line_no) + " ('" + raw +
+                                 "') is not a 有机码 (organic code): 17 digits, or 18 under the "
+                                 "2024 rules; check the certifier's list")
+          .with_reason("organic-code-format");
+    }
+    auto [it, fresh] = seen.emplace(code, line_no);
+    if (!fresh) {
+      return Status::Invalid("第 " + Line(line_no) + " 行的有机码 " + code + " 与第 " +
+                                 Line(it->second) + " 行重复：每个有机码只能印在一个标签上",
+                             "line " + Line(line_no) + " repeats the 有机码 " + code + " of line " +
+                                 Line(it->second) + ": each code goes on one label only")
+          .with_reason("organic-code-repeated");
+    }
+    if (codes.size() == kMaxCodes) {
+      return Status::Invalid("一次最多导入 1000 万个有机码", "at most 10,000,000 codes at a time")
+          .with_reason("organic-code-format");
+    }
+    codes.push_back(code);
+  }
+  if (codes.empty()) {
+    return Status::Invalid("文件里没有有机码：每行一个 17 或 18 位的有机码",
+                           "the file holds no 有机码 (organic code): one code of 17 or 18 "
+                           "digits a line")
+        .with_reason("organic-codes-empty");
+  }
+  return codes;
+}
+
+Result<std::string> OrganicCertificate(SQLite::Database& db, int64_t lot_id) {
+  try {
+    SQLite::Statement q(
+        db,
+        "SELECT c.number FROM lot_certs lc JOIN certifications c ON c.id = lc.cert_id "
+        "WHERE lc.lot_id = ? AND c.type = 'organic' ORDER BY c.id LIMIT 1");
+    q.bind(1, lot_id);
+    return q.executeStep() ? q.getColumn(0).getString() : std::string();
+  } catch (const std::exception& e) {
+    return DbError(e);
+  }
+}
+
+Result<int64_t> CountUnitsWithoutOrganicCode(SQLite::Database& db, int64_t lot_id,
+                                             int64_t first_serial, int64_t last_serial) {
+  try {
+    SQLite::Statement q(db,
+                        "SELECT COUNT(*) FROM units u LEFT JOIN organic_codes o ON o.unit = u.code "
+                        "WHERE u.lot_id = ? AND u.serial BETWEEN ? AND ? AND o.unit IS NULL");
+    q.bind(1, lot_id);
+    q.bind(2, first_serial);
+    q.bind(3, last_serial);
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+  } catch (const std::exception& e) {
+    return DbError(e);
+  }
+}
+
+OrganicCodeReader::OrganicCodeReader(SQLite::Database& db)
+    : query_(db,
+             "SELECT u.serial, o.code FROM units u JOIN organic_codes o ON o.unit = u.code "
+             "WHERE u.lot_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial") {}
+
+Result<std::unique_ptr<OrganicCodeReader>> OrganicCodeReader::Open(SQLite::Database& db,
+                                                                   int64_t lot_id,
+                                                                   int64_t first_serial,
+                                                                   int64_t last_serial) {
+  try {
+    std::unique_ptr<OrganicCodeReader> r(new OrganicCodeReader(db));
+    r->query_.bind(1, lot_id);
+    r->query_.bind(2, first_serial);
+    r->query_.bind(3, last_serial);
+    return r;
+  } catch (const std::exception& e) {
+    return DbError(e);
+  }
+}
+
+Result<std::string> OrganicCodeReader::For(int64_t serial) {
+  try {
+    while (!done_ && (!has_row_ || serial_ < serial)) {
+      has_row_ = query_.executeStep();
+      done_ = !has_row_;
+      if (has_row_) {
+        serial_ = query_.getColumn(0).getInt64();
+        code_ = query_.getColumn(1).getString();
+      }
+    }
+    return has_row_ && serial_ == serial ? code_ : std::string();
+  } catch (const std::exception& e) {
+    return DbError(e);
+  }
+}
+
+Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
+                              const std::vector<std::string>& codes) {
+  if (codes.empty()) return ParseOrganicCodes("").status();
+  Json out;
+  const std::string shown = crockford::Group(lot_code, 5);  // as printed: XXXXX-XXXXX
+  Status s = store.Transact([&]() -> Status {
+    Result<Json> lot = GetLot(store, lot_code);
+    if (!lot.ok()) return lot.status();
+    if ((*lot)["recalled"].get<bool>()) {
+      return Status::Invalid("批次 " + shown + " 已召回，不能再导入有机码",
+                             "lot " + shown + " is recalled: no more 有机码 (organic codes)")
+          .with_reason("lot-recalled");
+    }
+    SQLite::Database& db = store.db();
+    SQLite::Statement id_q(db, "SELECT id FROM lots WHERE code = ?");
+    id_q.bind(1, lot_code);
+    id_q.executeStep();
+    const int64_t lot_id = id_q.getColumn(0).getInt64();
+
+    SQLite::Statement cert_q(
+        db,
+        "SELECT c.id, c.number, c.status FROM lot_certs lc JOIN certifications c "
+        "ON c.id = lc.cert_id WHERE lc.lot_id = ? AND c.type = 'organic' ORDER BY c.id LIMIT 1");
+    cert_q.bind(1, lot_id);
+    if (!cert_q.executeStep()) {
+      return Status::Invalid(
+                 "批次 " + shown + " 没有有机产品认证，不用也不能导入有机码；有机码只用于有机产品",
+                 "lot " + shown +
+                     " has no organic certificate: 有机码 (organic codes) are for "
+                     "organic products only")
+          .with_reason("not-organic");
+    }
+    const int64_t cert_id = cert_q.getColumn(0).getInt64();
+    const std::string cert_number = cert_q.getColumn(1).getString();
+    const std::string cert_status = cert_q.getColumn(2).getString();
+    if (cert_status != "active") {
+      const std::string zh = cert_status == "revoked" ? "已撤销" : "已暂停";
+      return Status::Invalid("有机产品认证 " + cert_number + zh + "，不能再导入有机码",
+                             "the organic certificate " + cert_number + " is " + cert_status +
+                                 ": no more 有机码 (organic codes)")
+          .with_reason("cert-inactive");
+    }
+
+    SQLite::Statement taken(db,
+                            "SELECT l.code FROM organic_codes o JOIN units u ON u.code = o.unit "
+                            "JOIN lots l ON l.id = u.lot_id WHERE o.code = ?");
+    // A code already loaded is named first: loading the same list twice says so.
+    for (const std::string& code : codes) {
+      taken.reset();
+      taken.bind(1, code);
+      if (taken.executeStep()) {
+        return Status::Conflict("有机码 " + code + " 已经导入过（批次 " +
+                                    crockford::Group(taken.getColumn(0).getString(), 5) +
+                                    "）：同一个有机码只能印在一个标签上；请向认证机构核实清单",
+                                "the 有机码 (organic code) " + code + " is already loaded (lot " +
+                                    crockford::Group(taken.getColumn(0).getString(), 5) +
+                                    "): each code goes on one label only; check the list with "
+                                    "the certifier")
+            .with_reason("organic-code-taken");
+      }
+    }
+    const Result<int64_t> waiting =
+        CountUnitsWithoutOrganicCode(db, lot_id, 1, std::numeric_limits<int64_t>::max());
+    if (!waiting.ok()) return waiting.status();
+    if (static_cast<int64_t>(codes.size()) > *waiting) {
+      return Status::Invalid("本批次还没有有机码的追溯码只有 " + std::to_string(*waiting) +
+                                 " 个，清单里有 " + std::to_string(codes.size()) +
+                                 " 个有机码；先用 agritrace label mint 发码，再导入有机码",
+                             "the lot has " + std::to_string(*waiting) +
+                                 " unit codes without a 有机码 (organic code) and the list holds " +
+                                 std::to_string(codes.size()) +
+                                 "; mint unit codes first (agritrace label mint)")
+          .with_reason("organic-codes-exceed-units");
+    }
+
+    SQLite::Statement units(db,
+                            "SELECT u.code, u.serial FROM units u LEFT JOIN organic_codes o "
+                            "ON o.unit = u.code WHERE u.lot_id = ? AND o.unit IS NULL "
+                            "ORDER BY u.serial LIMIT ?");
+    units.bind(1, lot_id);
+    units.bind(2, static_cast<int64_t>(codes.size()));
+    // The units first, then the inserts: the query must not see its own rows.
+    std::vector<std::pair<std::string, int64_t>> targets;
+    targets.reserve(codes.size());
+    while (units.executeStep()) {
+      targets.emplace_back(units.getColumn(0).getString(), units.getColumn(1).getInt64());
+    }
+    SQLite::Statement insert(db,
+                             "INSERT INTO organic_codes (unit, code, cert_id) VALUES (?, ?, ?)");
+    std::string digest_input;
+    for (size_t i = 0; i < codes.size(); ++i) {
+      insert.reset();
+      insert.bind(1, targets[i].first);
+      insert.bind(2, codes[i]);
+      insert.bind(3, cert_id);
+      insert.exec();
+      digest_input.append(codes[i]);
+      digest_input.push_back('\n');
+    }
+    out = {{"lot", lot_code},
+           {"certification", cert_number},
+           {"loaded", static_cast<int64_t>(codes.size())},
+           {"first_serial", targets.front().second},
+           {"last_serial", targets.back().second},
+           {"codes_sha256", HexEncode(Sha256(digest_input))}};
+    Result<int64_t> ev = store.AppendEvent("organic_codes.loaded", out);
+    if (!ev.ok()) return ev.status();
+    out["event_index"] = *ev;
+    out["waiting"] = *waiting - static_cast<int64_t>(codes.size());
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace agritrace
