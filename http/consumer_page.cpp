@@ -191,6 +191,8 @@ void UnitRows(std::string& out, const Verdict& v, Lang lang) {
     Row(out, L(lang, "单品码", "Unit code"), v.display);
     Row(out, L(lang, "序号", "Serial"),
         std::to_string(v.serial) + " / " + std::to_string(Int(r, "units")));
+    // Consumers check an organic label's own code at the certification authority's site.
+    Row(out, L(lang, "有机码", "Organic code"), v.organic_code);
   } else if (int64_t units = Int(r, "units"); units > 0) {
     Row(out, L(lang, "本批数量", "Units in lot"), std::to_string(units));
   }

@@ -43,6 +43,7 @@ std::string VerifyResponseBody(const Verdict& v) {
   const LotLookup& lot = *v.lot;
   w.Member("lot_code", lot.lot_code);
   if (v.kind == ScannedKind::kUnit) w.Member("serial", v.serial);
+  if (!v.organic_code.empty()) w.Member("organic_code", v.organic_code);
   w.RawMembers(lot.rendered.json.empty() ? LotResponseMembers(lot) : lot.rendered.json);
   return w.EndObject().Take();
 }

@@ -1,5 +1,7 @@
 #include "http/verify_service.h"
 
+#include <algorithm>
+
 #include "http/client_network.h"
 #include "registry/crockford.h"
 #include "registry/dates.h"
@@ -138,6 +140,10 @@ Result<Verdict> VerifyService::Verify(const VerifyRequest& request) {
         if (LinkMatches(scanned.code, *found->lot, v)) {
           v.lot = found->lot;
           v.serial = found->serial;
+          bool organic = std::any_of(v.lot->certifications.begin(), v.lot->certifications.end(),
+                                     [](const CertificationStatus& c) { return c.type == "organic"; });
+          if (organic && v.kind == ScannedKind::kUnit)
+            v.organic_code = lease->lookup().OrganicCodeOf(v.code);
         }
       } else if (found.status().code() == StatusCode::kNotFound) {
         scan_kind = "unknown";

@@ -50,6 +50,7 @@ struct Verdict {
   std::string reason_zh, reason_en;      // why mistyped or unknown, when there is more to say
   std::shared_ptr<const LotLookup> lot;  // the code's lot, when found (lot-level, shared)
   int64_t serial = 0;                    // the unit's serial within the lot
+  std::string organic_code;              // the unit's 有机码, for a lot under an organic certificate
   ScanTally tally;
   ScanThresholds thresholds;
   int problem_cert = -1;  // index in lot->certifications behind revoked/suspended/expired

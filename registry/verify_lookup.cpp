@@ -117,6 +117,7 @@ VerifyLookup::VerifyLookup(SQLite::Database& db, SignatureCache* cache)
       trace_(db,
              "SELECT t.step, t.at, t.place, r.name, t.actor, t.note FROM trace_events t "
              "LEFT JOIN regions r ON r.code = t.place WHERE t.lot_id = ? ORDER BY t.at, t.id"),
+      organic_(db, "SELECT code FROM organic_codes WHERE unit = ?"),
       scans_(db),
       log_(db) {}
 
@@ -153,6 +154,12 @@ Result<UnitRef> VerifyLookup::UnitOf(const std::string& code) {
   unit_of_.bind(1, code);
   if (!unit_of_.executeStep()) return CodeUnknown(true, code);
   return UnitRef{unit_of_.getColumn(0).getInt64(), unit_of_.getColumn(1).getInt64()};
+}
+
+std::string VerifyLookup::OrganicCodeOf(const std::string& unit_code) {
+  ResetOnExit reset{organic_};
+  organic_.bind(1, unit_code);
+  return organic_.executeStep() ? organic_.getColumn(0).getString() : "";
 }
 
 Result<int64_t> VerifyLookup::LotIdOf(const std::string& code) {

@@ -120,6 +120,9 @@ class VerifyLookup {
   // The same in steps, for callers that remember code → lot (lots and units never change).
   Result<UnitRef> UnitOf(const std::string& code);
   Result<int64_t> LotIdOf(const std::string& code);
+  // The unit's 有机码 (organic_codes.h), "" when it has none. Read per scan, not cached: codes
+  // are loaded after minting.
+  std::string OrganicCodeOf(const std::string& unit_code);
   Result<LotLookup> ByLotId(int64_t lot_id, const std::string& today);
 
   // Grows with every registry change (each appends to the event log): certificate status,
@@ -147,7 +150,7 @@ class VerifyLookup {
   Result<LotLookup> Finish(SQLite::Statement& q, const std::string& today);
 
   SQLite::Statement begin_, commit_, by_unit_, by_lot_, by_id_, unit_of_, lot_id_of_, version_,
-      certs_, trace_;
+      certs_, trace_, organic_;
   ScanSummaryQuery scans_;
   MerkleLog log_;
 };

@@ -6,6 +6,7 @@
 #include "registry/ed25519.h"
 #include "registry/encoding.h"
 #include "registry/merkle.h"
+#include "registry/organic_codes.h"
 #include "registry/signed_note.h"
 #include "tests/http/verify_fixture.h"
 
@@ -221,4 +222,30 @@ TEST_CASE("verify API: the lot's issue event is proved in the signed log", "[api
             .ok());
   // A lot code is proved the same way.
   CHECK(GetJson(f, lot)["log"]["index"] == index);
+}
+
+TEST_CASE("verify API and page: an organic unit shows its own 有机码", "[verify_api]") {
+  VerifyFixture f;
+  REQUIRE(AddCertification(*f.store, {"organic", "151OP2600123", "中绿华夏有机食品认证中心", f.org,
+                                      {f.tea}, DaysAgo(30), "", 5000, {}})
+              .ok());
+  LotInput l = f.TeaLot();
+  l.certs = {f.green, "151OP2600123"};
+  std::string lot = f.Issue(l);
+  auto units = f.AddUnits(lot, 2);
+  auto loaded = LoadOrganicCodes(*f.store, lot, {"15124260000000017"});  // for serial 1 only
+  INFO(loaded.status().message());
+  REQUIRE(loaded.ok());
+  f.Start();
+  auto r = f.Get("/api/v1/verify/" + units[0]);
+  REQUIRE(r);
+  CHECK(SchemaErrors("verify-response.schema.json", r->body) == "");
+  CHECK(Json::parse(r->body)["organic_code"] == "15124260000000017");
+  auto page = f.Get("/q/" + units[0]);
+  REQUIRE(page);
+  CHECK(Contains(page->body, "<dt>有机码</dt><dd>15124260000000017</dd>"));
+  // The second unit has none yet: no member, no row.
+  auto other = f.Get("/api/v1/verify/" + units[1]);
+  CHECK_FALSE(Json::parse(other->body).contains("organic_code"));
+  CHECK_FALSE(Contains(f.Get("/q/" + units[1])->body, "有机码"));
 }
