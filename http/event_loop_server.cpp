@@ -196,13 +196,36 @@ struct EventLoopServer::Connection {
 
 namespace {
 
+// What both streams tell httplib about the connection.
+class ConnectionStream : public httplib::Stream {
+ public:
+  ConnectionStream(int fd, const std::string& rip, int rport, const std::string& lip, int lport)
+      : fd_(fd), rip_(rip), lip_(lip), rport_(rport), lport_(lport) {}
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = rip_;
+    port = rport_;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = lip_;
+    port = lport_;
+  }
+  socket_t socket() const override { return fd_; }
+
+ protected:
+  int fd_;
+
+ private:
+  const std::string &rip_, &lip_;
+  int rport_, lport_;
+};
+
 // httplib's view of a request the loop has buffered whole: reads come from the buffer, writes
 // are collected for the loop to send without blocking.
-class BufferedStream final : public httplib::Stream {
+class BufferedStream final : public ConnectionStream {
  public:
   BufferedStream(std::string_view in, std::string& out, const std::string& rip, int rport,
                  const std::string& lip, int lport, int fd)
-      : in_(in), out_(out), rip_(rip), lip_(lip), rport_(rport), lport_(lport), fd_(fd) {}
+      : ConnectionStream(fd, rip, rport, lip, lport), in_(in), out_(out) {}
   bool is_readable() const override { return pos_ < in_.size(); }
   bool is_writable() const override { return true; }
   ssize_t read(char* ptr, size_t size) override {
@@ -215,37 +238,22 @@ class BufferedStream final : public httplib::Stream {
     out_.append(ptr, size);
     return static_cast<ssize_t>(size);
   }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = rip_;
-    port = rport_;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip = lip_;
-    port = lport_;
-  }
-  socket_t socket() const override { return fd_; }
   size_t consumed() const { return pos_; }
 
  private:
   std::string_view in_;
   std::string& out_;
-  const std::string &rip_, &lip_;
-  int rport_, lport_, fd_;
   size_t pos_ = 0;
 };
 
 // httplib's view of a request on a worker thread: first what the loop buffered, then the socket,
 // read and written with httplib's timeouts, as its own SocketStream would.
-class SocketStream final : public httplib::Stream {
+class SocketStream final : public ConnectionStream {
  public:
   SocketStream(std::string& buffered, int fd, const std::string& rip, int rport,
                const std::string& lip, int lport, int read_timeout_ms, int write_timeout_ms)
-      : buffered_(buffered),
-        rip_(rip),
-        lip_(lip),
-        rport_(rport),
-        lport_(lport),
-        fd_(fd),
+      : ConnectionStream(fd, rip, rport, lip, lport),
+        buffered_(buffered),
         read_ms_(read_timeout_ms),
         write_ms_(write_timeout_ms) {}
   bool is_readable() const override {
@@ -288,22 +296,12 @@ class SocketStream final : public httplib::Stream {
     }
     return static_cast<ssize_t>(size);
   }
-  void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    ip = rip_;
-    port = rport_;
-  }
-  void get_local_ip_and_port(std::string& ip, int& port) const override {
-    ip = lip_;
-    port = lport_;
-  }
-  socket_t socket() const override { return fd_; }
   // Drops what httplib read from the buffer; the rest (a pipelined request) stays.
   void Consume() { buffered_.erase(0, std::min(pos_, buffered_.size())); }
 
  private:
   std::string& buffered_;
-  const std::string &rip_, &lip_;
-  int rport_, lport_, fd_, read_ms_, write_ms_;
+  int read_ms_, write_ms_;
   size_t pos_ = 0;
 };
 
