@@ -1,6 +1,9 @@
 #include "labeler/unit_code.h"
 
 #include <catch2/catch.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <set>
 
 #include "labeler/code_parser.h"
@@ -22,6 +25,28 @@ TEST_CASE("minted unit codes are 16 alphabet characters with a valid check", "[u
     REQUIRE(parsed->code == code);
   }
   CHECK(seen.size() == 1000);  // 75 random bits: a repeat here would mean broken randomness
+}
+
+TEST_CASE("a forked process never mints the codes its parent will", "[unit_code]") {
+  (void)MintUnitCode();  // the parent's random bytes are now buffered
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    std::string child = MintUnitCode();
+    ssize_t n = write(fds[1], child.data(), child.size());
+    _exit(n == static_cast<ssize_t>(child.size()) ? 0 : 1);
+  }
+  close(fds[1]);
+  std::string parent = MintUnitCode();
+  char buf[32] = {};
+  ssize_t n = read(fds[0], buf, sizeof buf);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  REQUIRE(n == static_cast<ssize_t>(kUnitCodeLength));
+  CHECK(std::string(buf, static_cast<size_t>(n)) != parent);
 }
 
 TEST_CASE("the check character catches every single-character substitution", "[unit_code]") {
