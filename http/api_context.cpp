@@ -5,7 +5,10 @@ namespace agritrace::http {
 Result<std::unique_ptr<ApiContext>> ApiContext::Open(const std::string& db_path) {
   auto store = Store::Open(db_path, OpenMode::kExisting);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<ApiContext>(new ApiContext(db_path, std::move(store).value()));
+  auto reports = Store::Open(db_path, OpenMode::kExisting);
+  if (!reports.ok()) return reports.status();
+  return std::unique_ptr<ApiContext>(
+      new ApiContext(db_path, std::move(store).value(), std::move(reports).value()));
 }
 
 }  // namespace agritrace::http

@@ -23,14 +23,22 @@ class ApiContext {
     std::lock_guard<std::mutex> lock(mu_);
     return fn(*store_);
   }
+  // The same on a second connection for reads that may take long (the bureau's reports over a
+  // big scans table), so that they never hold up API writes or checkpoint signing: in WAL mode
+  // a reader and the writer do not wait for each other.
+  template <typename Fn>
+  auto WithReportStore(Fn&& fn) {
+    std::lock_guard<std::mutex> lock(report_mu_);
+    return fn(*report_store_);
+  }
   const std::string& db_path() const { return db_path_; }
 
  private:
-  ApiContext(std::string db_path, std::unique_ptr<Store> store)
-      : db_path_(std::move(db_path)), store_(std::move(store)) {}
+  ApiContext(std::string db_path, std::unique_ptr<Store> store, std::unique_ptr<Store> reports)
+      : db_path_(std::move(db_path)), store_(std::move(store)), report_store_(std::move(reports)) {}
   std::string db_path_;
-  std::mutex mu_;
-  std::unique_ptr<Store> store_;
+  std::mutex mu_, report_mu_;
+  std::unique_ptr<Store> store_, report_store_;
 };
 
 }  // namespace agritrace::http

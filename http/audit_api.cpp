@@ -71,7 +71,7 @@ void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defa
       std::string stem = "agritrace-" + name;
       std::optional<Report> report;
       try {
-        report = api.WithStore([&](Store& store) { return fn(req, res, store, stem); });
+        report = api.WithReportStore([&](Store& store) { return fn(req, res, store, stem); });
       } catch (const SQLite::Exception& e) {
         return SetStatusProblem(res,
                                 Status::Io(std::string("读取报表失败：") + e.what(),

@@ -289,7 +289,8 @@ void RegisterAuditPage(httplib::Server& svr, ApiContext& api, ScanThresholds thr
     const PageQuery q = ReadQuery(req);
     std::string html;
     try {
-      html = api.WithStore([&](Store& store) { return AuditPage(store, *who, q, thresholds); });
+      html = api.WithReportStore(
+          [&](Store& store) { return AuditPage(store, *who, q, thresholds); });
     } catch (const SQLite::Exception& e) {
       return SetStatusProblem(res,
                               Status::Io(std::string("读取报表失败：") + e.what(),
