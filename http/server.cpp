@@ -180,7 +180,9 @@ void Server::Routes() {
         return httplib::Server::HandlerResponse::Handled;
       });
 
-  svr.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+  // Counted just before the response is written, not in the logger after it: a client that
+  // reads /metrics right after its previous answer must see that answer counted.
+  svr.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     double seconds = -1;
     if (t_request_start != Clock::time_point{}) {
       seconds = std::chrono::duration<double>(Clock::now() - t_request_start).count();
