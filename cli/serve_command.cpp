@@ -24,6 +24,9 @@ void RegisterServeCommand(CLI::App& app, Context& ctx) {
   serve->add_option("--rate-limit", options.rate_limit.per_second,
                     "每个客户网络每秒请求数上限，0 为不限（默认 50） / requests per second per client network");
   serve->add_option("--rate-burst", options.rate_limit.burst, "突发请求上限（默认 200） / burst size");
+  static int login_failures = 10;
+  serve->add_option("--login-failures", login_failures,
+                    "同一网络令牌失败多少次后暂停其令牌接口，之后每 5 秒恢复一次，0 为不限（默认 10） / failed logins per network before 429");
   serve->add_option("--trusted-proxy", proxies, "信任其 X-Forwarded-For 的代理地址 / proxy addresses to trust");
   serve->callback([&ctx] {
     ctx.Run([&] {
@@ -34,6 +37,10 @@ void RegisterServeCommand(CLI::App& app, Context& ctx) {
         return ctx.Fail(Status::Invalid("--threads 应在 1 到 1024 之间", "--threads must be 1 to 1024"));
       if (options.event_loops < 0 || options.event_loops > 64)
         return ctx.Fail(Status::Invalid("--event-loops 应在 0 到 64 之间", "--event-loops must be 0 to 64"));
+      if (login_failures < 0)
+        return ctx.Fail(Status::Invalid("--login-failures 不能为负数", "--login-failures must not be negative"));
+      options.auth_failure_limit.burst = login_failures;
+      options.auth_failure_limit.per_second = login_failures > 0 ? 0.2 : 0;
       options.host = m[1];
       options.port = std::stoi(m[2]);
       options.trusted_proxies = proxies;

@@ -43,6 +43,19 @@ RateLimiter::Decision RateLimiter::Take(const std::string& key, Clock::time_poin
   return {false, std::max(1, static_cast<int>(std::ceil(wait)))};
 }
 
+RateLimiter::Decision RateLimiter::Peek(const std::string& key, Clock::time_point now) {
+  if (!enabled()) return {};
+  Shard& shard = shards_[std::hash<std::string>()(key) % kShards];
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto it = shard.buckets.find(key);
+  if (it == shard.buckets.end()) return {};
+  Bucket& b = it->second;
+  Refill(b, now);
+  if (b.tokens >= 1) return {};
+  double wait = (1 - b.tokens) / limit_.per_second;
+  return {false, std::max(1, static_cast<int>(std::ceil(wait)))};
+}
+
 size_t RateLimiter::TrackedKeys() {
   size_t n = 0;
   for (auto& s : shards_) {

@@ -28,6 +28,8 @@ class RateLimiter {
   };
   // Takes one token from `key`'s bucket. Thread-safe.
   Decision Take(const std::string& key, Clock::time_point now = Clock::now());
+  // What Take would answer, without taking: for limits that count only failures.
+  Decision Peek(const std::string& key, Clock::time_point now = Clock::now());
 
   bool enabled() const { return limit_.per_second > 0; }
   size_t TrackedKeys();

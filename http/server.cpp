@@ -52,6 +52,9 @@ bool IsPublic(Route r) {
          r != Route::kAudit;
 }
 
+// The routes behind a bearer token (DESIGN.md §9).
+bool NeedsToken(Route r) { return r == Route::kManagementApi || r == Route::kAudit; }
+
 Lang LangOf(const httplib::Request& req) {
   return ChooseLanguage(req.get_param_value("lang"), req.get_header_value("Accept-Language"));
 }
@@ -100,7 +103,8 @@ struct Server::Impl {
         lots(options.lot_cache, &checkpoints),
         service(pool, lots, recorder, std::move(salt),
                 {options.scan_threshold, options.distinct_network_threshold}),
-        limiter(options.rate_limit) {}
+        limiter(options.rate_limit),
+        auth_failures(options.auth_failure_limit) {}
   std::unique_ptr<ApiContext> api;  // the authenticated routes' read-write connection
   CheckpointCache checkpoints;      // signs through `api`
   SignatureCache signatures;
@@ -108,6 +112,7 @@ struct Server::Impl {
   LotCache lots;
   VerifyService service;
   RateLimiter limiter;
+  RateLimiter auth_failures;  // takes a token per 401, checked before each token route
 };
 
 Server::Server(ServerOptions options) : options_(std::move(options)) {}
@@ -170,9 +175,12 @@ void Server::Routes() {
   svr.set_pre_routing_handler(
       [this, &impl, network_of](const httplib::Request& req, httplib::Response& res) {
         t_request_start = Clock::now();
-        if (!impl.limiter.enabled() || !IsPublic(RouteOf(req.path)))
-          return httplib::Server::HandlerResponse::Unhandled;
-        auto d = impl.limiter.Take(network_of(req));
+        const Route route = RouteOf(req.path);
+        RateLimiter::Decision d;
+        if (IsPublic(route) && impl.limiter.enabled())
+          d = impl.limiter.Take(network_of(req));
+        else if (NeedsToken(route) && impl.auth_failures.enabled())
+          d = impl.auth_failures.Peek(network_of(req));
         if (d.allowed) return httplib::Server::HandlerResponse::Unhandled;
         metrics_.RateLimited();
         SetProblem(res, ProblemForStatus(429), req.path);
@@ -182,13 +190,16 @@ void Server::Routes() {
 
   // Counted just before the response is written, not in the logger after it: a client that
   // reads /metrics right after its previous answer must see that answer counted.
-  svr.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+  svr.set_post_routing_handler([this, &impl, network_of](const httplib::Request& req,
+                                                        httplib::Response& res) {
+    const Route route = RouteOf(req.path);
+    if (res.status == 401 && NeedsToken(route)) impl.auth_failures.Take(network_of(req));
     double seconds = -1;
     if (t_request_start != Clock::time_point{}) {
       seconds = std::chrono::duration<double>(Clock::now() - t_request_start).count();
       t_request_start = Clock::time_point{};
     }
-    metrics_.ObserveRequest(RouteOf(req.path), res.status, seconds);
+    metrics_.ObserveRequest(route, res.status, seconds);
   });
 
   // Whatever ends in an error status without a body (404 route, 413, 414, 400 parse error)

@@ -40,6 +40,9 @@ struct ServerOptions {
   int scan_threshold = 5;              // N: more scans of a unit code is suspicious
   int distinct_network_threshold = 3;  // K: more client networks than this is suspicious
   RateLimit rate_limit;                // per client network on public routes; per_second 0: off
+  // Failed logins (401) per client network on the token routes: once the bucket is empty the
+  // network gets 429 before its token is even looked up. per_second 0: off.
+  RateLimit auth_failure_limit{0.2, 10};
   // Peers whose X-Forwarded-For is believed (exact addresses, e.g. a local nginx).
   std::vector<std::string> trusted_proxies;
   size_t payload_max_bytes = 64 * 1024;

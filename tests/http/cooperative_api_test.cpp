@@ -417,6 +417,36 @@ TEST_CASE("cooperative API: tokens, and other organisations' lots are 403 and lo
   CHECK(own["credit_code"] == "91350100M000100Y43");
 }
 
+TEST_CASE("failed logins from one network are throttled with 429, other networks are not",
+          "[api][auth][rate]") {
+  http::ServerOptions o = TestServerOptions();
+  o.auth_failure_limit.per_second = 0.01;  // no refill within the test
+  o.auth_failure_limit.burst = 3;
+  ApiFixture f(o);
+  std::string lot = "/api/v1/lots/" + IssueAndMint(f, 1);
+  int port = f.server->port();
+  auto bearer = [](const std::string& t) { return "Authorization: Bearer " + t + "\r\n"; };
+  const std::string forged = bearer("agt_" + std::string(43, 'B'));
+
+  // Good tokens never use up the allowance.
+  for (int i = 0; i < 5; ++i) CHECK(RawGet("127.0.9.1", port, lot, bearer(f.coop)).status == 200);
+  for (int i = 0; i < 3; ++i) CHECK(RawGet("127.0.9.1", port, lot, forged).status == 401);
+  // The network has used its three failures: even a good token from a neighbour in the same
+  // /24 is refused before any lookup, with the wait to try again.
+  auto refused = RawGet("127.0.9.2", port, lot, bearer(f.coop));
+  CHECK(refused.status == 429);
+  CHECK(Contains(refused.head, "Retry-After: "));
+  Json p = Json::parse(refused.body);
+  CHECK(p["type"] == "urn:agritrace:problem:rate-limited");
+  CHECK(RawGet("127.0.9.1", port, "/audit", bearer(f.bureau)).status == 429);
+  // The public routes and other networks are untouched.
+  CHECK(RawGet("127.0.9.1", port, "/healthz").status == 200);
+  CHECK(RawGet("127.0.10.1", port, lot, bearer(f.coop)).status == 200);
+  CHECK(RawGet("127.0.10.1", port, lot, forged).status == 401);
+  CHECK(f.server->metrics().requests(http::Route::kManagementApi, 429) == 1);
+  CHECK(f.server->metrics().requests(http::Route::kManagementApi, 401) == 4);
+}
+
 TEST_CASE("cooperative API: payload too large, unknown routes and wrong methods",
           "[api][cooperative]") {
   http::ServerOptions o = TestServerOptions();

@@ -1,4 +1,4 @@
-// Token buckets per key: burst, refill, Retry-After, independence of keys, pruning.
+// Token buckets per key: burst, refill, Retry-After, peeking, independence of keys, pruning.
 #include "http/rate_limiter.h"
 
 #include <catch2/catch.hpp>
@@ -27,6 +27,20 @@ TEST_CASE("slow refill gives a longer Retry-After", "[rate]") {
   CHECK(limiter.Take("a", t0).allowed);
   CHECK(limiter.Take("a", t0).retry_after_seconds == 10);
   CHECK(limiter.Take("a", t0 + 4s).retry_after_seconds == 6);
+}
+
+TEST_CASE("Peek answers like Take without taking", "[rate]") {
+  RateLimiter limiter({0.1, 2});
+  auto t0 = RateLimiter::Clock::time_point{} + 1000s;
+  for (int i = 0; i < 10; ++i) CHECK(limiter.Peek("a", t0).allowed);  // nothing taken
+  CHECK(limiter.TrackedKeys() == 0);  // and no bucket made for it
+  CHECK(limiter.Take("a", t0).allowed);
+  CHECK(limiter.Take("a", t0).allowed);
+  auto peeked = limiter.Peek("a", t0);
+  CHECK_FALSE(peeked.allowed);
+  CHECK(peeked.retry_after_seconds == 10);
+  CHECK(limiter.Peek("a", t0 + 10s).allowed);
+  CHECK(limiter.Peek("b", t0).allowed);
 }
 
 TEST_CASE("rate 0 turns limiting off, and full buckets are pruned", "[rate]") {

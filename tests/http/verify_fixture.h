@@ -28,6 +28,7 @@ inline http::ServerOptions TestServerOptions() {
   o.port = 0;
   o.threads = 8;
   o.rate_limit.per_second = 0;  // off unless a test turns it on
+  o.auth_failure_limit.per_second = 0;
   o.keep_alive_timeout_seconds = 1;
   // Registry changes made between two requests must show in the second: check the event log
   // on every lookup (lot_cache_test covers the default interval).
