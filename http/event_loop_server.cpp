@@ -402,9 +402,10 @@ class EventLoopServer::Loop {
   }
   void Close(Connection& c) {
     epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
+    // Counted out before the peer can see the close: whoever reads EOF then reads the count.
+    server_.open_.fetch_sub(1);
     ::shutdown(c.fd, SHUT_RDWR);
     ::close(c.fd);
-    server_.open_.fetch_sub(1);
     conns_.erase(&c);  // destroys c
   }
 
