@@ -84,6 +84,9 @@ void RegisterLabelCommands(CLI::App& app, Context& ctx) {
   print->add_option("--to", preq.to, "结束序号 / last serial");
   print->add_flag("--lot-only", preq.lot_only,
                   "只打印一个批次码（承诺达标合格证式） / one lot-code label");
+  print->add_flag("--offline-signed", preq.offline_signed,
+                  "二维码带登记库签名，无网络也能用公钥验证（二维码更大） / QRs carry the registry's "
+                  "signature, checkable offline (bigger QRs)");
   print->add_option("--format", format, "svg|png|pdf|zpl（斑马）|tspl（TSC/佳博/芯烨）")
       ->required();
   print->add_option("--size", size, "标签尺寸 宽x高 毫米，默认 50x30 / label size in mm");

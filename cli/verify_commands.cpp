@@ -1,8 +1,11 @@
-// agritrace verify: checks a signed lot record offline, with only the registry's public key.
+// agritrace verify: checks a signed lot record, or an offline-signed label, with only the
+// registry's public key.
 #include <fstream>
 #include <sstream>
 
 #include "cli/context.h"
+#include "labeler/code_parser.h"
+#include "labeler/lot_code.h"
 #include "registry/ed25519.h"
 #include "registry/encoding.h"
 
@@ -15,18 +18,58 @@ Result<std::string> ReadFile(const std::string& path) {
   ss << in.rdbuf();
   return ss.str();
 }
+
+// --label: an offline-signed label's QR text, checked with the public key alone.
+void VerifyLabel(Context& ctx, const std::string& text, const std::string& pem) {
+  auto parsed = labeler::ParseCode(text);
+  if (!parsed.ok()) return ctx.Fail(parsed.status());
+  if (parsed->kind != labeler::CodeKind::kOfflineSigned)
+    return ctx.Fail(Status::Invalid("这不是离线签名标签（应为「…/S/批次码.序号.密钥编号.签名」）；普通追溯码请扫码在线验证",
+                                    "not an offline-signed label ('…/S/LOT.SERIAL.KID.SIG'); check other codes online")
+                        .with_reason("not-offline-signed"));
+  auto pub = Ed25519PublicKeyFromPem(pem);
+  if (!pub.ok()) return ctx.Fail(pub.status());
+  const labeler::OfflineLabel& label = parsed->offline;
+  if (KeyId(*pub) != label.kid)
+    return ctx.Fail(Status::Invalid("标签由密钥 " + label.kid + " 签名，给出的公钥是 " + KeyId(*pub) +
+                                        "；请用 key export --kid " + label.kid + " 导出的公钥",
+                                    "the label is signed by key " + label.kid + ", the public key given is " +
+                                        KeyId(*pub) + "; use that key's export")
+                        .with_reason("key-mismatch"));
+  if (!labeler::VerifyOfflineLabel(label, *pub))
+    return ctx.Fail(Status::Invalid("签名无效：标签不是登记库签发的，或被改动过，谨防假冒",
+                                    "signature INVALID: the label was not issued by the registry or was altered")
+                        .with_reason("signature-invalid"));
+  Json out = {{"valid", true}, {"kid", label.kid}, {"code", label.lot_code}, {"serial", label.serial}};
+  ctx.Print(out, "签名有效 / signature valid: 批次 lot " + labeler::FormatLotCode(label.lot_code) +
+                     " 序号 serial " + std::to_string(label.serial) + " (kid " + label.kid + ")");
+}
+
 }  // namespace
 
 void RegisterVerifyCommands(CLI::App& app, Context& ctx) {
-  auto* verify = app.add_subcommand("verify", "离线验证批次记录的签名 / verify a lot record's signature offline");
-  static std::string record_file, signature, pubkey_file;
-  verify->add_option("--record", record_file,
-                     "记录文件：签名的记录 JSON，或 lot show --json 的输出 / the record JSON or lot show --json output")->required();
-  verify->add_option("--signature", signature,
-                     "签名：base64url 文本，或含签名的文件（文本或 64 字节原始签名） / base64url text or a file")->required();
+  auto* verify = app.add_subcommand("verify", "离线验证批次记录或离线签名标签的签名 / verify a lot record's or an offline-signed label's signature offline");
+  static std::string record_file, signature, pubkey_file, label_text;
+  auto* record_opt = verify->add_option("--record", record_file,
+                     "记录文件：签名的记录 JSON，或 lot show --json 的输出 / the record JSON or lot show --json output");
+  auto* signature_opt = verify->add_option("--signature", signature,
+                     "签名：base64url 文本，或含签名的文件（文本或 64 字节原始签名） / base64url text or a file");
+  auto* label_opt = verify->add_option("--label", label_text,
+                     "离线签名标签的二维码内容（label print --offline-signed） / an offline-signed label's QR text");
+  record_opt->needs(signature_opt);
+  signature_opt->needs(record_opt);
+  label_opt->excludes(record_opt)->excludes(signature_opt);
   verify->add_option("--pubkey", pubkey_file, "登记库公钥 PEM 文件（key export 导出） / public key PEM")->required();
-  verify->callback([&ctx] {
+  verify->callback([&ctx, label_opt, record_opt] {
     ctx.Run([&] {
+      if (!*label_opt && !*record_opt)
+        return ctx.Fail(Status::Invalid("请给出 --record 和 --signature，或 --label",
+                                        "give --record and --signature, or --label"));
+      if (*label_opt) {
+        auto pem = ReadFile(pubkey_file);
+        if (!pem.ok()) return ctx.Fail(pem.status());
+        return VerifyLabel(ctx, label_text, *pem);
+      }
       auto text = ReadFile(record_file);
       if (!text.ok()) return ctx.Fail(text.status());
       Json doc = Json::parse(*text, nullptr, false);

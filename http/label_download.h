@@ -4,7 +4,8 @@
 //
 // Query parameters are the CLI's options: format=pdf|zpl|tspl|svg|png (default pdf),
 // size=WxH mm (50x30), dpi=203|300, sheet=a4:COLSxROWS, ecc=L|M|Q|H (M), copies (1),
-// from/to (serials; default every minted code), lot_only=true (one lot-code label).
+// from/to (serials; default every minted code), lot_only=true (one lot-code label),
+// offline_signed=true (QRs carrying the registry's signature, labeler/offline_label.h).
 // PDF, ZPL and TSPL answer with the whole selection in one file. SVG and PNG are one file per
 // label or per sheet in the CLI; an HTTP answer is one document, so the selection must make
 // exactly one: a single label (from=to=N, or lot_only) or, with a sheet, at most one page of

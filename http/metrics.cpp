@@ -59,7 +59,9 @@ std::string_view RouteName(Route r) {
 Route RouteOf(std::string_view path) {
   if (path == "/") return Route::kHome;
   if (path == "/lookup") return Route::kLookup;
-  if (StartsWith(path, "/q/") || StartsWith(path, "/Q/")) return Route::kConsumerPage;
+  if (StartsWith(path, "/q/") || StartsWith(path, "/Q/") || StartsWith(path, "/s/") ||
+      StartsWith(path, "/S/"))
+    return Route::kConsumerPage;
   if (StartsWith(path, "/01/")) return Route::kDigitalLink;
   if (StartsWith(path, "/api/v1/verify/")) return Route::kVerifyApi;
   if (path == "/.well-known/agritrace/keys.json") return Route::kKeys;

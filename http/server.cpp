@@ -86,7 +86,8 @@ std::optional<std::string> PlainQueryParam(std::string_view query, std::string_v
 
 bool InlineRoute(std::string_view, std::string_view path) {
   auto starts = [&](std::string_view p) { return path.substr(0, p.size()) == p; };
-  return path == "/" || path == "/lookup" || starts("/q/") || starts("/Q/") || starts("/01/") ||
+  return path == "/" || path == "/lookup" || starts("/q/") || starts("/Q/") || starts("/s/") ||
+         starts("/S/") || starts("/01/") ||
          starts("/api/v1/verify/") || starts("/api/v1/log/proof/") ||
          path == "/.well-known/agritrace/keys.json" || path == "/healthz" || path == "/metrics";
 }
@@ -253,6 +254,10 @@ void Server::Routes() {
       return;
     }
     auto parsed = labeler::ParseCode(input);
+    if (parsed.ok() && parsed->kind == labeler::CodeKind::kOfflineSigned) {
+      res.set_redirect("/S/" + labeler::OfflineLabelSegment(parsed->offline) + lang, 303);
+      return;
+    }
     if (parsed.ok()) {
       res.set_redirect("/q/" + PercentEncode(parsed->code) + lang, 303);
       return;
@@ -264,6 +269,15 @@ void Server::Routes() {
     verify(req, res, req.matches[1].str(), false);
   };
   svr.Get(R"(/[qQ]/([^/]+))", page);
+  // Offline-signed labels (labeler/offline_label.h): the same page and JSON, once the
+  // signature is checked.
+  svr.Get(R"(/[sS]/([^/]+))", [verify](const httplib::Request& req, httplib::Response& res) {
+    verify(req, res, "/S/" + req.matches[1].str(), false);
+  });
+  svr.Get(R"(/api/v1/verify/[sS]/([^/]+))",
+          [verify](const httplib::Request& req, httplib::Response& res) {
+            verify(req, res, "/S/" + req.matches[1].str(), true);
+          });
 
   svr.Get(R"(/01/.*)", [verify](const httplib::Request& req, httplib::Response& res) {
     if (!std::regex_match(req.path, kDigitalLinkPath)) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "http/client_network.h"
+#include "labeler/unit_code.h"
 #include "registry/crockford.h"
 #include "registry/dates.h"
 
@@ -42,6 +43,34 @@ bool LinkMatches(const labeler::ParsedCode& code, const LotLookup& lot, Verdict&
     v.reason_en = "the link's lot number is not the registered lot";
     return false;
   }
+  return true;
+}
+
+// An offline-signed label names its unit by lot and serial and vouches for them with the
+// registry's signature. A good one becomes that unit's scan (one history whichever QR form was
+// scanned); a bad one is a label the registry never printed. False when it is not a unit here.
+bool ResolveOfflineLabel(const labeler::OfflineLabel& label, VerifyLookup& lookup, Verdict& v) {
+  const std::string key = lookup.PublicKeyOf(label.kid);
+  if (key.empty()) {
+    v.reason_zh = "标签的签名密钥（" + label.kid + "）不是本登记库的";
+    v.reason_en = "the label is signed by a key (" + label.kid + ") this registry does not hold";
+    return false;
+  }
+  if (!labeler::VerifyOfflineLabel(label, key)) {
+    v.reason_zh = "标签上的签名无效：不是登记库签发的标签，或被改动过";
+    v.reason_en = "the label's signature is INVALID: the registry did not print it, or it was altered";
+    return false;
+  }
+  std::string unit = lookup.UnitCodeAt(label.lot_code, label.serial);
+  if (unit.empty()) {
+    v.reason_zh = "签名有效，但登记库中没有这个批次的第 " + std::to_string(label.serial) + " 号单品";
+    v.reason_en = "the signature is valid but the registry holds no unit " +
+                  std::to_string(label.serial) + " of this lot";
+    return false;
+  }
+  v.kind = ScannedKind::kUnit;
+  v.code = std::move(unit);
+  v.display = labeler::FormatUnitCode(v.code);
   return true;
 }
 
@@ -120,7 +149,8 @@ Result<Verdict> VerifyService::Verify(const VerifyRequest& request) {
   Scanned scanned = ParseScanned(request.input);
   std::string scan_kind = "malformed";
   if (scanned.ok) {
-    v.kind = scanned.code.kind == labeler::CodeKind::kUnit ? ScannedKind::kUnit : ScannedKind::kLot;
+    // An offline-signed label is a unit once its signature is checked, below.
+    v.kind = scanned.code.kind == labeler::CodeKind::kLot ? ScannedKind::kLot : ScannedKind::kUnit;
     v.code = scanned.code.code;
     v.display = labeler::DisplayCode(scanned.code);
   } else {
@@ -132,7 +162,14 @@ Result<Verdict> VerifyService::Verify(const VerifyRequest& request) {
   auto lease = pool_.Acquire();
   if (!lease.ok()) return lease.status();
   try {
-    if (scanned.ok) {
+    bool look_up = scanned.ok;
+    if (scanned.ok && scanned.code.kind == labeler::CodeKind::kOfflineSigned &&
+        !ResolveOfflineLabel(scanned.code.offline, lease->lookup(), v)) {
+      look_up = false;
+      scan_kind = "unknown";
+      v.code = scanned.code.code + "/" + std::to_string(scanned.code.offline.serial);
+    }
+    if (look_up) {
       auto found = v.kind == ScannedKind::kUnit ? lots_.Unit(v.code, lease->lookup())
                                                 : lots_.Lot(v.code, lease->lookup());
       if (found.ok()) {

@@ -223,6 +223,15 @@ Result<ParsedCode> ParseLink(std::string_view text) {
   if (seg.size() >= 2 && (seg[seg.size() - 2] == "q" || seg[seg.size() - 2] == "Q")) {
     return ValidateCode(seg.back(), Expect::kUnitOrLot);
   }
+  if (seg.size() >= 2 && (seg[seg.size() - 2] == "s" || seg[seg.size() - 2] == "S")) {
+    Result<OfflineLabel> label = ParseOfflineLabel(seg.back());
+    if (!label.ok()) return label.status();
+    ParsedCode out;
+    out.kind = CodeKind::kOfflineSigned;
+    out.code = label->lot_code;
+    out.offline = std::move(label).value();
+    return out;
+  }
   return LinkError("链接中没有找到编码：应为「…/q/编码」或 GS1 数字链接「…/01/GTIN/…/21/编码」",
                    "the link holds no code: expected '…/q/CODE' or a GS1 Digital Link "
                    "'…/01/GTIN/…/21/CODE'");
@@ -238,6 +247,8 @@ Result<ParsedCode> ParseCode(std::string_view input) {
 }
 
 std::string DisplayCode(const ParsedCode& code) {
+  if (code.kind == CodeKind::kOfflineSigned)
+    return FormatLotCode(code.code) + "/" + std::to_string(code.offline.serial);
   return code.kind == CodeKind::kUnit ? FormatUnitCode(code.code) : FormatLotCode(code.code);
 }
 

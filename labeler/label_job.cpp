@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "labeler/code_url.h"
 #include "labeler/document_sink.h"
 #include "labeler/label_content.h"
 #include "labeler/lot_code.h"
+#include "labeler/offline_label.h"
 #include "labeler/pdf_renderer.h"
 #include "labeler/png_renderer.h"
 #include "labeler/svg_renderer.h"
@@ -19,6 +21,7 @@
 #include "labeler/unit_code.h"
 #include "labeler/zpl_renderer.h"
 #include "registry/encoding.h"
+#include "registry/key_ring.h"
 #include "registry/lots.h"
 #include "registry/organic_codes.h"
 #include "registry/unit_store.h"
@@ -165,6 +168,16 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
   if (!lot.ok()) return lot.status();
   if (lot->recalled) return RefuseRecalled(req.lot_code);
   std::string base = store.Meta("base_url");
+  std::optional<SigningKey> signer;
+  if (req.offline_signed) {
+    if (req.lot_only)
+      return Status::Invalid("离线签名只用于单品码标签，不能与 --lot-only 同用",
+                             "offline signatures are for unit labels; drop --lot-only")
+          .with_reason("offline-lot-only");
+    auto key = CurrentSigningKey(store);
+    if (!key.ok()) return key.status();
+    signer = std::move(key).value();
+  }
   const Json& record = lot->record;
   std::string gtin = record["product"].value("gtin", "");
 
@@ -262,8 +275,12 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
   } else {
     uint64_t done = 0;
     Status each = ForEachUnit(store.db(), lot->id, first, last, [&](const UnitRow& u) {
-      content.qr_text = gtin.empty() ? UnitUrl(base, u.code)
-                                     : Gs1DigitalLinkUrl(base, gtin, req.lot_code, u.code);
+      if (signer)
+        content.qr_text = OfflineLabelUrl(
+            base, SignOfflineLabel(req.lot_code, u.serial, signer->kid, signer->key));
+      else
+        content.qr_text = gtin.empty() ? UnitUrl(base, u.code)
+                                       : Gs1DigitalLinkUrl(base, gtin, req.lot_code, u.code);
       content.code_display = FormatUnitCode(u.code);
       if (organic) {
         Result<std::string> code = organic->For(u.serial);

@@ -29,6 +29,9 @@ struct PrintRequest {
   std::string lot_code;
   int64_t from = 0, to = 0;  // serial range; 0, 0: every minted unit
   bool lot_only = false;     // one lot code QR instead of unit codes (承诺达标合格证 style)
+  // Unit QRs carry lot, serial and the registry's signature (offline_label.h) instead of the
+  // unit code's URL, so that they can be checked with no network. Not with lot_only.
+  bool offline_signed = false;
   LabelFormat format = LabelFormat::kPdf;
   RenderOptions options;
   std::string out;  // a file for PDF, ZPL and TSPL; a folder for SVG and PNG

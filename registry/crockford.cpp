@@ -46,6 +46,43 @@ bool CheckValid(std::string_view code) {
   return CheckChar(code.substr(0, code.size() - 1)) == code.back();
 }
 
+std::string EncodeBytes(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() * 8 + 4) / 5);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char b : bytes) {
+    acc = (acc << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out.push_back(kAlphabet[(acc >> bits) & 31]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(acc << (5 - bits)) & 31]);
+  return out;
+}
+
+std::optional<std::string> DecodeBytes(std::string_view digits, size_t bytes) {
+  if (digits.size() != (bytes * 8 + 4) / 5) return std::nullopt;
+  std::string out;
+  out.reserve(bytes);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (char c : digits) {
+    int v = Value(c);
+    if (v < 0) return std::nullopt;
+    acc = (acc << 5) | static_cast<uint32_t>(v);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push_back(static_cast<char>((acc >> bits) & 0xff));
+    }
+  }
+  if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;  // padding must be zero
+  return out;
+}
+
 namespace {
 
 // Random bytes drawn from the CSPRNG 4 KB at a time: minting a million codes asked for 15 bytes

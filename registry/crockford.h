@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,12 @@ bool CheckValid(std::string_view code_with_check);
 // `count` characters drawn from the OS CSPRNG (5 bits each). Throws std::runtime_error only
 // if the OS has no randomness to give.
 std::string Random(size_t count);
+
+// Bytes as base32 digits, most significant bit first, the last digit padded with zero bits:
+// 64 bytes (an Ed25519 signature) are 103 digits. Decode takes upper-case alphabet digits only
+// and refuses a wrong length for `bytes` or non-zero padding (one text per byte string).
+std::string EncodeBytes(std::string_view bytes);
+std::optional<std::string> DecodeBytes(std::string_view digits, size_t bytes);
 
 // "ABCD-EFGH-JKMN-PQRS": groups of `group` characters joined by '-'.
 std::string Group(std::string_view code, size_t group);

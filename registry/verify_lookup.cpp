@@ -118,6 +118,10 @@ VerifyLookup::VerifyLookup(SQLite::Database& db, SignatureCache* cache)
              "SELECT t.step, t.at, t.place, r.name, t.actor, t.note FROM trace_events t "
              "LEFT JOIN regions r ON r.code = t.place WHERE t.lot_id = ? ORDER BY t.at, t.id"),
       organic_(db, "SELECT code FROM organic_codes WHERE unit = ?"),
+      unit_at_(db,
+               "SELECT u.code FROM units u JOIN lots l ON l.id = u.lot_id "
+               "WHERE l.code = ? AND u.serial = ?"),
+      key_of_(db, "SELECT public_key FROM signing_keys WHERE kid = ?"),
       scans_(db),
       log_(db) {}
 
@@ -160,6 +164,21 @@ std::string VerifyLookup::OrganicCodeOf(const std::string& unit_code) {
   ResetOnExit reset{organic_};
   organic_.bind(1, unit_code);
   return organic_.executeStep() ? organic_.getColumn(0).getString() : "";
+}
+
+std::string VerifyLookup::UnitCodeAt(const std::string& lot_code, int64_t serial) {
+  ResetOnExit reset{unit_at_};
+  unit_at_.bind(1, lot_code);
+  unit_at_.bind(2, serial);
+  return unit_at_.executeStep() ? unit_at_.getColumn(0).getString() : "";
+}
+
+std::string VerifyLookup::PublicKeyOf(const std::string& kid) {
+  ResetOnExit reset{key_of_};
+  key_of_.bind(1, kid);
+  if (!key_of_.executeStep()) return "";
+  auto c = key_of_.getColumn(0);
+  return std::string(static_cast<const char*>(c.getBlob()), static_cast<size_t>(c.getBytes()));
 }
 
 Result<int64_t> VerifyLookup::LotIdOf(const std::string& code) {

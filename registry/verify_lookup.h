@@ -123,6 +123,11 @@ class VerifyLookup {
   // The unit's 有机码 (organic_codes.h), "" when it has none. Read per scan, not cached: codes
   // are loaded after minting.
   std::string OrganicCodeOf(const std::string& unit_code);
+  // The unit code of serial `serial` in lot `lot_code` (an offline-signed label names its unit
+  // so), "" when there is none.
+  std::string UnitCodeAt(const std::string& lot_code, int64_t serial);
+  // Raw 32-byte public key of `kid`, current or retired; "" when the registry has no such key.
+  std::string PublicKeyOf(const std::string& kid);
   Result<LotLookup> ByLotId(int64_t lot_id, const std::string& today);
 
   // Grows with every registry change (each appends to the event log): certificate status,
@@ -150,7 +155,7 @@ class VerifyLookup {
   Result<LotLookup> Finish(SQLite::Statement& q, const std::string& today);
 
   SQLite::Statement begin_, commit_, by_unit_, by_lot_, by_id_, unit_of_, lot_id_of_, version_,
-      certs_, trace_, organic_;
+      certs_, trace_, organic_, unit_at_, key_of_;
   ScanSummaryQuery scans_;
   MerkleLog log_;
 };

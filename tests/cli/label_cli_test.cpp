@@ -361,3 +361,79 @@ TEST_CASE("label print shows progress on a terminal and nothing when redirected"
   CHECK(piped.out.find("rendered") == std::string::npos);
   CHECK(lt::ReadFile(cli.dir / "p.tspl") == lt::ReadFile(cli.dir / "t.tspl"));  // same labels
 }
+
+TEST_CASE("offline-signed labels decode to texts that verify with the exported public key alone",
+          "[cli][labels][offline_label]") {
+  Cli cli;
+  cli.Seed();
+  std::string lot = IssueLot(cli, "10");
+  cli.Json({"label", "mint", "--lot", lot, "--count", "10"}, "label-mint.schema.json");
+  auto stored = StoredCodes(cli, 1, 10);
+  auto pem = cli.Run({"key", "export"});
+  REQUIRE(pem.exit_code == 0);
+  {
+    std::ofstream(cli.dir / "key.pem") << pem.out;
+  }
+
+  // The signature makes the QR a version 7: 50x30 mm is too small, and the refusal says what fits.
+  auto small = cli.Run({"label", "print", "--lot", lot, "--format", "png", "--size", "50x30",
+                        "--offline-signed", "--out", cli.dir / "small"});
+  CHECK(small.exit_code == 3);
+  CHECK(small.err.find("至少需要 54×31 mm") != std::string::npos);
+  json png = cli.Json({"label", "print", "--lot", lot, "--from", "4", "--to", "5", "--format",
+                       "png", "--size", "60x40", "--offline-signed", "--out", cli.dir / "png"},
+                      "label-print.schema.json");
+  CHECK(png["labels"] == 2);
+  std::vector<std::string> texts;
+  for (int i = 0; i < 2; ++i) {
+    char name[32];
+    snprintf(name, sizeof name, "/label-%06d.png", i + 1);
+    texts.push_back(lt::DecodeOne(lt::LoadPng(cli.dir / "png" + name)));
+    INFO(texts.back());
+    CHECK(texts.back().find("/S/" + lot + "." + std::to_string(4 + i) + ".") != std::string::npos);
+    json ok = cli.Json({"verify", "--label", texts.back(), "--pubkey", cli.dir / "key.pem"},
+                       "verify.schema.json");
+    CHECK(ok["code"] == lot);
+    CHECK(ok["serial"] == 4 + i);
+  }
+  // The code under the QR is still the unit's, for typing into the page by hand.
+  auto zpl = cli.Run({"label", "print", "--lot", lot, "--from", "4", "--to", "4", "--format",
+                      "zpl", "--size", "60x40", "--offline-signed", "--out", cli.dir / "l.zpl"});
+  REQUIRE(zpl.exit_code == 0);
+  std::string z = lt::ReadFile(cli.dir / "l.zpl");
+  CHECK(z.find("^FDMM,A" + texts[0]) != std::string::npos);
+  CHECK(z.find(stored[3]) == std::string::npos);  // the QR does not carry the unit code
+
+  // Another serial under the same signature, a signature from another key, not a signed label.
+  std::string moved = texts[0];
+  moved.replace(moved.find("." + std::string("4") + "."), 3, ".5.");
+  auto forged = cli.Run({"verify", "--label", moved, "--pubkey", cli.dir / "key.pem"});
+  CHECK(forged.exit_code == 3);
+  CHECK(forged.err.find("签名无效") != std::string::npos);
+  CHECK(forged.err.find("signature INVALID") != std::string::npos);
+  REQUIRE(cli.Run({"key", "rotate"}).exit_code == 0);
+  auto new_pem = cli.Run({"key", "export"});
+  {
+    std::ofstream(cli.dir / "new.pem") << new_pem.out;
+  }
+  auto mismatch = cli.Run({"verify", "--label", texts[0], "--pubkey", cli.dir / "new.pem"});
+  CHECK(mismatch.exit_code == 3);
+  CHECK(mismatch.err.find("key export --kid") != std::string::npos);
+  // Labels printed before a rotation still verify with the old key.
+  CHECK(cli.Run({"verify", "--label", texts[0], "--pubkey", cli.dir / "key.pem"}).exit_code == 0);
+  auto plain = cli.Run({"verify", "--label", stored[0], "--pubkey", cli.dir / "key.pem"});
+  CHECK(plain.exit_code == 3);
+  CHECK(plain.err.find("这不是离线签名标签") != std::string::npos);
+  auto bad = cli.Run({"verify", "--label", texts[0].substr(0, texts[0].size() - 1), "--pubkey",
+                      cli.dir / "key.pem"});
+  CHECK(bad.exit_code == 3);
+  CHECK(bad.err.find("签名应为 103 个字符") != std::string::npos);
+  CHECK(cli.Run({"verify", "--pubkey", cli.dir / "key.pem"}).exit_code != 0);
+
+  // Not for the lot-code label; refused before any file is made.
+  auto lot_only = cli.Run({"label", "print", "--lot", lot, "--lot-only", "--offline-signed",
+                           "--format", "pdf", "--out", cli.dir / "lot.pdf"});
+  CHECK(lot_only.exit_code == 3);
+  CHECK(lot_only.err.find("--lot-only") != std::string::npos);
+  CHECK(Listing(cli.dir.path()).find("lot.pdf") == std::string::npos);
+}

@@ -5,6 +5,7 @@
 
 #include "labeler/code_parser.h"
 #include "labeler/sheet_layout.h"
+#include "registry/key_ring.h"
 #include "tests/http/api_fixture.h"
 #include "tests/labeler/test_support.h"
 
@@ -286,6 +287,20 @@ TEST_CASE("cooperative API: label files over HTTP decode to the stored codes",
   std::string text = lt::DecodeOne(lt::LoadPng(f.dir / "label.png"));
   CHECK(Contains(text, "/01/06901234567892/10/" + code + "/21/"));
   CHECK(CodeOf(text) == stored[6]);
+
+  // The same label offline-signed: its QR verifies with the registry's public key alone.
+  auto signed_png =
+      f.GetAs(labels + "?format=png&from=7&to=7&size=60x40&offline_signed=true", f.coop);
+  REQUIRE(signed_png);
+  CHECK(signed_png->status == 200);
+  WriteFileText(f.dir / "signed.png", signed_png->body);
+  auto offline = labeler::ParseCode(lt::DecodeOne(lt::LoadPng(f.dir / "signed.png")));
+  REQUIRE(offline.ok());
+  REQUIRE(offline->kind == labeler::CodeKind::kOfflineSigned);
+  CHECK(offline->offline.serial == 7);
+  auto key = PublicKeyOf(*f.store, offline->offline.kid);
+  REQUIRE(key.ok());
+  CHECK(labeler::VerifyOfflineLabel(offline->offline, *key));
 
   // The whole lot on A4 sheets as a PDF, every cell decoded back.
   auto pdf = f.GetAs(labels + "?format=pdf&size=50x30&sheet=a4:4x9", f.bureau);

@@ -1,0 +1,101 @@
+#include "labeler/offline_label.h"
+
+#include <vector>
+
+#include "labeler/code_url.h"
+#include "labeler/lot_code.h"
+#include "registry/crockford.h"
+#include "registry/encoding.h"
+
+namespace agritrace::labeler {
+namespace {
+
+constexpr size_t kSignatureDigits = 103;  // 512 bits in 5-bit digits
+constexpr int64_t kMaxSerial = (int64_t{1} << 53) - 1;
+
+Status Refuse(std::string zh, std::string en) {
+  Status s = Status::Invalid("离线签名标签有误：" + zh, "bad offline-signed label: " + en);
+  s.with_reason("code-signed");
+  return s;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return out;
+}
+
+}  // namespace
+
+std::string OfflineLabelMessage(std::string_view lot_code, int64_t serial) {
+  return "agritrace-label:v1:" + std::string(lot_code) + ":" + std::to_string(serial);
+}
+
+OfflineLabel SignOfflineLabel(std::string_view lot_code, int64_t serial, const std::string& kid,
+                              const Ed25519PrivateKey& key) {
+  return {std::string(lot_code), serial, kid, key.Sign(OfflineLabelMessage(lot_code, serial))};
+}
+
+std::string OfflineLabelUrl(std::string_view base, const OfflineLabel& label) {
+  // UnitUrl gives "{BASE}/Q/x"; the signed form differs only in the path letter.
+  std::string url = UnitUrl(base, "");
+  url[url.size() - 2] = 'S';
+  return url + OfflineLabelSegment(label);
+}
+
+std::string OfflineLabelSegment(const OfflineLabel& label) {
+  std::string url = label.lot_code;
+  url += '.';
+  url += std::to_string(label.serial);
+  url += '.';
+  url += Upper(label.kid);
+  url += '.';
+  url += crockford::EncodeBytes(label.signature);
+  return url;
+}
+
+Result<OfflineLabel> ParseOfflineLabel(std::string_view segment) {
+  std::vector<std::string> parts;
+  for (size_t b = 0;;) {
+    size_t e = segment.find('.', b);
+    parts.push_back(Upper(segment.substr(b, e == std::string_view::npos ? e : e - b)));
+    if (e == std::string_view::npos) break;
+    b = e + 1;
+  }
+  if (parts.size() != 4)
+    return Refuse("应有以点分隔的 4 段（批次码.序号.密钥编号.签名），实际 " +
+                      std::to_string(parts.size()) + " 段",
+                  "expected 4 parts separated by dots (lot.serial.key-id.signature), found " +
+                      std::to_string(parts.size()));
+  OfflineLabel out;
+  out.lot_code = parts[0];
+  if (out.lot_code.size() != kLotCodeLength || !crockford::CheckValid(out.lot_code))
+    return Refuse("批次码「" + parts[0] + "」不对", "the lot code '" + parts[0] + "' is wrong");
+  const std::string& serial = parts[1];
+  bool digits = !serial.empty() && serial.size() <= 16 && serial[0] != '0';
+  for (char c : serial) digits = digits && c >= '0' && c <= '9';
+  if (digits) out.serial = std::stoll(serial);
+  if (!digits || out.serial < 1 || out.serial > kMaxSerial)
+    return Refuse("序号「" + serial + "」不是正整数", "the serial '" + serial + "' is not a positive number");
+  std::string kid = parts[2];
+  for (char& c : kid) c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+  if (kid.size() != 16 || !HexDecode(kid))
+    return Refuse("密钥编号应为 16 位十六进制数", "the key id must be 16 hex digits");
+  out.kid = kid;
+  if (parts[3].size() != kSignatureDigits)
+    return Refuse("签名应为 103 个字符，实际 " + std::to_string(parts[3].size()) + " 个",
+                  "the signature must be 103 characters, found " + std::to_string(parts[3].size()));
+  auto sig = crockford::DecodeBytes(parts[3], 64);
+  if (!sig) return Refuse("签名中有不用的字符", "the signature holds characters outside the alphabet");
+  out.signature = std::move(*sig);
+  return out;
+}
+
+bool VerifyOfflineLabel(const OfflineLabel& label, std::string_view raw_public_key) {
+  return KeyId(raw_public_key) == label.kid &&
+         Ed25519Verify(raw_public_key, OfflineLabelMessage(label.lot_code, label.serial),
+                       label.signature);
+}
+
+}  // namespace agritrace::labeler
