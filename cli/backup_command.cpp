@@ -1,6 +1,7 @@
 // agritrace backup --out PATH: the registry and its signing keys, copied while it runs.
 #include "cli/context.h"
 #include "registry/backup.h"
+#include "registry/key_ring.h"
 
 namespace agritrace::cli {
 
@@ -16,7 +17,8 @@ void RegisterBackupCommand(CLI::App& app, Context& ctx) {
       if (!r.ok()) return ctx.Fail(r.status());
       ctx.Print(*r, "已备份到 / backed up to " + out + "（" + std::to_string((*r)["events"].get<int64_t>()) +
                         " 个事件 events，" + std::to_string((*r)["keys"].get<int>()) + " 个私钥 keys in " + out +
-                        ".keys/）\n恢复：把两者复制回原处 / to restore, copy both back");
+                        ".keys/）\n恢复 / to restore: cp " + out + " " + ctx.db_path + " && cp -r " + out +
+                        ".keys/. " + KeyDirFor(ctx.db_path) + "/");
     });
   });
 }

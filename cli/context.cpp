@@ -1,6 +1,8 @@
 #include "cli/context.h"
 
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 namespace agritrace::cli {
 
@@ -48,6 +50,14 @@ void Context::Run(const std::function<void()>& body) {
   } catch (const std::exception& e) {
     Fail(Status::Io(std::string("意外错误：") + e.what(), std::string("unexpected failure: ") + e.what()));
   }
+}
+
+Result<std::string> ReadInputFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return Status::Io("无法读取文件 " + path + "：请检查路径是否正确、文件是否存在",
+                      "cannot read file " + path + ": check the path and that the file exists");
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 }  // namespace agritrace::cli

@@ -28,6 +28,9 @@ struct Context {
 
 int ExitCodeFor(const Status& status);
 
+// The whole file at `path`, or Status::Io saying which file could not be read.
+Result<std::string> ReadInputFile(const std::string& path);
+
 // One registration function per command group (one file each).
 void RegisterInitCommands(CLI::App& app, Context& ctx);
 void RegisterKeyCommands(CLI::App& app, Context& ctx);

@@ -54,11 +54,9 @@ void RegisterLabelCommands(CLI::App& app, Context& ctx) {
       if (organic_file == "-") {
         text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
       } else {
-        std::ifstream in(organic_file, std::ios::binary);
-        if (!in)
-          return ctx.Fail(Status::Io("无法读取有机码清单 " + organic_file,
-                                     "cannot read the list " + organic_file));
-        text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        auto file = ReadInputFile(organic_file);
+        if (!file.ok()) return ctx.Fail(file.status());
+        text = std::move(file).value();
       }
       auto codes = ParseOrganicCodes(text);
       if (!codes.ok()) return ctx.Fail(codes.status());

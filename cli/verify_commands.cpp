@@ -1,8 +1,5 @@
 // agritrace verify: checks a signed lot record, or an offline-signed label, with only the
 // registry's public key.
-#include <fstream>
-#include <sstream>
-
 #include "cli/context.h"
 #include "labeler/code_parser.h"
 #include "labeler/lot_code.h"
@@ -11,13 +8,6 @@
 
 namespace agritrace::cli {
 namespace {
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("无法读取文件 " + path, "cannot read file " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // --label: an offline-signed label's QR text, checked with the public key alone.
 void VerifyLabel(Context& ctx, const std::string& text, const std::string& pem) {
@@ -34,7 +24,8 @@ void VerifyLabel(Context& ctx, const std::string& text, const std::string& pem) 
     return ctx.Fail(Status::Invalid("标签由密钥 " + label.kid + " 签名，给出的公钥是 " + KeyId(*pub) +
                                         "；请用 key export --kid " + label.kid + " 导出的公钥",
                                     "the label is signed by key " + label.kid + ", the public key given is " +
-                                        KeyId(*pub) + "; use that key's export")
+                                        KeyId(*pub) + "; export that one with agritrace key export --kid " +
+                                        label.kid)
                         .with_reason("key-mismatch"));
   if (!labeler::VerifyOfflineLabel(label, *pub))
     return ctx.Fail(Status::Invalid("签名无效：标签不是登记库签发的，或被改动过，谨防假冒",
@@ -66,11 +57,11 @@ void RegisterVerifyCommands(CLI::App& app, Context& ctx) {
         return ctx.Fail(Status::Invalid("请给出 --record 和 --signature，或 --label",
                                         "give --record and --signature, or --label"));
       if (*label_opt) {
-        auto pem = ReadFile(pubkey_file);
+        auto pem = ReadInputFile(pubkey_file);
         if (!pem.ok()) return ctx.Fail(pem.status());
         return VerifyLabel(ctx, label_text, *pem);
       }
-      auto text = ReadFile(record_file);
+      auto text = ReadInputFile(record_file);
       if (!text.ok()) return ctx.Fail(text.status());
       Json doc = Json::parse(*text, nullptr, false);
       if (doc.is_discarded() || !doc.is_object())
@@ -80,7 +71,7 @@ void RegisterVerifyCommands(CLI::App& app, Context& ctx) {
       if (!canonical.ok()) return ctx.Fail(canonical.status());
 
       std::string sig_text = signature;
-      if (auto file = ReadFile(signature); file.ok()) sig_text = *file;
+      if (auto file = ReadInputFile(signature); file.ok()) sig_text = *file;
       std::optional<std::string> sig;
       if (sig_text.size() == 64) sig = sig_text;  // raw bytes
       if (!sig) {
@@ -90,7 +81,7 @@ void RegisterVerifyCommands(CLI::App& app, Context& ctx) {
       if (!sig || sig->size() != 64)
         return ctx.Fail(Status::Invalid("签名格式不对：应为 86 个字符的 base64url 或 64 字节文件",
                                         "the signature must be 86 base64url characters or a 64-byte file"));
-      auto pem = ReadFile(pubkey_file);
+      auto pem = ReadInputFile(pubkey_file);
       if (!pem.ok()) return ctx.Fail(pem.status());
       auto pub = Ed25519PublicKeyFromPem(*pem);
       if (!pub.ok()) return ctx.Fail(pub.status());

@@ -1,5 +1,5 @@
 // The registry as the authenticated API (cooperative and bureau, DESIGN.md §7, §9) sees it: one
-// read-write connection, serialised by a mutex. SQLite admits one writer at a time and these
+// read-write connection, serialised by a mutex, and a read connection of its own for reports. SQLite admits one writer at a time and these
 // routes are few and small next to the scans, which keep their own writer (scan_recorder.h).
 #pragma once
 

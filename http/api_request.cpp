@@ -54,11 +54,7 @@ void Refuse(httplib::Response& res, const httplib::Request& req, const Status& s
 
 bool AllowLot(ApiContext& api, const Principal& who, const std::string& code,
               const httplib::Request& req, httplib::Response& res) {
-  auto owner = api.WithStore([&](Store& store) -> Result<int64_t> {
-    auto lot = GetLot(store, code);
-    if (!lot.ok()) return lot.status();
-    return (*lot)["record"]["producer"]["id"].get<int64_t>();
-  });
+  auto owner = api.WithStore([&](Store& store) { return LotOwner(store, code); });
   if (!owner.ok()) {
     SetStatusProblem(res, owner.status(), req.path);
     return false;

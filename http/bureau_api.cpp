@@ -122,7 +122,7 @@ void Audit(ApiRouter& router, ApiContext& api) {
     auto page = ReadPage(req, res);
     if (!page) return;
     auto r = api.WithStore([&](Store& store) -> Result<Json> {
-      if (auto lot = GetLot(store, code); !lot.ok()) return lot.status();
+      if (auto lot = LotId(store, code); !lot.ok()) return lot.status();
       auto rows = ScansOfLot(store.db(), code, page->after, page->limit);
       Json scans = Json::array();
       for (const auto& s : rows) {

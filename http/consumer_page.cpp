@@ -391,17 +391,13 @@ std::string RenderConsumerPage(const Verdict& v, Lang lang) {
     out += "<p class=\"note\">" + HtmlEscape(note) + "</p>";
 
   if (v.lot) {
+    // The lot's parts as LotCache rendered them at load, or now for a lot it did not load.
     const int l = static_cast<int>(lang);
-    if (v.lot->rendered.page_head[l].empty()) {
-      LotPageParts parts = RenderLotPageParts(*v.lot, lang);
-      out += parts.head;
-      UnitRows(out, v, lang);
-      out += parts.tail;
-    } else {
-      out += v.lot->rendered.page_head[l];
-      UnitRows(out, v, lang);
-      out += v.lot->rendered.page_tail[l];
-    }
+    LotPageParts parts;
+    if (v.lot->rendered.page_head[l].empty()) parts = RenderLotPageParts(*v.lot, lang);
+    out += parts.head.empty() ? v.lot->rendered.page_head[l] : parts.head;
+    UnitRows(out, v, lang);
+    out += parts.head.empty() ? v.lot->rendered.page_tail[l] : parts.tail;
     return out;
   } else {
     out += "<section><h2>" + L(lang, "重新输入编码", "Type the code again") + "</h2>";

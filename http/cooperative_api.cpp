@@ -71,8 +71,10 @@ Result<LotInput> ReadLot(const Json& body) {
     Inspection x{in.String("agency"), in.String("report"), in.String("result")};
     Status s = in.Finish();
     if (s.ok() && (x.agency.empty() || x.report.empty()))
-      s = Status::Invalid("检测记录 " + where + " 的 agency（机构）和 report（报告编号）不能为空",
-                          "inspection " + where + " needs an agency and a report number")
+      s = Status::Invalid("检测记录 inspections[" + std::to_string(i) +
+                              "] 的 agency（机构）和 report（报告编号）不能为空",
+                          "inspection inspections[" + std::to_string(i) +
+                              "] needs an agency and a report number")
               .with_reason("inspection-format");
     if (s.ok() && x.result != "pass" && x.result != "fail")
       s = Status::Invalid(where + "result 应为 pass（合格）或 fail（不合格）：" + x.result,

@@ -657,14 +657,17 @@ void EventLoopServer::Serve(Loop& loop, Connection& c) {
         if (!c.out.empty()) break;                   // send earlier answers first
         return ServeOnWorker(loop, &c);              // oversized: httplib answers it
       }
-      RequestHead head = ParseHead(std::string_view(c.in).substr(0, end + 2));
-      bool inline_ok = !head.has_body && (head.method == "GET" || head.method == "HEAD") &&
-                       options_.inline_route && options_.inline_route(head.method, head.path);
-      if (!inline_ok) {
-        if (!c.out.empty()) break;  // send earlier answers first, then come back here
-        return ServeOnWorker(loop, &c);
+      // A scan is read once, by the fast route; only what it declines is parsed for routing.
+      if (!(options_.fast_route && AnswerFast(c, end))) {
+        RequestHead head = ParseHead(std::string_view(c.in).substr(0, end + 2));
+        bool inline_ok = !head.has_body && (head.method == "GET" || head.method == "HEAD") &&
+                         options_.inline_route && options_.inline_route(head.method, head.path);
+        if (!inline_ok) {
+          if (!c.out.empty()) break;  // send earlier answers first, then come back here
+          return ServeOnWorker(loop, &c);
+        }
+        AnswerInline(c);
       }
-      if (!(options_.fast_route && head.method == "GET" && AnswerFast(c, end))) AnswerInline(c);
       answered = true;
       c.request_started = c.in.empty() ? Clock::time_point{} : Clock::now();
     }

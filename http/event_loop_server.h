@@ -10,11 +10,11 @@
 //
 //  - httplib still accepts; its pool thread hands each socket to one of a few epoll loops
 //    (process_and_close_socket returns at once);
-//  - a loop buffers what arrives; once a request's headers are complete, a plain GET on a route
+//  - a loop buffers what arrives; once a request's headers are complete, a plain GET that
 //    `fast_route` takes (the scan routes) is answered from the loop's own reading of the request;
-//    otherwise a short request
-//    (GET or HEAD without a body, on a route `inline_route` accepts) is answered right there from
-//    the buffer, and the response is written without blocking;
+//    otherwise a short request (GET or HEAD without a body, on a route `inline_route` accepts)
+//    is answered by httplib right there from the buffer; either way the response is written
+//    without blocking;
 //  - any other request (a body to read, a slow route such as label files or reports) goes to a
 //    worker pool of `workers` threads that reads the rest from the socket and writes as httplib
 //    would; the connection then returns to its loop;
@@ -53,7 +53,8 @@ struct EventLoopOptions {
   size_t workers = 8;  // threads for requests that are not answered inline
   // True for routes cheap enough to answer on a loop thread (no body, no long work).
   std::function<bool(std::string_view method, std::string_view path)> inline_route;
-  // Tried first for a plain GET; its answers are written with the same framing httplib uses.
+  // Tried first for a plain GET, before `inline_route` is asked: it must take only routes that
+  // `inline_route` accepts. Its answers are written with the same framing httplib uses.
   FastRoute fast_route;
 };
 

@@ -14,7 +14,7 @@ namespace agritrace::http {
 enum class Route {
   kHome,          // /
   kLookup,        // /lookup
-  kConsumerPage,  // /q/{code}, /Q/{code}
+  kConsumerPage,  // /q/{code}, /Q/{code}, /s/… and /S/… (offline-signed labels)
   kDigitalLink,   // /01/{gtin}/…
   kVerifyApi,     // /api/v1/verify/{code}
   kKeys,          // /.well-known/agritrace/keys.json

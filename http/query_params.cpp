@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <charconv>
+#include <limits>
 
 #include "http/http_response.h"
 
@@ -17,8 +18,6 @@ Status Bad(std::string_view key, const std::string& value, const std::string& wa
       .with_reason("query-parameter");
 }
 
-
-
 void Missing(const httplib::Request& req, httplib::Response& res, const char* name,
              const char* example) {
   SetProblem(res,
@@ -29,10 +28,6 @@ void Missing(const httplib::Request& req, httplib::Response& res, const char* na
 }
 
 }  // namespace
-
-bool QueryParams::Has(std::string_view key) const {
-  return req_.has_param(std::string(key).c_str());
-}
 
 const std::string* QueryParams::Value(std::string_view key) {
   std::string k(key);
@@ -57,9 +52,15 @@ int64_t QueryParams::Int(std::string_view key, int64_t fallback, int64_t min, in
   const char* end = v->data() + v->size();
   auto r = std::from_chars(v->data(), end, n);
   if (v->empty() || r.ec != std::errc() || r.ptr != end || n < min || n > max) {
+    // No upper bound worth naming (after, from, to): "≥ min".
+    const bool open = max == std::numeric_limits<int64_t>::max();
     if (status_.ok())
-      status_ = Bad(key, *v, " " + std::to_string(min) + " 到 " + std::to_string(max) + " 的整数",
-                    "a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+      status_ = open ? Bad(key, *v, "不小于 " + std::to_string(min) + " 的整数",
+                           "a whole number of at least " + std::to_string(min))
+                     : Bad(key, *v,
+                           " " + std::to_string(min) + " 到 " + std::to_string(max) + " 的整数",
+                           "a whole number from " + std::to_string(min) + " to " +
+                               std::to_string(max));
     return fallback;
   }
   return n;

@@ -26,7 +26,6 @@ class QueryParams {
  public:
   explicit QueryParams(const httplib::Request& req) : req_(req) {}
 
-  bool Has(std::string_view key) const;
   // The value, or `fallback` when the parameter is absent.
   std::string String(std::string_view key, std::string fallback = "");
   // A whole number in [min, max], or `fallback` when absent.

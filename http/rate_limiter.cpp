@@ -25,33 +25,30 @@ void RateLimiter::Prune(Shard& shard, Clock::time_point now) {
 }
 
 RateLimiter::Decision RateLimiter::Take(const std::string& key, Clock::time_point now) {
+  return Decide(key, now, true);
+}
+
+RateLimiter::Decision RateLimiter::Peek(const std::string& key, Clock::time_point now) {
+  return Decide(key, now, false);
+}
+
+RateLimiter::Decision RateLimiter::Decide(const std::string& key, Clock::time_point now,
+                                          bool take) {
   if (!enabled()) return {};
   Shard& shard = shards_[std::hash<std::string>()(key) % kShards];
   std::lock_guard<std::mutex> lock(shard.mu);
   auto it = shard.buckets.find(key);
   if (it == shard.buckets.end()) {
+    if (!take) return {};  // a full bucket: no need to keep one
     if (shard.buckets.size() >= kPruneAbove) Prune(shard, now);
     it = shard.buckets.emplace(key, Bucket{limit_.burst, now}).first;
   }
   Bucket& b = it->second;
   Refill(b, now);
   if (b.tokens >= 1) {
-    b.tokens -= 1;
+    if (take) b.tokens -= 1;
     return {};
   }
-  double wait = (1 - b.tokens) / limit_.per_second;
-  return {false, std::max(1, static_cast<int>(std::ceil(wait)))};
-}
-
-RateLimiter::Decision RateLimiter::Peek(const std::string& key, Clock::time_point now) {
-  if (!enabled()) return {};
-  Shard& shard = shards_[std::hash<std::string>()(key) % kShards];
-  std::lock_guard<std::mutex> lock(shard.mu);
-  auto it = shard.buckets.find(key);
-  if (it == shard.buckets.end()) return {};
-  Bucket& b = it->second;
-  Refill(b, now);
-  if (b.tokens >= 1) return {};
   double wait = (1 - b.tokens) / limit_.per_second;
   return {false, std::max(1, static_cast<int>(std::ceil(wait)))};
 }

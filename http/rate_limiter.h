@@ -45,6 +45,7 @@ class RateLimiter {
     std::mutex mu;
     std::unordered_map<std::string, Bucket> buckets;
   };
+  Decision Decide(const std::string& key, Clock::time_point now, bool take);
   void Refill(Bucket& b, Clock::time_point now) const;
   void Prune(Shard& shard, Clock::time_point now);
 

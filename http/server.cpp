@@ -59,9 +59,6 @@ Lang LangOf(const httplib::Request& req) {
   return ChooseLanguage(req.get_param_value("lang"), req.get_header_value("Accept-Language"));
 }
 
-// Answered on an event loop: GET routes that only read and do not wait on the registry's writer
-// (the consumer page, the verify API, keys, proofs, the operator's probes). The rest (API writes,
-// label files, reports, checkpoint signing) goes to a worker thread.
 // Sent with every answer, by httplib and by the event loops' fast path alike.
 httplib::Headers DefaultHeaders() {
   return {{"X-Content-Type-Options", "nosniff"}, {"Referrer-Policy", "no-referrer"}};
@@ -84,12 +81,33 @@ std::optional<std::string> PlainQueryParam(std::string_view query, std::string_v
   return value;
 }
 
+// 429 with the wait, counted: the same answer on httplib's path and the event loops' fast path.
+void AnswerRateLimited(const RateLimiter::Decision& d, std::string_view path, Metrics& metrics,
+                       httplib::Response& res) {
+  metrics.RateLimited();
+  SetProblem(res, ProblemForStatus(429), path);
+  res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+}
+
+// Answered on an event loop: GET routes that only read and do not wait on the registry's writer
+// (the consumer page, the verify API, keys, proofs, the operator's probes). The rest (API writes,
+// label files, reports, checkpoint signing) goes to a worker thread.
 bool InlineRoute(std::string_view, std::string_view path) {
-  auto starts = [&](std::string_view p) { return path.substr(0, p.size()) == p; };
-  return path == "/" || path == "/lookup" || starts("/q/") || starts("/Q/") || starts("/s/") ||
-         starts("/S/") || starts("/01/") ||
-         starts("/api/v1/verify/") || starts("/api/v1/log/proof/") ||
-         path == "/.well-known/agritrace/keys.json" || path == "/healthz" || path == "/metrics";
+  switch (RouteOf(path)) {
+    case Route::kHome:
+    case Route::kLookup:
+    case Route::kConsumerPage:
+    case Route::kDigitalLink:
+    case Route::kVerifyApi:
+    case Route::kKeys:
+    case Route::kHealth:
+    case Route::kMetrics:
+      return true;
+    case Route::kLogApi:  // proofs only: the checkpoint may have to be signed
+      return path.rfind("/api/v1/log/proof/", 0) == 0;
+    default:
+      return false;
+  }
 }
 
 }  // namespace
@@ -183,9 +201,7 @@ void Server::Routes() {
         else if (NeedsToken(route) && impl.auth_failures.enabled())
           d = impl.auth_failures.Peek(network_of(req));
         if (d.allowed) return httplib::Server::HandlerResponse::Unhandled;
-        metrics_.RateLimited();
-        SetProblem(res, ProblemForStatus(429), req.path);
-        res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+        AnswerRateLimited(d, req.path, metrics_, res);
         return httplib::Server::HandlerResponse::Handled;
       });
 
@@ -391,13 +407,9 @@ bool Server::FastScan(const FastRequest& req, httplib::Response& res) {
   try {
     const std::string network = NetworkOf(ClientAddress(
         std::string(req.remote_ip), std::string(req.forwarded_for), options_.trusted_proxies));
-    RateLimiter::Decision d;
-    d.allowed = true;
-    if (impl_->limiter.enabled()) d = impl_->limiter.Take(network);
+    RateLimiter::Decision d = impl_->limiter.Take(network);  // allowed when limits are off
     if (!d.allowed) {
-      metrics_.RateLimited();
-      SetProblem(res, ProblemForStatus(429), path);
-      res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
+      AnswerRateLimited(d, path, metrics_, res);
     } else {
       AnswerScan(std::string(code), json,
                  json ? Lang::kZh : ChooseLanguage(*lang_param, req.accept_language), network,

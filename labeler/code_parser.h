@@ -36,7 +36,7 @@ inline constexpr std::string_view kReasonLength = "code-length";
 inline constexpr std::string_view kReasonCharacter = "code-character";
 inline constexpr std::string_view kReasonCheck = "code-check";
 inline constexpr std::string_view kReasonLink = "code-link";
-inline constexpr std::string_view kReasonSigned = "code-signed";
+// kReasonSigned: offline_label.h.
 
 Result<ParsedCode> ParseCode(std::string_view input);
 

@@ -46,6 +46,13 @@ std::string LotUrl(std::string_view base, std::string_view lot_code) {
   return UnitUrl(base, lot_code);
 }
 
+std::string SignedLabelUrl(std::string_view base, std::string_view segment) {
+  std::string url = Base(base);
+  url += "/S/";
+  AppendSegment(segment, &url);
+  return url;
+}
+
 std::string Gs1DigitalLinkUrl(std::string_view base, std::string_view gtin14, std::string_view lot,
                               std::string_view code) {
   std::string url = Base(base);

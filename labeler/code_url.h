@@ -13,6 +13,8 @@ namespace agritrace::labeler {
 std::string UnitUrl(std::string_view base, std::string_view code);
 // "{BASE}/Q/{LOT}" for a normalised lot code: one path for both, the length tells them apart.
 std::string LotUrl(std::string_view base, std::string_view lot_code);
+// "{BASE}/S/{SEGMENT}" for an offline-signed label's segment (offline_label.h), upper-cased.
+std::string SignedLabelUrl(std::string_view base, std::string_view segment);
 // "{BASE}/01/{GTIN14}/10/{LOT}/21/{CODE}": GS1 Digital Link with qualifiers in the standard's
 // order. Characters outside A-Z 0-9 - . _ ~ in the lot are percent-encoded.
 std::string Gs1DigitalLinkUrl(std::string_view base, std::string_view gtin14, std::string_view lot,

@@ -156,20 +156,6 @@ uint32_t LabelFont::Glyph(char32_t cp) const {
   return g;
 }
 
-std::vector<uint32_t> LabelFont::SfntTags() const {
-  std::lock_guard<std::mutex> lock(impl_->mu);
-  std::vector<uint32_t> tags;
-  FT_ULong count = 0;
-  if (FT_Sfnt_Table_Info(impl_->face, 0, nullptr, &count) != 0) return tags;
-  for (FT_UInt i = 0; i < count; ++i) {
-    FT_ULong tag = 0, length = 0;
-    if (FT_Sfnt_Table_Info(impl_->face, i, &tag, &length) == 0) {
-      tags.push_back(static_cast<uint32_t>(tag));
-    }
-  }
-  return tags;
-}
-
 uint32_t LabelFont::SfntLength(uint32_t tag) const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   FT_ULong length = 0;

@@ -51,8 +51,6 @@ class LabelFont final : public TextMetrics {
   const Facts& facts() const { return facts_; }
   // Glyph id of a code point, 0 (.notdef) when the font lacks it; cached like Advance.
   uint32_t Glyph(char32_t cp) const;
-  // Tags of the face's sfnt tables ('glyf' …), in file order.
-  std::vector<uint32_t> SfntTags() const;
   // Length in bytes of table `tag`; 0 when the face has none.
   uint32_t SfntLength(uint32_t tag) const;
   // `length` bytes of table `tag` from `offset`; Status::Io when they are not there.

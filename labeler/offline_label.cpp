@@ -14,16 +14,13 @@ constexpr size_t kSignatureDigits = 103;  // 512 bits in 5-bit digits
 constexpr int64_t kMaxSerial = (int64_t{1} << 53) - 1;
 
 Status Refuse(std::string zh, std::string en) {
-  Status s = Status::Invalid("离线签名标签有误：" + zh, "bad offline-signed label: " + en);
-  s.with_reason("code-signed");
+  Status s = Status::Invalid(
+      "离线签名标签有误：" + zh + "。请重新扫描，完整复制二维码内容；仍然不对，标签可能是假冒的",
+      "bad offline-signed label: " + en +
+          ". Scan it again and copy the whole QR text; if it is still refused, the label may be "
+          "forged");
+  s.with_reason(std::string(kReasonSigned));
   return s;
-}
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return out;
 }
 
 }  // namespace
@@ -38,10 +35,7 @@ OfflineLabel SignOfflineLabel(std::string_view lot_code, int64_t serial, const s
 }
 
 std::string OfflineLabelUrl(std::string_view base, const OfflineLabel& label) {
-  // UnitUrl gives "{BASE}/Q/x"; the signed form differs only in the path letter.
-  std::string url = UnitUrl(base, "");
-  url[url.size() - 2] = 'S';
-  return url + OfflineLabelSegment(label);
+  return SignedLabelUrl(base, OfflineLabelSegment(label));
 }
 
 std::string OfflineLabelSegment(const OfflineLabel& label) {
@@ -49,7 +43,7 @@ std::string OfflineLabelSegment(const OfflineLabel& label) {
   url += '.';
   url += std::to_string(label.serial);
   url += '.';
-  url += Upper(label.kid);
+  url += label.kid;  // lower-case hex; the URL upper-cases it
   url += '.';
   url += crockford::EncodeBytes(label.signature);
   return url;
@@ -59,7 +53,9 @@ Result<OfflineLabel> ParseOfflineLabel(std::string_view segment) {
   std::vector<std::string> parts;
   for (size_t b = 0;;) {
     size_t e = segment.find('.', b);
-    parts.push_back(Upper(segment.substr(b, e == std::string_view::npos ? e : e - b)));
+    // Crockford's reading: any case, O as 0, I and L as 1 (hex digits are unaffected).
+    parts.push_back(
+        crockford::Normalize(segment.substr(b, e == std::string_view::npos ? e : e - b)));
     if (e == std::string_view::npos) break;
     b = e + 1;
   }
@@ -71,23 +67,25 @@ Result<OfflineLabel> ParseOfflineLabel(std::string_view segment) {
   OfflineLabel out;
   out.lot_code = parts[0];
   if (out.lot_code.size() != kLotCodeLength || !crockford::CheckValid(out.lot_code))
-    return Refuse("批次码「" + parts[0] + "」不对", "the lot code '" + parts[0] + "' is wrong");
+    return Refuse("批次码「" + parts[0] + "」长度或校验位不对",
+                  "the lot code '" + parts[0] + "' has a wrong length or check character");
   const std::string& serial = parts[1];
   bool digits = !serial.empty() && serial.size() <= 16 && serial[0] != '0';
   for (char c : serial) digits = digits && c >= '0' && c <= '9';
   if (digits) out.serial = std::stoll(serial);
   if (!digits || out.serial < 1 || out.serial > kMaxSerial)
     return Refuse("序号「" + serial + "」不是正整数", "the serial '" + serial + "' is not a positive number");
-  std::string kid = parts[2];
-  for (char& c : kid) c = static_cast<char>(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
-  if (kid.size() != 16 || !HexDecode(kid))
+  auto kid = HexDecode(parts[2]);
+  if (parts[2].size() != 16 || !kid)
     return Refuse("密钥编号应为 16 位十六进制数", "the key id must be 16 hex digits");
-  out.kid = kid;
+  out.kid = HexEncode(*kid);  // lower case, as KeyId() gives it
   if (parts[3].size() != kSignatureDigits)
     return Refuse("签名应为 103 个字符，实际 " + std::to_string(parts[3].size()) + " 个",
                   "the signature must be 103 characters, found " + std::to_string(parts[3].size()));
   auto sig = crockford::DecodeBytes(parts[3], 64);
-  if (!sig) return Refuse("签名中有不用的字符", "the signature holds characters outside the alphabet");
+  if (!sig)
+    return Refuse("签名中有不用的字符或多余的位",
+                  "the signature holds a character outside the alphabet or stray padding bits");
   out.signature = std::move(*sig);
   return out;
 }

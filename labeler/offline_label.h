@@ -19,6 +19,9 @@
 
 namespace agritrace::labeler {
 
+// Status::reason() of every refusal of ParseOfflineLabel (and so of ParseCode for such a label).
+inline constexpr std::string_view kReasonSigned = "code-signed";
+
 struct OfflineLabel {
   std::string lot_code;  // normalised, check character included
   int64_t serial = 0;
@@ -35,7 +38,7 @@ OfflineLabel SignOfflineLabel(std::string_view lot_code, int64_t serial, const s
 std::string OfflineLabelUrl(std::string_view base, const OfflineLabel& label);
 // "{LOT}.{SERIAL}.{KID}.{SIG}": the path segment after /S/.
 std::string OfflineLabelSegment(const OfflineLabel& label);
-// The path segment after /S/, in any case. Refuses (reason "code-signed") with what is wrong.
+// The path segment after /S/, in any case. Refuses (kReasonSigned) with what is wrong.
 Result<OfflineLabel> ParseOfflineLabel(std::string_view segment);
 // True when `label.signature` is the signature of its lot and serial under `raw_public_key`.
 bool VerifyOfflineLabel(const OfflineLabel& label, std::string_view raw_public_key);

@@ -40,7 +40,8 @@ bool PrinterRenderer::AppendLines(const LabelLayout& layout, bool per_label, int
 Status PrinterRenderer::Write(std::string_view bytes) {
   out_->write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (!out_->good()) {
-    return Status::Io(language_ + " 写入失败", "writing the " + language_ + " failed");
+    return Status::Io(language_ + " 写入失败（磁盘满？）",
+                      "writing the " + language_ + " failed (disk full?)");
   }
   return Status::Ok();
 }

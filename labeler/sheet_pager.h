@@ -23,15 +23,9 @@ class SheetPager {
                                  std::string_view files_per_label = {});
 
   bool sheets() const { return sheet_.has_value(); }
-  const SheetLayout& sheet() const { return *sheet_; }
   // Labels on a page: cols × rows on a sheet, else 1.
   int per_page() const { return sheet_ ? sheet_->per_page() : 1; }
 
-  // Cell of the next label on its page (0 … per_page()-1); 0 means it starts a new page.
-  int cell() const { return cell_; }
-  // Top-left corner of the next label on its page, in mm.
-  double x_mm() const { return sheet_ ? sheet_->cell_x_mm(cell_) : 0; }
-  double y_mm() const { return sheet_ ? sheet_->cell_y_mm(cell_) : 0; }
   // True while a page holds labels that were not flushed yet.
   bool page_open() const { return cell_ > 0; }
   // Moves past the next cell; true when that filled the page (the caller then flushes it).
@@ -58,6 +52,9 @@ class SheetPager {
 
  private:
   explicit SheetPager(std::optional<SheetLayout> sheet) : sheet_(sheet) {}
+  // Top-left corner of the next label on its page, in mm.
+  double x_mm() const { return sheet_ ? sheet_->cell_x_mm(cell_) : 0; }
+  double y_mm() const { return sheet_ ? sheet_->cell_y_mm(cell_) : 0; }
   std::optional<SheetLayout> sheet_;
   int cell_ = 0;
   uint64_t files_ = 0;

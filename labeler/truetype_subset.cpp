@@ -59,8 +59,10 @@ uint32_t Checksum(const std::string& b) {
 }
 
 Status Unusable(const LabelFont& font, const std::string& why_zh, const std::string& why_en) {
-  return Status::Io("字体 " + font.file() + " 无法嵌入 PDF：" + why_zh,
-                    "the font " + font.file() + " cannot be embedded in a PDF: " + why_en);
+  return Status::Io("字体 " + font.file() + " 无法嵌入 PDF：" + why_zh +
+                        "；请安装 fonts-wqy-microhei，或改用 --format png",
+                    "the font " + font.file() + " cannot be embedded in a PDF: " + why_en +
+                        "; install fonts-wqy-microhei, or print --format png");
 }
 
 Result<std::string> ReadTable(const LabelFont& font, uint32_t tag) {

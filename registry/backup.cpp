@@ -56,9 +56,11 @@ Status CopyKeyFile(const std::string& from, const std::string& to) {
 Result<int> CopyKeys(const std::string& from_dir, const std::string& to_dir) {
   DIR* d = opendir(from_dir.c_str());
   if (!d)
-    return Status::NotFound("找不到密钥目录 " + from_dir + "，没有私钥的备份无法签发新批次",
+    return Status::NotFound("找不到密钥目录 " + from_dir +
+                                "，没有私钥的备份无法签发新批次；请确认 --db 指向正在使用的登记库",
                             "key folder " + from_dir +
-                                " not found; a backup without the private keys cannot sign");
+                                " not found; a backup without the private keys cannot sign; check "
+                                "that --db names the registry in use");
   std::vector<std::string> names;
   while (dirent* e = readdir(d)) {
     std::string name = e->d_name;

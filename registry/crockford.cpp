@@ -4,7 +4,6 @@
 #include <pthread.h>
 
 #include <stdexcept>
-#include <vector>
 
 namespace agritrace::crockford {
 

@@ -36,8 +36,17 @@ void RecordRefusal(Store& store, const LotInput& lot, const Status& why) {
   });
 }
 
+}  // namespace
+
 Result<int64_t> LotId(Store& store, const std::string& code) {
   SQLite::Statement q(store.db(), "SELECT id FROM lots WHERE code = ?");
+  q.bind(1, code);
+  if (!q.executeStep()) return LotNotFound(code);
+  return q.getColumn(0).getInt64();
+}
+
+Result<int64_t> LotOwner(Store& store, const std::string& code) {
+  SQLite::Statement q(store.db(), "SELECT org_id FROM lots WHERE code = ?");
   q.bind(1, code);
   if (!q.executeStep()) return LotNotFound(code);
   return q.getColumn(0).getInt64();
@@ -48,7 +57,6 @@ bool IsRecalled(Store& store, int64_t lot_id) {
   q.bind(1, lot_id);
   return q.executeStep();
 }
-}  // namespace
 
 std::string MintLotCode() {
   std::string code = crockford::Random(9);

@@ -35,6 +35,11 @@ Result<Json> IssueLot(Store& store, const LotInput& lot);
 // The signed record, signature and kid, plus "record_canonical" (the exact signed bytes),
 // "recalled", "trace".
 Result<Json> GetLot(Store& store, const std::string& code);
+// The lot's row id, and the organisation that issued it (its record's producer), without
+// reading the record; NotFound (lot-unknown) for no such lot.
+Result<int64_t> LotId(Store& store, const std::string& code);
+Result<int64_t> LotOwner(Store& store, const std::string& code);
+bool IsRecalled(Store& store, int64_t lot_id);
 Result<Json> RecallLot(Store& store, const std::string& code, const std::string& reason);
 // step: an EPCIS/CBV business step (planting, input-use, harvesting, inspecting, processing,
 // packing, storing, shipping, receiving, retail).

@@ -12,11 +12,6 @@ namespace {
 
 constexpr size_t kMaxCodes = 10000000;
 
-Status DbError(const std::exception& e) {
-  return Status::Io(std::string("数据库错误：") + e.what(),
-                    std::string("database error: ") + e.what());
-}
-
 std::string Line(size_t n) { return std::to_string(n); }
 
 // The line without spaces, tabs and CR, full-width digits (U+FF10 … U+FF19) made ASCII.
@@ -166,18 +161,15 @@ Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
   Json out;
   const std::string shown = crockford::Group(lot_code, 5);  // as printed: XXXXX-XXXXX
   Status s = store.Transact([&]() -> Status {
-    Result<Json> lot = GetLot(store, lot_code);
+    Result<int64_t> lot = LotId(store, lot_code);
     if (!lot.ok()) return lot.status();
-    if ((*lot)["recalled"].get<bool>()) {
+    const int64_t lot_id = *lot;
+    if (IsRecalled(store, lot_id)) {
       return Status::Invalid("批次 " + shown + " 已召回，不能再导入有机码",
                              "lot " + shown + " is recalled: no more 有机码 (organic codes)")
           .with_reason("lot-recalled");
     }
     SQLite::Database& db = store.db();
-    SQLite::Statement id_q(db, "SELECT id FROM lots WHERE code = ?");
-    id_q.bind(1, lot_code);
-    id_q.executeStep();
-    const int64_t lot_id = id_q.getColumn(0).getInt64();
 
     SQLite::Statement cert_q(
         db,

@@ -58,10 +58,13 @@ std::string JoinNets(const std::vector<std::string>& nets) {
   return out;
 }
 
-// Adds one scan to a summary, keeping at most `max_nets` distinct networks.
-void Add(ScanSummary& s, const std::string& at, const std::string& net, size_t max_nets) {
-  ++s.count;
-  if (s.first_at.empty() || at < s.first_at) s.first_at = at;
+// Adds `count` scans, the first at `first_at`, to a summary; AddNet then adds their networks,
+// keeping at most `max_nets` distinct ones.
+void AddScans(ScanSummary& s, int64_t count, const std::string& first_at) {
+  s.count += count;
+  if (s.first_at.empty() || first_at < s.first_at) s.first_at = first_at;
+}
+void AddNet(ScanSummary& s, const std::string& net, size_t max_nets) {
   if (s.nets.size() < max_nets && std::find(s.nets.begin(), s.nets.end(), net) == s.nets.end())
     s.nets.push_back(net);
 }
@@ -95,8 +98,9 @@ Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
     rows.bind(1, through);
     while (rows.executeStep()) {
       last = rows.getColumn(0).getInt64();
-      Add(tail[rows.getColumn(1).getString()], rows.getColumn(2).getString(),
-          rows.getColumn(3).getString(), kTallyNets);
+      ScanSummary& s = tail[rows.getColumn(1).getString()];
+      AddScans(s, 1, rows.getColumn(2).getString());
+      AddNet(s, rows.getColumn(3).getString(), kTallyNets);
     }
     if (tail.empty()) return changed;
     // Codes in order: neighbouring tallies share pages, so each page is written once.
@@ -112,11 +116,8 @@ Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
       ScanSummary s;
       ReadTally(read, code, kTallyNets, s);
       const ScanSummary& more = tail[code];
-      s.count += more.count;
-      if (s.first_at.empty() || more.first_at < s.first_at) s.first_at = more.first_at;
-      for (const auto& n : more.nets)
-        if (s.nets.size() < kTallyNets && std::find(s.nets.begin(), s.nets.end(), n) == s.nets.end())
-          s.nets.push_back(n);
+      AddScans(s, more.count, more.first_at);
+      for (const auto& net : more.nets) AddNet(s, net, kTallyNets);
       write.reset();
       write.bind(1, code);
       write.bind(2, s.count);
@@ -166,8 +167,10 @@ ScanSummary ScanSummaryQuery::Run(const std::string& code, size_t max_nets) {
         "FROM registry_meta WHERE key = 'scan_tallies_through')");
   tail_->reset();
   tail_->bind(1, code);
-  while (tail_->executeStep())
-    Add(s, tail_->getColumn(0).getString(), tail_->getColumn(1).getString(), max_nets);
+  while (tail_->executeStep()) {
+    AddScans(s, 1, tail_->getColumn(0).getString());
+    AddNet(s, tail_->getColumn(1).getString(), max_nets);
+  }
   tail_->reset();
   if (snapshot) snapshot->commit();
   return s;

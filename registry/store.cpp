@@ -126,4 +126,9 @@ void Store::SetMeta(const std::string& key, const std::string& value) {
   q.exec();
 }
 
+Status DbError(const std::exception& e) {
+  return Status::Io(std::string("数据库错误：") + e.what(),
+                    std::string("database error: ") + e.what());
+}
+
 }  // namespace agritrace

@@ -20,6 +20,9 @@ enum class OpenMode { kCreate, kExisting };
 // The highest schema version this binary knows.
 int LatestSchemaVersion();
 
+// A failed database call as Status::Io, in SQLite's own words.
+Status DbError(const std::exception& e);
+
 class Store {
  public:
   // Opens (or with kCreate, creates) the database and upgrades its schema in place. A database

@@ -2,15 +2,9 @@
 
 #include <sqlite3.h>
 
+#include "registry/store.h"
+
 namespace agritrace {
-namespace {
-
-Status DbError(const std::exception& e) {
-  return Status::Io(std::string("数据库错误：") + e.what(),
-                    std::string("database error: ") + e.what());
-}
-
-}  // namespace
 
 UnitWriter::UnitWriter(SQLite::Database& db, int64_t lot_id, int64_t next_serial)
     : insert_(db, "INSERT INTO units (code, lot_id, serial, spare) VALUES (?, ?, ?, ?)"),
