@@ -10,8 +10,10 @@ build_pkgs=(g++ cmake make pkg-config git ca-certificates
   libfreetype-dev fonts-wqy-microhei catch2 libzxing-dev zlib1g-dev)
 # Tests decode what we print: PDF pages through poppler, SVG through librsvg; JSON outputs are
 # checked against schemas/ with python3-jsonschema (draft 2020-12); the browser test
-# drives Debian's chromium.
-test_pkgs=(poppler-utils librsvg2-bin chromium python3-jsonschema)
+# drives Debian's chromium. The libFuzzer targets (tests/fuzz) build with clang 14; its sanitizer
+# and libFuzzer runtimes are in libclang-rt-14-dev, only recommended by clang.
+test_pkgs=(poppler-utils librsvg2-bin chromium python3-jsonschema clang libfuzzer-14-dev
+  libclang-rt-14-dev)
 bench_pkgs=(wrk nginx-light procps curl sqlite3 zint)
 
 pkgs=("${build_pkgs[@]}")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds with -Wall -Wextra -Werror, runs every test through ctest,
-# then the same tests again under AddressSanitizer and UBSan.
+# then the same tests again under AddressSanitizer and UBSan, then replays each libFuzzer target's
+# corpus and crash inputs and fuzzes each for 15 s (tests/fuzz, docs/fuzzing.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
@@ -15,4 +16,12 @@ if [ "${AGRITRACE_SKIP_SANITIZERS:-0}" != 1 ]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   (cd build-asan && ctest --output-on-failure -j"$(nproc)")
+fi
+
+if [ "${AGRITRACE_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== libFuzzer targets: corpus replay and 15 s each =="
+  # Sanitizer options of the stage above are not libFuzzer's: it sets its own.
+  (unset ASAN_OPTIONS UBSAN_OPTIONS
+   CC=clang CXX=clang++ scripts/build.sh build-fuzz -DAGRITRACE_FUZZ=ON -DAGRITRACE_BENCH=OFF
+   cd build-fuzz && ctest --output-on-failure -j"$(nproc)")
 fi
