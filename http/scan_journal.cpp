@@ -96,8 +96,7 @@ Result<std::unique_ptr<ScanJournal>> ScanJournal::Open(const std::string& path) 
     return s;
   }
   ::lseek(fd, 0, SEEK_END);
-  return std::unique_ptr<ScanJournal>(
-      new ScanJournal(path, fd, static_cast<uint64_t>(st.st_size)));
+  return std::unique_ptr<ScanJournal>(new ScanJournal(path, fd, static_cast<uint64_t>(st.st_size)));
 }
 
 ScanJournal::~ScanJournal() {

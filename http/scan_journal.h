@@ -52,7 +52,8 @@ class ScanJournal {
   const std::string& path() const { return path_; }
 
  private:
-  ScanJournal(std::string path, int fd, uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
+  ScanJournal(std::string path, int fd, uint64_t size)
+      : path_(std::move(path)), fd_(fd), size_(size) {}
   std::string path_;
   int fd_ = -1;
   uint64_t size_ = 0;

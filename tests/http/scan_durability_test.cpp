@@ -40,8 +40,7 @@ pid_t ForkServer(const std::string& db_path, http::ServerOptions o, int& port) {
 
 }  // namespace
 
-TEST_CASE("a server killed under load has stored every scan it answered",
-          "[scans][durability]") {
+TEST_CASE("a server killed under load has stored every scan it answered", "[scans][durability]") {
   VerifyFixture f;
   constexpr int kCodes = 8, kThreads = 4;
   const auto units = f.AddUnits(f.Issue(f.TeaLot()), kCodes);

@@ -19,9 +19,9 @@ TEST_CASE("HEAD is answered like GET but records no scan", "[scans][head]") {
     REQUIRE(head);
     CHECK(head->status == 200);
     CHECK(head->body.empty());
-    CHECK(head->get_header_value("Content-Type") ==
-          (path == "/api/v1/verify/" ? "application/json; charset=utf-8"
-                                     : "text/html; charset=utf-8"));
+    CHECK(head->get_header_value("Content-Type") == (path == "/api/v1/verify/"
+                                                         ? "application/json; charset=utf-8"
+                                                         : "text/html; charset=utf-8"));
   }
   // Unknown and malformed codes: the GET's status, and nothing counted either.
   auto unknown = c.Head(("/q/" + FreshUnitCode()).c_str());
