@@ -192,6 +192,10 @@ struct EventLoopServer::Connection {
   bool peer_closed = false;
   bool on_worker = false;
   bool want_write = false;  // registered for EPOLLOUT
+  // Answers waiting for their scan to be durable (ticket, bytes), in order: once one waits,
+  // every later answer on the connection waits behind it.
+  std::deque<std::pair<uint64_t, std::string>> held;
+  bool holding = false;  // in its loop's list of connections with held answers
 };
 
 namespace {
@@ -390,7 +394,15 @@ class EventLoopServer::Loop {
     if (thread_.joinable()) thread_.join();
   }
 
+  // From any thread: the durable mark moved; held answers may go.
+  void WakeForDurable() { Wake(); }
+
   // Loop thread only.
+  void Hold(Connection& c) {  // c has held answers: look at it again on each wake-up
+    if (c.holding) return;
+    c.holding = true;
+    holding_.push_back(&c);
+  }
   void WantWrite(Connection& c, bool on) {
     if (c.want_write == on) return;
     c.want_write = on;
@@ -401,6 +413,7 @@ class EventLoopServer::Loop {
     c.on_worker = true;
   }
   void Close(Connection& c) {
+    if (c.holding) holding_.erase(std::find(holding_.begin(), holding_.end(), &c));
     epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
     // Counted out before the peer can see the close: whoever reads EOF then reads the count.
     server_.open_.fetch_sub(1);
@@ -461,7 +474,7 @@ class EventLoopServer::Loop {
     std::vector<Connection*> expired;
     for (auto& [ptr, c] : conns_) {
       if (c->on_worker) continue;
-      bool writing = c->out_pos < c->out.size();
+      bool writing = c->out_pos < c->out.size() || !c->held.empty();
       bool partial = c->request_started != Clock::time_point{};
       if ((writing && now - c->last_active > write) ||
           (!writing && partial && now - c->request_started > read) ||
@@ -490,6 +503,13 @@ class EventLoopServer::Loop {
         server_.Serve(*this, c);
       }
       TakeHanded(stopping);
+      // Connections whose answers wait for their scans: some may be durable now.
+      if (!holding_.empty()) {
+        std::vector<Connection*> held;
+        held.swap(holding_);
+        for (Connection* c : held) c->holding = false;
+        for (Connection* c : held) server_.Serve(*this, *c);
+      }
       auto now = Clock::now();
       if (now >= next_sweep) {
         Sweep(now);
@@ -504,7 +524,7 @@ class EventLoopServer::Loop {
       for (auto& [ptr, c] : conns_) {
         if (c->on_worker)
           busy = true;
-        else if (c->out_pos < c->out.size() && now < stop_deadline)
+        else if ((c->out_pos < c->out.size() || !c->held.empty()) && now < stop_deadline)
           busy = true;
         else
           idle.push_back(ptr);
@@ -522,6 +542,7 @@ class EventLoopServer::Loop {
   std::vector<std::unique_ptr<Connection>> fresh_;
   std::vector<Connection*> returned_;
   bool stopping_ = false;
+  std::vector<Connection*> holding_;  // loop thread only
 };
 
 EventLoopServer::EventLoopServer(EventLoopOptions options) : options_(std::move(options)) {
@@ -533,6 +554,10 @@ EventLoopServer::EventLoopServer(EventLoopOptions options) : options_(std::move(
 EventLoopServer::~EventLoopServer() { StopConnections(); }
 
 bool EventLoopServer::RaiseBacklog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
+
+void EventLoopServer::NotifyDurable() {
+  for (auto& l : loops_) l->WakeForDurable();
+}
 
 void EventLoopServer::StopConnections() {
   if (stopped_.exchange(true)) return;
@@ -573,12 +598,18 @@ bool EventLoopServer::AnswerFast(Connection& c, size_t head_end) {
   if (!req) return false;
   req->remote_ip = c.remote_ip;
   httplib::Response res;
-  if (!options_.fast_route(*req, res)) return false;
+  uint64_t ticket = 0;
+  if (!options_.fast_route(*req, res, ticket)) return false;
   fast_answers_.fetch_add(1, std::memory_order_relaxed);
   ++c.served;
   const size_t max = std::max<size_t>(keep_alive_max_count_, 1);
   if (close || c.served >= max) c.closing = true;
-  Serialize(res, c.closing, max, keep_alive_timeout_sec_, c.out);
+  if (c.held.empty() && (ticket == 0 || !options_.durable || options_.durable() >= ticket)) {
+    Serialize(res, c.closing, max, keep_alive_timeout_sec_, c.out);
+  } else {
+    c.held.emplace_back(ticket, std::string());
+    Serialize(res, c.closing, max, keep_alive_timeout_sec_, c.held.back().second);
+  }
   c.in.erase(0, head_end + 4);
   return true;
 }
@@ -616,6 +647,15 @@ void EventLoopServer::ServeOnWorker(Loop& loop, Connection* c) {
 void EventLoopServer::Serve(Loop& loop, Connection& c) {
   if (c.on_worker) return;
   for (;;) {
+    // Held answers whose scans are durable now go out, in order.
+    if (!c.held.empty()) {
+      const uint64_t durable = options_.durable ? options_.durable() : UINT64_MAX;
+      while (!c.held.empty() && c.held.front().first <= durable) {
+        c.out += c.held.front().second;
+        c.held.pop_front();
+      }
+      if (!c.held.empty()) loop.Hold(c);
+    }
     // Write what is queued first: while a response waits, the socket holds further requests.
     while (c.out_pos < c.out.size()) {
       ssize_t n = ::send(c.fd, c.out.data() + c.out_pos, c.out.size() - c.out_pos, MSG_NOSIGNAL);
@@ -631,7 +671,7 @@ void EventLoopServer::Serve(Loop& loop, Connection& c) {
     c.out.clear();
     c.out_pos = 0;
     loop.WantWrite(c, false);
-    if (c.closing) return loop.Close(c);
+    if (c.closing) return c.held.empty() ? loop.Close(c) : void();
 
     // Read what has arrived.
     char buf[16384];
@@ -654,7 +694,7 @@ void EventLoopServer::Serve(Loop& loop, Connection& c) {
       size_t end = c.in.find("\r\n\r\n");
       if (end == std::string::npos) {
         if (c.in.size() <= kMaxBufferedHead) break;  // wait for the rest of the head
-        if (!c.out.empty()) break;                   // send earlier answers first
+        if (!c.out.empty() || !c.held.empty()) break;  // send earlier answers first
         return ServeOnWorker(loop, &c);              // oversized: httplib answers it
       }
       // A scan is read once, by the fast route; only what it declines is parsed for routing.
@@ -662,6 +702,7 @@ void EventLoopServer::Serve(Loop& loop, Connection& c) {
         RequestHead head = ParseHead(std::string_view(c.in).substr(0, end + 2));
         bool inline_ok = !head.has_body && (head.method == "GET" || head.method == "HEAD") &&
                          options_.inline_route && options_.inline_route(head.method, head.path);
+        if (!c.held.empty()) break;  // httplib writes at once: after the held answers
         if (!inline_ok) {
           if (!c.out.empty()) break;  // send earlier answers first, then come back here
           return ServeOnWorker(loop, &c);
@@ -671,9 +712,10 @@ void EventLoopServer::Serve(Loop& loop, Connection& c) {
       answered = true;
       c.request_started = c.in.empty() ? Clock::time_point{} : Clock::now();
     }
+    if (!c.held.empty()) loop.Hold(c);
     if (answered || !c.out.empty()) continue;  // write them
-    if (c.peer_closed) return loop.Close(c);
-    return;  // wait for more
+    if (c.peer_closed && c.held.empty()) return loop.Close(c);
+    return;  // wait for more (or for held answers to become durable)
   }
 }
 

@@ -18,6 +18,8 @@
 //  - any other request (a body to read, a slow route such as label files or reports) goes to a
 //    worker pool of `workers` threads that reads the rest from the socket and writes as httplib
 //    would; the connection then returns to its loop;
+//  - a fast-route answer with a ticket (a recorded scan) is held, with every later answer on its
+//    connection, until `durable` passes the ticket: an answered scan is a stored scan;
 //  - idle keep-alive connections close after the keep-alive timeout, connections stalled inside
 //    a request after the read timeout, and every connection after keep_alive_max_count requests.
 //
@@ -28,6 +30,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cstdint>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -45,8 +48,10 @@ struct FastRequest {
   std::string_view remote_ip;
   std::string_view accept_language, forwarded_for;  // "" when absent
 };
-// Fills `res` and returns true for a request it answers; false leaves it to httplib.
-using FastRoute = std::function<bool(const FastRequest& req, httplib::Response& res)>;
+// Fills `res` and returns true for a request it answers; false leaves it to httplib. `ticket`
+// (0 on entry) set above zero holds the answer until `durable` reaches it (a recorded scan).
+using FastRoute =
+    std::function<bool(const FastRequest& req, httplib::Response& res, uint64_t& ticket)>;
 
 struct EventLoopOptions {
   size_t loops = 2;    // epoll loops (about one per core)
@@ -56,6 +61,9 @@ struct EventLoopOptions {
   // Tried first for a plain GET, before `inline_route` is asked: it must take only routes that
   // `inline_route` accepts. Its answers are written with the same framing httplib uses.
   FastRoute fast_route;
+  // How far answers held by the fast route may go: those with a ticket up to this value. Whoever
+  // advances it calls NotifyDurable.
+  std::function<uint64_t()> durable;
 };
 
 class EventLoopServer : public httplib::Server {
@@ -70,6 +78,9 @@ class EventLoopServer : public httplib::Server {
   // After httplib's stop(): lets requests in flight finish, then closes every connection.
   // Idempotent.
   void StopConnections();
+
+  // From any thread: `durable` advanced; the loops write the answers it releases.
+  void NotifyDurable();
 
   // Connections held by the loops and workers now.
   size_t open_connections() const { return open_.load(); }

@@ -43,7 +43,11 @@ Result<std::shared_ptr<const LotLookup>> LotCache::LotById(int64_t lot_id, Verif
   {
     std::shared_lock<std::shared_mutex> lock(mu_);
     auto it = lots_.find(lot_id);
-    if (it != lots_.end() && now - it->second.loaded < options_.max_age) return it->second.lot;
+    // A lot proved against an older checkpoint (or not yet proved) is reloaded once a newer one
+    // is signed.
+    if (it != lots_.end() && now - it->second.loaded < options_.max_age &&
+        (!checkpoints_ || it->second.proved_size >= checkpoints_->newest_size()))
+      return it->second.lot;
     generation = generation_;
     today = today_;
     version = version_;
@@ -66,7 +70,7 @@ Result<std::shared_ptr<const LotLookup>> LotCache::LotById(int64_t lot_id, Verif
     // A registry change seen while this lot was read makes it suspect: use it, do not keep it.
     if (generation == generation_) {
       if (lots_.size() >= options_.max_lots) lots_.clear();
-      lots_[lot_id] = Entry{lot, now};
+      lots_[lot_id] = Entry{lot, now, lot->log ? lot->log->tree_size : 0};
     }
   }
   return lot;
@@ -75,24 +79,22 @@ Result<std::shared_ptr<const LotLookup>> LotCache::LotById(int64_t lot_id, Verif
 void LotCache::ProveInLog(LotLookup& lot, uint64_t log_size, VerifyLookup& db) {
   if (lot.event_index < 0) return;
   const uint64_t index = static_cast<uint64_t>(lot.event_index);
-  auto cp = checkpoints_->Covering(std::max(log_size, index + 1));
-  Status failed;
-  if (cp.ok()) {
-    auto proof = db.log().InclusionProof(index, (*cp)->size);
-    if (proof.ok()) {
-      LogInclusion in{(*cp)->size, {}, (*cp)->note};
-      in.proof.reserve(proof->size());
-      for (const auto& h : *proof) in.proof.push_back(Base64Encode(h));
-      lot.log = std::move(in);
-      return;
-    }
-    failed = proof.status();
-  } else {
-    failed = cp.status();
+  // Never signs here: a scan must not wait for the registry's write lock. The newest signed
+  // checkpoint that covers the event proves it; none yet: the proof is pending (the cache's
+  // thread is signing) and the lot is proved again once it is signed.
+  auto cp = checkpoints_->Available(std::max(log_size, index + 1));
+  if (!cp || cp->size <= index) return;
+  auto proof = db.log().InclusionProof(index, cp->size);
+  if (proof.ok()) {
+    LogInclusion in{cp->size, {}, cp->note};
+    in.proof.reserve(proof->size());
+    for (const auto& h : *proof) in.proof.push_back(Base64Encode(h));
+    lot.log = std::move(in);
+    return;
   }
   std::fprintf(stderr, "agritrace serve: no log proof for lot %s (event %lld): %s\n",
                lot.lot_code.c_str(), static_cast<long long>(lot.event_index),
-               failed.message().c_str());
+               proof.status().message().c_str());
 }
 
 Result<LotCache::Found> LotCache::Unit(const std::string& code, VerifyLookup& db) {

@@ -11,9 +11,10 @@
 //    (a code may be minted at any time).
 //
 // With a CheckpointCache, each lot is loaded with the inclusion proof of its issue event
-// (LotLookup::log) against a signed checkpoint covering the whole log as last seen: the proof
-// costs O(log n) node reads once per lot load, never one per scan. A lot whose event cannot be
-// proved (the registry refuses to sign) is served without a proof, and the failure is logged.
+// (LotLookup::log) against the newest signed checkpoint: the proof costs O(log n) node reads
+// once per lot load, never one per scan. Loading never signs (CheckpointCache::Available): a lot
+// whose event no signed checkpoint covers yet is served without a proof (the verify JSON says it
+// is pending) and is loaded again, with its proof, once the cache's thread has signed.
 #pragma once
 
 #include <atomic>
@@ -58,7 +59,8 @@ class LotCache {
  private:
   void Refresh(VerifyLookup& db, Clock::time_point now);
   Result<std::shared_ptr<const LotLookup>> LotById(int64_t lot_id, VerifyLookup& db);
-  // Fills lot.log against a checkpoint of at least `log_size` leaves (and the lot's event).
+  // Fills lot.log against the newest signed checkpoint when it covers the lot's event; asks for
+  // a checkpoint of `log_size` leaves when the newest is smaller.
   void ProveInLog(LotLookup& lot, uint64_t log_size, VerifyLookup& db);
 
   LotCacheOptions options_;
@@ -69,6 +71,7 @@ class LotCache {
   struct Entry {
     std::shared_ptr<const LotLookup> lot;
     Clock::time_point loaded;
+    uint64_t proved_size = 0;  // the checkpoint its proof is against, 0 when pending
   };
   std::unordered_map<int64_t, Entry> lots_;
   int64_t version_ = -2;  // the event log length last seen; -2: never checked

@@ -51,20 +51,51 @@ Result<std::unique_ptr<ScanRecorder>> ScanRecorder::Open(const std::string& db_p
     return Status::Io("无法打开登记库 " + db_path + "：" + e.what(),
                       "cannot open the registry " + db_path + ": " + e.what());
   }
+  auto journal = ScanJournal::Open(ScanJournalPath(db_path));
+  if (!journal.ok()) return journal.status();
+  // Scans an earlier run answered but did not commit (it was killed) are in its journal.
+  auto entries = (*journal)->ReadAll();
+  if (!entries.ok()) return entries.status();
+  uint64_t last = 0;
+  try {
+    const int64_t through = ScanJournalThrough(*db);
+    last = static_cast<uint64_t>(std::max<int64_t>(through, 0));
+    std::vector<ScanRow> missing;
+    for (auto& e : *entries) {
+      if (e.seq > static_cast<uint64_t>(through)) missing.push_back(std::move(e.row));
+      last = std::max(last, e.seq);
+    }
+    if (Status s = InsertScans(*db, missing, static_cast<int64_t>(last)); !s.ok()) return s;
+    if (!missing.empty())
+      std::cerr << "agritrace serve: 从扫码日志恢复 " << missing.size() << " 条扫码记录 / replayed "
+                << missing.size() << " scans from the journal\n";
+  } catch (const SQLite::Exception& e) {
+    return Status::Io(std::string("读取扫码日志位置失败：") + e.what(),
+                      std::string("reading the scan journal position failed: ") + e.what());
+  }
+  if (Status s = (*journal)->Rewrite({}); !s.ok()) return s;
   // Scans stored by an earlier run (or a crash) are folded before any tally is loaded.
   auto folded = MergeScanTallies(*db);
   if (!folded.ok()) return folded.status();
   options.queue_capacity = std::max<size_t>(options.queue_capacity, 1);
   options.batch_max = std::max<size_t>(options.batch_max, 1);
-  return std::unique_ptr<ScanRecorder>(new ScanRecorder(std::move(db), options, metrics));
+  return std::unique_ptr<ScanRecorder>(
+      new ScanRecorder(std::move(db), std::move(journal).value(), last + 1, options, metrics));
 }
 
-ScanRecorder::ScanRecorder(std::unique_ptr<SQLite::Database> db, ScanRecorderOptions options,
-                           Metrics* metrics)
+std::string ScanJournalPath(const std::string& db_path) { return db_path + "-scans"; }
+
+ScanRecorder::ScanRecorder(std::unique_ptr<SQLite::Database> db,
+                           std::unique_ptr<ScanJournal> journal, uint64_t next_ticket,
+                           ScanRecorderOptions options, Metrics* metrics)
     : db_(std::move(db)),
       options_(options),
       metrics_(metrics),
-      last_fold_(std::chrono::steady_clock::now()) {
+      journal_(std::move(journal)),
+      next_ticket_(next_ticket),
+      last_fold_(std::chrono::steady_clock::now()),
+      durable_(next_ticket - 1) {
+  journaler_ = std::thread([this] { JournalLoop(); });
   writer_ = std::thread([this] { WriterLoop(); });
 }
 
@@ -89,17 +120,21 @@ void ScanRecorder::EvictIdle(Shard& shard, const std::string& keep) {
 
 bool ScanRecorder::Reserve() {
   std::unique_lock<std::mutex> lock(queue_mu_);
-  auto room = [&] { return closing_ || queue_.size() + reserved_ < options_.queue_capacity; };
+  // Everything not yet committed takes room: the queue and what waits in the journal.
+  auto used = [&] {
+    return queue_.size() + in_journal_write_ + backlog_.size() + in_commit_ + reserved_;
+  };
+  auto room = [&] { return closing_ || used() < options_.queue_capacity; };
   // A full queue means the writer is behind: wait a little for it (which slows the request,
   // not the writer) rather than lose the scan.
   if (!room() && options_.enqueue_wait.count() > 0)
     space_cv_.wait_for(lock, options_.enqueue_wait, room);
-  if (closing_ || queue_.size() + reserved_ >= options_.queue_capacity) return false;
+  if (closing_ || used() >= options_.queue_capacity) return false;
   ++reserved_;
   return true;
 }
 
-bool ScanRecorder::Enqueue(const ScanRow& scan, bool reserved, ScanDrop* why) {
+bool ScanRecorder::Enqueue(const ScanRow& scan, bool reserved, ScanDrop* why, uint64_t* ticket) {
   std::lock_guard<std::mutex> lock(queue_mu_);
   if (reserved) --reserved_;
   if (closing_) {
@@ -110,7 +145,8 @@ bool ScanRecorder::Enqueue(const ScanRow& scan, bool reserved, ScanDrop* why) {
     *why = ScanDrop::kQueueFull;
     return false;
   }
-  queue_.push_back(scan);
+  *ticket = next_ticket_++;
+  queue_.push_back({*ticket, scan});
   ++accepted_;
   // Wake the writer when there is work, or a full batch; not once per scan while it gathers.
   if (queue_.size() == 1 || queue_.size() == options_.batch_max) queue_cv_.notify_one();
@@ -141,6 +177,23 @@ Result<ScanTally> ScanRecorder::RecordWith(const ScanRow& scan, const LoadHistor
     }
   } reservation{this, Reserve()};
 
+  ScanDrop why = ScanDrop::kQueueFull;
+  ScanTally out;
+  if (IsScanMiss(scan.kind)) {
+    // Counted per network per day, not per code: this lookup is all there is to tell.
+    out.count = 1;
+    out.first_at = scan.at;
+    out.distinct_nets = 1;
+    out.queued = Enqueue(scan, reservation.held, &why, &out.ticket);
+    reservation.held = false;
+    if (!metrics_) return out;
+    if (out.queued)
+      metrics_->ScanQueued();
+    else
+      metrics_->ScansDropped(why, 1);
+    return out;
+  }
+
   Shard& shard = ShardOf(scan.code);
   std::lock_guard<std::mutex> lock(shard.mu);
   auto it = shard.tallies.find(scan.code);
@@ -163,15 +216,13 @@ Result<ScanTally> ScanRecorder::RecordWith(const ScanRow& scan, const LoadHistor
   }
   Tally& t = it->second;
 
-  ScanTally out;
   out.count = t.count + 1;
   out.first_at = t.first_at.empty() || scan.at < t.first_at ? scan.at : t.first_at;
   const uint64_t net = NetKey(scan.net);
   bool new_net = std::find(t.nets.begin(), t.nets.end(), net) == t.nets.end();
   out.distinct_nets = t.nets.size() + (new_net && t.nets.size() < options_.nets_tracked ? 1 : 0);
 
-  ScanDrop why = ScanDrop::kQueueFull;
-  out.queued = Enqueue(scan, reservation.held, &why);
+  out.queued = Enqueue(scan, reservation.held, &why, &out.ticket);
   reservation.held = false;
   if (out.queued) {
     // The tally changes only with a queued scan, so it stays = stored + queued.
@@ -186,11 +237,11 @@ Result<ScanTally> ScanRecorder::RecordWith(const ScanRow& scan, const LoadHistor
   return out;
 }
 
-Status ScanRecorder::CommitWithRetry(const std::vector<ScanRow>& batch) {
+Status ScanRecorder::CommitWithRetry(const std::vector<ScanRow>& batch, uint64_t through) {
   Status s;
   for (int attempt = 0; attempt < 3; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
-    s = InsertScans(*db_, batch);
+    s = InsertScans(*db_, batch, static_cast<int64_t>(through));
     if (s.ok()) return s;
   }
   return s;
@@ -198,6 +249,7 @@ Status ScanRecorder::CommitWithRetry(const std::vector<ScanRow>& batch) {
 
 void ScanRecorder::Settle(const std::vector<ScanRow>& batch, bool stored) {
   for (const auto& scan : batch) {
+    if (IsScanMiss(scan.kind)) continue;  // no tally
     Shard& shard = ShardOf(scan.code);
     std::lock_guard<std::mutex> lock(shard.mu);
     auto it = shard.tallies.find(scan.code);
@@ -233,13 +285,64 @@ void ScanRecorder::Fold() {
   }
 }
 
-void ScanRecorder::WriterLoop() {
-  std::vector<ScanRow> batch;
+void ScanRecorder::JournalLoop() {
+  std::vector<ScanJournal::Entry> batch;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) {  // closing and drained
+        journal_done_ = true;
+        commit_cv_.notify_one();
+        return;
+      }
+      // No gathering: whatever queued while the last write ran is this batch, and every answer
+      // in it waits for this write.
+      size_t n = std::min(queue_.size(), options_.batch_max);
+      batch.assign(std::make_move_iterator(queue_.begin()),
+                   std::make_move_iterator(queue_.begin() + n));
+      queue_.erase(queue_.begin(), queue_.begin() + n);
+      in_journal_write_ = n;
+    }
+    Status s;
+    {
+      std::lock_guard<std::mutex> journal_lock(journal_mu_);
+      s = journal_->Append(batch);
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      in_journal_write_ = 0;
+      if (s.ok()) {
+        for (auto& e : batch) backlog_.push_back(std::move(e));
+      } else {
+        settled_ += batch.size();
+      }
+      durable_.store(batch.back().seq, std::memory_order_release);
+    }
+    if (!s.ok()) {
+      // Not stored anywhere: counted, and the answers say "not recorded" no longer than now.
+      std::cerr << "agritrace serve: " << batch.size()
+                << " 条扫码记录未能保存 / scans not stored: " << s.message() << "\n";
+      if (metrics_) metrics_->ScansDropped(ScanDrop::kStoreFailed, batch.size());
+      std::vector<ScanRow> rows;
+      for (auto& e : batch) rows.push_back(std::move(e.row));
+      Settle(rows, false);
+      space_cv_.notify_all();
+      done_cv_.notify_all();
+    }
+    commit_cv_.notify_one();
+    durable_cv_.notify_all();
+    std::lock_guard<std::mutex> lock(listeners_mu_);
+    for (const auto& fn : listeners_) fn();
+  }
+}
+
+void ScanRecorder::WriterLoop() {
+  std::vector<ScanRow> batch;
+  for (;;) {
+    uint64_t through = 0;
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
       // Idle: fold what is committed once fold_interval has passed, then wait for scans.
-      while (queue_.empty() && !closing_) {
+      while (backlog_.empty() && !journal_done_) {
         auto due = last_fold_ + options_.fold_interval;
         if (unfolded_rows_ > 0 && std::chrono::steady_clock::now() >= due) {
           lock.unlock();
@@ -248,28 +351,28 @@ void ScanRecorder::WriterLoop() {
           continue;
         }
         if (unfolded_rows_ > 0)
-          queue_cv_.wait_until(lock, due);
+          commit_cv_.wait_until(lock, due);
         else
-          queue_cv_.wait(lock);
+          commit_cv_.wait(lock);
       }
-      if (queue_.empty()) {  // closing and drained
+      if (backlog_.empty()) {  // the journal thread has ended and everything is committed
         lock.unlock();
         Fold();
         return;
       }
-      if (options_.gather.count() > 0 && !closing_ && queue_.size() < options_.batch_max) {
-        queue_cv_.wait_for(lock, options_.gather,
-                           [&] { return closing_ || queue_.size() >= options_.batch_max; });
+      if (options_.gather.count() > 0 && !closing_ && backlog_.size() < options_.batch_max) {
+        commit_cv_.wait_for(lock, options_.gather,
+                            [&] { return closing_ || backlog_.size() >= options_.batch_max; });
       }
-      size_t n = std::min(queue_.size(), options_.batch_max);
-      batch.assign(std::make_move_iterator(queue_.begin()),
-                   std::make_move_iterator(queue_.begin() + n));
-      queue_.erase(queue_.begin(), queue_.begin() + n);
-      in_flight_ = n;
+      size_t n = std::min(backlog_.size(), options_.batch_max);
+      batch.clear();
+      for (size_t i = 0; i < n; ++i) batch.push_back(std::move(backlog_[i].row));
+      through = backlog_[n - 1].seq;
+      backlog_.erase(backlog_.begin(), backlog_.begin() + n);
+      in_commit_ = n;
     }
-    space_cv_.notify_all();
     if (options_.commit_delay.count() > 0) std::this_thread::sleep_for(options_.commit_delay);
-    Status s = CommitWithRetry(batch);
+    Status s = CommitWithRetry(batch, through);
     if (metrics_) {
       if (s.ok())
         metrics_->ScansStored(batch.size());
@@ -284,13 +387,27 @@ void ScanRecorder::WriterLoop() {
     if (unfolded_rows_ >= options_.fold_rows ||
         std::chrono::steady_clock::now() >= last_fold_ + options_.fold_interval)
       Fold();
+    CompactJournal();
     {
       std::lock_guard<std::mutex> lock(queue_mu_);
       settled_ += batch.size();
-      in_flight_ = 0;
+      in_commit_ = 0;
     }
+    space_cv_.notify_all();
     done_cv_.notify_all();
   }
+}
+
+void ScanRecorder::CompactJournal() {
+  std::lock_guard<std::mutex> journal_lock(journal_mu_);
+  if (journal_->size() <= options_.journal_compact_bytes) return;
+  std::vector<ScanJournal::Entry> keep;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    keep.assign(backlog_.begin(), backlog_.end());
+  }
+  if (Status s = journal_->Rewrite(keep); !s.ok())
+    std::cerr << "agritrace serve: " << s.message() << "\n";
 }
 
 void ScanRecorder::Flush() {
@@ -300,20 +417,33 @@ void ScanRecorder::Flush() {
                 [&] { return settled_ >= target; });  // the writer drains all, even when closing
 }
 
+bool ScanRecorder::WaitDurable(uint64_t ticket, std::chrono::milliseconds timeout) {
+  if (durable() >= ticket) return true;
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  return durable_cv_.wait_for(lock, timeout, [&] { return durable() >= ticket; });
+}
+
+void ScanRecorder::OnDurable(std::function<void()> fn) {
+  std::lock_guard<std::mutex> lock(listeners_mu_);
+  listeners_.push_back(std::move(fn));
+}
+
 void ScanRecorder::Close() {
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
     closing_ = true;
   }
   queue_cv_.notify_all();
+  commit_cv_.notify_all();
   space_cv_.notify_all();
+  if (journaler_.joinable()) journaler_.join();
   if (writer_.joinable()) writer_.join();
   done_cv_.notify_all();
 }
 
 size_t ScanRecorder::QueueDepth() {
   std::lock_guard<std::mutex> lock(queue_mu_);
-  return queue_.size() + in_flight_;
+  return queue_.size() + in_journal_write_ + backlog_.size() + in_commit_;
 }
 
 }  // namespace agritrace::http

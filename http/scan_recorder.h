@@ -1,20 +1,27 @@
-// Records every scan (DESIGN.md §8) through a bounded queue to one writer thread that commits
-// in batches, one transaction per batch. Shutdown drains the queue; a scan that cannot be
-// queued or stored is counted in the metrics, never silently lost.
+// Records every scan (DESIGN.md §8) through a bounded queue: a journal thread appends each batch
+// to the scan journal (scan_journal.h) and then counts its scans durable; a writer thread commits
+// them to the registry in batches, one transaction per batch. An answer is released only once its
+// scan is durable (its ticket at or below durable(): the event loops hold it, other handlers wait
+// in WaitDurable), so an answered scan is never lost to a kill, yet never waits for the
+// registry's write lock. Shutdown drains the queue; a scan that cannot be queued or stored is
+// counted in the metrics, never silently lost.
 //
 // The count a consumer sees includes their own scan and every scan before it, also those still
 // in the queue: per code, an in-memory tally = committed rows + queued rows. The writer folds the
 // committed scans into scan_tallies (scan_store.h) every `fold_interval` or `fold_rows`; a
 // tally stays in memory while any scan of its code is queued or not yet folded, and only then
 // may it be dropped, so loading one from scan_tallies alone (one primary-key read) is complete.
+// Lookups of unknown and malformed codes are only counted (scan_misses): they have no tally.
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,6 +30,7 @@
 #include <vector>
 
 #include "http/metrics.h"
+#include "http/scan_journal.h"
 #include "registry/scan_store.h"
 #include "registry/status.h"
 #include "registry/verify_lookup.h"
@@ -34,31 +42,40 @@ struct ScanTally {
   std::string first_at;      // RFC 3339 UTC of the first scan (this one when it is the first)
   size_t distinct_nets = 0;  // networks among them, this one included; saturates at nets_tracked
   bool queued = false;       // false: this scan was dropped (and counted as such)
+  // Its place in the journal: the answer may go out once durable() >= ticket. 0 when not
+  // queued (nothing to wait for).
+  uint64_t ticket = 0;
 };
 
 struct ScanRecorderOptions {
   size_t queue_capacity = 65536;
   // When the queue is full, a scan waits this long for room before it is dropped (counted).
   std::chrono::milliseconds enqueue_wait{1000};
-  size_t batch_max = 4096;  // rows per transaction
+  size_t batch_max = 4096;  // rows per journal write and per transaction
   // Committed scans are folded into scan_tallies this often, or after this many: fewer, larger
   // folds write fewer pages; the tallies pinned in memory until then are at most fold_rows.
   std::chrono::milliseconds fold_interval{1000};
   size_t fold_rows = 50000;
   // After the first scan of a batch, wait this long for more before committing: under load a
-  // commit (and its fsync, and the index pages it rewrites) then carries hundreds of scans.
-  // Only stored-ness waits; responses never do.
+  // commit (and the pages it rewrites) then carries hundreds of scans. Answers never wait for
+  // it: they wait only for the journal, which takes whatever is queued at once.
   std::chrono::microseconds gather{2000};
+  // The journal is compacted (rewritten with the scans not yet committed) past this size.
+  uint64_t journal_compact_bytes = 8 << 20;
   size_t nets_tracked = 16;      // distinct networks remembered per code
   size_t cached_codes = 200000;  // tallies kept in memory (idle ones are evicted)
   // Tests only: hold every batch this long before committing, to catch scans in the queue.
   std::chrono::milliseconds commit_delay{0};
 };
 
+// The scan journal of the registry at `db_path`.
+std::string ScanJournalPath(const std::string& db_path);
+
 class ScanRecorder {
  public:
-  // Opens its own connection to `db_path` for the writer thread and starts it. `metrics` must
-  // outlive the recorder.
+  // Opens its own connection to `db_path` for the writer thread, replays what the scan journal
+  // holds beyond the registry (a previous run killed before committing), and starts the threads.
+  // `metrics` must outlive the recorder.
   static Result<std::unique_ptr<ScanRecorder>> Open(const std::string& db_path,
                                                     ScanRecorderOptions options, Metrics* metrics);
   ~ScanRecorder();
@@ -72,6 +89,14 @@ class ScanRecorder {
 
   // Blocks until every scan queued before the call is committed (or counted as dropped).
   void Flush();
+
+  // Every ticket up to this one is in the journal, or was counted as dropped: its answer may go.
+  uint64_t durable() const { return durable_.load(std::memory_order_acquire); }
+  // Waits at most `timeout` for durable() >= ticket; true once it is.
+  bool WaitDurable(uint64_t ticket, std::chrono::milliseconds timeout);
+  // `fn` runs on the journal thread after each batch becomes durable (keep it short: wake
+  // whoever holds answers). Register before scans arrive.
+  void OnDurable(std::function<void()> fn);
   // Stops taking scans, commits everything queued, joins the writer. Idempotent.
   void Close();
 
@@ -93,16 +118,21 @@ class ScanRecorder {
   };
   static constexpr size_t kShards = 64;
 
-  ScanRecorder(std::unique_ptr<SQLite::Database> db, ScanRecorderOptions options, Metrics* metrics);
+  ScanRecorder(std::unique_ptr<SQLite::Database> db, std::unique_ptr<ScanJournal> journal,
+               uint64_t next_ticket, ScanRecorderOptions options, Metrics* metrics);
   Shard& ShardOf(const std::string& code);
   template <typename LoadHistory>
   Result<ScanTally> RecordWith(const ScanRow& scan, const LoadHistory& load);
   void EvictIdle(Shard& shard, const std::string& keep);
   bool Reserve();
-  bool Enqueue(const ScanRow& scan, bool reserved, ScanDrop* why);
+  bool Enqueue(const ScanRow& scan, bool reserved, ScanDrop* why, uint64_t* ticket);
+  void JournalLoop();
   void WriterLoop();
-  Status CommitWithRetry(const std::vector<ScanRow>& batch);
+  Status CommitWithRetry(const std::vector<ScanRow>& batch, uint64_t through);
   void Settle(const std::vector<ScanRow>& batch, bool stored);
+  // After a commit: rewrites a journal grown past journal_compact_bytes with what is not yet
+  // committed.
+  void CompactJournal();
   // Folds committed scans into scan_tallies and unpins their tallies.
   void Fold();
 
@@ -111,16 +141,27 @@ class ScanRecorder {
   Metrics* metrics_;
   Shard shards_[kShards];
 
+  // Held while appending a batch and moving it to backlog_: under it the journal holds exactly
+  // the committed scans and backlog_.
+  std::mutex journal_mu_;
+  std::unique_ptr<ScanJournal> journal_;
+
   std::mutex queue_mu_;
-  std::condition_variable queue_cv_, done_cv_, space_cv_;
-  std::deque<ScanRow> queue_;
-  size_t reserved_ = 0;  // places promised to scans about to be queued
-  size_t in_flight_ = 0;
+  std::condition_variable queue_cv_, commit_cv_, done_cv_, space_cv_, durable_cv_;
+  std::deque<ScanJournal::Entry> queue_;    // queued, not yet in the journal
+  std::deque<ScanJournal::Entry> backlog_;  // in the journal, not yet committed
+  size_t reserved_ = 0;                     // places promised to scans about to be queued
+  size_t in_journal_write_ = 0, in_commit_ = 0;
+  uint64_t next_ticket_;
   uint64_t accepted_ = 0, settled_ = 0;  // scans queued / committed-or-dropped so far
-  size_t unfolded_rows_ = 0;              // writer thread only
+  size_t unfolded_rows_ = 0;             // writer thread only
   std::chrono::steady_clock::time_point last_fold_;
   bool closing_ = false;
-  std::thread writer_;
+  bool journal_done_ = false;  // the journal thread has drained the queue and ended
+  std::atomic<uint64_t> durable_{0};
+  std::mutex listeners_mu_;
+  std::vector<std::function<void()>> listeners_;
+  std::thread journaler_, writer_;
 };
 
 }  // namespace agritrace::http

@@ -41,6 +41,10 @@ using Clock = std::chrono::steady_clock;
 // serves one request at a time, so a thread-local is the request's own.
 thread_local Clock::time_point t_request_start{};
 
+// How long an httplib handler waits for its scan to reach the journal before it answers 503
+// instead (the scan may still be stored; the answer never claims one that is not).
+constexpr std::chrono::milliseconds kDurableWait{5000};
+
 // GS1 Digital Link paths this server answers: /01/{GTIN}[/22/x][/10/x][/21/x]. Anything else
 // under /01/ is not a label of ours and gets a 404 problem.
 const std::regex kDigitalLinkPath(R"(/01/\d{8,14}(/(22|10|21)/[^/]+)*/?)");
@@ -165,7 +169,13 @@ Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerO
   Server* self = server.get();
   server->svr_ = std::make_unique<EventLoopServer>(EventLoopOptions{
       loops, static_cast<size_t>(std::max(o.threads, 1)), InlineRoute,
-      [self](const FastRequest& req, httplib::Response& res) { return self->FastScan(req, res); }});
+      [self](const FastRequest& req, httplib::Response& res, uint64_t& ticket) {
+        return self->FastScan(req, res, ticket);
+      },
+      [self] { return self->recorder_->durable(); }});
+  // Answers held for their scans go out when the journal has them.
+  auto* loops_server = static_cast<EventLoopServer*>(server->svr_.get());
+  server->recorder_->OnDurable([loops_server] { loops_server->NotifyDurable(); });
   server->Routes();
   return server;
 }
@@ -246,11 +256,18 @@ void Server::Routes() {
 
   auto verify = [this, network_of](const httplib::Request& req, httplib::Response& res,
                                    std::string input, bool json) {
-    AnswerScan(std::move(input), json,
-               json ? Lang::kZh
-                    : ChooseLanguage(req.get_param_value("lang"),
-                                     req.get_header_value("Accept-Language")),
-               network_of(req), req.path, res);
+    // httplib answers HEAD with the GET handler: a HEAD is answered alike but is no scan.
+    uint64_t ticket = AnswerScan(std::move(input), json,
+                                 json ? Lang::kZh
+                                      : ChooseLanguage(req.get_param_value("lang"),
+                                                       req.get_header_value("Accept-Language")),
+                                 network_of(req), req.path, res, req.method != "HEAD");
+    // Answered only once the scan is durable (the fast path's loops hold theirs instead).
+    if (ticket != 0 && !recorder_->WaitDurable(ticket, kDurableWait)) {
+      res = httplib::Response();
+      res.headers = DefaultHeaders();
+      SetProblem(res, ProblemForStatus(503), req.path);
+    }
   };
 
   svr.Get("/", [](const httplib::Request& req, httplib::Response& res) {
@@ -379,20 +396,24 @@ void Server::Routes() {
   svr.Delete(".*", not_allowed);
 }
 
-void Server::AnswerScan(std::string input, bool json, Lang lang, const std::string& network,
-                        std::string_view path, httplib::Response& res) {
-  auto v = impl_->service.Verify({std::move(input), network});
-  if (!v.ok()) return SetProblem(res, ProblemFromStatus(v.status()), path);
+uint64_t Server::AnswerScan(std::string input, bool json, Lang lang, const std::string& network,
+                            std::string_view path, httplib::Response& res, bool record) {
+  auto v = impl_->service.Verify({std::move(input), network, record});
+  if (!v.ok()) {
+    SetProblem(res, ProblemFromStatus(v.status()), path);
+    return 0;
+  }
   if (json) {
     res.status = 200;
     res.set_content(VerifyResponseBody(*v), "application/json; charset=utf-8");
     res.set_header("Cache-Control", "no-store");
-    return;
+  } else {
+    SetPage(res, ConsumerPageStatus(*v), RenderConsumerPage(*v, lang), lang);
   }
-  SetPage(res, ConsumerPageStatus(*v), RenderConsumerPage(*v, lang), lang);
+  return v->tally.ticket;
 }
 
-bool Server::FastScan(const FastRequest& req, httplib::Response& res) {
+bool Server::FastScan(const FastRequest& req, httplib::Response& res, uint64_t& ticket) {
   // Only the scan routes, and only what httplib would not have decoded differently.
   bool json = req.path.substr(0, 15) == "/api/v1/verify/";
   if (!json && req.path.substr(0, 3) != "/q/" && req.path.substr(0, 3) != "/Q/") return false;
@@ -411,15 +432,16 @@ bool Server::FastScan(const FastRequest& req, httplib::Response& res) {
     if (!d.allowed) {
       AnswerRateLimited(d, path, metrics_, res);
     } else {
-      AnswerScan(std::string(code), json,
-                 json ? Lang::kZh : ChooseLanguage(*lang_param, req.accept_language), network,
-                 path, res);
+      ticket = AnswerScan(std::string(code), json,
+                          json ? Lang::kZh : ChooseLanguage(*lang_param, req.accept_language),
+                          network, path, res);
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "agritrace serve: GET %s failed: %s\n", path.c_str(), e.what());
     res = httplib::Response();
     for (const auto& h : DefaultHeaders()) res.set_header(h.first, h.second);
     SetProblem(res, ProblemForStatus(500), path);
+    ticket = 0;  // an error page says nothing of the scan: no need to hold it
   }
   metrics_.ObserveRequest(route, res.status,
                           std::chrono::duration<double>(Clock::now() - start).count());

@@ -83,11 +83,13 @@ class Server {
   struct Impl;
   Server(ServerOptions options);
   void Routes();
-  // A scan of `input` answered as the verify JSON or the consumer page in `lang`.
-  void AnswerScan(std::string input, bool json, Lang lang, const std::string& network,
-                  std::string_view path, httplib::Response& res);
+  // A scan of `input` answered as the verify JSON or the consumer page in `lang`; `record`
+  // false (HEAD) answers without recording a scan. Returns the scan's ticket (0: none): the
+  // answer may go out once the recorder's durable mark reaches it.
+  uint64_t AnswerScan(std::string input, bool json, Lang lang, const std::string& network,
+                      std::string_view path, httplib::Response& res, bool record = true);
   // The event loops' fast path for the scan routes (see FastRoute).
-  bool FastScan(const FastRequest& req, httplib::Response& res);
+  bool FastScan(const FastRequest& req, httplib::Response& res, uint64_t& ticket);
 
   ServerOptions options_;
   Metrics metrics_;

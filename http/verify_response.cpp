@@ -91,6 +91,10 @@ std::string LotResponseMembers(const LotLookup& lot) {
       w.Key("inclusion_proof").BeginArray();
       for (const auto& h : lot.log->proof) w.String(h);
       w.EndArray().Member("checkpoint", lot.log->checkpoint);
+    } else {
+      // No signed checkpoint covers the event yet: one is being signed, and a scan never waits
+      // for it (/api/v1/log/proof/inclusion proves it meanwhile).
+      w.Member("proof_pending", true);
     }
     w.EndObject();
   }

@@ -188,17 +188,19 @@ Result<Verdict> VerifyService::Verify(const VerifyRequest& request) {
         return found.status();
       }
     }
-    // A connection's requests come from one network: hash it once per run of them.
-    thread_local std::string last_salt, last_network, last_hash;
-    if (last_hash.empty() || last_network != request.client_network || last_salt != salt_) {
-      last_hash = NetworkHash(salt_, request.client_network);
-      last_network = request.client_network;
-      last_salt = salt_;
+    if (request.record) {
+      // A connection's requests come from one network: hash it once per run of them.
+      thread_local std::string last_salt, last_network, last_hash;
+      if (last_hash.empty() || last_network != request.client_network || last_salt != salt_) {
+        last_hash = NetworkHash(salt_, request.client_network);
+        last_network = request.client_network;
+        last_salt = salt_;
+      }
+      ScanRow row{v.code, scan_kind, NowUtc(), last_hash};
+      auto tally = recorder_.Record(row, lease->lookup());
+      if (!tally.ok()) return tally.status();
+      v.tally = *tally;
     }
-    ScanRow row{v.code, scan_kind, NowUtc(), last_hash};
-    auto tally = recorder_.Record(row, lease->lookup());
-    if (!tally.ok()) return tally.status();
-    v.tally = *tally;
   } catch (const SQLite::Exception& e) {
     lease->Discard();
     return Status::Io(std::string("读取登记库失败：") + e.what(),

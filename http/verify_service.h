@@ -69,6 +69,8 @@ std::string SanitizeInput(std::string_view input);
 struct VerifyRequest {
   std::string input;           // the /q/ code segment, or the whole GS1 Digital Link path
   std::string client_network;  // NetworkOf(client address)
+  // False for a HEAD: answered like a GET, but not a scan (nothing recorded, no tally bumped).
+  bool record = true;
 };
 
 class VerifyService {
@@ -81,7 +83,8 @@ class VerifyService {
         salt_(std::move(salt)),
         thresholds_(thresholds) {}
 
-  // Records the scan and returns the verdict; fails only when the database does.
+  // Records the scan and returns the verdict (its tally's ticket says when the scan is durable);
+  // fails only when the database does.
   Result<Verdict> Verify(const VerifyRequest& request);
 
  private:

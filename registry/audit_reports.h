@@ -22,7 +22,8 @@ Report CertificateReport(Store& store, const std::string& year);
 Report RefusalReport(Store& store);
 // Unit codes scanned more than `threshold` times or from more than `networks` networks, by lot.
 Report CopiedCodeReport(Store& store, const std::string& lot_code, int threshold, int networks);
-// Scans of codes the registry never issued (forgery attempts), by day.
+// Lookups of codes the registry never issued or that are no codes (forgery attempts), by UTC
+// day: counted per network per day, so `networks` is how many networks tried that day.
 Report UnknownScanReport(Store& store);
 // Per origin region and brand: household kilograms and the share from registered-poor households.
 Report PovertyReport(Store& store);

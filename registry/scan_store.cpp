@@ -4,24 +4,61 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 #include <unordered_map>
 
 #include "registry/encoding.h"
 
 namespace agritrace {
 
-Status InsertScans(SQLite::Database& db, const std::vector<ScanRow>& rows) {
-  if (rows.empty()) return Status::Ok();
+bool IsScanMiss(const std::string& kind) { return kind == "unknown" || kind == "malformed"; }
+
+Status InsertScans(SQLite::Database& db, const std::vector<ScanRow>& rows,
+                   int64_t journal_through) {
+  if (rows.empty() && journal_through < 0) return Status::Ok();
   try {
     SQLite::Transaction tx(db);
-    SQLite::Statement ins(db, "INSERT INTO scans(code, kind, at, net) VALUES (?, ?, ?, ?)");
+    // Misses summed in memory first: a batch of a thousand made-up codes from one network is
+    // one upsert.
+    std::map<std::tuple<std::string, std::string, std::string>, int64_t> misses;
+    std::unique_ptr<SQLite::Statement> ins;
     for (const auto& r : rows) {
-      ins.reset();
-      ins.bind(1, r.code);
-      ins.bind(2, r.kind);
-      ins.bind(3, r.at);
-      ins.bind(4, r.net);
-      ins.exec();
+      if (IsScanMiss(r.kind)) {
+        ++misses[{r.at.substr(0, 10), r.net, r.kind}];
+        continue;
+      }
+      if (!ins)
+        ins = std::make_unique<SQLite::Statement>(
+            db, "INSERT INTO scans(code, kind, at, net) VALUES (?, ?, ?, ?)");
+      ins->reset();
+      ins->bind(1, r.code);
+      ins->bind(2, r.kind);
+      ins->bind(3, r.at);
+      ins->bind(4, r.net);
+      ins->exec();
+    }
+    if (!misses.empty()) {
+      SQLite::Statement up(db,
+                           "INSERT INTO scan_misses(day, net_hash, kind, count) VALUES (?, ?, ?, ?) "
+                           "ON CONFLICT(day, net_hash, kind) DO UPDATE SET "
+                           "count = count + excluded.count");
+      for (const auto& [key, n] : misses) {
+        up.reset();
+        up.bind(1, std::get<0>(key));
+        up.bind(2, std::get<1>(key));
+        up.bind(3, std::get<2>(key));
+        up.bind(4, n);
+        up.exec();
+      }
+    }
+    if (journal_through >= 0) {
+      SQLite::Statement mark(db,
+                             "INSERT INTO registry_meta(key, value) VALUES "
+                             "('scan_journal_through', ?) ON CONFLICT(key) DO UPDATE SET "
+                             "value = excluded.value");
+      mark.bind(1, std::to_string(journal_through));
+      mark.exec();
     }
     tx.commit();
   } catch (const SQLite::Exception& e) {
@@ -199,6 +236,18 @@ std::vector<LotScan> ScansOfLot(SQLite::Database& db, const std::string& lot_cod
                     q.getColumn(3).getString(), q.getColumn(4).getString()},
                    q.getColumn(5).getInt64()});
   return out;
+}
+
+int64_t ScanJournalThrough(SQLite::Database& db) {
+  SQLite::Statement q(db, "SELECT value FROM registry_meta WHERE key = 'scan_journal_through'");
+  return q.executeStep() ? std::stoll(q.getColumn(0).getString()) : 0;
+}
+
+int64_t CountScanMisses(SQLite::Database& db, const std::string& kind) {
+  SQLite::Statement q(db, "SELECT COALESCE(SUM(count), 0) FROM scan_misses WHERE kind = ?");
+  q.bind(1, kind);
+  q.executeStep();
+  return q.getColumn(0).getInt64();
 }
 
 int64_t CountAllScans(SQLite::Database& db) {

@@ -1,5 +1,7 @@
-// The scans table (DESIGN.md §8–§9): every consumer scan of a code, known or not. A scan keeps
-// the salted hash of the client's network, never the client's address.
+// The scans table (DESIGN.md §8–§9): every consumer scan of a code the registry issued. A scan
+// keeps the salted hash of the client's network, never the client's address. Lookups of unknown
+// or malformed codes are only counted, per network per day (scan_misses,
+// schemas/sql/005_scan_misses.sql), so that made-up codes cannot flood the table.
 //
 // Scans are appended with no index on code (schemas/sql/003_scan_tallies.sql): appending costs
 // the same whatever the table's size. A code's history is its row in scan_tallies, where
@@ -27,8 +29,21 @@ struct ScanRow {
 // Distinct networks a tally keeps per code: enough to see "more than K" for any K below it.
 inline constexpr size_t kTallyNets = 16;
 
-// Inserts every row in one transaction: all of them are stored or none.
-Status InsertScans(SQLite::Database& db, const std::vector<ScanRow>& rows);
+// True for the kinds counted in scan_misses rather than stored as rows: unknown, malformed.
+bool IsScanMiss(const std::string& kind);
+
+// Stores every row in one transaction: all of them or none. A miss (IsScanMiss) adds one to its
+// (day, network, kind) counter in scan_misses; the others are appended to scans. With
+// `journal_through` >= 0, registry_meta's scan_journal_through is set to it in the same
+// transaction (the scan journal's sequence number of the last row, http/scan_journal.h).
+Status InsertScans(SQLite::Database& db, const std::vector<ScanRow>& rows,
+                   int64_t journal_through = -1);
+
+// The scan journal's sequence number whose scans are all committed (scan_journal_through).
+int64_t ScanJournalThrough(SQLite::Database& db);
+
+// Misses counted for `kind` (unknown or malformed) over all days and networks.
+int64_t CountScanMisses(SQLite::Database& db, const std::string& kind);
 
 // Folds every scan appended since the last fold into scan_tallies, in one transaction, and
 // returns the codes whose tallies changed. After it, SummarizeFolded is complete for every code.

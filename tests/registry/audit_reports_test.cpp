@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "registry/audit_reports.h"
+#include "registry/scan_store.h"
 #include "registry/brands.h"
 #include "tests/support/audit_seed.h"
 #include "tests/support/registry_fixture.h"
@@ -88,7 +89,13 @@ TEST_CASE("scan report: copied codes by lot and forgery attempts by day", "[audi
   REQUIRE(unknown.rows.size() == 2);
   CHECK(unknown.rows[0]["day"] == "2026-04-12");
   CHECK(unknown.rows[0]["scans"] == 2);
-  CHECK(unknown.rows[0]["codes"] == 2);
+  CHECK(unknown.rows[0]["unknown"] == 2);
+  CHECK(unknown.rows[0]["malformed"] == 0);
+  CHECK(unknown.rows[0]["networks"] == 1);
+  CHECK(unknown.rows[1]["malformed"] == 1);
+  // Misses are counted, never stored one row each.
+  CHECK(CountAllScans(f.store->db()) ==
+        f.store->db().execAndGet("SELECT COUNT(*) FROM scans WHERE kind = 'unit'").getInt64());
 }
 
 TEST_CASE("poverty report: share from registered-poor households", "[audit]") {

@@ -56,7 +56,11 @@ TEST_CASE("a version-2 registry keeps its scans, and they fold into tallies", "[
   auto s = Store::Open(path, OpenMode::kExisting);
   REQUIRE(s.ok());
   auto& db = (*s)->db();
-  CHECK(CountAllScans(db) == 3);
+  // The unit scans stay rows; the unknown one is now a count (005_scan_misses.sql).
+  CHECK(CountAllScans(db) == 2);
+  CHECK(CountScanMisses(db, "unknown") == 1);
+  CHECK(db.execAndGet("SELECT day || ' ' || net_hash FROM scan_misses").getString() ==
+        "2026-01-03 n1");
   CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name = 'scans_code'").getInt() == 0);
   CHECK(SummarizeScans(db, "AAAA", 4).count == 2);  // tally empty, tail complete
   REQUIRE(MergeScanTallies(db).ok());

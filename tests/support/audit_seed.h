@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "registry/scan_store.h"
 #include "registry/store.h"
 
 namespace agritrace::testing {
@@ -32,12 +33,8 @@ inline void AddUnitCodes(Store& s, const std::string& lot_code, int count,
 
 inline void AddScan(Store& s, const std::string& code, const std::string& kind,
                     const std::string& at, const std::string& net) {
-  SQLite::Statement ins(s.db(), "INSERT INTO scans(code, kind, at, net) VALUES (?, ?, ?, ?)");
-  ins.bind(1, code);
-  ins.bind(2, kind);
-  ins.bind(3, at);
-  ins.bind(4, net);
-  ins.exec();
+  // As the scan recorder stores it: misses are counted per network per day.
+  REQUIRE(InsertScans(s.db(), {ScanRow{code, kind, at, net}}).ok());
 }
 
 }  // namespace agritrace::testing
