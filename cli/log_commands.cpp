@@ -3,6 +3,7 @@
 #include "registry/checkpoint_signer.h"
 #include "registry/encoding.h"
 #include "registry/key_ring.h"
+#include "registry/log_audit.h"
 #include "registry/log_store.h"
 
 namespace agritrace::cli {
@@ -79,19 +80,64 @@ void RegisterLogCommands(CLI::App& app, Context& ctx) {
     });
   });
 
-  log->add_subcommand("verify", "从事件重算整棵树并核对所有检查点 / recompute the log and check every checkpoint")
+  log->add_subcommand("verify",
+                      "从事件重算整棵树、核对所有检查点，并逐行核对登记表与日志事件 / recompute the "
+                      "log, check every checkpoint, and check every table row against its event")
       ->callback([&ctx] {
         ctx.Run([&] {
           auto store = ctx.Open();
           if (!store) return;
-          Status s = VerifyLog(store->db(), NoteVerifiers(*store));
-          if (!s.ok()) return ctx.Fail(s);
+          Status log_status = VerifyLog(store->db(), NoteVerifiers(*store));
+          auto audit = AuditTables(store->db());
+          if (!audit.ok()) return ctx.Fail(audit.status());
           uint64_t n = Size(store->db());
           int64_t checkpoints = store->db().execAndGet("SELECT COUNT(*) FROM checkpoints").getInt64();
-          ctx.Print({{"ok", true}, {"size", n}, {"checkpoints", checkpoints}},
-                    "日志完整：" + std::to_string(n) + " 个事件，" + std::to_string(checkpoints) +
-                        " 个检查点均一致 / log intact: " + std::to_string(n) + " events, " +
-                        std::to_string(checkpoints) + " checkpoints consistent");
+          const bool ok = log_status.ok() && audit->mismatch_count == 0;
+          Json mismatches = Json::array();
+          std::string human;
+          if (!log_status.ok())
+            human += "日志：" + log_status.zh() + "\n  log: " + log_status.en() + "\n";
+          for (const TableMismatch& m : audit->mismatches) {
+            Json j = {{"table", m.table}, {"key", m.key}, {"reason", m.reason},
+                      {"message_zh", m.zh}, {"message_en", m.en}};
+            if (m.event >= 0) j["event"] = m.event;
+            mismatches.push_back(std::move(j));
+            human += m.zh + "\n  " + m.en + "\n";  // each names its table and row
+          }
+          if (audit->mismatch_count > audit->mismatches.size())
+            human += "……另有 " + std::to_string(audit->mismatch_count - audit->mismatches.size()) +
+                     " 处不符未列出 / … and " +
+                     std::to_string(audit->mismatch_count - audit->mismatches.size()) +
+                     " more mismatches not listed\n";
+          Json out = {{"ok", ok},
+                      {"size", n},
+                      {"checkpoints", checkpoints},
+                      {"rows_checked", audit->rows_checked},
+                      {"mismatch_count", audit->mismatch_count},
+                      {"mismatches", mismatches}};
+          if (!log_status.ok())
+            out["log_error"] = {{"reason", log_status.reason()},
+                                {"message_zh", log_status.zh()},
+                                {"message_en", log_status.en()}};
+          if (ok) {
+            ctx.Print(out, "日志完整：" + std::to_string(n) + " 个事件，" + std::to_string(checkpoints) +
+                               " 个检查点均一致，" + std::to_string(audit->rows_checked) +
+                               " 行登记数据与日志相符 / log intact: " + std::to_string(n) +
+                               " events, " + std::to_string(checkpoints) +
+                               " checkpoints consistent, " + std::to_string(audit->rows_checked) +
+                               " rows agree with the log");
+            return;
+          }
+          // The report on stdout, the verdict on stderr; exit 1 as for a tampered event.
+          ctx.Print(out, human);
+          if (!log_status.ok()) return ctx.Fail(log_status);
+          ctx.Fail(Status::Corruption(
+                       "登记表有 " + std::to_string(audit->mismatch_count) +
+                           " 处与日志不符（见上），登记库可能被篡改；请从备份恢复并查明原因",
+                       std::to_string(audit->mismatch_count) +
+                           " table rows disagree with the log (listed above): the registry may "
+                           "have been tampered with; restore from a backup and investigate")
+                       .with_reason("log-table-mismatch"));
         });
       });
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "http/client_network.h"
+#include "labeler/code_url.h"
 #include "labeler/unit_code.h"
 #include "registry/crockford.h"
 #include "registry/dates.h"
@@ -56,10 +57,22 @@ bool ResolveOfflineLabel(const labeler::OfflineLabel& label, VerifyLookup& looku
     v.reason_en = "the label is signed by a key (" + label.kid + ") this registry does not hold";
     return false;
   }
-  if (!labeler::VerifyOfflineLabel(label, key)) {
-    v.reason_zh = "标签上的签名无效：不是登记库签发的标签，或被改动过";
-    v.reason_en = "the label's signature is INVALID: the registry did not print it, or it was altered";
-    return false;
+  // Checked against this registry's own origin, whatever host the label was read from: a label
+  // signed for another host is not one of ours.
+  const std::string origin = labeler::LabelOrigin(lookup.RegistryBaseUrl());
+  switch (labeler::CheckOfflineLabel(label, origin, key)) {
+    case labeler::LabelCheck::kValid:
+      break;
+    case labeler::LabelCheck::kUnbound:
+      v.reason_zh = "标签用旧格式签名，未绑定登记库网址（" + origin + "），不予认可；请重新打印标签";
+      v.reason_en = "the label is signed in the old format that binds no registry address (" +
+                    origin + "), so it is refused; reprint the label";
+      return false;
+    case labeler::LabelCheck::kInvalid:
+      v.reason_zh = "标签上的签名无效：不是本登记库（" + origin + "）签发的标签，或被改动过";
+      v.reason_en = "the label's signature is INVALID: this registry (" + origin +
+                    ") did not print it, or it was altered";
+      return false;
   }
   std::string unit = lookup.UnitCodeAt(label.lot_code, label.serial);
   if (unit.empty()) {

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "labeler/code_url.h"
 #include "labeler/lot_code.h"
 #include "labeler/unit_code.h"
 #include "labeler/utf8.h"
@@ -206,6 +207,8 @@ Result<ParsedCode> ParseLink(std::string_view text) {
   size_t cut = text.find_first_of("?#");
   if (cut != std::string_view::npos) text = text.substr(0, cut);
   size_t scheme = text.find("://");
+  // An offline-signed label's signature covers this origin (offline_label.h).
+  const std::string origin = scheme == std::string_view::npos ? std::string() : LabelOrigin(text);
   if (scheme != std::string_view::npos) {
     size_t path = text.find('/', scheme + 3);
     text = path == std::string_view::npos ? std::string_view() : text.substr(path);
@@ -230,6 +233,7 @@ Result<ParsedCode> ParseLink(std::string_view text) {
     out.kind = CodeKind::kOfflineSigned;
     out.code = label->lot_code;
     out.offline = std::move(label).value();
+    out.offline.origin = origin;
     return out;
   }
   return LinkError("链接中没有找到编码：应为「…/q/编码」或 GS1 数字链接「…/01/GTIN/…/21/编码」",

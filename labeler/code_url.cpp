@@ -46,6 +46,15 @@ std::string LotUrl(std::string_view base, std::string_view lot_code) {
   return UnitUrl(base, lot_code);
 }
 
+std::string LabelOrigin(std::string_view url) {
+  const size_t scheme = url.find("://");
+  const size_t host = scheme == std::string_view::npos ? 0 : scheme + 3;
+  url = url.substr(0, url.find_first_of("/?#", host));
+  std::string out;
+  AppendUpper(url, &out);
+  return out;
+}
+
 std::string SignedLabelUrl(std::string_view base, std::string_view segment) {
   std::string url = Base(base);
   url += "/S/";

@@ -13,6 +13,10 @@ namespace agritrace::labeler {
 std::string UnitUrl(std::string_view base, std::string_view code);
 // "{BASE}/Q/{LOT}" for a normalised lot code: one path for both, the length tells them apart.
 std::string LotUrl(std::string_view base, std::string_view lot_code);
+// The origin of a URL as a label prints it: scheme, host and port, upper case, no path and no
+// trailing '/' ("https://v.example.cn:8443/t/" gives "HTTPS://V.EXAMPLE.CN:8443"). Without
+// "://" the text up to its first '/' (a bare host). Offline-signed labels sign it.
+std::string LabelOrigin(std::string_view url);
 // "{BASE}/S/{SEGMENT}" for an offline-signed label's segment (offline_label.h), upper-cased.
 std::string SignedLabelUrl(std::string_view base, std::string_view segment);
 // "{BASE}/01/{GTIN14}/10/{LOT}/21/{CODE}": GS1 Digital Link with qualifiers in the standard's

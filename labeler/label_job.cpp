@@ -277,7 +277,7 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
     Status each = ForEachUnit(store.db(), lot->id, first, last, [&](const UnitRow& u) {
       if (signer)
         content.qr_text = OfflineLabelUrl(
-            base, SignOfflineLabel(req.lot_code, u.serial, signer->kid, signer->key));
+            base, SignOfflineLabel(base, req.lot_code, u.serial, signer->kid, signer->key));
       else
         content.qr_text = gtin.empty() ? UnitUrl(base, u.code)
                                        : Gs1DigitalLinkUrl(base, gtin, req.lot_code, u.code);

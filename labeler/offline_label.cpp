@@ -25,13 +25,16 @@ Status Refuse(std::string zh, std::string en) {
 
 }  // namespace
 
-std::string OfflineLabelMessage(std::string_view lot_code, int64_t serial) {
-  return "agritrace-label:v1:" + std::string(lot_code) + ":" + std::to_string(serial);
+std::string OfflineLabelMessage(std::string_view origin, std::string_view lot_code, int64_t serial) {
+  return "agritrace-label:v2:" + std::string(origin) + ":" + std::string(lot_code) + ":" +
+         std::to_string(serial);
 }
 
-OfflineLabel SignOfflineLabel(std::string_view lot_code, int64_t serial, const std::string& kid,
-                              const Ed25519PrivateKey& key) {
-  return {std::string(lot_code), serial, kid, key.Sign(OfflineLabelMessage(lot_code, serial))};
+OfflineLabel SignOfflineLabel(std::string_view base, std::string_view lot_code, int64_t serial,
+                              const std::string& kid, const Ed25519PrivateKey& key) {
+  std::string origin = LabelOrigin(base);
+  std::string signature = key.Sign(OfflineLabelMessage(origin, lot_code, serial));
+  return {std::move(origin), std::string(lot_code), serial, kid, std::move(signature)};
 }
 
 std::string OfflineLabelUrl(std::string_view base, const OfflineLabel& label) {
@@ -90,10 +93,21 @@ Result<OfflineLabel> ParseOfflineLabel(std::string_view segment) {
   return out;
 }
 
-bool VerifyOfflineLabel(const OfflineLabel& label, std::string_view raw_public_key) {
-  return KeyId(raw_public_key) == label.kid &&
-         Ed25519Verify(raw_public_key, OfflineLabelMessage(label.lot_code, label.serial),
-                       label.signature);
+LabelCheck CheckOfflineLabel(const OfflineLabel& label, std::string_view origin,
+                             std::string_view raw_public_key) {
+  if (KeyId(raw_public_key) != label.kid) return LabelCheck::kInvalid;
+  if (Ed25519Verify(raw_public_key, OfflineLabelMessage(origin, label.lot_code, label.serial),
+                    label.signature))
+    return LabelCheck::kValid;
+  // The first profile signed lot and serial only; told apart so the refusal can say why.
+  const std::string v1 = "agritrace-label:v1:" + label.lot_code + ":" + std::to_string(label.serial);
+  if (Ed25519Verify(raw_public_key, v1, label.signature)) return LabelCheck::kUnbound;
+  return LabelCheck::kInvalid;
+}
+
+bool VerifyOfflineLabel(const OfflineLabel& label, std::string_view origin,
+                        std::string_view raw_public_key) {
+  return CheckOfflineLabel(label, origin, raw_public_key) == LabelCheck::kValid;
 }
 
 }  // namespace agritrace::labeler

@@ -3,7 +3,10 @@
 #include <sqlite3.h>
 
 #include <functional>
+#include <optional>
 #include <utility>
+
+#include "registry/canonical_json.h"
 
 namespace agritrace {
 namespace {
@@ -449,6 +452,7 @@ Result<std::string> SignCheckpoint(SQLite::Database& db, std::string_view origin
             .with_reason("log-event-missing");
 
       CompactRange range;
+      std::optional<uint64_t> previous;
       SQLite::Statement newest(
           db, "SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1");
       if (newest.executeStep()) {
@@ -475,6 +479,7 @@ Result<std::string> SignCheckpoint(SQLite::Database& db, std::string_view origin
                                    "log_nodes no longer yield its root; refusing to sign");
         if (last.size == size) return std::move(last.note);
         range = std::move(from).value();
+        previous = last.size;
       }
 
       // Every leaf and node added since the last checkpoint, recomputed from events.
@@ -482,27 +487,47 @@ Result<std::string> SignCheckpoint(SQLite::Database& db, std::string_view origin
       if (Status s = Replay(db, range, size, stored); !s.ok())
         return Status::Corruption(s.zh() + "，拒绝签名", s.en() + "; refusing to sign")
             .with_reason(s.reason());
+      // The signing is itself logged, as the last leaf of the tree it signs: a checkpoint
+      // deleted later leaves this event behind, and the log audit names it (log_audit.h).
+      Json data = {{"size", static_cast<int64_t>(size + 1)}};
+      if (previous) data["previous"] = static_cast<int64_t>(*previous);
+      auto leaf = CanonicalJson({{"at", std::string(now)},
+                                 {"data", data},
+                                 {"kind", "log.checkpoint"},
+                                 {"seq", static_cast<int64_t>(size)}});
+      if (!leaf.ok()) return leaf.status();
+      SQLite::Statement event(db, "INSERT INTO events(idx, kind, at, leaf) VALUES (?, ?, ?, ?)");
+      event.bind(1, static_cast<int64_t>(size));
+      event.bind(2, "log.checkpoint");
+      event.bind(3, std::string(now));
+      event.bind(4, *leaf);
+      event.exec();
+      if (Status s = log.Append(size, *leaf); !s.ok()) return s;
+      range.Append(merkle::LeafHash(*leaf));
+      const uint64_t signed_size = size + 1;
+
       const std::string root = range.Root();
-      if (auto stored = log.Root(size); !stored.ok() || *stored != root)
+      if (auto stored = log.Root(signed_size); !stored.ok() || *stored != root)
         return Status::Corruption("log_nodes 给出的根与重新计算的根不符，拒绝签名",
                                   "log_nodes yield a different root; refusing to sign")
             .with_reason("log-node-mismatch");
 
-      auto body = FormatCheckpoint({std::string(origin), size, root, {}});
+      auto body = FormatCheckpoint({std::string(origin), signed_size, root, {}});
       if (!body.ok()) return body.status();
       auto note = SignNote(*body, key_name, key);
       if (!note.ok()) return note.status();
       SQLite::Statement ins(
           db, "INSERT INTO checkpoints(size, root, note, created_at) VALUES (?, ?, ?, ?)");
-      ins.bind(1, static_cast<int64_t>(size));
+      ins.bind(1, static_cast<int64_t>(signed_size));
       ins.bind(2, root.data(), static_cast<int>(root.size()));
       ins.bind(3, *note);
       ins.bind(4, std::string(now));
       ins.exec();
       return note;
     }();
-    // Nothing was written on failure; releasing keeps the caller's transaction usable.
-    savepoint.Release();
+    // Nothing is kept on failure (undone to the savepoint); releasing keeps the caller's
+    // transaction usable.
+    if (result.ok()) savepoint.Release();
     return result;
   } catch (const SQLite::Exception& e) {
     return DbError(e);

@@ -73,7 +73,11 @@ Result<std::vector<std::string>> ConsistencyProof(SQLite::Database& db, uint64_t
 // is returned as Status::Corruption naming the event index, node or checkpoint size.
 Status VerifyLog(SQLite::Database& db, const std::vector<NoteVerifier>& verifiers);
 
-// Signs and stores the checkpoint for the current size; returns its signed note. Refuses
+// Logs the signing as event `n` = the current size, kind "log.checkpoint", data {"size": n + 1,
+// "previous": the newest stored checkpoint's size, when there is one}, then signs and stores the
+// checkpoint of size n + 1, which covers that event; returns its signed note. So every checkpoint
+// signed leaves an event that the log audit (log_audit.h) holds against the checkpoints table: a
+// checkpoint deleted later is named. Refuses
 // (Status::Corruption) to sign anything inconsistent with the newest stored checkpoint: that
 // checkpoint's root must still follow from log_nodes, and every leaf and node added since is
 // recomputed from `events` and compared. If the log has not grown, returns the stored note

@@ -39,7 +39,11 @@ Result<Json> CreateToken(Store& store, const TokenInput& in) {
     ins.exec();
     out = {{"id", store.db().getLastInsertRowid()}, {"role", in.role}, {"name", in.name}, {"created_at", now}};
     if (in.org_id) out["org_id"] = in.org_id;
-    Status logged = LogEvent(store, "token.created", out);
+    // The stored hash is logged too (it reveals nothing of a 256-bit token), so the log audit
+    // catches a swapped hash (registry/log_audit.h).
+    Json logged_data = out;
+    logged_data["hash_sha256"] = HexEncode(hash);
+    Status logged = LogEvent(store, "token.created", logged_data);
     out["token"] = token;
     return logged;
   });

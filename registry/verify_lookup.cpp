@@ -274,4 +274,9 @@ std::string VerifyLookup::RegistryName() {
   return q.executeStep() ? q.getColumn(0).getString() : "";
 }
 
+std::string VerifyLookup::RegistryBaseUrl() {
+  SQLite::Statement q(db_, "SELECT value FROM registry_meta WHERE key = 'base_url'");
+  return q.executeStep() ? q.getColumn(0).getString() : "";
+}
+
 }  // namespace agritrace

@@ -138,6 +138,8 @@ class VerifyLookup {
   std::vector<PublicKeyInfo> PublicKeys();
   // registry_meta "name" (the registry's host name), empty when unset.
   std::string RegistryName();
+  // registry_meta "base_url" (what labels print before /Q/ and /S/), empty when unset.
+  std::string RegistryBaseUrl();
 
   // The transparency log on this connection (proofs keep their prepared statements).
   MerkleLog& log() { return log_; }

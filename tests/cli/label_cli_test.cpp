@@ -395,7 +395,39 @@ TEST_CASE("offline-signed labels decode to texts that verify with the exported p
                        "verify.schema.json");
     CHECK(ok["code"] == lot);
     CHECK(ok["serial"] == 4 + i);
+    CHECK(ok["origin"] == "HTTPS://V.BAISHA.GOV.CN");
   }
+  // The origin is signed: the same text on another host fails, --origin insists on one, and the
+  // bare segment after /S/ needs --origin to be checked at all.
+  const std::string host = "HTTPS://V.BAISHA.GOV.CN";
+  REQUIRE(texts[0].rfind(host + "/S/", 0) == 0);
+  const std::string segment = texts[0].substr(host.size() + 3);
+  auto human = cli.Run({"verify", "--label", texts[0], "--pubkey", cli.dir / "key.pem"});
+  CHECK(human.exit_code == 0);
+  CHECK(human.out.find(host) != std::string::npos);
+  auto copied = cli.Run({"verify", "--label", "HTTPS://V.BAISHA-GOV.CN/S/" + segment,
+                         "--pubkey", cli.dir / "key.pem"});
+  CHECK(copied.exit_code == 3);
+  CHECK(copied.err.find("签名无效") != std::string::npos);
+  CHECK(copied.err.find("HTTPS://V.BAISHA-GOV.CN") != std::string::npos);
+  auto expected = cli.Run({"verify", "--label", texts[0], "--origin", "https://v.baisha.gov.cn/",
+                           "--pubkey", cli.dir / "key.pem"});
+  CHECK(expected.exit_code == 0);
+  auto other = cli.Run({"verify", "--label", texts[0], "--origin", "https://v.other.example",
+                        "--pubkey", cli.dir / "key.pem"});
+  CHECK(other.exit_code == 3);
+  CHECK(other.err.find("不是要求的 HTTPS://V.OTHER.EXAMPLE") != std::string::npos);
+  CHECK(other.err.find("not the expected HTTPS://V.OTHER.EXAMPLE") != std::string::npos);
+  auto bare = cli.Run({"verify", "--label", "/S/" + segment, "--pubkey", cli.dir / "key.pem"});
+  CHECK(bare.exit_code == 3);
+  CHECK(bare.err.find("--origin") != std::string::npos);
+  json bare_ok = cli.Json({"verify", "--label", "/S/" + segment, "--base", "https://v.baisha.gov.cn",
+                           "--pubkey", cli.dir / "key.pem"},
+                          "verify.schema.json");
+  CHECK(bare_ok["origin"] == host);
+  CHECK(cli.Run({"verify", "--label", "/S/" + segment, "--base", "https://v.other.example",
+                 "--pubkey", cli.dir / "key.pem"})
+            .exit_code == 3);
   // The code under the QR is still the unit's, for typing into the page by hand.
   auto zpl = cli.Run({"label", "print", "--lot", lot, "--from", "4", "--to", "4", "--format",
                       "zpl", "--size", "60x40", "--offline-signed", "--out", cli.dir / "l.zpl"});

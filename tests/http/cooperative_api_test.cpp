@@ -300,7 +300,8 @@ TEST_CASE("cooperative API: label files over HTTP decode to the stored codes",
   CHECK(offline->offline.serial == 7);
   auto key = PublicKeyOf(*f.store, offline->offline.kid);
   REQUIRE(key.ok());
-  CHECK(labeler::VerifyOfflineLabel(offline->offline, *key));
+  CHECK(offline->offline.origin == "HTTPS://V.TEST.EXAMPLE");
+  CHECK(labeler::VerifyOfflineLabel(offline->offline, offline->offline.origin, *key));
 
   // The whole lot on A4 sheets as a PDF, every cell decoded back.
   auto pdf = f.GetAs(labels + "?format=pdf&size=50x30&sheet=a4:4x9", f.bureau);

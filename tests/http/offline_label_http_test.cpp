@@ -31,7 +31,8 @@ TEST_CASE("an offline-signed label is its unit on the verify page and API", "[of
   REQUIRE(key.ok());
   f.Start();
   auto segment = [&](int64_t serial, const Ed25519PrivateKey& k, const std::string& kid) {
-    return labeler::OfflineLabelSegment(labeler::SignOfflineLabel(lot, serial, kid, k));
+    return labeler::OfflineLabelSegment(
+        labeler::SignOfflineLabel("https://v.test.example", lot, serial, kid, k));
   };
   const std::string good = segment(2, key->key, key->kid);
 
@@ -77,6 +78,23 @@ TEST_CASE("an offline-signed label is its unit on the verify page and API", "[of
   CHECK(unminted["status"] == "unknown");
   CHECK(Contains(unminted["detail"]["zh"].get<std::string>(), "没有这个批次的第 9 号单品"));
   CHECK(unminted["display_code"] == labeler::FormatLotCode(lot) + "/9");
+
+  // Signed for another host (a copy on a look-alike site's base): this server checks its own
+  // origin, so the label is not one of its units whatever host it was read from.
+  Json elsewhere = GetJson(f, "/api/v1/verify/S/" + labeler::OfflineLabelSegment(labeler::SignOfflineLabel(
+                                                        "https://v.test-example.com", lot, 2,
+                                                        key->kid, key->key)));
+  CHECK(elsewhere["status"] == "unknown");
+  CHECK(Contains(elsewhere["detail"]["zh"].get<std::string>(), "HTTPS://V.TEST.EXAMPLE"));
+  CHECK(Contains(elsewhere["detail"]["en"].get<std::string>(), "signature is INVALID"));
+  // A v1 label (no origin signed) is refused with its own reason.
+  labeler::OfflineLabel v1{"", lot, 2, key->kid, key->key.Sign("agritrace-label:v1:" + lot + ":2")};
+  Json old = GetJson(f, "/api/v1/verify/S/" + labeler::OfflineLabelSegment(v1));
+  CHECK(old["status"] == "unknown");
+  CHECK(Contains(old["detail"]["zh"].get<std::string>(), "旧格式"));
+  CHECK(Contains(old["detail"]["en"].get<std::string>(), "old format"));
+  f.server->scans().Flush();
+  CHECK(f.ScanRows(units[1]) == 3);  // neither counted against the real unit 2
 
   auto broken = f.Get("/S/" + good.substr(0, good.size() - 2));
   REQUIRE(broken);

@@ -93,10 +93,14 @@ struct LogFixture {
     tx.commit();
   }
 
+  // Signs; the log.checkpoint event it logs joins `leaves`.
   std::string Sign() {
     auto note = SignCheckpoint(db, kOrigin, kOrigin, key, kNow);
     INFO(note.status().message());
     REQUIRE(note.ok());
+    SQLite::Statement q(db, "SELECT leaf FROM events WHERE idx >= ? ORDER BY idx");
+    q.bind(1, static_cast<int64_t>(leaves.size()));
+    while (q.executeStep()) leaves.push_back(q.getColumn(0).getString());
     return *note;
   }
 
@@ -182,7 +186,7 @@ TEST_CASE("AppendLeaf refuses an index other than the current size", "[log_store
 TEST_CASE("VerifyLog accepts an untouched log with its checkpoints", "[log_store]") {
   LogFixture f;
   CHECK(VerifyLog(f.db, f.verifiers).ok());
-  f.Sign();  // size 0
+  f.Sign();  // the empty log: signs its own event, size 1
   f.Append(37);
   f.Sign();
   f.Append(63);
@@ -264,31 +268,31 @@ TEST_CASE("VerifyLog checks every checkpoint's root and signature", "[log_store]
     auto other = Ed25519PrivateKey::Generate().value();
     Status s = VerifyLog(f.db, {{kOrigin, other.RawPublicKey()}});
     CHECK(s.reason() == "log-checkpoint-signature");
-    CHECK(Contains(s.en(), "checkpoint of size 20"));
+    CHECK(Contains(s.en(), "checkpoint of size 21"));
   }
   SECTION("root column changed") {
     auto forged = merkle::LeafHash("x");
-    SQLite::Statement st(f.db, "UPDATE checkpoints SET root = ? WHERE size = 32");
+    SQLite::Statement st(f.db, "UPDATE checkpoints SET root = ? WHERE size = 34");
     st.bind(1, forged.data(), 32);
-    st.exec();
+    REQUIRE(st.exec() == 1);
     Status s = VerifyLog(f.db, f.verifiers);
     CHECK(s.reason() == "log-checkpoint-mismatch");
-    CHECK(Contains(s.en(), "checkpoint of size 32"));
+    CHECK(Contains(s.en(), "checkpoint of size 34"));
   }
   SECTION("note signed over a different tree") {
     // A correctly signed note whose root is not this log's.
-    auto body = FormatCheckpoint({kOrigin, 20, merkle::LeafHash("x"), {}}).value();
+    auto body = FormatCheckpoint({kOrigin, 21, merkle::LeafHash("x"), {}}).value();
     auto note = SignNote(body, kOrigin, f.key).value();
-    SQLite::Statement st(f.db, "UPDATE checkpoints SET note = ? WHERE size = 20");
+    SQLite::Statement st(f.db, "UPDATE checkpoints SET note = ? WHERE size = 21");
     st.bind(1, note);
-    st.exec();
+    REQUIRE(st.exec() == 1);
     Status s = VerifyLog(f.db, f.verifiers);
     CHECK(s.reason() == "log-checkpoint-mismatch");
-    CHECK(Contains(s.en(), "checkpoint of size 20"));
+    CHECK(Contains(s.en(), "checkpoint of size 21"));
   }
   SECTION("checkpoint beyond the log") {
-    f.db.exec("INSERT INTO checkpoints VALUES (33, zeroblob(32), '', 'now')");
-    CHECK(Contains(VerifyLog(f.db, f.verifiers).en(), "checkpoint size 33"));
+    f.db.exec("INSERT INTO checkpoints VALUES (35, zeroblob(32), '', 'now')");
+    CHECK(Contains(VerifyLog(f.db, f.verifiers).en(), "checkpoint size 35"));
   }
 }
 
@@ -301,25 +305,34 @@ TEST_CASE("SignCheckpoint signs the current tree in the C2SP formats", "[log_sto
   REQUIRE(opened.ok());
   auto cp = ParseCheckpoint(opened->text).value();
   CHECK(cp.origin == kOrigin);
-  CHECK(cp.size == 21);
-  CHECK(cp.root == NaiveRoot(f.leaves, 0, 21));
-  CHECK(opened->text == std::string(kOrigin) + "\n21\n" + Base64Encode(cp.root) + "\n");
+  // The signing is logged as event 21, inside the tree it signs.
+  CHECK(cp.size == 22);
+  REQUIRE(f.leaves.size() == 22);
+  CHECK(f.leaves[21] == std::string(R"({"at":")") + kNow +
+                            R"(","data":{"size":22},"kind":"log.checkpoint","seq":21})");
+  CHECK(f.db.execAndGet("SELECT kind FROM events WHERE idx = 21").getString() == "log.checkpoint");
+  CHECK(cp.root == NaiveRoot(f.leaves, 0, 22));
+  CHECK(opened->text == std::string(kOrigin) + "\n22\n" + Base64Encode(cp.root) + "\n");
   CHECK(LatestCheckpoint(f.db).value() == first);
 
-  // Not grown: the same note, no new row.
+  // Not grown: the same note, no new row, no new event.
   CHECK(f.Sign() == first);
   CHECK(f.Checkpoints() == 1);
+  CHECK(Size(f.db) == 22);
 
   // Grown: a new note whose root extends the first (RFC 9162 §2.1.4.2).
   f.Append(44);
   const std::string second = f.Sign();
   auto cp2 = ParseCheckpoint(OpenNote(second, f.verifiers)->text).value();
-  CHECK(cp2.size == 65);
-  CHECK(merkle::VerifyConsistency(21, 65, cp.root, cp2.root, ConsistencyProof(f.db, 21, 65).value())
+  CHECK(cp2.size == 67);
+  CHECK(f.leaves[66] == std::string(R"({"at":")") + kNow +
+                            R"(","data":{"previous":22,"size":67},"kind":"log.checkpoint","seq":66})");
+  CHECK(merkle::VerifyConsistency(22, 67, cp.root, cp2.root, ConsistencyProof(f.db, 22, 67).value())
             .ok());
   CHECK(f.Checkpoints() == 2);
   CHECK(LatestCheckpoint(f.db).value() == second);
-  CHECK(f.db.execAndGet("SELECT created_at FROM checkpoints WHERE size = 65").getString() == kNow);
+  CHECK(f.db.execAndGet("SELECT created_at FROM checkpoints WHERE size = 67").getString() == kNow);
+  CHECK(VerifyLog(f.db, f.verifiers).ok());
 }
 
 TEST_CASE("SignCheckpoint refuses to sign a tampered log", "[log_store][checkpoint]") {
@@ -328,11 +341,11 @@ TEST_CASE("SignCheckpoint refuses to sign a tampered log", "[log_store][checkpoi
   f.Sign();
   f.Append(50);
   SECTION("a node under the last checkpoint's root") {
-    // 50 = 32 + 16 + 2: node (5, 0) is part of the signed root.
+    // 51 = 32 + 16 + 2 + 1: node (5, 0) is part of the signed root.
     f.SetNode(5, 0, merkle::LeafHash("forged"));
     auto s = SignCheckpoint(f.db, kOrigin, kOrigin, f.key, kNow);
     CHECK(s.status().code() == StatusCode::kCorruption);
-    CHECK(Contains(s.status().en(), "checkpoint of size 50"));
+    CHECK(Contains(s.status().en(), "checkpoint of size 51"));
   }
   SECTION("a leaf hash added since") {
     f.SetNode(0, 70, merkle::LeafHash("forged"));
@@ -354,13 +367,13 @@ TEST_CASE("SignCheckpoint refuses to sign a tampered log", "[log_store][checkpoi
     CHECK(Contains(s.status().en(), "event 80 "));
   }
   SECTION("a leaf appended without its event") {
-    REQUIRE(AppendLeaf(f.db, 100, "x").ok());
+    REQUIRE(AppendLeaf(f.db, 101, "x").ok());
     auto s = SignCheckpoint(f.db, kOrigin, kOrigin, f.key, kNow);
     CHECK(s.status().code() == StatusCode::kCorruption);
     CHECK(Contains(s.status().en(), "refusing to sign"));
   }
   SECTION("the last checkpoint's note edited") {
-    f.db.exec("UPDATE checkpoints SET note = replace(note, '50', '51')");
+    f.db.exec("UPDATE checkpoints SET note = replace(note, '51', '52')");
     auto s = SignCheckpoint(f.db, kOrigin, kOrigin, f.key, kNow);
     CHECK(s.status().code() == StatusCode::kCorruption);
   }
@@ -370,6 +383,8 @@ TEST_CASE("SignCheckpoint refuses to sign a tampered log", "[log_store][checkpoi
   }
   CHECK(f.Checkpoints() == 1);
   CHECK(LatestCheckpoint(f.db).ok());
+  // Nor the log.checkpoint event of the refused signing.
+  CHECK(f.db.execAndGet("SELECT COUNT(*) FROM events").getInt() == 101);
   // A refusal leaves no transaction or savepoint open.
   f.db.exec("BEGIN");
   f.db.exec("COMMIT");
@@ -383,6 +398,7 @@ TEST_CASE("SignCheckpoint with no checkpoint yet replays every event", "[log_sto
   CHECK(s.status().code() == StatusCode::kCorruption);
   CHECK(Contains(s.status().en(), "event 3 "));
   CHECK(f.Checkpoints() == 0);
+  CHECK(f.db.execAndGet("SELECT COUNT(*) FROM events").getInt() == 30);
 }
 
 TEST_CASE("SignCheckpoint runs inside the caller's transaction", "[log_store][checkpoint]") {
@@ -451,7 +467,9 @@ TEST_CASE("The worked example of docs/formats/log.md", "[log_store][checkpoint]"
   CHECK(NoteKeyHash(v.name, v.public_key) == 0x2a7aacb3u);
   CHECK(FormatVerifierKey(v) ==
         "trace.baisha.example+2a7aacb3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW");
-  auto note = SignCheckpoint(f.db, v.name, v.name, key, kNow);
+  // The checkpoint format over these three leaves (SignCheckpoint would first log its signing
+  // as a fourth event, docs/formats/log.md §5).
+  auto note = SignNote(FormatCheckpoint({v.name, 3, Root(f.db, 3).value(), {}}).value(), v.name, key);
   REQUIRE(note.ok());
   CHECK(
       *note ==

@@ -1,0 +1,269 @@
+// The log audit: every table row a log event stands for is held to that event, rows without an
+// event and events without a row are named, by table and key. Tampering is done as an intruder
+// would: raw SQL on the file, after dropping whatever trigger stands in the way.
+#include "registry/log_audit.h"
+
+#include <catch2/catch.hpp>
+
+#include "registry/checkpoint_signer.h"
+#include "registry/encoding.h"
+#include "registry/log_store.h"
+#include "registry/tokens.h"
+#include "registry/unit_store.h"
+#include "tests/support/registry_fixture.h"
+
+namespace agritrace {
+namespace {
+
+using testing::RegistryFixture;
+
+// Mints `count` codes (the last `spares` of them spare) and logs them as label_job.cpp does:
+// codes_sha256 = SHA-256 over the 16-character codes in serial order (docs/formats/log.md §11).
+void Mint(Store& store, const std::string& lot, int64_t count, int64_t spares, int tag) {
+  REQUIRE(store.Transact([&]() -> Status {
+                auto id = LotId(store, lot);
+                if (!id.ok()) return id.status();
+                auto writer = UnitWriter::Open(store.db(), *id);
+                if (!writer.ok()) return writer.status();
+                const int64_t first = (*writer)->next_serial();
+                std::string all;
+                for (int64_t i = 0; i < count; ++i) {
+                  char code[17];
+                  snprintf(code, sizeof code, "T%02d%013lld", tag, static_cast<long long>(first + i));
+                  all += code;
+                  if (Status s = (*writer)->Add(std::string(code), i >= count - spares); !s.ok())
+                    return s;
+                }
+                auto ev = store.AppendEvent("units.minted",
+                                            {{"lot", lot},
+                                             {"first_serial", first},
+                                             {"last_serial", first + count - 1},
+                                             {"minted", count - spares},
+                                             {"spares", spares},
+                                             {"codes_sha256", HexEncode(Sha256(all))}});
+                return ev.ok() ? Status::Ok() : ev.status();
+              }).ok());
+}
+
+struct AuditFixture : RegistryFixture {
+  std::string lot, lot2;
+  int64_t lot_id = 0, lot2_id = 0;
+  AuditFixture() {
+    lot = (*IssueLot(*store, TeaLot(50)))["code"];
+    lot2 = (*IssueLot(*store, TeaLot(50)))["code"];
+    lot_id = *LotId(*store, lot);
+    lot2_id = *LotId(*store, lot2);
+    Mint(*store, lot, 10, 2, 1);
+    Mint(*store, lot, 5, 0, 2);
+    Mint(*store, lot2, 7, 0, 3);
+    REQUIRE(AddTraceEvent(*store, lot, "shipping", "2026-04-10T08:30:00+08:00", "469025", "",
+                          "")
+                .ok());
+    REQUIRE(RecallLot(*store, lot2, "抽检不合格").ok());
+    REQUIRE(CreateToken(*store, {"bureau", 0, "县局"}).ok());
+    REQUIRE(ChangeCertificationStatus(*store, green, "suspend", "抽检").ok());
+    REQUIRE(SignRegistryCheckpoint(*store).ok());
+    REQUIRE(CreateToken(*store, {"cooperative", org, "合作社"}).ok());
+    REQUIRE(SignRegistryCheckpoint(*store).ok());
+  }
+
+  void Sql(const std::string& sql) { store->db().exec(sql); }
+
+  LogAuditReport Audit(size_t max = 1000) {
+    auto r = AuditTables(store->db(), max);
+    REQUIRE(r.ok());
+    return std::move(r).value();
+  }
+};
+
+// The mismatch naming `table` and a key containing `key`, or null.
+const TableMismatch* Find(const LogAuditReport& r, const std::string& table,
+                          const std::string& key) {
+  for (const auto& m : r.mismatches)
+    if (m.table == table && m.key.find(key) != std::string::npos) return &m;
+  return nullptr;
+}
+
+std::string Listing(const LogAuditReport& r) {
+  std::string out;
+  for (const auto& m : r.mismatches) out += m.table + " " + m.key + " " + m.reason + ": " + m.en + "\n";
+  return out;
+}
+
+TEST_CASE("an untouched registry agrees with its log", "[log_audit]") {
+  AuditFixture f;
+  LogAuditReport r = f.Audit();
+  INFO(Listing(r));
+  CHECK(r.mismatch_count == 0);
+  CHECK(r.mismatches.empty());
+  // Events, 22 units, 2 lots and the rest were all read.
+  CHECK(r.rows_checked > Size(f.store->db()) + 22 + 2);
+  CHECK(VerifyLog(f.store->db(), NoteVerifiers(*f.store)).ok());
+}
+
+TEST_CASE("every tampered row is named by table and key", "[log_audit]") {
+  AuditFixture f;
+  std::string table, key, reason, column;
+
+  SECTION("lots.record_json") {
+    f.Sql("UPDATE lots SET record_json = replace(record_json, '\"units\":50', '\"units\":90') "
+          "WHERE id = " + std::to_string(f.lot_id));
+    table = "lots", key = "code=" + f.lot, reason = "row-differs", column = "record_json";
+  }
+  SECTION("lots.units") {
+    f.Sql("UPDATE lots SET units = 500 WHERE id = " + std::to_string(f.lot2_id));
+    table = "lots", key = "code=" + f.lot2, reason = "row-differs", column = "units";
+  }
+  SECTION("a lot's household") {
+    f.Sql("UPDATE lot_households SET registered_poor = 1 WHERE household = 'H-0002' AND lot_id = " +
+          std::to_string(f.lot_id));
+    table = "lot_households", key = "lot_id=" + std::to_string(f.lot_id), reason = "row-differs";
+  }
+  SECTION("a lot's certificate link removed") {
+    f.Sql("DELETE FROM lot_certs WHERE lot_id = " + std::to_string(f.lot2_id));
+    table = "lot_certs", key = "lot_id=" + std::to_string(f.lot2_id), reason = "row-differs";
+  }
+  SECTION("a lot row without its event") {
+    f.Sql("INSERT INTO lots(code, product_id, org_id, origin, harvested, packed, units, "
+          "net_content_g, record_json, signature, kid, event_index, issued_at) SELECT "
+          "'ZZZZZZZZZZ', product_id, org_id, origin, harvested, packed, units, net_content_g, "
+          "record_json, signature, kid, event_index, issued_at FROM lots WHERE id = " +
+          std::to_string(f.lot_id));
+    table = "lots", key = "code=ZZZZZZZZZZ", reason = "row-without-event";
+  }
+  SECTION("a lot row deleted") {
+    f.Sql("PRAGMA foreign_keys = OFF");
+    f.Sql("DELETE FROM lots WHERE id = " + std::to_string(f.lot2_id));
+    table = "lots", key = "event_index=", reason = "event-without-row";
+  }
+  SECTION("a unit moved to another lot") {
+    f.Sql("UPDATE units SET lot_id = " + std::to_string(f.lot2_id) +
+          ", serial = 40 WHERE code = 'T010000000000003'");
+    table = "units", key = "code=T010000000000003", reason = "unit-outside-mint";
+  }
+  SECTION("a unit's code replaced") {
+    f.Sql("UPDATE units SET code = 'T019999999999999' WHERE code = 'T010000000000004'");
+    table = "units", key = "lot=" + f.lot + " serial=1..10", reason = "units-hash-differs";
+  }
+  SECTION("a unit deleted") {
+    f.Sql("DELETE FROM units WHERE code = 'T020000000000013'");
+    table = "units", key = "lot=" + f.lot + " serial=11..15", reason = "units-missing";
+  }
+  SECTION("a spare made regular") {
+    f.Sql("UPDATE units SET spare = 0 WHERE code = 'T010000000000010'");
+    table = "units", key = "code=T010000000000010", reason = "row-differs", column = "spare";
+  }
+  SECTION("a unit row inserted") {
+    f.Sql("INSERT INTO units VALUES ('T990000000000001', " + std::to_string(f.lot2_id) +
+          ", 8, 0)");
+    table = "units", key = "code=T990000000000001", reason = "unit-outside-mint";
+  }
+  SECTION("a trace step rewritten") {
+    f.Sql("UPDATE trace_events SET step = 'retail' WHERE step = 'shipping'");
+    table = "trace_events", key = "id=1", reason = "row-differs", column = "step";
+  }
+  SECTION("a recall deleted") {
+    f.Sql("DELETE FROM trace_events WHERE step = 'recall'");
+    table = "trace_events", key = "event_index=", reason = "event-without-row";
+  }
+  SECTION("a trace row without an event") {
+    f.Sql("INSERT INTO trace_events(lot_id, step, at, event_index) VALUES (" +
+          std::to_string(f.lot_id) + ", 'retail', '2026-05-01T00:00:00Z', 0)");
+    table = "trace_events", key = "id=3", reason = "row-without-event";
+  }
+  SECTION("a certification's status flipped") {
+    f.Sql("UPDATE certifications SET status = 'active' WHERE number = '" + f.green + "'");
+    table = "certifications", key = "number=" + f.green, reason = "row-differs", column = "status";
+  }
+  SECTION("a certification's products widened") {
+    f.Sql("INSERT INTO cert_products VALUES (1, " + std::to_string(f.coffee) + ")");
+    table = "cert_products", key = "cert_id=1", reason = "row-differs";
+  }
+  SECTION("a token un-revoked... or its hash swapped") {
+    f.Sql("UPDATE tokens SET hash = randomblob(32) WHERE id = 2");
+    table = "tokens", key = "id=2", reason = "row-differs", column = "hash";
+  }
+  SECTION("a token made up") {
+    f.Sql("INSERT INTO tokens(hash, role, name, created_at) VALUES (randomblob(32), 'bureau', "
+          "'x', '2026-01-01T00:00:00Z')");
+    table = "tokens", key = "id=3", reason = "row-without-event";
+  }
+  SECTION("a signing key replaced") {
+    f.Sql("UPDATE signing_keys SET public_key = randomblob(32)");
+    table = "signing_keys", key = "kid=", reason = "row-differs", column = "public_key";
+  }
+  SECTION("an organisation renamed") {
+    f.Sql("UPDATE organisations SET name = '别家' WHERE id = " + std::to_string(f.org));
+    table = "organisations", key = "id=" + std::to_string(f.org), reason = "row-differs",
+    column = "name";
+  }
+  SECTION("the newest checkpoint deleted") {
+    const int64_t newest = f.store->db().execAndGet("SELECT MAX(size) FROM checkpoints").getInt64();
+    f.Sql("DELETE FROM checkpoints WHERE size = " + std::to_string(newest));
+    table = "checkpoints", key = "size=" + std::to_string(newest), reason = "checkpoint-missing";
+    // The log itself still verifies: only the audit can tell.
+    CHECK(VerifyLog(f.store->db(), NoteVerifiers(*f.store)).ok());
+  }
+  SECTION("an older checkpoint deleted") {
+    const int64_t oldest = f.store->db().execAndGet("SELECT MIN(size) FROM checkpoints").getInt64();
+    f.Sql("DELETE FROM checkpoints WHERE size = " + std::to_string(oldest));
+    table = "checkpoints", key = "size=" + std::to_string(oldest), reason = "checkpoint-missing";
+  }
+  SECTION("an events row's kind column") {
+    f.Sql("DROP TRIGGER events_no_update");
+    f.Sql("UPDATE events SET kind = 'x' WHERE idx = 3");
+    table = "events", key = "idx=3", reason = "event-row-differs";
+  }
+
+  LogAuditReport r = f.Audit();
+  INFO(Listing(r));
+  const TableMismatch* m = Find(r, table, key);
+  REQUIRE(m != nullptr);
+  CHECK(m->reason == reason);
+  CHECK(m->en.find("table " + table + " row ") == 0);
+  CHECK(m->zh.find("表 " + table + " 行 ") == 0);
+  if (!column.empty()) CHECK(m->en.find(column) != std::string::npos);
+  CHECK(r.mismatch_count >= 1);
+}
+
+TEST_CASE("a unit's lot_id edit names the unit and the hole it leaves", "[log_audit]") {
+  AuditFixture f;
+  f.Sql("UPDATE units SET lot_id = " + std::to_string(f.lot2_id) +
+        ", serial = 30 WHERE code = 'T010000000000003'");
+  LogAuditReport r = f.Audit();
+  INFO(Listing(r));
+  CHECK(Find(r, "units", "code=T010000000000003") != nullptr);
+  const TableMismatch* hole = Find(r, "units", "lot=" + f.lot + " serial=1..10");
+  REQUIRE(hole != nullptr);
+  CHECK(hole->reason == "units-missing");
+  CHECK(hole->en.find("serials 3..2") == std::string::npos);
+  CHECK(hole->en.find("serials 3..3 are missing") != std::string::npos);
+}
+
+TEST_CASE("the audit keeps at most the mismatches it is asked to", "[log_audit]") {
+  AuditFixture f;
+  for (int i = 0; i < 5; ++i)
+    f.Sql("INSERT INTO units VALUES ('T99000000000000" + std::to_string(i) + "', " +
+          std::to_string(f.lot2_id) + ", " + std::to_string(20 + i) + ", 0)");
+  LogAuditReport r = f.Audit(2);
+  CHECK(r.mismatch_count == 5);
+  CHECK(r.mismatches.size() == 2);
+  CHECK(f.Audit(0).mismatches.empty());
+  CHECK(f.Audit().mismatches.size() == 5);
+}
+
+TEST_CASE("the audit reads one snapshot and leaves no transaction open", "[log_audit]") {
+  AuditFixture f;
+  REQUIRE(f.Audit().mismatch_count == 0);
+  f.Sql("BEGIN");
+  f.Sql("COMMIT");
+  // Inside a caller's transaction it nests.
+  f.Sql("BEGIN");
+  auto r = AuditTables(f.store->db());
+  f.Sql("COMMIT");
+  REQUIRE(r.ok());
+  CHECK(r->mismatch_count == 0);
+}
+
+}  // namespace
+}  // namespace agritrace
