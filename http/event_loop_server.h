@@ -43,8 +43,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "http/request_head.h"
@@ -76,10 +76,10 @@ struct EventLoopOptions {
   // `inline_route` accepts. Its answers are written with the same framing httplib uses.
   FastRoute fast_route;
   HeadGate head_gate;
-  HeadLimits head_limits;               // request line 414, head size and field count 431
-  size_t max_body_bytes = 64 * 1024;    // a larger Content-Length: 413 before any body is read
-  int request_timeout_seconds = 10;     // first byte to last byte of one request; then 408
-  size_t max_pending_per_network = 8;   // connections inside an unfinished request; 0: no limit
+  HeadLimits head_limits;              // request line 414, head size and field count 431
+  size_t max_body_bytes = 64 * 1024;   // a larger Content-Length: 413 before any body is read
+  int request_timeout_seconds = 10;    // first byte to last byte of one request; then 408
+  size_t max_pending_per_network = 8;  // connections inside an unfinished request; 0: no limit
   // The client network a connection counts against (e.g. its /24); "" exempts it (a trusted
   // proxy that buffers requests itself). Unset: the peer address.
   std::function<std::string(std::string_view remote_ip)> network_of;

@@ -458,7 +458,7 @@ bool Server::FastScan(const FastRequest& req, httplib::Response& res) {
 }
 
 std::optional<httplib::Response> Server::GateHead(const RequestHead& head,
-                                                 std::string_view remote_ip) {
+                                                  std::string_view remote_ip) {
   // Classified as httplib will route it: by the percent-decoded path.
   std::string decoded;
   std::string_view path = head.path;

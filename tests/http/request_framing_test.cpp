@@ -107,8 +107,7 @@ TEST_CASE("framing: a request hidden in a GET's body is not answered", "[server]
   VerifyFixture f;
   f.Start();
   auto units = f.AddUnits(f.Issue(f.TeaLot()), 2);
-  const std::string hidden =
-      "GET /api/v1/verify/" + units[1] + " HTTP/1.1\r\nHost: x\r\n\r\n";
+  const std::string hidden = "GET /api/v1/verify/" + units[1] + " HTTP/1.1\r\nHost: x\r\n\r\n";
   // Content-Length on the fast route's GET: before the fix the hidden request was a second scan.
   Reply r = Exchange(f.server->port(), "GET /api/v1/verify/" + units[0] +
                                            " HTTP/1.1\r\nHost: x\r\nContent-Length: " +
@@ -118,8 +117,10 @@ TEST_CASE("framing: a request hidden in a GET's body is not answered", "[server]
   std::string chunk = "GET /api/v1/verify/" + units[1] + " HTTP/1.1\r\nHost: x\r\n\r\n";
   char size[16];
   std::snprintf(size, sizeof size, "%zx", chunk.size());
-  r = Exchange(f.server->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
-                                 "\r\n\r\n" + std::string(size) + "\r\n" + chunk + "\r\n0\r\n\r\n");
+  r = Exchange(f.server->port(),
+               "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+               "\r\n\r\n" +
+                   std::string(size) + "\r\n" + chunk + "\r\n0\r\n\r\n");
   ExpectRefused(r, 400, "body-not-allowed");
   f.server->scans().Flush();
   CHECK(f.ScanRows(units[0]) == 0);
@@ -138,14 +139,18 @@ TEST_CASE("framing: ambiguous or malformed heads get 400 and a closed connection
     const char* slug;
   };
   for (const Case& c : std::vector<Case>{
-           {"CL and TE", "POST /lookup HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
-                         "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400,
-            "transfer-encoding-with-length"},
-           {"two CL", "POST /lookup HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
-                      "Content-Length: 40\r\n\r\nabcd", 400, "content-length-duplicate"},
-           {"CL overflow", "POST /lookup HTTP/1.1\r\nHost: x\r\n"
-                           "Content-Length: 99999999999999999999999\r\n\r\n", 400,
-            "content-length-overflow"},
+           {"CL and TE",
+            "POST /lookup HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            400, "transfer-encoding-with-length"},
+           {"two CL",
+            "POST /lookup HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+            "Content-Length: 40\r\n\r\nabcd",
+            400, "content-length-duplicate"},
+           {"CL overflow",
+            "POST /lookup HTTP/1.1\r\nHost: x\r\n"
+            "Content-Length: 99999999999999999999999\r\n\r\n",
+            400, "content-length-overflow"},
            {"bare LF", "GET /healthz HTTP/1.1\nHost: x\n\n", 400, "bare-lf"},
            {"no colon", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Broken\r\n\r\n", 400, "field-colon"},
            {"obs-fold", "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n 2\r\n\r\n", 400,
@@ -155,10 +160,14 @@ TEST_CASE("framing: ambiguous or malformed heads get 400 and a closed connection
            {"no Host", "GET /healthz HTTP/1.1\r\nAccept: */*\r\n\r\n", 400, "host-missing"},
            {"two Hosts", "GET /healthz HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n", 400,
             "host-duplicate"},
-           {"TE other than chunked", "POST /lookup HTTP/1.1\r\nHost: x\r\n"
-                                     "Transfer-Encoding: gzip\r\n\r\n", 501, "transfer-encoding"},
-           {"chunked body", "POST /lookup HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
-                            "\r\n\r\n4\r\nabcd\r\n0\r\n\r\n", 411, "length-required"},
+           {"TE other than chunked",
+            "POST /lookup HTTP/1.1\r\nHost: x\r\n"
+            "Transfer-Encoding: gzip\r\n\r\n",
+            501, "transfer-encoding"},
+           {"chunked body",
+            "POST /lookup HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked"
+            "\r\n\r\n4\r\nabcd\r\n0\r\n\r\n",
+            411, "length-required"},
            {"HTTP/2 preface", "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505, "http-version"},
        }) {
     INFO(c.what);
@@ -182,8 +191,8 @@ TEST_CASE("framing: head limits answer 414 and 431 and close", "[server][framing
   std::string many = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
   for (int i = 0; i < 10; ++i) many += "X-" + std::to_string(i) + ": v\r\n";
   ExpectRefused(Exchange(port, many + "\r\n"), 431, "too-many-fields");
-  ExpectRefused(Exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX: " +
-                                   std::string(5000, 'v') + "\r\n\r\n"),
+  ExpectRefused(Exchange(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nX: " + std::string(5000, 'v') +
+                                   "\r\n\r\n"),
                 431, "head-too-large");
   // Just under the limits is served.
   std::string nine = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";

@@ -62,7 +62,8 @@ int StatusOf(const std::string& data) {
 
 std::string ProductPost(const std::string& token, size_t content_length,
                         const std::string& extra = "") {
-  std::string head = "POST /api/v1/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
+  std::string head =
+      "POST /api/v1/products HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n";
   if (!token.empty()) head += "Authorization: Bearer " + token + "\r\n";
   return head + extra + "Content-Length: " + std::to_string(content_length) + "\r\n\r\n";
 }
@@ -72,8 +73,8 @@ std::string ProductPost(const std::string& token, size_t content_length,
 TEST_CASE("starvation: trickled API bodies hold no worker; API and scans still answer",
           "[server][starvation]") {
   http::ServerOptions o = TestServerOptions();
-  o.threads = 4;                     // fewer workers than tricklers
-  o.request_timeout_seconds = 60;    // the tricklers outlive the test's own requests
+  o.threads = 4;                   // fewer workers than tricklers
+  o.request_timeout_seconds = 60;  // the tricklers outlive the test's own requests
   ApiFixture f(o);
   auto units = f.AddUnits(f.Issue(f.TeaLot()), 1);
   const int port = f.server->port();
