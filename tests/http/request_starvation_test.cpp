@@ -70,7 +70,7 @@ std::string ProductPost(const std::string& token, size_t content_length,
 
 }  // namespace
 
-TEST_CASE("starvation: trickled API bodies hold no worker; API and scans still answer",
+TEST_CASE("starvation: trickled API bodies hold no worker, API and scans still answer",
           "[server][starvation]") {
   http::ServerOptions o = TestServerOptions();
   o.threads = 4;                   // fewer workers than tricklers
