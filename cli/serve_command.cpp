@@ -28,6 +28,18 @@ void RegisterServeCommand(CLI::App& app, Context& ctx) {
   serve->add_option("--login-failures", login_failures,
                     "同一网络令牌失败多少次后暂停其令牌接口，之后每 5 秒恢复一次，0 为不限（默认 10） / failed logins per network before 429");
   serve->add_option("--trusted-proxy", proxies, "信任其 X-Forwarded-For 的代理地址 / proxy addresses to trust");
+  serve->add_option("--max-body-bytes", options.payload_max_bytes,
+                    "请求体上限（字节，默认 65536），超过答 413 / largest request body in bytes; more: 413");
+  serve->add_option("--max-request-line", options.max_request_line_bytes,
+                    "请求行上限（字节，默认 8192），超过答 414 / longest request line in bytes; more: 414");
+  serve->add_option("--max-head-bytes", options.max_head_bytes,
+                    "请求头总长上限（字节，默认 16384），超过答 431 / largest request head in bytes; more: 431");
+  serve->add_option("--max-headers", options.max_headers,
+                    "请求头字段数上限（默认 100），超过答 431 / most header fields; more: 431");
+  serve->add_option("--request-timeout", options.request_timeout_seconds,
+                    "一个请求（头和体）须在多少秒内收完（默认 10），超时答 408 / seconds to receive a whole request; then 408");
+  serve->add_option("--max-pending-per-network", options.max_pending_per_network,
+                    "同一客户网络同时未发完的请求数上限，0 为不限（默认 8），超过答 429 / unfinished requests per client network; more: 429");
   serve->callback([&ctx] {
     ctx.Run([&] {
       std::smatch m;
@@ -37,6 +49,18 @@ void RegisterServeCommand(CLI::App& app, Context& ctx) {
         return ctx.Fail(Status::Invalid("--threads 应在 1 到 1024 之间", "--threads must be 1 to 1024"));
       if (options.event_loops < 0 || options.event_loops > 64)
         return ctx.Fail(Status::Invalid("--event-loops 应在 0 到 64 之间", "--event-loops must be 0 to 64"));
+      if (options.payload_max_bytes < 1 || options.payload_max_bytes > 64 * 1024 * 1024)
+        return ctx.Fail(Status::Invalid("--max-body-bytes 应在 1 到 67108864 之间", "--max-body-bytes must be 1 to 67108864"));
+      if (options.max_request_line_bytes < 64 || options.max_request_line_bytes > 1024 * 1024)
+        return ctx.Fail(Status::Invalid("--max-request-line 应在 64 到 1048576 之间", "--max-request-line must be 64 to 1048576"));
+      if (options.max_head_bytes < 256 || options.max_head_bytes > 1024 * 1024)
+        return ctx.Fail(Status::Invalid("--max-head-bytes 应在 256 到 1048576 之间", "--max-head-bytes must be 256 to 1048576"));
+      if (options.max_headers < 1 || options.max_headers > 10000)
+        return ctx.Fail(Status::Invalid("--max-headers 应在 1 到 10000 之间", "--max-headers must be 1 to 10000"));
+      if (options.request_timeout_seconds < 1 || options.request_timeout_seconds > 3600)
+        return ctx.Fail(Status::Invalid("--request-timeout 应在 1 到 3600 秒之间", "--request-timeout must be 1 to 3600 seconds"));
+      if (options.max_pending_per_network > 100000)
+        return ctx.Fail(Status::Invalid("--max-pending-per-network 应在 0 到 100000 之间", "--max-pending-per-network must be 0 to 100000"));
       if (login_failures < 0)
         return ctx.Fail(Status::Invalid("--login-failures 不能为负数", "--login-failures must not be negative"));
       options.auth_failure_limit.burst = login_failures;

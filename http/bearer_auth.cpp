@@ -16,12 +16,12 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b + 1));
 }
 
-std::string CookieValue(const std::string& header, std::string_view name) {
+std::string CookieValue(std::string_view header, std::string_view name) {
   size_t pos = 0;
   while (pos < header.size()) {
     size_t end = header.find(';', pos);
     if (end == std::string::npos) end = header.size();
-    std::string pair = Trim(std::string_view(header).substr(pos, end - pos));
+    std::string pair = Trim(header.substr(pos, end - pos));
     if (pair.size() > name.size() && pair.compare(0, name.size(), name) == 0 &&
         pair[name.size()] == '=')
       return pair.substr(name.size() + 1);
@@ -30,7 +30,9 @@ std::string CookieValue(const std::string& header, std::string_view name) {
   return "";
 }
 
-void Unauthorized(httplib::Response& res, const httplib::Request& req, bool presented) {
+}  // namespace
+
+void SetUnauthorized(httplib::Response& res, std::string_view path, bool presented) {
   Problem p{401,
             "unauthorized",
             "需要登录令牌",
@@ -39,10 +41,16 @@ void Unauthorized(httplib::Response& res, const httplib::Request& req, bool pres
                       : "此接口需要令牌：请在请求头加 Authorization: Bearer 令牌",
             presented ? "the token is unknown or revoked; ask for a new one (agritrace token create)"
                       : "this route needs a token: send Authorization: Bearer TOKEN"};
-  SetProblem(res, p, req.path);
+  SetProblem(res, p, path);
   res.set_header("WWW-Authenticate",
                  presented ? R"(Bearer realm="agritrace", error="invalid_token")"
                            : R"(Bearer realm="agritrace")");
+}
+
+namespace {
+
+void Unauthorized(httplib::Response& res, const httplib::Request& req, bool presented) {
+  SetUnauthorized(res, req.path, presented);
 }
 
 void Denied(ApiContext& api, const Principal& who, const httplib::Request& req,
@@ -62,13 +70,16 @@ void Denied(ApiContext& api, const Principal& who, const httplib::Request& req,
 }  // namespace
 
 std::string PresentedToken(const httplib::Request& req) {
-  std::string auth = req.get_header_value("Authorization");
+  return PresentedToken(req.get_header_value("Authorization"), req.get_header_value("Cookie"));
+}
+
+std::string PresentedToken(std::string_view auth, std::string_view cookie) {
   if (auth.size() > 7) {
-    std::string scheme = auth.substr(0, 7);
+    std::string scheme(auth.substr(0, 7));
     std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
-    if (scheme == "bearer ") return Trim(std::string_view(auth).substr(7));
+    if (scheme == "bearer ") return Trim(auth.substr(7));
   }
-  return CookieValue(req.get_header_value("Cookie"), kTokenCookie);
+  return CookieValue(cookie, kTokenCookie);
 }
 
 std::optional<Principal> Authorize(ApiContext& api, const httplib::Request& req,

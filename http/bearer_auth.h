@@ -23,6 +23,12 @@ inline constexpr std::string_view kTokenCookie = "agritrace_token";
 
 // The token the request presents, or "" when it presents none.
 std::string PresentedToken(const httplib::Request& req);
+// The same from the Authorization and Cookie fields' values (the event loops' head gate).
+std::string PresentedToken(std::string_view authorization, std::string_view cookie);
+
+// The 401 problem with WWW-Authenticate that Authorize answers: no token (`presented` false),
+// or an unknown or revoked one.
+void SetUnauthorized(httplib::Response& res, std::string_view path, bool presented);
 
 // The caller, when the request presents a live token of one of `roles`. Otherwise writes the
 // answer and returns nullopt: 401 problem with WWW-Authenticate for no token or an unknown or

@@ -20,14 +20,20 @@
 #include <optional>
 #include <unordered_map>
 
+#include "http/http_response.h"
+#include "http/problem_json.h"
+
 namespace agritrace::http {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Larger than httplib's own request-line and header limits (8 KB each), so that an oversized
-// request reaches httplib whole and gets its 414 or 400.
-constexpr size_t kMaxBufferedHead = 32 * 1024;
+// After a refusal the client may still be sending (a huge head, a body never to be read).
+// Closing with unread input resets the connection, and a reset can destroy the answer before
+// the client reads it; so the loop reads and drops input for a while first (as nginx's
+// lingering close does), bounded in time and bytes.
+constexpr auto kLingerTime = std::chrono::seconds(2);
+constexpr size_t kLingerBytes = 1024 * 1024;
 
 void SetNonBlocking(int fd) {
   int flags = fcntl(fd, F_GETFL, 0);
@@ -48,107 +54,52 @@ void Address(const sockaddr_storage& a, std::string& ip, int& port) {
   ip = buf;
 }
 
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-  return true;
-}
-
-// What the loop needs to know of a request before httplib reads it.
-struct RequestHead {
-  std::string_view method, path;
-  bool has_body = false;
-};
-
-RequestHead ParseHead(std::string_view head) {
-  RequestHead h;
-  size_t eol = head.find("\r\n");
-  std::string_view line = head.substr(0, eol);
-  size_t sp1 = line.find(' ');
-  if (sp1 == std::string_view::npos) return h;
-  size_t sp2 = line.find(' ', sp1 + 1);
-  h.method = line.substr(0, sp1);
-  h.path = line.substr(sp1 + 1, sp2 == std::string_view::npos ? std::string_view::npos
-                                                                : sp2 - sp1 - 1);
-  h.path = h.path.substr(0, h.path.find('?'));
-  for (size_t pos = eol; pos != std::string_view::npos && pos + 2 < head.size();) {
-    size_t next = head.find("\r\n", pos + 2);
-    std::string_view field = head.substr(pos + 2, next == std::string_view::npos
-                                                       ? std::string_view::npos
-                                                       : next - pos - 2);
-    if (StartsWithNoCase(field, "transfer-encoding:")) h.has_body = true;
-    if (StartsWithNoCase(field, "content-length:")) {
-      std::string_view v = field.substr(15);
-      h.has_body = v.find_first_not_of(" \t0") != std::string_view::npos;
-    }
-    pos = next;
-  }
-  return h;
-}
-
-
 const char* Reason(int status) {
   switch (status) {
     case 200: return "OK";
     case 303: return "See Other";
     case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
+    case 408: return "Request Timeout";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
     case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
     case 503: return "Service Unavailable";
+    case 505: return "HTTP Version Not Supported";
     default: return "";
   }
 }
 
-bool TokenChar(char ch) {
-  unsigned char c = static_cast<unsigned char>(ch);
-  return std::isalnum(c) || std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
-}
-
-// The head of a plain GET, or nullopt for anything httplib should read: another method or
-// version, a body, an odd header line. Sets `close` for "Connection: close".
-std::optional<FastRequest> ParsePlainGet(std::string_view head, bool& close) {
-  size_t eol = head.find("\r\n");
-  if (eol == std::string_view::npos) return std::nullopt;
-  std::string_view line = head.substr(0, eol);
-  // Over httplib's limits (8 KB request line, 8 KB header): its 414 or 400 answers it.
-  if (eol > 8192 || head.size() - eol > 8192) return std::nullopt;
-  if (line.substr(0, 4) != "GET " || line.size() < 14 ||
-      line.substr(line.size() - 9) != " HTTP/1.1")
-    return std::nullopt;
-  std::string_view target = line.substr(4, line.size() - 13);
-  if (target.empty() || target[0] != '/' || target.find(' ') != std::string_view::npos)
+// The fast route's view of a plain GET: HTTP/1.1, no body, nothing asking for more than an
+// answer (Expect, Upgrade), at most one X-Forwarded-For; otherwise httplib reads it.
+std::optional<FastRequest> PlainGet(const RequestHead& h) {
+  if (h.method != "GET" || h.minor_version != 1 || h.has_body() || h.has_content_length ||
+      h.expect_continue || h.upgrade || h.forwarded_for_lines > 1)
     return std::nullopt;
   FastRequest r;
-  size_t q = target.find('?');
-  r.path = target.substr(0, q);
-  if (q != std::string_view::npos) r.query = target.substr(q + 1);
-  close = false;
-  for (size_t pos = eol + 2; pos < head.size();) {
-    size_t end = head.find("\r\n", pos);
-    if (end == std::string_view::npos) end = head.size();
-    std::string_view field = head.substr(pos, end - pos);
-    pos = end + 2;
-    if (field.empty()) continue;
-    size_t colon = field.find(':');
-    if (colon == 0 || colon == std::string_view::npos) return std::nullopt;
-    for (size_t i = 0; i < colon; ++i)
-      if (!TokenChar(field[i])) return std::nullopt;  // also refuses obsolete line folding
-    std::string_view name = field.substr(0, colon), value = field.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-    auto is = [&](std::string_view n) { return name.size() == n.size() && StartsWithNoCase(name, n); };
-    if (is("content-length") || is("transfer-encoding") || is("expect") || is("upgrade"))
-      return std::nullopt;
-    if (is("accept-language")) r.accept_language = value;
-    if (is("x-forwarded-for")) {
-      if (!r.forwarded_for.empty()) return std::nullopt;  // several: httplib's reading decides
-      r.forwarded_for = value;
-    }
-    if (is("connection") && value.size() == 5 && StartsWithNoCase(value, "close")) close = true;
-  }
+  r.path = h.path;
+  r.query = h.query;
+  r.accept_language = h.accept_language;
+  r.forwarded_for = h.forwarded_for;
   return r;
+}
+
+// Titles for the statuses only the loop answers (ProblemForStatus knows the others).
+void RefusalTitle(Problem& p) {
+  switch (p.status) {
+    case 408: p.title_zh = "请求超时"; p.title_en = "Request timeout"; break;
+    case 411: p.title_zh = "需要 Content-Length"; p.title_en = "Length required"; break;
+    case 431: p.title_zh = "请求头过大"; p.title_en = "Request header fields too large"; break;
+    case 501: p.title_zh = "不支持的传输编码"; p.title_en = "Not implemented"; break;
+    case 505: p.title_zh = "不支持的 HTTP 版本"; p.title_en = "HTTP version not supported"; break;
+    default: break;
+  }
 }
 
 // `res` framed as httplib frames it: status line, headers, Content-Length, keep-alive fields.
@@ -183,6 +134,7 @@ struct EventLoopServer::Connection {
   std::string remote_ip, local_ip;
   int remote_port = 0, local_port = 0;
   std::string in;  // received, not yet consumed by httplib
+  std::string network;  // counted against it while inside a request ("" exempt)
   std::string out;  // response bytes not yet written
   size_t out_pos = 0;
   size_t served = 0;
@@ -192,6 +144,13 @@ struct EventLoopServer::Connection {
   bool peer_closed = false;
   bool on_worker = false;
   bool want_write = false;  // registered for EPOLLOUT
+  bool want_read = true;    // registered for EPOLLIN (off while `in` is full)
+  bool head_dirty = true;   // `in` has a line the head parser has not seen
+  bool pending = false;     // counted in pending_ (inside an unfinished request)
+  size_t need = 0;          // >0: the head is checked; the request is this long with its body
+  bool linger = false;      // refused: after the answer, drain what the client still sends
+  bool lingering = false;   // answer written, write side shut, discarding input until closed
+  size_t drained = 0;
   // Answers waiting for their scan to be durable (ticket, bytes), in order: once one waits,
   // every later answer on the connection waits behind it.
   std::deque<std::pair<uint64_t, std::string>> held;
@@ -408,6 +367,11 @@ class EventLoopServer::Loop {
     c.want_write = on;
     Arm(c, EPOLL_CTL_MOD);
   }
+  void WantRead(Connection& c, bool on) {
+    if (c.want_read == on) return;
+    c.want_read = on;
+    Arm(c, EPOLL_CTL_MOD);
+  }
   void Detach(Connection& c) {  // to a worker: the loop stops watching it
     epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
     c.on_worker = true;
@@ -415,6 +379,7 @@ class EventLoopServer::Loop {
   void Close(Connection& c) {
     if (c.holding) holding_.erase(std::find(holding_.begin(), holding_.end(), &c));
     epoll_ctl(epoll_, EPOLL_CTL_DEL, c.fd, nullptr);
+    server_.SetPending(c, false);
     // Counted out before the peer can see the close: whoever reads EOF then reads the count.
     server_.open_.fetch_sub(1);
     ::shutdown(c.fd, SHUT_RDWR);
@@ -430,7 +395,9 @@ class EventLoopServer::Loop {
   }
   void Arm(Connection& c, int op) {
     epoll_event ev{};
-    ev.events = EPOLLIN | EPOLLRDHUP | (c.want_write ? uint32_t{EPOLLOUT} : 0u);
+    // Not reading while `in` is full: level-triggered EPOLLIN would wake the loop for nothing.
+    ev.events = (c.want_read ? uint32_t{EPOLLIN | EPOLLRDHUP} : 0u) |
+                (c.want_write ? uint32_t{EPOLLOUT} : 0u);
     ev.data.ptr = &c;
     epoll_ctl(epoll_, op, c.fd, &ev);
   }
@@ -455,6 +422,8 @@ class EventLoopServer::Loop {
     }
     for (Connection* c : returned) {
       c->on_worker = false;
+      c->want_read = true;
+      c->head_dirty = true;
       if (c->closing && c->out_pos >= c->out.size()) {
         Close(*c);
         continue;
@@ -464,24 +433,35 @@ class EventLoopServer::Loop {
     }
   }
 
-  // Closes what has waited too long: an idle keep-alive connection, a stalled request or write.
+  // Closes what has waited too long: an idle keep-alive connection, a stalled write; a request
+  // not whole by its deadline gets 408 first.
   void Sweep(Clock::time_point now) {
     const auto keep_alive = std::chrono::seconds(std::max<time_t>(server_.keep_alive_timeout_sec_, 1));
-    const auto read = std::chrono::seconds(server_.read_timeout_sec_) +
-                      std::chrono::microseconds(server_.read_timeout_usec_);
+    const auto request =
+        std::chrono::seconds(std::max(server_.options_.request_timeout_seconds, 1));
     const auto write = std::chrono::seconds(server_.write_timeout_sec_) +
                        std::chrono::microseconds(server_.write_timeout_usec_);
-    std::vector<Connection*> expired;
+    std::vector<Connection*> expired, late;
     for (auto& [ptr, c] : conns_) {
       if (c->on_worker) continue;
+      if (c->lingering) {
+        if (now - c->last_active > kLingerTime) expired.push_back(ptr);
+        continue;
+      }
       bool writing = c->out_pos < c->out.size() || !c->held.empty();
       bool partial = c->request_started != Clock::time_point{};
       if ((writing && now - c->last_active > write) ||
-          (!writing && partial && now - c->request_started > read) ||
           (!writing && !partial && now - c->last_active > keep_alive))
         expired.push_back(ptr);
+      else if (!writing && partial && now - c->request_started > request)
+        late.push_back(ptr);
     }
     for (Connection* c : expired) Close(*c);
+    for (Connection* c : late) {
+      server_.Refuse(*c, 408, "request-timeout", "请求未在限定时间内发送完毕，请重试",
+                     "the request was not complete in time; send it again", "");
+      server_.Serve(*this, *c);  // writes the 408, then closes
+    }
   }
 
   void Run() {
@@ -584,6 +564,7 @@ bool EventLoopServer::process_and_close_socket(socket_t sock) {
   len = sizeof addr;
   if (getsockname(sock, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
     Address(addr, c->local_ip, c->local_port);
+  c->network = options_.network_of ? options_.network_of(c->remote_ip) : c->remote_ip;
   int one = 1;
   setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   SetNonBlocking(sock);
@@ -592,9 +573,9 @@ bool EventLoopServer::process_and_close_socket(socket_t sock) {
   return true;
 }
 
-bool EventLoopServer::AnswerFast(Connection& c, size_t head_end) {
-  bool close = false;
-  auto req = ParsePlainGet(std::string_view(c.in).substr(0, head_end + 2), close);
+bool EventLoopServer::AnswerFast(Connection& c, const RequestHeadParse& p) {
+  bool close = p.head.connection_close;
+  auto req = PlainGet(p.head);
   if (!req) return false;
   req->remote_ip = c.remote_ip;
   httplib::Response res;
@@ -610,8 +591,73 @@ bool EventLoopServer::AnswerFast(Connection& c, size_t head_end) {
     c.held.emplace_back(ticket, std::string());
     Serialize(res, c.closing, max, keep_alive_timeout_sec_, c.held.back().second);
   }
-  c.in.erase(0, head_end + 4);
+  c.in.erase(0, p.head_length);
   return true;
+}
+
+void EventLoopServer::AnswerGate(Connection& c, const RequestHeadParse& p,
+                                 const httplib::Response& res) {
+  const RequestHead& h = p.head;
+  ++c.served;
+  const size_t max = std::max<size_t>(keep_alive_max_count_, 1);
+  // An announced body is left unread: the connection cannot be used again.
+  if (h.has_body() || h.connection_close || (h.minor_version == 0 && !h.keep_alive) ||
+      c.served >= max)
+    c.closing = true;
+  c.linger = h.has_body();
+  Serialize(res, c.closing, max, keep_alive_timeout_sec_, c.out);
+  if (h.method == "HEAD") c.out.resize(c.out.size() - res.body.size());
+  if (c.closing)
+    c.in.clear();
+  else
+    c.in.erase(0, p.head_length);
+}
+
+void EventLoopServer::Refuse(Connection& c, int status, std::string_view slug,
+                             const char* detail_zh, const char* detail_en, std::string_view path) {
+  Problem problem = ProblemForStatus(status);
+  RefusalTitle(problem);
+  if (!slug.empty()) problem.slug = std::string(slug);
+  if (*detail_zh) {
+    problem.detail_zh = detail_zh;
+    problem.detail_en = detail_en;
+  }
+  httplib::Response res;
+  res.headers = options_.default_headers;
+  SetProblem(res, problem, path);
+  if (status == 429) res.set_header("Retry-After", "1");
+  if (options_.on_refusal) options_.on_refusal(path, status);
+  c.in.clear();
+  c.need = 0;
+  c.closing = true;
+  c.linger = status != 408;  // a client too slow to finish is not sending more
+  SetPending(c, false);
+  Serialize(res, true, 1, keep_alive_timeout_sec_, c.out);
+}
+
+bool EventLoopServer::SetPending(Connection& c, bool pending) {
+  if (c.pending == pending) return true;
+  std::lock_guard<std::mutex> lock(pending_mu_);
+  if (!pending) {
+    auto it = pending_.find(c.network);
+    if (it != pending_.end() && --it->second == 0) pending_.erase(it);
+    c.pending = false;
+    return true;
+  }
+  const size_t max = options_.max_pending_per_network;
+  if (max == 0 || c.network.empty()) return true;  // not counted
+  auto [it, fresh] = pending_.try_emplace(c.network, 0);
+  if (it->second >= max) {
+    if (fresh) pending_.erase(it);
+    return false;
+  }
+  ++it->second;
+  c.pending = true;
+  return true;
+}
+
+size_t EventLoopServer::ReadCap(const Connection& c) const {
+  return c.need > 0 ? c.need : options_.head_limits.max_head_bytes + 1;
 }
 
 bool EventLoopServer::AnswerInline(Connection& c) {
@@ -646,6 +692,16 @@ void EventLoopServer::ServeOnWorker(Loop& loop, Connection* c) {
 
 void EventLoopServer::Serve(Loop& loop, Connection& c) {
   if (c.on_worker) return;
+  if (c.lingering) {
+    char buf[16384];
+    for (;;) {
+      ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+      if (n > 0 && (c.drained += static_cast<size_t>(n)) <= kLingerBytes) continue;
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+      return loop.Close(c);  // the client is done, or has sent too much
+    }
+  }
   for (;;) {
     // Held answers whose scans are durable now go out, in order.
     if (!c.held.empty()) {
@@ -665,20 +721,37 @@ void EventLoopServer::Serve(Loop& loop, Connection& c) {
         continue;
       }
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return loop.WantWrite(c, true);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        loop.WantRead(c, c.in.size() < ReadCap(c));
+        return loop.WantWrite(c, true);
+      }
       return loop.Close(c);  // the peer is gone
     }
     c.out.clear();
     c.out_pos = 0;
     loop.WantWrite(c, false);
-    if (c.closing) return c.held.empty() ? loop.Close(c) : void();
+    if (c.closing && !c.held.empty()) return;  // the held answers go out first
+    if (c.closing && c.linger && !c.peer_closed) {
+      ::shutdown(c.fd, SHUT_WR);  // the answer is complete: the client sees the end of it
+      c.lingering = true;
+      c.last_active = Clock::now();
+      c.in.clear();
+      loop.WantRead(c, true);
+      return Serve(loop, c);
+    }
+    if (c.closing) return loop.Close(c);
 
-    // Read what has arrived.
+    // Read what has arrived, never more than the request being read may need: a head up to its
+    // limit (one byte more tells "too large"), a body up to its checked Content-Length. Memory
+    // does not grow with what a client sends.
+    const size_t cap = ReadCap(c);
     char buf[16384];
-    while (!c.peer_closed && c.in.size() <= kMaxBufferedHead) {
-      ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+    while (!c.peer_closed && c.in.size() < cap) {
+      ssize_t n = ::recv(c.fd, buf, std::min(sizeof buf, cap - c.in.size()), 0);
       if (n > 0) {
         if (c.in.empty()) c.request_started = Clock::now();
+        // The head is parsed again only when a line has ended since it was last looked at.
+        if (std::memchr(buf, '\n', static_cast<size_t>(n)) != nullptr) c.head_dirty = true;
         c.in.append(buf, static_cast<size_t>(n));
         c.last_active = Clock::now();
         continue;
@@ -687,34 +760,115 @@ void EventLoopServer::Serve(Loop& loop, Connection& c) {
       if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) c.peer_closed = true;
       break;
     }
+    if (c.in.size() >= cap) c.head_dirty = true;  // full: the parser tells 431 or 414
 
     // Answer the complete requests buffered (pipelining), in order.
-    bool answered = false;
+    bool answered = false, unfinished = false;
     while (!c.closing && !c.in.empty()) {
-      size_t end = c.in.find("\r\n\r\n");
-      if (end == std::string::npos) {
-        if (c.in.size() <= kMaxBufferedHead) break;  // wait for the rest of the head
-        if (!c.out.empty() || !c.held.empty()) break;  // send earlier answers first
-        return ServeOnWorker(loop, &c);              // oversized: httplib answers it
+      if (c.need > c.in.size()) {  // the body is still arriving
+        unfinished = true;
+        break;
       }
-      // A scan is read once, by the fast route; only what it declines is parsed for routing.
-      if (!(options_.fast_route && AnswerFast(c, end))) {
-        RequestHead head = ParseHead(std::string_view(c.in).substr(0, end + 2));
-        bool inline_ok = !head.has_body && (head.method == "GET" || head.method == "HEAD") &&
-                         options_.inline_route && options_.inline_route(head.method, head.path);
-        if (!c.held.empty()) break;  // httplib writes at once: after the held answers
-        if (!inline_ok) {
-          if (!c.out.empty()) break;  // send earlier answers first, then come back here
-          return ServeOnWorker(loop, &c);
-        }
-        AnswerInline(c);
+      if (c.need == 0 && !c.head_dirty) {  // no new line since the head was last read
+        unfinished = true;
+        break;
+      }
+      const RequestHeadParse p = ParseRequestHead(c.in, options_.head_limits);
+      if (p.state == RequestHeadParse::State::kIncomplete) {
+        c.head_dirty = false;
+        unfinished = true;
+        break;
       }
       answered = true;
+      if (p.state == RequestHeadParse::State::kError) {
+        if (!c.held.empty()) {  // a refusal is written at once: after the held answers
+          answered = false;
+          break;
+        }
+        Refuse(c, p.status, p.reason, p.detail_zh, p.detail_en, "");
+        break;
+      }
+      const RequestHead& h = p.head;
+      const bool checked = c.need != 0;  // the head was checked when it came; the body is here
+      // Held answers (scans not yet durable) go first: only another fast-route answer, itself
+      // held, may queue behind them; whatever else answers writes at once.
+      const bool behind_held = !c.held.empty();
+      if (checked && behind_held) {
+        answered = false;
+        break;
+      }
+      c.need = 0;
+      if (!checked) {
+        // A body on GET or HEAD is refused rather than read: answering the request and then
+        // reading its body as the next request is how a request hides behind a proxy.
+        if (h.is_get_or_head() && h.has_body() && !behind_held) {
+          Refuse(c, 400, "body-not-allowed", "GET 和 HEAD 请求不能带请求体",
+                 "a GET or HEAD request may not carry a body", h.path);
+          break;
+        }
+        if (h.chunked && !behind_held) {
+          Refuse(c, 411, "length-required", "请求体须带 Content-Length（不接受分块传输）",
+                 "send the body with a Content-Length (chunked bodies are not accepted)", h.path);
+          break;
+        }
+        // A scan is read once, by the fast route.
+        if (options_.fast_route && AnswerFast(c, p)) {
+          c.head_dirty = true;
+          c.request_started = c.in.empty() ? Clock::time_point{} : Clock::now();
+          continue;
+        }
+        if (behind_held) {
+          answered = false;
+          break;
+        }
+        if (options_.head_gate) {
+          if (auto res = options_.head_gate(h, c.remote_ip)) {
+            AnswerGate(c, p, *res);
+            c.head_dirty = true;
+            c.request_started = c.in.empty() ? Clock::time_point{} : Clock::now();
+            continue;
+          }
+        }
+        if (h.content_length > options_.max_body_bytes) {
+          Refuse(c, 413, "", "", "", h.path);
+          break;
+        }
+        // Both terms are bounded (head and body limits): no overflow.
+        const size_t total = p.head_length + static_cast<size_t>(h.content_length);
+        if (c.in.size() < total) {
+          c.need = total;
+          if (h.expect_continue && h.minor_version == 1) c.out += "HTTP/1.1 100 Continue\r\n\r\n";
+          unfinished = true;
+          break;
+        }
+      }
+      SetPending(c, false);  // the request is whole
+      bool inline_ok = !h.has_body() && h.is_get_or_head() && options_.inline_route &&
+                       options_.inline_route(h.method, h.path);
+      if (!inline_ok) {
+        if (!c.out.empty()) {  // send earlier answers first, then come back here
+          c.need = p.head_length + static_cast<size_t>(h.content_length);
+          answered = false;
+          break;
+        }
+        return ServeOnWorker(loop, &c);
+      }
+      AnswerInline(c);
+      c.head_dirty = true;
       c.request_started = c.in.empty() ? Clock::time_point{} : Clock::now();
+    }
+    // A connection inside an unfinished request counts against its network.
+    if (!unfinished || c.closing) {
+      SetPending(c, false);
+    } else if (c.held.empty() && !SetPending(c, true)) {
+      Refuse(c, 429, "too-many-pending", "来自你所在网络的未完成请求过多，请稍后重试",
+             "too many unfinished requests from your network; try again shortly", "");
+      answered = true;
     }
     if (!c.held.empty()) loop.Hold(c);
     if (answered || !c.out.empty()) continue;  // write them
     if (c.peer_closed && c.held.empty()) return loop.Close(c);
+    loop.WantRead(c, true);
     return;  // wait for more (or for held answers to become durable)
   }
 }

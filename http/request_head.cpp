@@ -94,7 +94,8 @@ bool RequestLine(std::string_view line, RequestHeadParse& p) {
   size_t sp1 = line.find(' ');
   size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp2 == std::string_view::npos || sp1 == 0) {
-    Fail(p, 400, "request-line", "请求行应为“方法 路径 HTTP/1.1”", "the request line must be "
+    Fail(p, 400, "request-line", "请求行应为“方法 路径 HTTP/1.1”",
+         "the request line must be "
          "'METHOD target HTTP/1.1'");
     return false;
   }
@@ -173,7 +174,8 @@ bool FieldLine(std::string_view line, RequestHeadParse& p, FieldState& st) {
   std::string_view value = line.substr(colon + 1);
   for (char c : value)
     if (!Is(c, kFvchar)) {
-      Fail(p, 400, "field-value", "请求头的值含有控制字符", "a field value holds a control character");
+      Fail(p, 400, "field-value", "请求头的值含有控制字符",
+           "a field value holds a control character");
       return false;
     }
   value = TrimOws(value);
@@ -274,11 +276,12 @@ RequestHeadParse ParseRequestHead(std::string_view bytes, const HeadLimits& limi
   while (window.size() - pos >= 2 && window[pos] == '\r' && window[pos + 1] == '\n') pos += 2;
 
   // The request line.
-  const char* nl = static_cast<const char*>(
-      std::memchr(window.data() + pos, '\n', window.size() - pos));
+  const char* nl =
+      static_cast<const char*>(std::memchr(window.data() + pos, '\n', window.size() - pos));
   if (nl == nullptr) {
     if (window.size() - pos > limits.max_request_line + 1)
-      return Fail(p, 414, "uri-too-long", "请求行过长，请缩短地址", "the request line is too long; "
+      return Fail(p, 414, "uri-too-long", "请求行过长，请缩短地址",
+                  "the request line is too long; "
                   "shorten the address");
     if (more_than_window) return TooLarge(p);
     return p;  // incomplete
@@ -314,7 +317,8 @@ RequestHeadParse ParseRequestHead(std::string_view bytes, const HeadLimits& limi
 
   // The head is whole: check what depends on several fields.
   if (h.minor_version == 1 && st.hosts == 0)
-    return Fail(p, 400, "host-missing", "HTTP/1.1 请求必须带 Host", "an HTTP/1.1 request needs Host");
+    return Fail(p, 400, "host-missing", "HTTP/1.1 请求必须带 Host",
+                "an HTTP/1.1 request needs Host");
   if (st.transfer_encodings > 0) {
     if (h.has_content_length)
       return Fail(p, 400, "transfer-encoding-with-length",

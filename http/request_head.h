@@ -45,15 +45,15 @@ struct HeadLimits {
 
 // The request head's fields the server acts on. Absent fields are "".
 struct RequestHead {
-  std::string_view method;   // e.g. "GET" (case-sensitive, RFC 9110 §9.1)
-  std::string_view target;   // as sent, starts with '/'
-  std::string_view path;     // target before '?', not percent-decoded
-  std::string_view query;    // after '?', may be empty
-  int minor_version = 1;     // HTTP/1.<minor_version>: 0 or 1
+  std::string_view method;  // e.g. "GET" (case-sensitive, RFC 9110 §9.1)
+  std::string_view target;  // as sent, starts with '/'
+  std::string_view path;    // target before '?', not percent-decoded
+  std::string_view query;   // after '?', may be empty
+  int minor_version = 1;    // HTTP/1.<minor_version>: 0 or 1
   std::string_view host;
   uint64_t content_length = 0;
   bool has_content_length = false;
-  bool chunked = false;          // Transfer-Encoding: chunked (the only coding accepted)
+  bool chunked = false;           // Transfer-Encoding: chunked (the only coding accepted)
   bool connection_close = false;  // Connection lists "close"
   bool keep_alive = false;        // Connection lists "keep-alive" (HTTP/1.0)
   bool expect_continue = false;   // Expect: 100-continue
@@ -74,9 +74,9 @@ struct RequestHead {
 struct RequestHeadParse {
   enum class State { kIncomplete, kComplete, kError };
   State state = State::kIncomplete;
-  size_t head_length = 0;  // kComplete: bytes of the head, final CRLF CRLF included
-  int status = 0;          // kError: 400, 414, 431, 501 or 505
-  std::string_view reason;  // kError: stable slug, e.g. "bare-lf"
+  size_t head_length = 0;      // kComplete: bytes of the head, final CRLF CRLF included
+  int status = 0;              // kError: 400, 414, 431, 501 or 505
+  std::string_view reason;     // kError: stable slug, e.g. "bare-lf"
   const char* detail_zh = "";  // kError: what was wrong, for the answer's problem detail
   const char* detail_en = "";
   RequestHead head;  // kComplete: filled; otherwise partly filled, not to be used

@@ -9,12 +9,14 @@
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <optional>
 #include <regex>
 
 #include "http/api_context.h"
 #include "http/audit_api.h"
 #include "http/audit_page.h"
+#include "http/bearer_auth.h"
 #include "http/client_network.h"
 #include "http/consumer_page.h"
 #include "http/event_loop_server.h"
@@ -31,6 +33,7 @@
 #include "registry/encoding.h"
 #include "registry/scan_store.h"
 #include "registry/store.h"
+#include "registry/tokens.h"
 
 namespace agritrace::http {
 namespace {
@@ -128,6 +131,9 @@ struct Server::Impl {
                 {options.scan_threshold, options.distinct_network_threshold}),
         limiter(options.rate_limit),
         auth_failures(options.auth_failure_limit) {}
+  // The head gate's token lookups, on a connection of their own: never behind an API write.
+  std::unique_ptr<Store> gate_store;
+  std::mutex gate_mu;
   std::unique_ptr<ApiContext> api;  // the authenticated routes' read-write connection
   CheckpointCache checkpoints;      // signs through `api`
   SignatureCache signatures;
@@ -164,15 +170,37 @@ Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerO
   if (!api.ok()) return api.status();
   server->impl_ =
       std::make_unique<Impl>(db_path, salt, *server->recorder_, o, std::move(api).value());
+  auto gate_store = Store::Open(db_path, OpenMode::kExisting);
+  if (!gate_store.ok()) return gate_store.status();
+  server->impl_->gate_store = std::move(gate_store).value();
   size_t loops = o.event_loops > 0 ? static_cast<size_t>(o.event_loops)
                                    : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 8);
   Server* self = server.get();
-  server->svr_ = std::make_unique<EventLoopServer>(EventLoopOptions{
-      loops, static_cast<size_t>(std::max(o.threads, 1)), InlineRoute,
-      [self](const FastRequest& req, httplib::Response& res, uint64_t& ticket) {
-        return self->FastScan(req, res, ticket);
-      },
-      [self] { return self->recorder_->durable(); }});
+  EventLoopOptions loop_options;
+  loop_options.loops = loops;
+  loop_options.workers = static_cast<size_t>(std::max(o.threads, 1));
+  loop_options.inline_route = InlineRoute;
+  loop_options.fast_route = [self](const FastRequest& req, httplib::Response& res,
+                                   uint64_t& ticket) { return self->FastScan(req, res, ticket); };
+  loop_options.durable = [self] { return self->recorder_->durable(); };
+  loop_options.head_gate = [self](const RequestHead& head, std::string_view remote_ip) {
+    return self->GateHead(head, remote_ip);
+  };
+  loop_options.head_limits = {o.max_request_line_bytes, o.max_head_bytes, o.max_headers};
+  loop_options.max_body_bytes = o.payload_max_bytes;
+  loop_options.request_timeout_seconds = o.request_timeout_seconds;
+  loop_options.max_pending_per_network = o.max_pending_per_network;
+  // Behind a trusted proxy every client shares the proxy's address; the proxy bounds its own
+  // clients' requests, so its connections are not counted.
+  loop_options.network_of = [proxies = o.trusted_proxies](std::string_view ip) {
+    if (std::find(proxies.begin(), proxies.end(), ip) != proxies.end()) return std::string();
+    return NetworkOf(ip);
+  };
+  loop_options.default_headers = DefaultHeaders();
+  loop_options.on_refusal = [self](std::string_view path, int status) {
+    self->metrics_.ObserveRequest(RouteOf(path), status, -1);
+  };
+  server->svr_ = std::make_unique<EventLoopServer>(std::move(loop_options));
   // Answers held for their scans go out when the journal has them.
   auto* loops_server = static_cast<EventLoopServer*>(server->svr_.get());
   server->recorder_->OnDurable([loops_server] { loops_server->NotifyDurable(); });
@@ -446,6 +474,50 @@ bool Server::FastScan(const FastRequest& req, httplib::Response& res, uint64_t& 
   metrics_.ObserveRequest(route, res.status,
                           std::chrono::duration<double>(Clock::now() - start).count());
   return true;
+}
+
+std::optional<httplib::Response> Server::GateHead(const RequestHead& head,
+                                                  std::string_view remote_ip) {
+  // Classified as httplib will route it: by the percent-decoded path.
+  std::string decoded;
+  std::string_view path = head.path;
+  if (path.find('%') != std::string_view::npos) {
+    decoded = httplib::detail::decode_url(std::string(path), false);
+    path = decoded;
+  }
+  const Route route = RouteOf(path);
+  if (route != Route::kManagementApi) return std::nullopt;
+  const auto start = Clock::now();
+  Impl& impl = *impl_;
+  const std::string network = NetworkOf(ClientAddress(
+      std::string(remote_ip), std::string(head.forwarded_for), options_.trusted_proxies));
+  httplib::Response res;
+  res.headers = DefaultHeaders();
+  auto answer = [&]() -> std::optional<httplib::Response> {
+    metrics_.ObserveRequest(route, res.status,
+                            std::chrono::duration<double>(Clock::now() - start).count());
+    return std::move(res);
+  };
+  // The same order as on httplib's path: the failed-login throttle, then the token.
+  if (impl.auth_failures.enabled()) {
+    RateLimiter::Decision d = impl.auth_failures.Peek(network);
+    if (!d.allowed) {
+      AnswerRateLimited(d, path, metrics_, res);
+      return answer();
+    }
+  }
+  const std::string token = PresentedToken(head.authorization, head.cookie);
+  if (!token.empty()) {
+    try {
+      std::lock_guard<std::mutex> lock(impl.gate_mu);
+      if (Authenticate(*impl.gate_store, token)) return std::nullopt;  // the route checks roles
+    } catch (const SQLite::Exception&) {
+      return std::nullopt;  // the route's own lookup answers the failure
+    }
+  }
+  SetUnauthorized(res, path, !token.empty());
+  impl.auth_failures.Take(network);
+  return answer();
 }
 
 Status Server::Start() {

@@ -12,7 +12,9 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -31,6 +33,7 @@ struct Response;
 namespace agritrace::http {
 
 struct FastRequest;
+struct RequestHead;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -45,7 +48,17 @@ struct ServerOptions {
   RateLimit auth_failure_limit{0.2, 10};
   // Peers whose X-Forwarded-For is believed (exact addresses, e.g. a local nginx).
   std::vector<std::string> trusted_proxies;
-  size_t payload_max_bytes = 64 * 1024;
+  size_t payload_max_bytes = 64 * 1024;  // a larger body: 413, refused before it is read
+  // Request framing limits, checked by the event loops before anything reads the request
+  // (event_loop_server.h): the request line (414), the whole head and its field lines (431).
+  size_t max_request_line_bytes = 8 * 1024;
+  size_t max_head_bytes = 16 * 1024;
+  size_t max_headers = 100;
+  // One deadline for a whole request, head and body, from its first byte (408 past it).
+  int request_timeout_seconds = 10;
+  // Connections of one client network (/24, /48) inside an unfinished request at once; more get
+  // 429 and are closed. Trusted proxies are not counted. 0: no limit.
+  size_t max_pending_per_network = 8;
   int keep_alive_timeout_seconds = 5;
   size_t keep_alive_max_requests = 1000;
   int read_timeout_seconds = 5;
@@ -90,6 +103,9 @@ class Server {
                       std::string_view path, httplib::Response& res, bool record = true);
   // The event loops' fast path for the scan routes (see FastRoute).
   bool FastScan(const FastRequest& req, httplib::Response& res, uint64_t& ticket);
+  // The event loops' head gate (see HeadGate): the token routes' 401 (and the failed-login
+  // throttle's 429) from the head alone, before any body is read.
+  std::optional<httplib::Response> GateHead(const RequestHead& head, std::string_view remote_ip);
 
   ServerOptions options_;
   Metrics metrics_;

@@ -20,6 +20,14 @@ TEST_CASE("serve refuses bad arguments before it listens", "[cli][serve]") {
            {{"--threads", "0"}, "--threads 应在 1 到 1024 之间", "must be 1 to 1024"},
            {{"--event-loops", "65"}, "--event-loops 应在 0 到 64 之间", "must be 0 to 64"},
            {{"--login-failures", "-1"}, "--login-failures 不能为负数", "must not be negative"},
+           {{"--max-body-bytes", "0"}, "--max-body-bytes 应在 1 到", "must be 1 to 67108864"},
+           {{"--max-request-line", "10"}, "--max-request-line 应在 64 到", "must be 64 to"},
+           {{"--max-head-bytes", "100"}, "--max-head-bytes 应在 256 到", "must be 256 to"},
+           {{"--max-headers", "0"}, "--max-headers 应在 1 到 10000 之间", "must be 1 to 10000"},
+           {{"--request-timeout", "0"}, "--request-timeout 应在 1 到 3600 秒之间",
+            "must be 1 to 3600 seconds"},
+           {{"--max-pending-per-network", "100001"}, "--max-pending-per-network 应在 0 到",
+            "must be 0 to 100000"},
        }) {
     std::vector<std::string> args{"serve"};
     args.insert(args.end(), c.args.begin(), c.args.end());

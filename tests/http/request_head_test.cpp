@@ -3,7 +3,6 @@
 #include "http/request_head.h"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 namespace agritrace::http {
@@ -79,8 +78,7 @@ TEST_CASE("request head: names are case-insensitive, values trimmed, body length
 }
 
 TEST_CASE("request head: incomplete until the empty line, at every cut", "[request_head]") {
-  const std::string bytes =
-      "GET /api/v1/verify/X HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n";
+  const std::string bytes = "GET /api/v1/verify/X HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n";
   for (size_t cut = 0; cut < bytes.size(); ++cut) {
     INFO(cut);
     RequestHeadParse p = Parse(std::string_view(bytes).substr(0, cut));
@@ -98,10 +96,12 @@ TEST_CASE("request head: an error in a finished line is seen before the head is 
 }
 
 TEST_CASE("request head: framing that could smuggle a request is refused", "[request_head]") {
-  ExpectError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n",
-              400, "transfer-encoding-with-length");
-  ExpectError("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n",
-              400, "transfer-encoding-with-length");
+  ExpectError(
+      "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", 400,
+      "transfer-encoding-with-length");
+  ExpectError(
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nContent-Length: 5\r\n\r\n", 400,
+      "transfer-encoding-with-length");
   ExpectError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", 400,
               "content-length-duplicate");
   // One value twice is refused too: one reading, as nginx does.
@@ -115,7 +115,8 @@ TEST_CASE("request head: framing that could smuggle a request is refused", "[req
               "content-length-overflow");
   ExpectError("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 18446744073709551616\r\n\r\n", 400,
               "content-length-overflow");
-  RequestHeadParse max = Parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 18446744073709551615\r\n\r\n");
+  RequestHeadParse max =
+      Parse("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 18446744073709551615\r\n\r\n");
   REQUIRE(max.state == State::kComplete);
   CHECK(max.head.content_length == 18446744073709551615ull);
 
@@ -124,7 +125,8 @@ TEST_CASE("request head: framing that could smuggle a request is refused", "[req
   ExpectError("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501,
               "transfer-encoding");
   ExpectError(
-      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n",
       501, "transfer-encoding");
   ExpectError("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400,
               "transfer-encoding-http10");
