@@ -36,7 +36,11 @@ long Utf8Length(const std::string& s) {
   long n = 0;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xE  ? 3
+                 : (c >> 3) == 0x1E ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return -1;
     for (size_t k = 1; k < len; ++k)
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return -1;
@@ -49,8 +53,8 @@ long Utf8Length(const std::string& s) {
 Status CheckUsername(const std::string& name) {
   bool ok = name.size() >= 2 && name.size() <= kMaxUsernameBytes;
   for (char c : name)
-    ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                c == '-');
+    ok = ok &&
+         ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-');
   if (ok) return Status::Ok();
   return Status::Invalid("用户名应为 2 到 " + std::to_string(kMaxUsernameBytes) +
                              " 个小写字母、数字或 . _ -，例如 wang.fang：" + name,
@@ -116,9 +120,9 @@ int64_t UnixNow() {
 
 Status CheckNewPassword(const std::string& password) {
   if (password.size() > kMaxPasswordBytes)
-    return Status::Invalid("密码太长：最多 " + std::to_string(kMaxPasswordBytes) + " 字节",
-                           "the password is too long: at most " +
-                               std::to_string(kMaxPasswordBytes) + " bytes")
+    return Status::Invalid(
+               "密码太长：最多 " + std::to_string(kMaxPasswordBytes) + " 字节",
+               "the password is too long: at most " + std::to_string(kMaxPasswordBytes) + " bytes")
         .with_reason("password-too-long");
   long chars = Utf8Length(password);
   if (chars < 0)
@@ -169,9 +173,11 @@ Result<Json> AddUser(Store& store, const UserInput& in, const PasswordHash& pass
   if (Status s = CheckUsername(in.username); !s.ok()) return s;
   const bool org_role = in.role == "clerk" || in.role == "manager";
   if (!org_role && in.role != "bureau" && in.role != "bureau-admin")
-    return Status::Invalid("角色应为 clerk（文员）、manager（负责人）、bureau（农业农村局）或 "
-                           "bureau-admin（农业农村局管理员）：" + in.role,
-                           "role must be clerk, manager, bureau or bureau-admin: " + in.role)
+    return Status::Invalid(
+               "角色应为 clerk（文员）、manager（负责人）、bureau（农业农村局）或 "
+               "bureau-admin（农业农村局管理员）：" +
+                   in.role,
+               "role must be clerk, manager, bureau or bureau-admin: " + in.role)
         .with_reason("role-invalid");
   if (org_role && in.org_id == 0)
     return Status::Invalid("clerk 和 manager 账号需要用 --org 指定所属主体",
@@ -194,9 +200,10 @@ Result<Json> AddUser(Store& store, const UserInput& in, const PasswordHash& pass
                               "user name " + in.username + " is taken; choose another")
           .with_reason("username-taken");
     const std::string now = NowUtc();
-    SQLite::Statement ins(store.db(),
-                          "INSERT INTO users(username, role, org_id, password_hash, "
-                          "must_change_password, disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)");
+    SQLite::Statement ins(
+        store.db(),
+        "INSERT INTO users(username, role, org_id, password_hash, "
+        "must_change_password, disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)");
     ins.bind(1, in.username);
     ins.bind(2, in.role);
     if (in.org_id)
@@ -246,8 +253,8 @@ Result<Json> DisableUser(Store& store, const std::string& username, const std::s
     auto u = FindUser(store, username);
     if (!u.ok()) return u.status();
     if (u->disabled)
-      return Status::Conflict("用户 " + username + " 已经停用", "user " + username +
-                                                                   " is already disabled")
+      return Status::Conflict("用户 " + username + " 已经停用",
+                              "user " + username + " is already disabled")
           .with_reason("user-disabled");
     SQLite::Statement up(store.db(), "UPDATE users SET disabled = 1 WHERE id = ?");
     up.bind(1, u->id);
@@ -266,8 +273,8 @@ Result<Json> ResetPassword(Store& store, const std::string& username, const Pass
   Status s = store.Transact([&]() -> Status {
     auto u = FindUser(store, username);
     if (!u.ok()) return u.status();
-    SQLite::Statement up(store.db(),
-                         "UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?");
+    SQLite::Statement up(
+        store.db(), "UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?");
     up.bind(1, password.text);
     up.bind(2, u->id);
     up.exec();
@@ -286,9 +293,10 @@ Result<Json> ChangePassword(Store& store, int64_t user_id, const PasswordHash& p
     auto u = GetUser(store, user_id);
     if (!u.ok()) return u.status();
     if (u->disabled)
-      return Status::Forbidden("账号已停用", "the account is disabled").with_reason("user-disabled");
-    SQLite::Statement up(store.db(),
-                         "UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?");
+      return Status::Forbidden("账号已停用", "the account is disabled")
+          .with_reason("user-disabled");
+    SQLite::Statement up(
+        store.db(), "UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?");
     up.bind(1, password.text);
     up.bind(2, user_id);
     up.exec();
@@ -400,8 +408,8 @@ void RecordSignInFailure(Store& store, const std::string& username, const std::s
   while (keep > 0 && keep < username.size() &&
          (static_cast<unsigned char>(username[keep]) & 0xC0) == 0x80)
     --keep;
-  SQLite::Statement ins(store.db(),
-                        "INSERT INTO sign_in_failures(at, username, net, reason) VALUES (?, ?, ?, ?)");
+  SQLite::Statement ins(
+      store.db(), "INSERT INTO sign_in_failures(at, username, net, reason) VALUES (?, ?, ?, ?)");
   ins.bind(1, NowUtc());
   ins.bind(2, username.substr(0, keep));
   ins.bind(3, net);

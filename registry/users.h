@@ -13,8 +13,8 @@
 
 namespace agritrace {
 
-inline constexpr size_t kMinPasswordChars = 8;      // code points, so 8 汉字 count as 8
-inline constexpr size_t kMaxPasswordBytes = 256;    // argon2 takes any length; a form should not
+inline constexpr size_t kMinPasswordChars = 8;    // code points, so 8 汉字 count as 8
+inline constexpr size_t kMaxPasswordBytes = 256;  // argon2 takes any length; a form should not
 inline constexpr size_t kMaxUsernameBytes = 32;
 inline constexpr int64_t kSessionIdleSeconds = 8 * 3600;
 inline constexpr int64_t kSessionAbsoluteSeconds = 7 * 24 * 3600;
