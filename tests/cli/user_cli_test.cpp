@@ -125,7 +125,7 @@ TEST_CASE("user add refuses bad accounts with clear errors and writes nothing", 
   CHECK(Scalar(cli, "SELECT COUNT(*), (SELECT COUNT(*) FROM events) FROM users") == before);
 }
 
-TEST_CASE("user disable and reset-password end sessions; unknown users exit 4", "[cli]") {
+TEST_CASE("user disable and reset-password end sessions, unknown users exit 4", "[cli]") {
   Cli cli;
   cli.Seed();
   REQUIRE(cli.Run({"user", "add", "--username", "wang.fang", "--role", "clerk", "--org", "1",
