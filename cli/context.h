@@ -42,6 +42,7 @@ void RegisterCertCommands(CLI::App& app, Context& ctx);
 void RegisterLotCommands(CLI::App& app, Context& ctx);
 void RegisterVerifyCommands(CLI::App& app, Context& ctx);
 void RegisterTokenCommands(CLI::App& app, Context& ctx);
+void RegisterUserCommands(CLI::App& app, Context& ctx);
 void RegisterAuditCommands(CLI::App& app, Context& ctx);
 void RegisterLogCommands(CLI::App& app, Context& ctx);
 void RegisterLabelCommands(CLI::App& app, Context& ctx);

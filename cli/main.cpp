@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   RegisterLotCommands(app, ctx);
   RegisterVerifyCommands(app, ctx);
   RegisterTokenCommands(app, ctx);
+  RegisterUserCommands(app, ctx);
   RegisterAuditCommands(app, ctx);
   RegisterLogCommands(app, ctx);
   RegisterLabelCommands(app, ctx);

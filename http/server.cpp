@@ -18,6 +18,7 @@
 #include "http/audit_page.h"
 #include "http/bearer_auth.h"
 #include "http/client_network.h"
+#include "http/console/console.h"
 #include "http/consumer_page.h"
 #include "http/event_loop_server.h"
 #include "http/http_response.h"
@@ -413,6 +414,8 @@ void Server::Routes() {
   RegisterLogApi(svr, impl.pool, impl.checkpoints);
   RegisterAuditApi(svr, *impl.api, thresholds);
   RegisterAuditPage(svr, *impl.api, thresholds);
+  // The console shares the token routes' failed-login limiter (one throttle for both).
+  RegisterConsole(svr, *impl.api, impl.auth_failures, network_of);
 
   // Every other path is read-only: other methods are refused before any body is used.
   auto not_allowed = [](const httplib::Request&, httplib::Response& res) {

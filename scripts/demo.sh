@@ -3,7 +3,8 @@
 # in ./demo/ (a Hainan 白沙 green-tea cooperative with a green-food certificate and a GI lot),
 # issues and prints signed lots. Safe to run again: ./demo/ is made afresh each time.
 # The organisations, certificate numbers and village codes are illustrative, not real records.
-# Ends by serving the verify page on 127.0.0.1:8080 until Ctrl-C; --no-serve stops before that.
+# Adds a bureau-admin and a clerk console account with one-time passwords printed at the end.
+# Ends by serving the verify page and the console on 127.0.0.1:8080 until Ctrl-C; --no-serve stops before that.
 set -euo pipefail
 serve=1
 [ "${1:-}" = "--no-serve" ] && serve=0
@@ -85,12 +86,23 @@ echo "登记库 / registry: $AGRITRACE_DB   绿色食品批次 / green-food lot:
 echo "A4 不干胶标签 / A4 sticker sheets: demo/labels-a4.pdf   热敏打印机 TSPL / thermal printer: demo/labels.tspl"
 echo "（把 TSPL 文件发到打印机：cat demo/labels.tspl > /dev/usb/lp0 / send it to the printer）"
 
+echo "== 6. 控制台账号 / console accounts =="
+# One-time passwords made now, by the registry's own generator: none is built into the binary.
+admin_pw=$(json user add --username bureau.admin --role bureau-admin | field initial_password)
+clerk_pw=$(json user add --username nanxi.clerk --role clerk --org "$org" | field initial_password)
+at user list
+
 first_unit=$(sqlite3 "$AGRITRACE_DB" "SELECT u.code FROM units u JOIN lots l ON l.id = u.lot_id WHERE l.code = '$green' AND u.serial = 1")
 echo
-echo "== 6. 扫码验真 / the verify page =="
+echo "== 7. 扫码验真与控制台 / the verify page and the console =="
 echo "演示标签的验真页 / a demo label's page:  http://127.0.0.1:8080/q/$first_unit"
 echo "批次码页 / the lot code's page:          http://127.0.0.1:8080/q/$gi"
 echo "JSON:                                    http://127.0.0.1:8080/api/v1/verify/$first_unit"
+echo
+echo "控制台 / console:                         http://127.0.0.1:8080/console/"
+echo "  农业农村局管理员 / bureau admin:  bureau.admin  一次性密码 / one-time password: $admin_pw"
+echo "  合作社文员 / cooperative clerk:   nanxi.clerk   一次性密码 / one-time password: $clerk_pw"
+echo "  （首次登录须改密码 / each must set a new password at first sign-in）"
 if [ "$serve" = 1 ]; then
   exec "$bin" serve --listen 127.0.0.1:8080
 fi

@@ -1,0 +1,23 @@
+#include "http/console/console.h"
+
+#include <httplib.h>
+
+#include "http/console/console_context.h"
+#include "registry/scan_store.h"
+
+namespace agritrace::http {
+
+void RegisterConsole(httplib::Server& svr, ApiContext& api, RateLimiter& sign_in_failures,
+                     std::function<std::string(const httplib::Request&)> network_of) {
+  // The salt and base URL are fixed for the registry's life: read once.
+  auto [salt, base_url] = api.WithStore([](Store& store) {
+    auto s = ScanSalt(store.db());
+    return std::pair<std::string, std::string>(s.ok() ? *s : "", store.Meta("base_url"));
+  });
+  auto ctx = std::make_shared<ConsoleContext>(
+      ConsoleContext{api, sign_in_failures, std::move(network_of), salt, base_url});
+  RegisterConsoleAuth(svr, ctx);
+  RegisterConsoleHome(svr, ctx);
+}
+
+}  // namespace agritrace::http
