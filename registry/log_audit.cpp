@@ -80,9 +80,10 @@ class Auditor {
     ++report_.mismatch_count;
     if (report_.mismatches.size() >= max_) return;
     // Every message names its table and row first, the way the CLI prints it.
-    std::string where_zh = "表 " + table + " 行 " + key + "：", where_en = "table " + table + " row " + key + ": ";
-    report_.mismatches.push_back({std::move(table), std::move(key), event, std::move(reason),
-                                  where_zh + zh, where_en + en});
+    std::string where_zh = "表 " + table + " 行 " + key + "：",
+                where_en = "table " + table + " row " + key + ": ";
+    report_.mismatches.push_back(
+        {std::move(table), std::move(key), event, std::move(reason), where_zh + zh, where_en + en});
   }
 
   // A row's columns against its event: `diffs` names each column that differs.
@@ -109,7 +110,8 @@ class Auditor {
 
   // The leaf of event `idx` parsed, or null when there is no such event.
   Json LeafAt(int64_t idx) {
-    if (!leaf_at_) leaf_at_ = std::make_unique<SQLite::Statement>(db_, "SELECT leaf FROM events WHERE idx = ?");
+    if (!leaf_at_)
+      leaf_at_ = std::make_unique<SQLite::Statement>(db_, "SELECT leaf FROM events WHERE idx = ?");
     leaf_at_->reset();
     leaf_at_->bind(1, idx);
     if (!leaf_at_->executeStep()) return nullptr;
@@ -135,7 +137,8 @@ class Auditor {
       if (kind != q.getColumn(1).getString() || Member(leaf, "at") != q.getColumn(2).getString() ||
           Int(leaf, "seq") != idx)
         Add("events", "idx=" + N(idx), idx, "event-row-differs",
-            "kind/at 列与已签入日志的 leaf 不符", "its kind/at columns differ from its logged leaf");
+            "kind/at 列与已签入日志的 leaf 不符",
+            "its kind/at columns differ from its logged leaf");
       const Json& data = leaf.contains("data") ? leaf["data"] : Json(nullptr);
       if (kind == "lot.issued") {
         marks_.back() = kLot;
@@ -196,8 +199,8 @@ class Auditor {
   void CheckKeys() {
     std::map<std::string, size_t> by_kid;
     for (size_t i = 0; i < keys_.size(); ++i) by_kid[Member(keys_[i].data, "kid")] = i;
-    SQLite::Statement q(db_,
-                        "SELECT kid, public_key, created_at, retired_at FROM signing_keys ORDER BY kid");
+    SQLite::Statement q(
+        db_, "SELECT kid, public_key, created_at, retired_at FROM signing_keys ORDER BY kid");
     while (q.executeStep()) {
       ++report_.rows_checked;
       const std::string kid = q.getColumn(0).getString(), key = "kid=" + kid;
@@ -252,9 +255,8 @@ class Auditor {
   void CheckOrganisations() {
     CheckFlat("organisations", {"name", "credit_code", "kind", "region", "created_at"}, orgs_,
               "organisation.added");
-    CheckFlat("products",
-              {"org_id", "name", "category", "net_content_g", "gtin", "created_at"}, products_,
-              "product.added");
+    CheckFlat("products", {"org_id", "name", "category", "net_content_g", "gtin", "created_at"},
+              products_, "product.added");
   }
 
   void CheckCertifications() {
@@ -280,7 +282,8 @@ class Auditor {
       cert_ids_[number] = Int(e.data, "id").value_or(-1);
       std::vector<std::string> diffs;
       if (Int(e.data, "id") != id) diffs.push_back("id");
-      const char* cols[] = {"type", "issuer", "holder", "valid_from", "valid_to", "annual_output_kg"};
+      const char* cols[] = {"type",       "issuer",   "holder",
+                            "valid_from", "valid_to", "annual_output_kg"};
       const int col_of[] = {1, 3, 4, 5, 6, 7};
       for (int c = 0; c < 6; ++c)
         if (ColumnText(q.getColumn(col_of[c])) != Member(e.data, cols[c]))
@@ -329,7 +332,8 @@ class Auditor {
       e.seen = true;
       std::vector<std::string> diffs;
       // Events logged before the hash was logged cannot vouch for it.
-      if (e.data.contains("hash_sha256") && HexEncode(Blob(q.getColumn(1))) != Member(e.data, "hash_sha256"))
+      if (e.data.contains("hash_sha256") &&
+          HexEncode(Blob(q.getColumn(1))) != Member(e.data, "hash_sha256"))
         diffs.push_back("hash");
       if (Text(q.getColumn(2)) != Member(e.data, "role")) diffs.push_back("role");
       if (ColumnText(q.getColumn(3)) != Member(e.data, "org_id")) diffs.push_back("org_id");
@@ -436,10 +440,11 @@ class Auditor {
         }
         std::sort(want_certs.begin(), want_certs.end());
         for (const auto& h : record.value("households", Json::array()))
-          want_households.push_back(
-              {Member(h, "id"), h.value("grams", int64_t{0}), h.value("registered_poor", false) ? 1 : 0});
+          want_households.push_back({Member(h, "id"), h.value("grams", int64_t{0}),
+                                     h.value("registered_poor", false) ? 1 : 0});
         for (const auto& i : record.value("inspections", Json::array()))
-          want_inspections.push_back({Member(i, "agency"), Member(i, "report"), Member(i, "result")});
+          want_inspections.push_back(
+              {Member(i, "agency"), Member(i, "report"), Member(i, "result")});
         certs.Take(id, &orphans, &rows);
         Json got_certs = Json::array();
         for (const auto& r : rows) got_certs.push_back(r[0]);
@@ -456,8 +461,7 @@ class Auditor {
       households.Take(id, &orphans, &rows);
       inspections.Take(id, &orphans, &rows);
     }
-    for (ChildCursor* c : {&certs, &households, &inspections})
-      c->Take(INT64_MAX, &orphans, &rows);
+    for (ChildCursor* c : {&certs, &households, &inspections}) c->Take(INT64_MAX, &orphans, &rows);
     std::sort(orphans.begin(), orphans.end());
     orphans.erase(std::unique(orphans.begin(), orphans.end()), orphans.end());
     for (int64_t lot_id : orphans)
@@ -479,7 +483,8 @@ class Auditor {
       const bool is_trace = ev >= 0 && static_cast<uint64_t>(ev) < marks_.size() &&
                             (marks_[ev] == kTrace || marks_[ev] == kTraceSeen);
       if (!is_trace) {
-        WithoutEvent("trace_events", key, "（event_index " + N(ev) + " 不是 lot.trace / lot.recalled 事件）",
+        WithoutEvent("trace_events", key,
+                     "（event_index " + N(ev) + " 不是 lot.trace / lot.recalled 事件）",
                      " (event_index " + N(ev) + " is not a lot.trace / lot.recalled event)");
         continue;
       }
@@ -525,7 +530,7 @@ class Auditor {
     std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> sha(EVP_MD_CTX_new(), EVP_MD_CTX_free);
     size_t p = 0;
     bool open = false, gap = false;  // gap: serials already reported missing in the open range
-    int64_t next = 0;  // the serial the open range expects next
+    int64_t next = 0;                // the serial the open range expects next
     auto range_key = [&](const Mint& m) {
       return "lot=" + m.lot + " serial=" + N(m.first) + ".." + N(m.last);
     };
@@ -543,7 +548,8 @@ class Auditor {
         EVP_DigestFinal_ex(sha.get(), md, &len);
         if (HexEncode(std::string(reinterpret_cast<char*>(md), len)) != m.sha256)
           Add("units", range_key(m), m.event, "units-hash-differs",
-              "这些单品码的 SHA-256 与事件 " + N(m.event) + " 记录的 codes_sha256 不符：有编码被改动",
+              "这些单品码的 SHA-256 与事件 " + N(m.event) +
+                  " 记录的 codes_sha256 不符：有编码被改动",
               "the SHA-256 of these codes differs from codes_sha256 of event " + N(m.event) +
                   ": a code was changed");
       }
@@ -551,14 +557,17 @@ class Auditor {
       gap = false;
       ++p;
     };
-    SQLite::Statement q(db_, "SELECT lot_id, serial, code, spare FROM units ORDER BY lot_id, serial");
+    SQLite::Statement q(db_,
+                        "SELECT lot_id, serial, code, spare FROM units ORDER BY lot_id, serial");
     while (q.executeStep()) {
       ++report_.rows_checked;
       const int64_t lot_id = q.getColumn(0).getInt64(), serial = q.getColumn(1).getInt64();
-      while (p < mints.size() && std::tie(mints[p].lot_id, mints[p].last) < std::tie(lot_id, serial))
+      while (p < mints.size() &&
+             std::tie(mints[p].lot_id, mints[p].last) < std::tie(lot_id, serial))
         close();
       const std::string code = q.getColumn(2).getString();
-      const std::string key = "code=" + code + " (lot_id=" + N(lot_id) + " serial=" + N(serial) + ")";
+      const std::string key =
+          "code=" + code + " (lot_id=" + N(lot_id) + " serial=" + N(serial) + ")";
       if (p == mints.size() || mints[p].lot_id != lot_id || serial < mints[p].first) {
         Add("units", key, -1, "unit-outside-mint",
             "不在任何 units.minted 事件发放的序号范围内：这个码不是登记库发的",
@@ -580,8 +589,7 @@ class Auditor {
       EVP_DigestUpdate(sha.get(), code.data(), code.size());
       next = serial + 1;
       const bool spare = serial - m.first >= m.regular;
-      if ((q.getColumn(3).getInt() != 0) != spare)
-        Differs("units", key, m.event, {"spare"});
+      if ((q.getColumn(3).getInt() != 0) != spare) Differs("units", key, m.event, {"spare"});
     }
     while (p < mints.size()) close();
   }
@@ -644,10 +652,11 @@ Result<LogAuditReport> AuditTables(SQLite::Database& db, size_t max_mismatches) 
   } catch (const Json::exception& e) {
     // A logged event whose data lacks the shape its kind has: VerifyLog says whether the log
     // itself was altered; either way the tables cannot be checked against it.
-    return Status::Corruption(std::string("日志事件的内容不是应有的结构，无法核对登记表：") + e.what(),
-                              std::string("a log event's data does not have its kind's shape, so "
-                                          "the tables cannot be checked: ") +
-                                  e.what())
+    return Status::Corruption(
+               std::string("日志事件的内容不是应有的结构，无法核对登记表：") + e.what(),
+               std::string("a log event's data does not have its kind's shape, so "
+                           "the tables cannot be checked: ") +
+                   e.what())
         .with_reason("log-event-shape");
   }
 }

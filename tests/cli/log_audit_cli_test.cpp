@@ -30,7 +30,8 @@ Seeded Seed(Cli& cli) {
     REQUIRE(r.exit_code == 0);
     *code = json::parse(r.out)["code"];
   }
-  REQUIRE(cli.Run({"label", "mint", "--lot", s.lot, "--count", "8", "--spare", "2"}).exit_code == 0);
+  REQUIRE(cli.Run({"label", "mint", "--lot", s.lot, "--count", "8", "--spare", "2"}).exit_code ==
+          0);
   REQUIRE(cli.Run({"label", "mint", "--lot", s.lot, "--count", "4"}).exit_code == 0);
   REQUIRE(cli.Run({"label", "mint", "--lot", s.lot2, "--count", "5"}).exit_code == 0);
   REQUIRE(cli.Run({"log", "checkpoint"}).exit_code == 0);
@@ -41,7 +42,8 @@ Seeded Seed(Cli& cli) {
   REQUIRE(cli.Run({"cert", "suspend", "LB-18-2304460123A", "--reason", "抽检"}).exit_code == 0);
   REQUIRE(cli.Run({"log", "checkpoint"}).exit_code == 0);
   auto id = [&](const std::string& code) {
-    auto r = RunProcess({"/usr/bin/sqlite3", cli.db, "SELECT id FROM lots WHERE code = '" + code + "'"});
+    auto r =
+        RunProcess({"/usr/bin/sqlite3", cli.db, "SELECT id FROM lots WHERE code = '" + code + "'"});
     return std::stoll(r.out);
   };
   s.lot_id = id(s.lot);
@@ -82,8 +84,10 @@ TEST_CASE("log verify names each table row an intruder edited", "[cli][log][log_
   std::string table, key;
 
   SECTION("lots.record_json") {
-    Sql(cli, "UPDATE lots SET record_json = replace(record_json, '\"units\":20', '\"units\":90') "
-             "WHERE code = '" + s.lot + "'");
+    Sql(cli,
+        "UPDATE lots SET record_json = replace(record_json, '\"units\":20', '\"units\":90') "
+        "WHERE code = '" +
+            s.lot + "'");
     table = "lots";
     key = "code=" + s.lot;
   }
@@ -93,12 +97,12 @@ TEST_CASE("log verify names each table row an intruder edited", "[cli][log][log_
     key = "code=" + s.lot2;
   }
   SECTION("a unit's lot_id") {
-    auto code = RunProcess({"/usr/bin/sqlite3", cli.db,
-                            "SELECT code FROM units WHERE lot_id = " + std::to_string(s.lot_id) +
-                                " AND serial = 3"});
+    auto code = RunProcess(
+        {"/usr/bin/sqlite3", cli.db,
+         "SELECT code FROM units WHERE lot_id = " + std::to_string(s.lot_id) + " AND serial = 3"});
     std::string c = code.out.substr(0, 16);
-    Sql(cli, "UPDATE units SET lot_id = " + std::to_string(s.lot2_id) + ", serial = 6 WHERE code = '" +
-                 c + "'");
+    Sql(cli, "UPDATE units SET lot_id = " + std::to_string(s.lot2_id) +
+                 ", serial = 6 WHERE code = '" + c + "'");
     table = "units";
     key = "code=" + c;
   }
@@ -131,8 +135,9 @@ TEST_CASE("log verify names each table row an intruder edited", "[cli][log][log_
     key = "id=1";
   }
   SECTION("a token row inserted") {
-    Sql(cli, "INSERT INTO tokens(hash, role, name, created_at) VALUES (randomblob(32), 'bureau', "
-             "'x', '2026-01-01T00:00:00Z')");
+    Sql(cli,
+        "INSERT INTO tokens(hash, role, name, created_at) VALUES (randomblob(32), 'bureau', "
+        "'x', '2026-01-01T00:00:00Z')");
     table = "tokens";
     key = "id=2";
   }

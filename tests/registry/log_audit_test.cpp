@@ -20,29 +20,31 @@ using testing::RegistryFixture;
 // Mints `count` codes (the last `spares` of them spare) and logs them as label_job.cpp does:
 // codes_sha256 = SHA-256 over the 16-character codes in serial order (docs/formats/log.md §11).
 void Mint(Store& store, const std::string& lot, int64_t count, int64_t spares, int tag) {
-  REQUIRE(store.Transact([&]() -> Status {
-                auto id = LotId(store, lot);
-                if (!id.ok()) return id.status();
-                auto writer = UnitWriter::Open(store.db(), *id);
-                if (!writer.ok()) return writer.status();
-                const int64_t first = (*writer)->next_serial();
-                std::string all;
-                for (int64_t i = 0; i < count; ++i) {
-                  char code[17];
-                  snprintf(code, sizeof code, "T%02d%013lld", tag, static_cast<long long>(first + i));
-                  all += code;
-                  if (Status s = (*writer)->Add(std::string(code), i >= count - spares); !s.ok())
-                    return s;
-                }
-                auto ev = store.AppendEvent("units.minted",
-                                            {{"lot", lot},
-                                             {"first_serial", first},
-                                             {"last_serial", first + count - 1},
-                                             {"minted", count - spares},
-                                             {"spares", spares},
-                                             {"codes_sha256", HexEncode(Sha256(all))}});
-                return ev.ok() ? Status::Ok() : ev.status();
-              }).ok());
+  REQUIRE(
+      store
+          .Transact([&]() -> Status {
+            auto id = LotId(store, lot);
+            if (!id.ok()) return id.status();
+            auto writer = UnitWriter::Open(store.db(), *id);
+            if (!writer.ok()) return writer.status();
+            const int64_t first = (*writer)->next_serial();
+            std::string all;
+            for (int64_t i = 0; i < count; ++i) {
+              char code[17];
+              snprintf(code, sizeof code, "T%02d%013lld", tag, static_cast<long long>(first + i));
+              all += code;
+              if (Status s = (*writer)->Add(std::string(code), i >= count - spares); !s.ok())
+                return s;
+            }
+            auto ev = store.AppendEvent("units.minted", {{"lot", lot},
+                                                         {"first_serial", first},
+                                                         {"last_serial", first + count - 1},
+                                                         {"minted", count - spares},
+                                                         {"spares", spares},
+                                                         {"codes_sha256", HexEncode(Sha256(all))}});
+            return ev.ok() ? Status::Ok() : ev.status();
+          })
+          .ok());
 }
 
 struct AuditFixture : RegistryFixture {
@@ -56,9 +58,8 @@ struct AuditFixture : RegistryFixture {
     Mint(*store, lot, 10, 2, 1);
     Mint(*store, lot, 5, 0, 2);
     Mint(*store, lot2, 7, 0, 3);
-    REQUIRE(AddTraceEvent(*store, lot, "shipping", "2026-04-10T08:30:00+08:00", "469025", "",
-                          "")
-                .ok());
+    REQUIRE(
+        AddTraceEvent(*store, lot, "shipping", "2026-04-10T08:30:00+08:00", "469025", "", "").ok());
     REQUIRE(RecallLot(*store, lot2, "抽检不合格").ok());
     REQUIRE(CreateToken(*store, {"bureau", 0, "县局"}).ok());
     REQUIRE(ChangeCertificationStatus(*store, green, "suspend", "抽检").ok());
@@ -86,7 +87,8 @@ const TableMismatch* Find(const LogAuditReport& r, const std::string& table,
 
 std::string Listing(const LogAuditReport& r) {
   std::string out;
-  for (const auto& m : r.mismatches) out += m.table + " " + m.key + " " + m.reason + ": " + m.en + "\n";
+  for (const auto& m : r.mismatches)
+    out += m.table + " " + m.key + " " + m.reason + ": " + m.en + "\n";
   return out;
 }
 
@@ -106,8 +108,10 @@ TEST_CASE("every tampered row is named by table and key", "[log_audit]") {
   std::string table, key, reason, column;
 
   SECTION("lots.record_json") {
-    f.Sql("UPDATE lots SET record_json = replace(record_json, '\"units\":50', '\"units\":90') "
-          "WHERE id = " + std::to_string(f.lot_id));
+    f.Sql(
+        "UPDATE lots SET record_json = replace(record_json, '\"units\":50', '\"units\":90') "
+        "WHERE id = " +
+        std::to_string(f.lot_id));
     table = "lots", key = "code=" + f.lot, reason = "row-differs", column = "record_json";
   }
   SECTION("lots.units") {
@@ -124,11 +128,12 @@ TEST_CASE("every tampered row is named by table and key", "[log_audit]") {
     table = "lot_certs", key = "lot_id=" + std::to_string(f.lot2_id), reason = "row-differs";
   }
   SECTION("a lot row without its event") {
-    f.Sql("INSERT INTO lots(code, product_id, org_id, origin, harvested, packed, units, "
-          "net_content_g, record_json, signature, kid, event_index, issued_at) SELECT "
-          "'ZZZZZZZZZZ', product_id, org_id, origin, harvested, packed, units, net_content_g, "
-          "record_json, signature, kid, event_index, issued_at FROM lots WHERE id = " +
-          std::to_string(f.lot_id));
+    f.Sql(
+        "INSERT INTO lots(code, product_id, org_id, origin, harvested, packed, units, "
+        "net_content_g, record_json, signature, kid, event_index, issued_at) SELECT "
+        "'ZZZZZZZZZZ', product_id, org_id, origin, harvested, packed, units, net_content_g, "
+        "record_json, signature, kid, event_index, issued_at FROM lots WHERE id = " +
+        std::to_string(f.lot_id));
     table = "lots", key = "code=ZZZZZZZZZZ", reason = "row-without-event";
   }
   SECTION("a lot row deleted") {
@@ -154,8 +159,7 @@ TEST_CASE("every tampered row is named by table and key", "[log_audit]") {
     table = "units", key = "code=T010000000000010", reason = "row-differs", column = "spare";
   }
   SECTION("a unit row inserted") {
-    f.Sql("INSERT INTO units VALUES ('T990000000000001', " + std::to_string(f.lot2_id) +
-          ", 8, 0)");
+    f.Sql("INSERT INTO units VALUES ('T990000000000001', " + std::to_string(f.lot2_id) + ", 8, 0)");
     table = "units", key = "code=T990000000000001", reason = "unit-outside-mint";
   }
   SECTION("a trace step rewritten") {
@@ -184,8 +188,9 @@ TEST_CASE("every tampered row is named by table and key", "[log_audit]") {
     table = "tokens", key = "id=2", reason = "row-differs", column = "hash";
   }
   SECTION("a token made up") {
-    f.Sql("INSERT INTO tokens(hash, role, name, created_at) VALUES (randomblob(32), 'bureau', "
-          "'x', '2026-01-01T00:00:00Z')");
+    f.Sql(
+        "INSERT INTO tokens(hash, role, name, created_at) VALUES (randomblob(32), 'bureau', "
+        "'x', '2026-01-01T00:00:00Z')");
     table = "tokens", key = "id=3", reason = "row-without-event";
   }
   SECTION("a signing key replaced") {
