@@ -82,7 +82,7 @@ void RegisterLogCommands(CLI::App& app, Context& ctx) {
   log->add_subcommand("verify", "从事件重算整棵树并核对所有检查点 / recompute the log and check every checkpoint")
       ->callback([&ctx] {
         ctx.Run([&] {
-          auto store = ctx.Open();
+          auto store = ctx.Open(OpenMode::kReadOnly);
           if (!store) return;
           Status s = VerifyLog(store->db(), NoteVerifiers(*store));
           if (!s.ok()) return ctx.Fail(s);
