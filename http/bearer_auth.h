@@ -31,8 +31,7 @@ enum class TokenSource {
 };
 
 // The token the request presents, or "" when it presents none.
-std::string PresentedToken(const httplib::Request& req,
-                           TokenSource source = TokenSource::kBearer);
+std::string PresentedToken(const httplib::Request& req, TokenSource source = TokenSource::kBearer);
 
 // The caller, when the request presents a live token of one of `roles`. Otherwise writes the
 // answer and returns nullopt: 401 problem with WWW-Authenticate for no token or an unknown or

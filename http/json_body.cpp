@@ -53,8 +53,7 @@ std::optional<Json> ParseJsonBody(const httplib::Request& req, httplib::Response
   bool too_deep = false;
   auto watch = [&](int depth, Json::parse_event_t event, Json& parsed) {
     if (event == Json::parse_event_t::key) member = parsed.get<std::string>();
-    if ((event == Json::parse_event_t::object_start ||
-         event == Json::parse_event_t::array_start) &&
+    if ((event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start) &&
         depth >= kMaxBodyDepth) {
       too_deep = true;
       throw TooDeep();
@@ -67,13 +66,14 @@ std::optional<Json> ParseJsonBody(const httplib::Request& req, httplib::Response
   } catch (const Json::out_of_range&) {
     // A number beyond double's range (1e400): a bad value like any other, not a server error.
     const std::string name = member.empty() ? std::string("?") : member;
-    SetStatusProblem(res,
-                     BodyInvalid("body-number-range",
-                                 "字段 " + name + " 的数值超出范围（不能超过约 1.8e308），请改为合理的数",
-                                 "member " + name +
-                                     " has a number out of range (beyond about 1.8e308); send a "
-                                     "sensible number"),
-                     req.path);
+    SetStatusProblem(
+        res,
+        BodyInvalid("body-number-range",
+                    "字段 " + name + " 的数值超出范围（不能超过约 1.8e308），请改为合理的数",
+                    "member " + name +
+                        " has a number out of range (beyond about 1.8e308); send a "
+                        "sensible number"),
+        req.path);
     return std::nullopt;
   } catch (const Json::parse_error& e) {
     std::string at = std::to_string(e.byte);

@@ -141,17 +141,16 @@ Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
     const int64_t max_spares = SpareLimit(lot->units);
     if (!SumWithin(counts->spares, req.spare, max_spares)) {
       const int64_t left = std::max<int64_t>(0, max_spares - counts->spares);
-      return Status::Invalid("备用码最多为批次件数的 10%（至少 1 个）：批次共 " +
-                                 std::to_string(lot->units) + " 件，备用码上限 " +
-                                 std::to_string(max_spares) + " 个，已有 " +
-                                 std::to_string(counts->spares) + " 个，最多还能发 " +
-                                 std::to_string(left) + " 个",
-                             "spares are at most 10% of the lot's units (at least 1): the lot "
-                             "has " +
-                                 std::to_string(lot->units) + " units, so " +
-                                 std::to_string(max_spares) + " spares, " +
-                                 std::to_string(counts->spares) + " already; at most " +
-                                 std::to_string(left) + " more")
+      return Status::Invalid(
+                 "备用码最多为批次件数的 10%（至少 1 个）：批次共 " + std::to_string(lot->units) +
+                     " 件，备用码上限 " + std::to_string(max_spares) + " 个，已有 " +
+                     std::to_string(counts->spares) + " 个，最多还能发 " + std::to_string(left) +
+                     " 个",
+                 "spares are at most 10% of the lot's units (at least 1): the lot "
+                 "has " +
+                     std::to_string(lot->units) + " units, so " + std::to_string(max_spares) +
+                     " spares, " + std::to_string(counts->spares) + " already; at most " +
+                     std::to_string(left) + " more")
           .with_reason("spares-exceeded");
     }
     auto writer = UnitWriter::Open(store.db(), lot->id);

@@ -31,11 +31,12 @@ Store::Store(const std::string& path, const std::string& name, int flags)
 namespace {
 
 Status NotARegistry(const std::string& path, const std::string& why_zh, const std::string& why_en) {
-  return Status::Io("文件 " + path + " 不是 agritrace 登记库（" + why_zh +
-                        "），未做任何改动；新建登记库请运行 agritrace init，已有的请用 --db 指定其路径",
-                    "file " + path + " is not an agritrace registry (" + why_en +
-                        "); nothing was changed. Run agritrace init to create one, or pass the "
-                        "existing registry with --db")
+  return Status::Io(
+             "文件 " + path + " 不是 agritrace 登记库（" + why_zh +
+                 "），未做任何改动；新建登记库请运行 agritrace init，已有的请用 --db 指定其路径",
+             "file " + path + " is not an agritrace registry (" + why_en +
+                 "); nothing was changed. Run agritrace init to create one, or pass the "
+                 "existing registry with --db")
       .with_reason("not-a-registry");
 }
 
@@ -89,12 +90,12 @@ Status Store::CheckRegistry() {
   if (app_id != 0 && app_id != kRegistryApplicationId)
     return NotARegistry(path_, "是别的程序的数据库", "another program's database");
   if (version > LatestSchemaVersion())
-    return Status::Conflict(
-               "登记库的版本（" + std::to_string(version) + "）比本程序支持的（" +
-                   std::to_string(LatestSchemaVersion()) + "）新，请升级 agritrace 后再使用",
-               "the registry database is schema version " + std::to_string(version) +
-                   ", newer than this agritrace supports (" +
-                   std::to_string(LatestSchemaVersion()) + "); upgrade agritrace")
+    return Status::Conflict("登记库的版本（" + std::to_string(version) + "）比本程序支持的（" +
+                                std::to_string(LatestSchemaVersion()) +
+                                "）新，请升级 agritrace 后再使用",
+                            "the registry database is schema version " + std::to_string(version) +
+                                ", newer than this agritrace supports (" +
+                                std::to_string(LatestSchemaVersion()) + "); upgrade agritrace")
         .with_reason("schema-too-new");
   if (app_id == kRegistryApplicationId) return Status::Ok();
   // Registries from before migration 006 carry no application_id: know them by their tables.
@@ -111,8 +112,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
   std::unique_ptr<Store> store;
   // Only `init` makes a registry, and only of a missing or empty file.
   struct stat st;
-  const bool fresh =
-      mode == OpenMode::kCreate && (stat(path.c_str(), &st) != 0 || st.st_size == 0);
+  const bool fresh = mode == OpenMode::kCreate && (stat(path.c_str(), &st) != 0 || st.st_size == 0);
   try {
     if (mode == OpenMode::kReadOnly) {
       try {

@@ -97,7 +97,10 @@ void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route
                        "UPDATE access_denials SET count = count + 1, at = ? WHERE token_id IS ? "
                        "AND route = ? AND reason = ? AND hour = ?");
   up.bind(1, now);
-  if (token_id) up.bind(2, token_id); else up.bind(2);
+  if (token_id)
+    up.bind(2, token_id);
+  else
+    up.bind(2);
   up.bind(3, route);
   up.bind(4, reason);
   up.bind(5, hour);
@@ -105,7 +108,10 @@ void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route
     SQLite::Statement ins(store.db(),
                           "INSERT INTO access_denials(token_id, route, reason, hour, first_at, at, "
                           "count) VALUES (?, ?, ?, ?, ?, ?, 1)");
-    if (token_id) ins.bind(1, token_id); else ins.bind(1);
+    if (token_id)
+      ins.bind(1, token_id);
+    else
+      ins.bind(1);
     ins.bind(2, route);
     ins.bind(3, reason);
     ins.bind(4, hour);
@@ -126,12 +132,9 @@ Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit) {
   q.bind(2, limit);
   Json out = Json::array();
   while (q.executeStep()) {
-    Json d = {{"id", q.getColumn(0).getInt64()},
-              {"at", q.getColumn(1).getString()},
-              {"first_at", q.getColumn(8).getString()},
-              {"count", q.getColumn(9).getInt64()},
-              {"route", q.getColumn(2).getString()},
-              {"reason", q.getColumn(3).getString()}};
+    Json d = {{"id", q.getColumn(0).getInt64()},        {"at", q.getColumn(1).getString()},
+              {"first_at", q.getColumn(8).getString()}, {"count", q.getColumn(9).getInt64()},
+              {"route", q.getColumn(2).getString()},    {"reason", q.getColumn(3).getString()}};
     if (!q.getColumn(4).isNull()) d["token_id"] = q.getColumn(4).getInt64();
     if (!q.getColumn(5).isNull()) {
       d["token_name"] = q.getColumn(5).getString();

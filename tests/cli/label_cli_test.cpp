@@ -210,13 +210,15 @@ TEST_CASE("label mint: spares are at most a tenth of the lot's units over all mi
   CHECK(over.err.find("at most 10 more") != std::string::npos);
   CHECK(over.err.find("最多还能发 10 个") != std::string::npos);
   CHECK(Rows(cli) == before);
-  cli.Json({"label", "mint", "--lot", lot, "--count", "1", "--spare", "4"}, "label-mint.schema.json");
+  cli.Json({"label", "mint", "--lot", lot, "--count", "1", "--spare", "4"},
+           "label-mint.schema.json");
   before = Rows(cli);
   auto again = cli.Run({"label", "mint", "--lot", lot, "--count", "0", "--spare", "7"});
   CHECK(again.exit_code == 3);
   CHECK(again.err.find("4 already; at most 6 more") != std::string::npos);
   CHECK(Rows(cli) == before);
-  cli.Json({"label", "mint", "--lot", lot, "--count", "0", "--spare", "6"}, "label-mint.schema.json");
+  cli.Json({"label", "mint", "--lot", lot, "--count", "0", "--spare", "6"},
+           "label-mint.schema.json");
   CHECK(cli.Run({"label", "mint", "--lot", lot, "--count", "0", "--spare", "1"}).exit_code == 3);
 
   // A lot of fewer than ten units still has one spare.
@@ -233,8 +235,8 @@ TEST_CASE("label print: serials times copies beyond 10,000,000 labels are refuse
   std::string lot = IssueLot(cli, "1001");
   cli.Json({"label", "mint", "--lot", lot, "--count", "1001"}, "label-mint.schema.json");
   std::string listing = Listing(cli.dir.path());
-  auto r = cli.Run({"label", "print", "--lot", lot, "--format", "zpl", "--copies", "10000",
-                    "--out", cli.dir / "a.zpl"});
+  auto r = cli.Run({"label", "print", "--lot", lot, "--format", "zpl", "--copies", "10000", "--out",
+                    cli.dir / "a.zpl"});
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("1001 serials x 10000 copies") != std::string::npos);
   CHECK(Listing(cli.dir.path()) == listing);

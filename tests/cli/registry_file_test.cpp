@@ -32,15 +32,15 @@ struct FileState {
 FileState StateOf(const std::string& path) {
   struct stat st;
   if (stat(path.c_str(), &st) != 0) return {};
-  return {ReadFileText(path), static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 +
-                                  st.st_mtim.tv_nsec};
+  return {ReadFileText(path),
+          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
 std::string IssueLot(Cli& cli) {
   std::string d = agritrace::AddDays(agritrace::TodayShanghai(), -1);
-  auto r = cli.Run({"--json", "lot", "issue", "--product", "1", "--origin", "469025100201",
-                    "--harvested", d, "--packed", d, "--units", "10", "--cert",
-                    "LB-18-2304460123A"});
+  auto r =
+      cli.Run({"--json", "lot", "issue", "--product", "1", "--origin", "469025100201",
+               "--harvested", d, "--packed", d, "--units", "10", "--cert", "LB-18-2304460123A"});
   REQUIRE(r.exit_code == 0);
   return json::parse(r.out)["code"];
 }
@@ -122,15 +122,21 @@ TEST_CASE("read-only commands work on a registry they may not write, and leave i
   // A real read-only mount, where even root cannot write: an unprivileged user and mount
   // namespace (unshare -rm) bind-mounts the folder read-only for the command alone.
   auto in_ro_mount = [&](const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"/usr/bin/unshare", "-rm", "/bin/sh", "-c",
-                                     "mount --bind -o ro \"$0\" \"$0\" && exec \"$@\"", dir,
-                                     AGRITRACE_BIN, "--db", cli.db};
+    std::vector<std::string> argv = {"/usr/bin/unshare",
+                                     "-rm",
+                                     "/bin/sh",
+                                     "-c",
+                                     "mount --bind -o ro \"$0\" \"$0\" && exec \"$@\"",
+                                     dir,
+                                     AGRITRACE_BIN,
+                                     "--db",
+                                     cli.db};
     argv.insert(argv.end(), args.begin(), args.end());
     return RunProcess(argv);
   };
-  auto probe = RunProcess({"/usr/bin/unshare", "-rm", "/bin/sh", "-c",
-                           "mount --bind -o ro \"$0\" \"$0\" && ! touch \"$0/probe\" 2>/dev/null",
-                           dir});
+  auto probe =
+      RunProcess({"/usr/bin/unshare", "-rm", "/bin/sh", "-c",
+                  "mount --bind -o ro \"$0\" \"$0\" && ! touch \"$0/probe\" 2>/dev/null", dir});
   if (probe.exit_code != 0) {
     WARN("no unprivileged read-only bind mount here (" << probe.err
                                                        << "); the chmod check above stands");

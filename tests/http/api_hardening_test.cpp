@@ -23,8 +23,7 @@ std::string IssueLot(ApiFixture& f, int64_t units) {
 
 }  // namespace
 
-TEST_CASE("API mint: count plus spare that overflows is a 422, nothing written",
-          "[api][limits]") {
+TEST_CASE("API mint: count plus spare that overflows is a 422, nothing written", "[api][limits]") {
   ApiFixture f;
   std::string code = IssueLot(f, 40);
   const std::string units = "/api/v1/lots/" + code + "/units";
@@ -69,17 +68,16 @@ TEST_CASE("API bodies: numbers beyond double's range are a 422 naming the member
   for (const auto& c : std::vector<Case>{
            {"/api/v1/lots/" + code + "/units", R"({"count": 1e400})", "count"},
            {"/api/v1/lots/" + code + "/units", R"({"count": 1, "spare": -1e400})", "spare"},
-           {"/api/v1/lots", lot.substr(0, lot.size() - 1) + R"(, "brand_id": 1E+999})",
-            "brand_id"},
-           {"/api/v1/products", R"({"name": "x", "net_content_g": -1e309})",
-            "net_content_g"}}) {
+           {"/api/v1/lots", lot.substr(0, lot.size() - 1) + R"(, "brand_id": 1E+999})", "brand_id"},
+           {"/api/v1/products", R"({"name": "x", "net_content_g": -1e309})", "net_content_g"}}) {
     INFO(c.body);
     Json p = ExpectProblem(f.Post(c.path, f.coop, c.body), 422, "body-number-range");
     CHECK(Contains(p["detail_en"], "member " + c.member + " "));
   }
   // Tiny numbers round to zero: a decimal where a whole number belongs, as before.
-  ExpectProblem(f.Post("/api/v1/lots/" + code + "/units", f.coop, std::string(R"({"count": 1e-400})")),
-                422, "body-member-type");
+  ExpectProblem(
+      f.Post("/api/v1/lots/" + code + "/units", f.coop, std::string(R"({"count": 1e-400})")), 422,
+      "body-member-type");
   CHECK(Snapshot(*f.store) == before);
 }
 
@@ -96,8 +94,8 @@ TEST_CASE("API bodies: nesting is bounded, however deep the client sends it",
     CHECK(Contains(p["detail_en"], std::to_string(http::kMaxBodyDepth)));
   }
   // Just within the bound is read as usual (a wrong type, here).
-  std::string ok_depth = std::string(http::kMaxBodyDepth - 1, '[') +
-                         std::string(http::kMaxBodyDepth - 1, ']');
+  std::string ok_depth =
+      std::string(http::kMaxBodyDepth - 1, '[') + std::string(http::kMaxBodyDepth - 1, ']');
   ExpectProblem(f.Post("/api/v1/products", f.coop, R"({"name": )" + ok_depth + "}"), 422,
                 "body-member-type");
   CHECK(Snapshot(*f.store) == before);
@@ -105,8 +103,7 @@ TEST_CASE("API bodies: nesting is bounded, however deep the client sends it",
   CHECK(f.Get("/healthz")->status == 200);
 }
 
-TEST_CASE("the JSON API takes bearer tokens only: the audit cookie alone is a 401",
-          "[api][auth]") {
+TEST_CASE("the JSON API takes bearer tokens only: the audit cookie alone is a 401", "[api][auth]") {
   ApiFixture f;
   std::string code = IssueLot(f, 10);
   const int64_t lots = f.Rows("lots");
