@@ -56,7 +56,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
     ctx.Run([&] {
       std::string y = year.empty() ? TodayShanghai().substr(0, 4) : year;
       if (Status s = CheckReportYear(y); !s.ok()) return ctx.Fail(s);
-      auto store = ctx.Open();
+      auto store = ctx.Open(OpenMode::kReadOnly);
       if (!store) return;
       Emit(ctx, opt, {CertificateReport(*store, y)});
     });
@@ -66,7 +66,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
   AddOutput(refusals, opt);
   refusals->callback([&ctx] {
     ctx.Run([&] {
-      auto store = ctx.Open();
+      auto store = ctx.Open(OpenMode::kReadOnly);
       if (!store) return;
       Emit(ctx, opt, {RefusalReport(*store)});
     });
@@ -79,7 +79,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
   AddOutput(scans, opt);
   scans->callback([&ctx] {
     ctx.Run([&] {
-      auto store = ctx.Open();
+      auto store = ctx.Open(OpenMode::kReadOnly);
       if (!store) return;
       std::vector<Report> reports = {CopiedCodeReport(*store, lot, threshold, networks)};
       if (lot.empty()) reports.push_back(UnknownScanReport(*store));
@@ -91,7 +91,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
   AddOutput(poverty, opt);
   poverty->callback([&ctx] {
     ctx.Run([&] {
-      auto store = ctx.Open();
+      auto store = ctx.Open(OpenMode::kReadOnly);
       if (!store) return;
       Emit(ctx, opt, {PovertyReport(*store)});
     });
@@ -103,7 +103,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
   monthly->callback([&ctx] {
     ctx.Run([&] {
       if (Status s = CheckReportMonth(month); !s.ok()) return ctx.Fail(s);
-      auto store = ctx.Open();
+      auto store = ctx.Open(OpenMode::kReadOnly);
       if (!store) return;
       Emit(ctx, opt, {MonthlyReport(*store, month)});
     });

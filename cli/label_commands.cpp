@@ -122,7 +122,7 @@ void RegisterLabelCommands(CLI::App& app, Context& ctx) {
                   static_cast<unsigned long long>(total));
           if (done == total) fputc('\n', stderr);
         };
-      auto store = ctx.Open();
+      auto store = ctx.Open(OpenMode::kReadOnly);
       if (!store) return;
       auto r = labeler::PrintLabels(*store, preq);
       if (!r.ok()) return ctx.Fail(r.status());

@@ -85,7 +85,7 @@ void RegisterLogCommands(CLI::App& app, Context& ctx) {
                       "log, check every checkpoint, and check every table row against its event")
       ->callback([&ctx] {
         ctx.Run([&] {
-          auto store = ctx.Open();
+          auto store = ctx.Open(OpenMode::kReadOnly);
           if (!store) return;
           Status log_status = VerifyLog(store->db(), NoteVerifiers(*store));
           auto audit = AuditTables(store->db());

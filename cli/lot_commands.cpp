@@ -76,7 +76,7 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
   show->add_option("CODE", code, "批次码 / lot code")->required();
   show->callback([&ctx] {
     ctx.Run([&] {
-      auto store = ctx.Open();
+      auto store = ctx.Open(OpenMode::kReadOnly);
       if (!store) return;
       auto r = GetLot(*store, LotCodeArg(code));
       if (!r.ok()) return ctx.Fail(r.status());
@@ -92,7 +92,7 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
   exp->add_option("--out", dir, "输出目录 / output folder")->required();
   exp->callback([&ctx] {
     ctx.Run([&] {
-      auto store = ctx.Open();
+      auto store = ctx.Open(OpenMode::kReadOnly);
       if (!store) return;
       auto r = GetLot(*store, LotCodeArg(code));
       if (!r.ok()) return ctx.Fail(r.status());

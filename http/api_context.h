@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 
+#include "http/rate_limiter.h"
 #include "registry/status.h"
 #include "registry/store.h"
 
@@ -32,6 +33,8 @@ class ApiContext {
     return fn(*report_store_);
   }
   const std::string& db_path() const { return db_path_; }
+  // Tokens' 403s (bearer_auth.h): 20 at once, then one per 10 s; an empty bucket is a 429.
+  RateLimiter& denials() { return denials_; }
 
  private:
   ApiContext(std::string db_path, std::unique_ptr<Store> store, std::unique_ptr<Store> reports)
@@ -39,6 +42,7 @@ class ApiContext {
   std::string db_path_;
   std::mutex mu_, report_mu_;
   std::unique_ptr<Store> store_, report_store_;
+  RateLimiter denials_{RateLimit{0.1, 20}};
 };
 
 }  // namespace agritrace::http

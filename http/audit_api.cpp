@@ -58,14 +58,16 @@ std::optional<Report> Checked(const httplib::Request& req, httplib::Response& re
 }  // namespace
 
 std::string ReportCsvPath(const std::string& report, const std::string& query) {
-  return "/api/v1/audit/" + report + "?" + (query.empty() ? "" : query + "&") + "format=csv";
+  return "/audit/csv/" + report + "?" + (query.empty() ? "" : query + "&") + "format=csv";
 }
 
 void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defaults) {
   auto route = [&svr, &api](const std::string& name, ReportFn fn) {
-    svr.Get("/api/v1/audit/" + name, [&api, name, fn](const httplib::Request& req,
-                                                      httplib::Response& res) {
-      if (!Authorize(api, req, res, {"bureau"})) return;
+    auto handler = [&api, name, fn](const httplib::Request& req, httplib::Response& res) {
+      // The page's downloads may use its cookie (GET only, SameSite=Strict); the API may not.
+      const TokenSource source = req.path.rfind("/audit/", 0) == 0 ? TokenSource::kBearerOrCookie
+                                                                   : TokenSource::kBearer;
+      if (!Authorize(api, req, res, {"bureau"}, source)) return;
       auto csv = WantsCsv(req, res);
       if (!csv) return;
       std::string stem = "agritrace-" + name;
@@ -79,7 +81,9 @@ void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defa
                                 req.path);
       }
       if (report) SendReport(res, *report, *csv, stem);
-    });
+    };
+    svr.Get("/api/v1/audit/" + name, handler);
+    svr.Get("/audit/csv/" + name, handler);
   };
 
   route("certs",

@@ -1,5 +1,5 @@
-// The bureau's reports over HTTP (DESIGN.md §1, §9), bureau token only (Authorization: Bearer,
-// or the /audit page's cookie):
+// The bureau's reports over HTTP (DESIGN.md §1, §9), bureau token only (Authorization: Bearer;
+// the same reports under /audit/csv/NAME, the /audit page's downloads, also take its cookie):
 //   GET /api/v1/audit/certs?year=YYYY                      default: this year (Asia/Shanghai)
 //   GET /api/v1/audit/refusals
 //   GET /api/v1/audit/scans?lot=&threshold=&networks=      codes that look copied
@@ -23,7 +23,7 @@ class Server;
 
 namespace agritrace::http {
 
-// Where a report's CSV is downloaded: "/api/v1/audit/monthly?month=2026-04&format=csv".
+// Where the /audit page downloads a report's CSV: "/audit/csv/monthly?month=2026-04&format=csv".
 std::string ReportCsvPath(const std::string& report, const std::string& query = "");
 
 // `api` must outlive `svr`'s serving.

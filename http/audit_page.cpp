@@ -272,8 +272,9 @@ std::string AuditPage(Store& store, const Principal& who, const PageQuery& q,
 
 void RegisterAuditPage(httplib::Server& svr, ApiContext& api, ScanThresholds thresholds) {
   svr.Get("/audit", [&api, thresholds](const httplib::Request& req, httplib::Response& res) {
-    if (PresentedToken(req).empty()) return SetPage(res, 200, LoginPage("", ""), Lang::kZh);
-    auto who = Authorize(api, req, res, {"bureau"});
+    if (PresentedToken(req, TokenSource::kBearerOrCookie).empty())
+      return SetPage(res, 200, LoginPage("", ""), Lang::kZh);
+    auto who = Authorize(api, req, res, {"bureau"}, TokenSource::kBearerOrCookie);
     if (!who) {
       if (res.status == 401) {
         ReplaceWithPage(res, 401,
@@ -309,13 +310,7 @@ void RegisterAuditPage(httplib::Server& svr, ApiContext& api, ScanThresholds thr
       return SetPage(res, 400, LoginPage("请输入令牌", "enter a token"), Lang::kZh);
     std::optional<Principal> who;
     try {
-      who = api.WithStore([&](Store& store) {
-        auto p = Authenticate(store, token);
-        if (p && p->role != "bureau")
-          RecordAccessDenial(store, p->token_id, req.method + " " + req.path,
-                             "role " + p->role + " not in bureau");
-        return p;
-      });
+      who = api.WithStore([&](Store& store) { return Authenticate(store, token); });
     } catch (const SQLite::Exception& e) {
       return SetStatusProblem(res,
                               Status::Io(std::string("读取令牌失败：") + e.what(),
@@ -325,11 +320,13 @@ void RegisterAuditPage(httplib::Server& svr, ApiContext& api, ScanThresholds thr
     if (!who)
       return SetPage(res, 401, LoginPage("令牌无效或已被吊销", "the token is unknown or revoked"),
                      Lang::kZh);
-    if (who->role != "bureau")
+    if (who->role != "bureau") {
+      RecordDenial(api, *who, req, "role " + who->role + " not in bureau");
       return SetPage(res, 403,
                      LoginPage("此页面只对农业农村局（bureau）令牌开放；此次尝试已记录",
                                "this page is for bureau tokens only; the attempt has been logged"),
                      Lang::kZh);
+    }
     res.set_header("Set-Cookie", CookieHeader(req, token, kAuditCookieMaxAgeSeconds));
     res.set_header("Cache-Control", "no-store");
     res.set_redirect("/audit", 303);

@@ -53,8 +53,19 @@ void Unauthorized(httplib::Response& res, const httplib::Request& req, bool pres
   SetUnauthorized(res, req.path, presented);
 }
 
+std::string ThrottleKey(const Principal& who) { return std::to_string(who.token_id); }
+
 void Denied(ApiContext& api, const Principal& who, const httplib::Request& req,
             httplib::Response& res, const std::string& reason, Problem p) {
+  RecordDenial(api, who, req, reason);
+  SetProblem(res, p, req.path);
+}
+
+}  // namespace
+
+void RecordDenial(ApiContext& api, const Principal& who, const httplib::Request& req,
+                  const std::string& reason) {
+  api.denials().Take(ThrottleKey(who));
   api.WithStore([&](Store& store) {
     try {
       RecordAccessDenial(store, who.token_id, req.method + " " + req.path, reason);
@@ -64,28 +75,28 @@ void Denied(ApiContext& api, const Principal& who, const httplib::Request& req,
     }
     return 0;
   });
-  SetProblem(res, p, req.path);
 }
 
-}  // namespace
-
-std::string PresentedToken(const httplib::Request& req) {
-  return PresentedToken(req.get_header_value("Authorization"), req.get_header_value("Cookie"));
+std::string PresentedToken(const httplib::Request& req, TokenSource source) {
+  return PresentedToken(req.get_header_value("Authorization"), req.get_header_value("Cookie"),
+                        source);
 }
 
-std::string PresentedToken(std::string_view auth, std::string_view cookie) {
+std::string PresentedToken(std::string_view auth, std::string_view cookie, TokenSource source) {
   if (auth.size() > 7) {
     std::string scheme(auth.substr(0, 7));
     std::transform(scheme.begin(), scheme.end(), scheme.begin(), ::tolower);
     if (scheme == "bearer ") return Trim(auth.substr(7));
   }
-  return CookieValue(cookie, kTokenCookie);
+  if (source == TokenSource::kBearerOrCookie) return CookieValue(cookie, kTokenCookie);
+  return "";
 }
 
 std::optional<Principal> Authorize(ApiContext& api, const httplib::Request& req,
                                    httplib::Response& res,
-                                   std::initializer_list<std::string_view> roles) {
-  std::string token = PresentedToken(req);
+                                   std::initializer_list<std::string_view> roles,
+                                   TokenSource source) {
+  std::string token = PresentedToken(req, source);
   if (token.empty()) {
     Unauthorized(res, req, false);
     return std::nullopt;
@@ -102,6 +113,18 @@ std::optional<Principal> Authorize(ApiContext& api, const httplib::Request& req,
   }
   if (!who) {
     Unauthorized(res, req, true);
+    return std::nullopt;
+  }
+  // Refused too often lately: no more work (and no more rows) for this token until it refills.
+  if (RateLimiter::Decision d = api.denials().Peek(ThrottleKey(*who)); !d.allowed) {
+    Problem p = ProblemForStatus(429);
+    p.detail_zh = "此令牌近来被拒绝的请求太多，请 " + std::to_string(d.retry_after_seconds) +
+                  " 秒后再试，并检查它要访问的是否是本主体的数据";
+    p.detail_en = "this token has been refused too often lately; retry in " +
+                  std::to_string(d.retry_after_seconds) +
+                  " s and check that it asks for its own organisation's data";
+    SetProblem(res, p, req.path);
+    res.set_header("Retry-After", std::to_string(d.retry_after_seconds));
     return std::nullopt;
   }
   if (std::find(roles.begin(), roles.end(), who->role) == roles.end()) {

@@ -27,6 +27,8 @@ bool IsInt64(const Json& j) {
            j.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()));
 }
 
+struct TooDeep {};
+
 Status BodyInvalid(std::string reason, std::string zh, std::string en) {
   return Status::Invalid(std::move(zh), std::move(en)).with_reason(std::move(reason));
 }
@@ -45,8 +47,34 @@ std::optional<Json> ParseJsonBody(const httplib::Request& req, httplib::Response
     return std::nullopt;
   }
   Json body;
+  // The parser reports each member name before its value: the last one names the member whose
+  // value failed. Nesting is bounded here, before anything recursive (dump, the readers) sees it.
+  std::string member;
+  bool too_deep = false;
+  auto watch = [&](int depth, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::key) member = parsed.get<std::string>();
+    if ((event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start) &&
+        depth >= kMaxBodyDepth) {
+      too_deep = true;
+      throw TooDeep();
+    }
+    return true;
+  };
   try {
-    body = Json::parse(req.body);
+    body = Json::parse(req.body, watch);
+  } catch (const TooDeep&) {
+  } catch (const Json::out_of_range&) {
+    // A number beyond double's range (1e400): a bad value like any other, not a server error.
+    const std::string name = member.empty() ? std::string("?") : member;
+    SetStatusProblem(
+        res,
+        BodyInvalid("body-number-range",
+                    "字段 " + name + " 的数值超出范围（不能超过约 1.8e308），请改为合理的数",
+                    "member " + name +
+                        " has a number out of range (beyond about 1.8e308); send a "
+                        "sensible number"),
+        req.path);
+    return std::nullopt;
   } catch (const Json::parse_error& e) {
     std::string at = std::to_string(e.byte);
     SetProblem(res,
@@ -55,6 +83,16 @@ std::optional<Json> ParseJsonBody(const httplib::Request& req, httplib::Response
                 "the body is not valid JSON (error near byte " + at +
                     "); check brackets, quotes and commas"},
                req.path);
+    return std::nullopt;
+  }
+  if (too_deep) {
+    SetStatusProblem(
+        res,
+        BodyInvalid("body-too-deep",
+                    "请求体嵌套超过 " + std::to_string(kMaxBodyDepth) + " 层，请检查格式",
+                    "the body nests deeper than " + std::to_string(kMaxBodyDepth) +
+                        " levels; check its shape"),
+        req.path);
     return std::nullopt;
   }
   if (!body.is_object()) {

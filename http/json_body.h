@@ -1,7 +1,8 @@
 // Request bodies of the cooperative and bureau API (docs/api.md): one JSON object sent as
 // application/json, read member by member into the registry's input structs. A body that is not
 // JSON is a 400, one that is not sent as JSON a 415, and a member missing, of the wrong type or
-// not known to the route a 422: nothing is ignored silently, so a typo cannot pass unnoticed.
+// not known to the route, a number beyond double's range or nesting beyond kMaxBodyDepth a 422:
+// nothing is ignored silently, so a typo cannot pass unnoticed.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +21,9 @@ struct Response;
 }  // namespace httplib
 
 namespace agritrace::http {
+
+// Arrays and objects nest at most this deep in a body (the API's deepest is 3); deeper is a 422.
+inline constexpr int kMaxBodyDepth = 32;
 
 // The body as a JSON object. Otherwise writes the problem (415, 400 or 422) and returns nullopt.
 std::optional<Json> ParseJsonBody(const httplib::Request& req, httplib::Response& res);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -20,6 +21,7 @@
 #include "labeler/tspl_renderer.h"
 #include "labeler/unit_code.h"
 #include "labeler/zpl_renderer.h"
+#include "registry/checked_math.h"
 #include "registry/encoding.h"
 #include "registry/key_ring.h"
 #include "registry/lots.h"
@@ -94,6 +96,8 @@ class RecordingSink final : public DocumentSink {
 };
 }  // namespace
 
+int64_t SpareLimit(int64_t units) { return std::max<int64_t>(1, units / 10); }
+
 Result<LabelFormat> ParseLabelFormat(const std::string& name) {
   if (name == "svg") return LabelFormat::kSvg;
   if (name == "png") return LabelFormat::kPng;
@@ -106,9 +110,15 @@ Result<LabelFormat> ParseLabelFormat(const std::string& name) {
 }
 
 Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
-  if (req.count < 0 || req.spare < 0 || req.count + req.spare == 0 ||
-      req.count + req.spare > 10000000)
-    return Status::Invalid("发码数量应为 1 到 1000 万之间", "mint between 1 and 10,000,000 codes");
+  // Each number is checked alone first, so that the sum below cannot overflow and a hostile
+  // request is refused before the write lock is taken.
+  if (req.count < 0 || req.spare < 0 || !SumWithin(req.count, req.spare, kMaxMintCodes) ||
+      req.count + req.spare == 0)
+    return Status::Invalid("发码数量（--count 加 --spare）应为 1 到 1000 万之间：count " +
+                               std::to_string(req.count) + "，spare " + std::to_string(req.spare),
+                           "mint between 1 and 10,000,000 codes (count plus spare): count " +
+                               std::to_string(req.count) + ", spare " + std::to_string(req.spare))
+        .with_reason("mint-count");
   Json out;
   Status s = store.Transact([&]() -> Status {
     auto lot = FindLot(store, req.lot_code);
@@ -117,7 +127,7 @@ Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
     auto counts = CountUnits(store.db(), lot->id);
     if (!counts.ok()) return counts.status();
     int64_t regular = counts->units - counts->spares;
-    if (regular + req.count > lot->units)
+    if (!SumWithin(regular, req.count, lot->units))
       return Status::Invalid("批次共 " + std::to_string(lot->units) + " 件，已发 " +
                                  std::to_string(regular) + " 个码，最多还能发 " +
                                  std::to_string(lot->units - regular) +
@@ -127,6 +137,22 @@ Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
                                  std::to_string(lot->units - regular) +
                                  " more. Use --spare for replacement labels")
           .with_reason("units-exceeded");
+    // Spares replace damaged labels: a tenth of the lot (at least one) over all its mints.
+    const int64_t max_spares = SpareLimit(lot->units);
+    if (!SumWithin(counts->spares, req.spare, max_spares)) {
+      const int64_t left = std::max<int64_t>(0, max_spares - counts->spares);
+      return Status::Invalid(
+                 "备用码最多为批次件数的 10%（至少 1 个）：批次共 " + std::to_string(lot->units) +
+                     " 件，备用码上限 " + std::to_string(max_spares) + " 个，已有 " +
+                     std::to_string(counts->spares) + " 个，最多还能发 " + std::to_string(left) +
+                     " 个",
+                 "spares are at most 10% of the lot's units (at least 1): the lot "
+                 "has " +
+                     std::to_string(lot->units) + " units, so " + std::to_string(max_spares) +
+                     " spares, " + std::to_string(counts->spares) + " already; at most " +
+                     std::to_string(left) + " more")
+          .with_reason("spares-exceeded");
+    }
     auto writer = UnitWriter::Open(store.db(), lot->id);
     if (!writer.ok()) return writer.status();
     int64_t first = (*writer)->next_serial();
@@ -203,6 +229,18 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
           .with_reason("serial-range");
   }
 
+  // Copies multiply the labels written (SVG/PNG/PDF pages): bound the product before any file.
+  const int64_t serials = req.lot_only ? 1 : last - first + 1;
+  if (req.options.copies > 0 && !ProductWithin(serials, req.options.copies, kMaxPrintLabels))
+    return Status::Invalid("一次最多打印 1000 万张标签：" + std::to_string(serials) + " 个序号 × " +
+                               std::to_string(req.options.copies) +
+                               " 份超出了；请用 --from/--to 分几次打印或减少 --copies",
+                           "at most 10,000,000 labels a print job: " + std::to_string(serials) +
+                               " serials x " + std::to_string(req.options.copies) +
+                               " copies is more; print in parts with --from/--to or fewer "
+                               "--copies")
+        .with_reason("print-too-many");
+
   // Every unit label of an organic lot carries its own 有机码: refuse before anything is written
   // when one of the range has none.
   std::unique_ptr<OrganicCodeReader> organic;
@@ -265,7 +303,7 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
   }
   Status s = renderer->Begin();
   LabelContent content = BaseContent(*lot, req.lot_code);
-  uint64_t total = req.lot_only ? 1 : static_cast<uint64_t>(last - first + 1);
+  uint64_t total = static_cast<uint64_t>(serials);
   if (!s.ok()) {
     // Refused before the first label (size, sheet): fall through to the clean-up below.
   } else if (req.lot_only) {

@@ -11,6 +11,11 @@
 
 namespace agritrace::labeler {
 
+// At most this many codes (count plus spare) in one mint: one transaction, one event.
+inline constexpr int64_t kMaxMintCodes = 10000000;
+// At most this many labels (serials times copies) in one print job.
+inline constexpr int64_t kMaxPrintLabels = 10000000;
+
 struct MintRequest {
   std::string lot_code;
   int64_t count = 0;  // regular codes: with those already minted, at most the lot's units
@@ -19,8 +24,12 @@ struct MintRequest {
 
 // Mints fresh codes (75 CSPRNG bits each) and stores them with serials continuing the lot's,
 // in one transaction with a "units.minted" event that commits to the codes by their SHA-256.
-// Refuses an unknown lot, a recalled lot and a count beyond the lot's units.
+// Refuses an unknown lot, a recalled lot, a count beyond the lot's units, more than
+// kMaxMintCodes at once and spares beyond SpareLimit over all the lot's mints.
 Result<Json> MintUnitCodes(Store& store, const MintRequest& request);
+
+// The spares a lot of `units` may have in all: a tenth, at least one.
+int64_t SpareLimit(int64_t units);
 
 enum class LabelFormat { kSvg, kPng, kPdf, kZpl, kTspl };
 Result<LabelFormat> ParseLabelFormat(const std::string& name);

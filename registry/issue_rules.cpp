@@ -6,6 +6,7 @@
 
 #include "registry/brands.h"
 #include "registry/cert_number.h"
+#include "registry/checked_math.h"
 #include "registry/dates.h"
 #include "registry/organisations.h"
 #include "registry/products.h"
@@ -40,6 +41,10 @@ Status CheckDates(const LotInput& lot, std::string* harvested, std::string* pack
 // identity number (18 characters, 17 digits and a digit or X) is refused: none may be stored.
 Status CheckHouseholds(const std::vector<Household>& hs) {
   static const std::regex kIdNumber(R"(\d{17}[\dXx])");
+  // The sum is shown on the consumer page and summed again by the poverty report: keep it far
+  // from int64's end (10^12 g, a million tonnes a lot).
+  constexpr int64_t kMaxHouseholdGrams = 1000000000000;
+  int64_t total_g = 0;
   for (const auto& h : hs) {
     if (h.id.empty() || h.id.size() > 64)
       return Refuse("household-id", "农户编号不能为空且不超过 64 个字符", "household ids are 1 to 64 characters");
@@ -49,6 +54,10 @@ Status CheckHouseholds(const std::vector<Household>& hs) {
                     "household id " + h.id.substr(0, 4) + "… looks like an identity number; use the cooperative's own pseudonym (e.g. H-0001)");
     if (h.grams <= 0)
       return Refuse("household-mass", "农户 " + h.id + " 的交售重量应大于 0", "household " + h.id + " must contribute more than 0 kg");
+    if (!SumWithin(total_g, h.grams, kMaxHouseholdGrams))
+      return Refuse("household-mass", "农户交售重量合计不能超过 10 亿公斤（至农户 " + h.id + "）",
+                    "households' contributions add up to more than 1,000,000,000 kg (at household " + h.id + ")");
+    total_g += h.grams;
   }
   return Status::Ok();
 }
@@ -103,7 +112,8 @@ Status CheckCert(Store& store, const std::string& number, const LotInput& lot,
                     "origin " + lot.origin + " is outside the protected area of " + number);
   }
   if (!q.getColumn(7).isNull()) {
-    int64_t limit_g = q.getColumn(7).getInt64() * 1000;
+    // A limit too large for grams in int64 is no limit; the sum of accepted lots stays below it.
+    int64_t limit_g = CheckedMul(q.getColumn(7).getInt64(), 1000).value_or(INT64_MAX);
     SQLite::Statement used(store.db(),
                            "SELECT COALESCE(SUM(l.units * l.net_content_g), 0) FROM lots l "
                            "JOIN lot_certs lc ON lc.lot_id = l.id "
@@ -112,7 +122,7 @@ Status CheckCert(Store& store, const std::string& number, const LotInput& lot,
     used.bind(2, packed.substr(0, 4));
     used.executeStep();
     int64_t already = used.getColumn(0).getInt64();
-    if (already + total_g > limit_g) {
+    if (!SumWithin(already, total_g, limit_g)) {
       auto kg = [](int64_t g) {
         char buf[32];
         if (g % 1000) snprintf(buf, sizeof buf, "%lld.%03lld", (long long)(g / 1000), (long long)(g % 1000));

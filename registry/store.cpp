@@ -1,6 +1,12 @@
 #include "registry/store.h"
 
+#include <sqlite3.h>
 #include <sys/stat.h>
+
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 
 #include "registry/dates.h"
 #include "registry/log_store.h"
@@ -19,18 +25,124 @@ constexpr Migration kMigrations[] = {
 
 int LatestSchemaVersion() { return std::end(kMigrations)[-1].version; }
 
-Store::Store(const std::string& path, int flags) : path_(path), db_(path, flags, 5000) {}
+Store::Store(const std::string& path, const std::string& name, int flags)
+    : path_(path), db_(name, flags, 5000) {}
+
+namespace {
+
+Status NotARegistry(const std::string& path, const std::string& why_zh, const std::string& why_en) {
+  return Status::Io(
+             "文件 " + path + " 不是 agritrace 登记库（" + why_zh +
+                 "），未做任何改动；新建登记库请运行 agritrace init，已有的请用 --db 指定其路径",
+             "file " + path + " is not an agritrace registry (" + why_en +
+                 "); nothing was changed. Run agritrace init to create one, or pass the "
+                 "existing registry with --db")
+      .with_reason("not-a-registry");
+}
+
+// What can be told from the file alone, before SQLite opens it (and might create or write it).
+Status CheckFile(const std::string& path, OpenMode mode) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT && mode == OpenMode::kCreate) return Status::Ok();
+    if (errno == ENOENT) return NotARegistry(path, "文件不存在", "no such file");
+    return Status::Io("无法访问登记库 " + path + "：" + strerror(errno),
+                      "cannot reach registry " + path + ": " + strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) return NotARegistry(path, "不是普通文件", "not a regular file");
+  if (st.st_size == 0)
+    return mode == OpenMode::kCreate ? Status::Ok()
+                                     : NotARegistry(path, "空文件", "the file is empty");
+  char head[16] = {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(head, sizeof head) || std::memcmp(head, "SQLite format 3", 16) != 0)
+    return NotARegistry(path, "不是 SQLite 数据库", "not a SQLite database");
+  return Status::Ok();
+}
+
+// A URI naming `path` for SQLITE_OPEN_URI, every byte but unreserved ones percent-encoded.
+std::string FileUri(const std::string& path, const char* query) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out = "file:";
+  for (unsigned char c : path) {
+    if (std::isalnum(c) || c == '/' || c == '.' || c == '_' || c == '-' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out + "?" + query;
+}
+
+// True when `path` exists with at least one byte.
+bool HasBytes(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && st.st_size > 0;
+}
+
+}  // namespace
+
+Status Store::CheckRegistry() {
+  const int app_id = db_.execAndGet("PRAGMA application_id").getInt();
+  const int version = db_.execAndGet("PRAGMA user_version").getInt();
+  if (app_id != 0 && app_id != kRegistryApplicationId)
+    return NotARegistry(path_, "是别的程序的数据库", "another program's database");
+  if (version > LatestSchemaVersion())
+    return Status::Conflict("登记库的版本（" + std::to_string(version) + "）比本程序支持的（" +
+                                std::to_string(LatestSchemaVersion()) +
+                                "）新，请升级 agritrace 后再使用",
+                            "the registry database is schema version " + std::to_string(version) +
+                                ", newer than this agritrace supports (" +
+                                std::to_string(LatestSchemaVersion()) + "); upgrade agritrace")
+        .with_reason("schema-too-new");
+  if (app_id == kRegistryApplicationId) return Status::Ok();
+  // Registries from before migration 006 carry no application_id: know them by their tables.
+  const int ours = db_.execAndGet(
+                          "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                          "('registry_meta', 'events', 'regions')")
+                       .getInt();
+  if (version >= 1 && ours == 3) return Status::Ok();
+  return NotARegistry(path_, "没有登记库的表", "it lacks the registry's tables");
+}
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mode) {
-  struct stat st;
-  if (mode == OpenMode::kExisting && stat(path.c_str(), &st) != 0)
-    return Status::NotFound("找不到登记库 " + path + "；请先运行 agritrace init，或用 --db 指定路径",
-                            "registry database " + path +
-                                " not found; run agritrace init first or pass --db");
+  if (Status s = CheckFile(path, mode); !s.ok()) return s;
   std::unique_ptr<Store> store;
+  // Only `init` makes a registry, and only of a missing or empty file.
+  struct stat st;
+  const bool fresh = mode == OpenMode::kCreate && (stat(path.c_str(), &st) != 0 || st.st_size == 0);
   try {
-    int flags = SQLite::OPEN_READWRITE | (mode == OpenMode::kCreate ? SQLite::OPEN_CREATE : 0);
-    store.reset(new Store(path, flags));
+    if (mode == OpenMode::kReadOnly) {
+      try {
+        store.reset(new Store(path, path, SQLite::OPEN_READONLY));
+        if (Status s = store->CheckRegistry(); !s.ok()) return s;
+      } catch (const SQLite::Exception& e) {
+        // A WAL registry on a read-only mount: SQLite cannot make the -shm index. With no -wal
+        // content every commit is in the main file, which then cannot change under us.
+        if (e.getErrorCode() != SQLITE_CANTOPEN || HasBytes(path + "-wal")) throw;
+        store.reset();
+        store.reset(new Store(path, FileUri(path, "immutable=1"),
+                              SQLite::OPEN_READONLY | SQLite::OPEN_URI));
+        if (Status s = store->CheckRegistry(); !s.ok()) return s;
+      }
+      if (store->db_.execAndGet("PRAGMA user_version").getInt() < LatestSchemaVersion()) {
+        // Upgrade once, read-write, then read as asked.
+        store.reset();
+        auto upgraded = Open(path, OpenMode::kExisting);
+        if (!upgraded.ok()) return upgraded.status();
+        upgraded->reset();
+        return Open(path, OpenMode::kReadOnly);
+      }
+      store->db_.exec("PRAGMA query_only=ON");
+      store->db_.exec("PRAGMA foreign_keys=ON");
+      return store;
+    }
+    int flags = SQLite::OPEN_READWRITE | (fresh ? SQLite::OPEN_CREATE : 0);
+    store.reset(new Store(path, path, flags));
+    if (!fresh)
+      if (Status s = store->CheckRegistry(); !s.ok()) return s;
     auto& db = store->db_;
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA foreign_keys=ON");
@@ -47,14 +159,6 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
 Status Store::Migrate() {
   try {
     int current = db_.execAndGet("PRAGMA user_version").getInt();
-    if (current > LatestSchemaVersion())
-      return Status::Conflict(
-          "登记库的版本（" + std::to_string(current) + "）比本程序支持的（" +
-              std::to_string(LatestSchemaVersion()) + "）新，请升级 agritrace 后再使用",
-          "the registry database is schema version " + std::to_string(current) +
-              ", newer than this agritrace supports (" + std::to_string(LatestSchemaVersion()) +
-              "); upgrade agritrace")
-          .with_reason("schema-too-new");
     for (const auto& m : kMigrations) {
       if (m.version <= current) continue;
       SQLite::Transaction tx(db_);

@@ -15,7 +15,16 @@
 
 namespace agritrace {
 
-enum class OpenMode { kCreate, kExisting };
+enum class OpenMode {
+  kCreate,    // `init` only: a missing or empty file becomes a new registry
+  kExisting,  // read-write: the file must already be a registry; pending migrations are applied
+  // Reads only (SQLITE_OPEN_READONLY, query_only): works on a read-only file or mount. A registry
+  // of an older schema is upgraded first, which needs it writable.
+  kReadOnly,
+};
+
+// PRAGMA application_id of every registry ("AGTR"), set by migration 006.
+inline constexpr int kRegistryApplicationId = 0x41475452;
 
 // The highest schema version this binary knows.
 int LatestSchemaVersion();
@@ -25,8 +34,10 @@ Status DbError(const std::exception& e);
 
 class Store {
  public:
-  // Opens (or with kCreate, creates) the database and upgrades its schema in place. A database
-  // written by a newer agritrace is refused rather than touched.
+  // Opens (or with kCreate, creates) the database and upgrades its schema in place. A missing or
+  // empty file (but for kCreate), one that is not SQLite, or a SQLite database that is not a
+  // registry is refused with Status::Io (reason "not-a-registry") and left as it was; so is a
+  // database written by a newer agritrace ("schema-too-new").
   static Result<std::unique_ptr<Store>> Open(const std::string& path, OpenMode mode);
 
   SQLite::Database& db() { return db_; }
@@ -44,8 +55,9 @@ class Store {
   void SetMeta(const std::string& key, const std::string& value);
 
  private:
-  Store(const std::string& path, int flags);
+  Store(const std::string& path, const std::string& name, int flags);
   Status Migrate();
+  Status CheckRegistry();
   std::string path_;
   SQLite::Database db_;
 };

@@ -94,27 +94,51 @@ std::optional<Principal> Authenticate(Store& store, const std::string& token) {
 
 void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route,
                         const std::string& reason) {
-  SQLite::Statement ins(store.db(), "INSERT INTO access_denials(at, token_id, route, reason) VALUES (?, ?, ?, ?)");
-  ins.bind(1, NowUtc());
-  if (token_id) ins.bind(2, token_id); else ins.bind(2);
-  ins.bind(3, route);
-  ins.bind(4, reason);
-  ins.exec();
+  const std::string now = NowUtc();
+  const std::string hour = now.substr(0, 13);  // "YYYY-MM-DDTHH"
+  SQLite::Transaction tx(store.db());
+  SQLite::Statement up(store.db(),
+                       "UPDATE access_denials SET count = count + 1, at = ? WHERE token_id IS ? "
+                       "AND route = ? AND reason = ? AND hour = ?");
+  up.bind(1, now);
+  if (token_id)
+    up.bind(2, token_id);
+  else
+    up.bind(2);
+  up.bind(3, route);
+  up.bind(4, reason);
+  up.bind(5, hour);
+  if (up.exec() == 0) {
+    SQLite::Statement ins(store.db(),
+                          "INSERT INTO access_denials(token_id, route, reason, hour, first_at, at, "
+                          "count) VALUES (?, ?, ?, ?, ?, ?, 1)");
+    if (token_id)
+      ins.bind(1, token_id);
+    else
+      ins.bind(1);
+    ins.bind(2, route);
+    ins.bind(3, reason);
+    ins.bind(4, hour);
+    ins.bind(5, now);
+    ins.bind(6, now);
+    ins.exec();
+  }
+  tx.commit();
 }
 
 Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit) {
   SQLite::Statement q(store.db(),
-                      "SELECT d.id, d.at, d.route, d.reason, d.token_id, t.name, t.role, t.org_id "
+                      "SELECT d.id, d.at, d.route, d.reason, d.token_id, t.name, t.role, t.org_id, "
+                      "d.first_at, d.count "
                       "FROM access_denials d LEFT JOIN tokens t ON t.id = d.token_id "
                       "WHERE d.id > ? ORDER BY d.id LIMIT ?");
   q.bind(1, after_id);
   q.bind(2, limit);
   Json out = Json::array();
   while (q.executeStep()) {
-    Json d = {{"id", q.getColumn(0).getInt64()},
-              {"at", q.getColumn(1).getString()},
-              {"route", q.getColumn(2).getString()},
-              {"reason", q.getColumn(3).getString()}};
+    Json d = {{"id", q.getColumn(0).getInt64()},        {"at", q.getColumn(1).getString()},
+              {"first_at", q.getColumn(8).getString()}, {"count", q.getColumn(9).getInt64()},
+              {"route", q.getColumn(2).getString()},    {"reason", q.getColumn(3).getString()}};
     if (!q.getColumn(4).isNull()) d["token_id"] = q.getColumn(4).getInt64();
     if (!q.getColumn(5).isNull()) {
       d["token_name"] = q.getColumn(5).getString();

@@ -28,11 +28,13 @@ Result<Json> RevokeToken(Store& store, int64_t id);
 Json ListTokens(Store& store);
 // The principal of a presented token, or nullopt for unknown and revoked tokens.
 std::optional<Principal> Authenticate(Store& store, const std::string& token);
-// Logs a token reaching for what it may not touch.
+// Counts a token reaching for what it may not touch: one access_denials row per token, route,
+// reason and UTC hour, with how many times and the first and latest time (migration 006).
 void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route,
                         const std::string& reason);
-// Logged denials with id > `after_id`, oldest first, at most `limit`: {"id", "at", "route",
-// "reason"} and, when the token is known, "token_id", "token_name", "role", "org_id".
+// Logged denials with id > `after_id`, oldest first, at most `limit`: {"id", "at" (the latest),
+// "first_at", "count", "route", "reason"} and, when the token is known, "token_id",
+// "token_name", "role", "org_id".
 Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit);
 
 }  // namespace agritrace

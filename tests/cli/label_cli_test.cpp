@@ -9,6 +9,7 @@
 #include "registry/dates.h"
 #include "tests/labeler/test_support.h"
 #include "tests/support/cli_runner.h"
+#include "tests/support/registry_fixture.h"
 
 using agritrace::testing::Cli;
 using agritrace::testing::RunProcess;
@@ -39,7 +40,15 @@ std::string CodeOf(const std::string& qr_text) {
   REQUIRE(p.ok());
   return p->code;
 }
-std::string Listing(const std::string& dir) { return RunProcess({"/bin/ls", "-A", dir}).out; }
+// The folder's files but SQLite's WAL index files, which a read-only open may leave (label print
+// opens the registry read-only).
+std::string Listing(const std::string& dir) {
+  std::istringstream in(RunProcess({"/bin/ls", "-A", dir}).out);
+  std::string out;
+  for (std::string line; std::getline(in, line);)
+    if (!line.ends_with("-wal") && !line.ends_with("-shm")) out += line + "\n";
+  return out;
+}
 }  // namespace
 
 TEST_CASE("label mint continues serials, caps at the lot's units, records spares",
@@ -50,17 +59,17 @@ TEST_CASE("label mint continues serials, caps at the lot's units, records spares
   json a = cli.Json({"label", "mint", "--lot", lot, "--count", "6"}, "label-mint.schema.json");
   CHECK(a["first_serial"] == 1);
   CHECK(a["last_serial"] == 6);
-  json b = cli.Json({"label", "mint", "--lot", lot, "--count", "4", "--spare", "2"},
+  json b = cli.Json({"label", "mint", "--lot", lot, "--count", "4", "--spare", "1"},
                     "label-mint.schema.json");
   CHECK(b["first_serial"] == 7);
-  CHECK(b["last_serial"] == 12);
+  CHECK(b["last_serial"] == 11);
   auto over = cli.Run({"label", "mint", "--lot", lot, "--count", "1"});
   CHECK(over.exit_code == 3);
   CHECK(over.err.find("--spare") != std::string::npos);
   auto spares = RunProcess({"/usr/bin/sqlite3", cli.db, "SELECT COUNT(*), SUM(spare) FROM units"});
-  CHECK(spares.out == "12|2\n");
-  auto codes = StoredCodes(cli, 1, 12);
-  REQUIRE(codes.size() == 12);
+  CHECK(spares.out == "11|1\n");
+  auto codes = StoredCodes(cli, 1, 11);
+  REQUIRE(codes.size() == 11);
   for (const auto& c : codes) CHECK(agritrace::labeler::ParseCode(c).ok());
   CHECK(cli.Run({"label", "mint", "--lot", "00000-00000", "--count", "1"}).exit_code == 4);
   // The mint event commits to the codes.
@@ -158,6 +167,83 @@ TEST_CASE("label refusals: unknown lot, recalled lot, too small, no codes, and n
   CHECK(recalled.err.find("已召回") != std::string::npos);
   CHECK(cli.Run({"label", "mint", "--lot", lot, "--spare", "1", "--count", "0"}).exit_code == 3);
   CHECK(Listing(cli.dir.path()) == before);
+}
+
+namespace {
+// The registry's rows, table by table (registry_fixture.h's Snapshot on its own connection).
+std::string Rows(Cli& cli) {
+  auto store = agritrace::Store::Open(cli.db, agritrace::OpenMode::kExisting);
+  REQUIRE(store.ok());
+  return agritrace::testing::Snapshot(**store);
+}
+}  // namespace
+
+TEST_CASE("label mint: counts that overflow are refused at once, writing nothing",
+          "[cli][labels][limits]") {
+  Cli cli;
+  cli.Seed();
+  std::string lot = IssueLot(cli, "100");
+  const std::string before = Rows(cli);
+  // count + spare used to wrap past the 10,000,000 check and mint until killed.
+  for (auto [count, spare] : std::vector<std::pair<std::string, std::string>>{
+           {"1", "9223372036854775000"},
+           {"9223372036854775807", "1"},
+           {"9223372036854775807", "9223372036854775807"},
+           {"5000001", "5000000"},
+           {"-1", "2"}}) {
+    INFO(count << " + " << spare);
+    auto r = cli.Run({"label", "mint", "--lot", lot, "--count", count, "--spare", spare});
+    CHECK(r.exit_code == 3);
+    CHECK(r.err.find("10,000,000") != std::string::npos);
+  }
+  CHECK(Rows(cli) == before);
+}
+
+TEST_CASE("label mint: spares are at most a tenth of the lot's units over all mints",
+          "[cli][labels][limits]") {
+  Cli cli;
+  cli.Seed();
+  std::string lot = IssueLot(cli, "100");
+  std::string before = Rows(cli);
+  auto over = cli.Run({"label", "mint", "--lot", lot, "--count", "1", "--spare", "11"});
+  CHECK(over.exit_code == 3);
+  CHECK(over.err.find("at most 10 more") != std::string::npos);
+  CHECK(over.err.find("最多还能发 10 个") != std::string::npos);
+  CHECK(Rows(cli) == before);
+  cli.Json({"label", "mint", "--lot", lot, "--count", "1", "--spare", "4"},
+           "label-mint.schema.json");
+  before = Rows(cli);
+  auto again = cli.Run({"label", "mint", "--lot", lot, "--count", "0", "--spare", "7"});
+  CHECK(again.exit_code == 3);
+  CHECK(again.err.find("4 already; at most 6 more") != std::string::npos);
+  CHECK(Rows(cli) == before);
+  cli.Json({"label", "mint", "--lot", lot, "--count", "0", "--spare", "6"},
+           "label-mint.schema.json");
+  CHECK(cli.Run({"label", "mint", "--lot", lot, "--count", "0", "--spare", "1"}).exit_code == 3);
+
+  // A lot of fewer than ten units still has one spare.
+  std::string small = IssueLot(cli, "3");
+  cli.Json({"label", "mint", "--lot", small, "--count", "3", "--spare", "1"},
+           "label-mint.schema.json");
+  CHECK(cli.Run({"label", "mint", "--lot", small, "--count", "0", "--spare", "1"}).exit_code == 3);
+}
+
+TEST_CASE("label print: serials times copies beyond 10,000,000 labels are refused",
+          "[cli][labels][limits]") {
+  Cli cli;
+  cli.Seed();
+  std::string lot = IssueLot(cli, "1001");
+  cli.Json({"label", "mint", "--lot", lot, "--count", "1001"}, "label-mint.schema.json");
+  std::string listing = Listing(cli.dir.path());
+  auto r = cli.Run({"label", "print", "--lot", lot, "--format", "zpl", "--copies", "10000", "--out",
+                    cli.dir / "a.zpl"});
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("1001 serials x 10000 copies") != std::string::npos);
+  CHECK(Listing(cli.dir.path()) == listing);
+  // Within the limit the same copies print.
+  auto ok = cli.Run({"--json", "label", "print", "--lot", lot, "--format", "zpl", "--from", "1",
+                     "--to", "2", "--copies", "10000", "--out", cli.dir / "b.zpl"});
+  CHECK(ok.exit_code == 0);
 }
 
 namespace {

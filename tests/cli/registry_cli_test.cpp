@@ -125,7 +125,7 @@ TEST_CASE("refused input exits 3, unknown records exit 4, usage errors exit 2, n
 
   Cli empty;
   auto missing = empty.Run({"cert", "list"});
-  CHECK(missing.exit_code == 4);
+  CHECK(missing.exit_code == 1);
   CHECK(missing.err.find("agritrace init") != std::string::npos);
 }
 

@@ -135,13 +135,20 @@ TEST_CASE("audit page: the reports, their CSV links and the output chart", "[aud
   // certs, refusals, copied codes, unknown codes, poverty, monthly.
   CHECK(Count(html, "<table>") == 6);
   for (const std::string& link :
-       {"/api/v1/audit/certs?year=" + f.year + "&amp;format=csv",
-        std::string("/api/v1/audit/refusals?format=csv"),
-        std::string("/api/v1/audit/scans?threshold=5&amp;networks=3&amp;format=csv"),
-        std::string("/api/v1/audit/unknown-scans?format=csv"),
-        std::string("/api/v1/audit/poverty?format=csv"),
-        "/api/v1/audit/monthly?month=" + f.month + "&amp;format=csv"})
+       {"/audit/csv/certs?year=" + f.year + "&amp;format=csv",
+        std::string("/audit/csv/refusals?format=csv"),
+        std::string("/audit/csv/scans?threshold=5&amp;networks=3&amp;format=csv"),
+        std::string("/audit/csv/unknown-scans?format=csv"),
+        std::string("/audit/csv/poverty?format=csv"),
+        "/audit/csv/monthly?month=" + f.month + "&amp;format=csv"})
     CHECK(Contains(html, "<a href=\"" + link + "\" download>"));
+  // The links work with the page's cookie (the API under /api/v1/ does not take it).
+  const std::string cookie = "agritrace_token=" + f.bureau_token;
+  auto csv = f.Get("/audit/csv/refusals?format=csv", {{"Cookie", cookie}});
+  REQUIRE(csv);
+  CHECK(csv->status == 200);
+  CHECK(Contains(csv->get_header_value("Content-Type"), "text/csv"));
+  CHECK(f.Get("/api/v1/audit/refusals?format=csv", {{"Cookie", cookie}})->status == 401);
   // The month selector.
   CHECK(Contains(html, "<input type=\"month\" name=\"month\" value=\"" + f.month + "\""));
 

@@ -1,9 +1,11 @@
 // Migrations, the append-only event log, region import.
+#include "registry/store.h"
+
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "registry/regions.h"
 #include "registry/scan_store.h"
-#include "registry/store.h"
 #include "tests/support/process.h"
 #include "tests/support/registry_fixture.h"
 
@@ -21,6 +23,7 @@ TEST_CASE("a new database gets every migration", "[store][migrations]") {
   CHECK((*s)->db().execAndGet("PRAGMA journal_mode").getString() == "wal");
   CHECK((*s)->db().execAndGet("PRAGMA foreign_keys").getInt() == 1);
   CHECK((*s)->db().tableExists("units"));
+  CHECK((*s)->db().execAndGet("PRAGMA application_id").getInt() == kRegistryApplicationId);
 }
 
 TEST_CASE("an older database is upgraded in place, keeping its rows", "[store][migrations]") {
@@ -38,6 +41,8 @@ TEST_CASE("an older database is upgraded in place, keeping its rows", "[store][m
   CHECK((*s)->db().execAndGet("PRAGMA user_version").getInt() == LatestSchemaVersion());
   CHECK((*s)->db().tableExists("scans"));
   CHECK((*s)->db().execAndGet("SELECT name FROM regions").getString() == "白沙黎族自治县");
+  // Migration 006 names the file as a registry.
+  CHECK((*s)->db().execAndGet("PRAGMA application_id").getInt() == kRegistryApplicationId);
 }
 
 TEST_CASE("a version-2 registry keeps its scans, and they fold into tallies", "[store][migrations]") {
@@ -90,9 +95,13 @@ TEST_CASE("a newer database is refused and left untouched", "[store][migrations]
 
 TEST_CASE("a missing database is not created by ordinary commands", "[store]") {
   TempDir dir;
-  auto s = Store::Open(dir / "none.db", OpenMode::kExisting);
-  CHECK(s.status().code() == StatusCode::kNotFound);
-  CHECK(s.status().zh().find("agritrace init") != std::string::npos);
+  for (OpenMode mode : {OpenMode::kExisting, OpenMode::kReadOnly}) {
+    auto s = Store::Open(dir / "none.db", mode);
+    CHECK(s.status().code() == StatusCode::kIo);
+    CHECK(s.status().reason() == "not-a-registry");
+    CHECK(s.status().zh().find("agritrace init") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "none.db"));
+  }
 }
 
 TEST_CASE("events are append-only and written with their change", "[store]") {
@@ -153,4 +162,47 @@ TEST_CASE("region CSV import is all or nothing", "[store][regions]") {
   CHECK(RegionContains("469025100000", "469025100201"));
   CHECK_FALSE(RegionContains("469025100000", "469025101202"));
   CHECK(RegionContains("469025100201", "469025100201"));
+}
+
+TEST_CASE("only kCreate makes a registry, and only of a missing or empty file", "[store]") {
+  TempDir dir;
+  const std::string foreign = dir / "foreign.db";
+  {
+    SQLite::Database db(foreign, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE accounts(id INTEGER PRIMARY KEY)");
+  }
+  const std::string text = dir / "notes.txt";
+  WriteFileText(text, "not a database at all, but long enough to have a header");
+  const std::string empty = dir / "empty.db";
+  WriteFileText(empty, "");
+  for (const std::string& path : {foreign, text, empty}) {
+    const std::string before = ReadFileText(path);
+    for (OpenMode mode : {OpenMode::kExisting, OpenMode::kReadOnly, OpenMode::kCreate}) {
+      if (path == empty && mode == OpenMode::kCreate) continue;
+      INFO(path << " mode " << static_cast<int>(mode));
+      auto s = Store::Open(path, mode);
+      REQUIRE_FALSE(s.ok());
+      CHECK(s.status().reason() == "not-a-registry");
+      CHECK(s.status().en().find(path) != std::string::npos);
+      CHECK(ReadFileText(path) == before);
+    }
+  }
+  auto made = Store::Open(empty, OpenMode::kCreate);
+  REQUIRE(made.ok());
+  CHECK((*made)->db().tableExists("events"));
+}
+
+TEST_CASE("a read-only open reads and refuses writes", "[store]") {
+  agritrace::testing::RegistryFixture f;
+  const std::string path = f.dir / "registry.db";
+  auto ro = Store::Open(path, OpenMode::kReadOnly);
+  REQUIRE(ro.ok());
+  CHECK((*ro)->Meta("name") == "trace.test.example");
+  CHECK_THROWS((*ro)->db().exec("INSERT INTO regions(code, name) VALUES ('469027', 'x')"));
+  Status s = (*ro)->Transact([&] {
+    (*ro)->SetMeta("name", "changed");
+    return Status::Ok();
+  });
+  CHECK_FALSE(s.ok());
+  CHECK(f.store->Meta("name") == "trace.test.example");
 }
