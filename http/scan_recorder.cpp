@@ -439,6 +439,9 @@ void ScanRecorder::Close() {
   if (journaler_.joinable()) journaler_.join();
   if (writer_.joinable()) writer_.join();
   done_cv_.notify_all();
+  // Everything is committed: let a next server on this registry take the journal.
+  std::lock_guard<std::mutex> journal_lock(journal_mu_);
+  journal_.reset();
 }
 
 size_t ScanRecorder::QueueDepth() {

@@ -227,7 +227,9 @@ TEST_CASE("the scan routes answer alike on the event loops' fast path and throug
   CHECK(a["status"] == "genuine");
   CHECK(b["status"] == "genuine");
   CHECK(a["record"] == b["record"]);
-  CHECK(a["log"] == b["log"]);
+  // The same event; its proof may be pending in one answer and not in the other (checkpoints
+  // are signed in the background, never on a scan: checkpoint_cache.h).
+  CHECK(a["log"]["index"] == b["log"]["index"]);
   CHECK(SchemaErrors("verify-response.schema.json", fast.body) == "");
 
   // The page too, in the language the request asks for, with the page's security headers.
