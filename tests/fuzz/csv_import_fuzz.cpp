@@ -5,8 +5,8 @@
 // Regions go through the real import into an in-memory registry holding 白沙's regions (as
 // tests/support/registry_fixture.h). Checks: a refused file writes nothing (no region, no event)
 // and its message starts with the line refused; an accepted one adds exactly the regions it
-// reports, each under its parent, with one event. After an accepted file the registry is restored from a pristine copy, so that
-// every input meets the same registry.
+// reports, each under its parent, with one event. After an accepted file the registry is restored
+// from a pristine copy, so that every input meets the same registry.
 //
 // 有机码 lists: every code returned is 17 or 18 ASCII digits, none twice, and the list written
 // one a line parses back to itself.
