@@ -1,9 +1,11 @@
 #include "registry/regions.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <string_view>
 
 #include "registry/region_code.h"
 
@@ -50,11 +52,42 @@ Status Insert(Store& store, const RegionInput& r, const std::string& parent) {
   return Status::Ok();
 }
 
+// Strict UTF-8: no stray continuation byte, overlong form, surrogate or code point past U+10FFFF.
+bool IsUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const size_t len = c < 0x80          ? 1
+                       : (c >> 5) == 0x6  ? 2
+                       : (c >> 4) == 0xE  ? 3
+                       : (c >> 3) == 0x1E ? 4
+                                          : 0;
+    if (len == 0 || len > s.size() - i) return false;
+    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += len;
+  }
+  return true;
+}
+
 Status ValidateInput(const RegionInput& r) {
   Status s = ValidateRegionCodeFormat(r.code);
   if (!s.ok()) return s;
   if (r.name.empty())
     return Status::Invalid("行政区划 " + r.code + " 缺少名称", "region " + r.code + " has no name");
+  // A CSV saved by Excel in GBK used to pass here and fail at the log event, naming no line.
+  if (!IsUtf8(r.name))
+    return Status::Invalid("行政区划 " + r.code +
+                               " 的名称不是 UTF-8 文本（可能是 GBK 编码）：请以 UTF-8 保存或输入；"
+                               "Excel 请另存为“CSV UTF-8”",
+                           "the name of region " + r.code +
+                               " is not UTF-8 text (GBK, perhaps): save or type it as UTF-8; in "
+                               "Excel, Save As 'CSV UTF-8'");
   return Status::Ok();
 }
 

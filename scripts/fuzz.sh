@@ -52,7 +52,7 @@ for t in $targets; do
     "$work" "tests/fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
   set -e
-  grep -E '^#[0-9]+ +DONE' "$log" | tail -1 || true
+  grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 || true
   if [ $rc -ne 0 ]; then
     failed+=("$t")
     mkdir -p "tests/fuzz/regressions/$t"

@@ -158,6 +158,20 @@ TEST_CASE("region CSV import is all or nothing", "[store][regions]") {
     CHECK(r.status().en().find("line 2") != std::string::npos);
     CHECK(Snapshot(*f.store) == before);
   }
+  SECTION("a file saved as GBK refuses the file, naming the line and saying to save as UTF-8") {
+    // "469025102000,荣邦乡" in GBK (found by tests/fuzz/csv_import_fuzz.cpp).
+    WriteFileText(dir / "r.csv", "469025102000,\xC8\xD9\xB0\xEE\xCF\xE7\n");
+    std::string before = Snapshot(*f.store);
+    auto r = ImportRegionsCsv(*f.store, dir / "r.csv");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().reason() == "region-csv");
+    CHECK(r.status().zh().rfind("第 1 行", 0) == 0);
+    CHECK(r.status().en().find("line 1: the name of region 469025102000 is not UTF-8") == 0);
+    CHECK(r.status().en().find("CSV UTF-8") != std::string::npos);
+    CHECK(Snapshot(*f.store) == before);
+    CHECK_FALSE(AddRegion(*f.store, {"469025102000", "\xC8\xD9\xB0\xEE\xCF\xE7"}).ok());
+    CHECK(AddRegion(*f.store, {"469025102000", "荣邦乡"}).ok());
+  }
   CHECK(RegionContains("469025", "469025100201"));
   CHECK(RegionContains("469025100000", "469025100201"));
   CHECK_FALSE(RegionContains("469025100000", "469025101202"));
