@@ -36,6 +36,11 @@ std::optional<int64_t> Int(const Json& obj, const char* name) {
   return obj[name].get<int64_t>();
 }
 
+std::optional<bool> Bool(const Json& obj, const char* name) {
+  if (!obj.is_object() || !obj.contains(name) || !obj[name].is_boolean()) return {};
+  return obj[name].get<bool>();
+}
+
 std::string ColumnText(const SQLite::Column& c) {
   if (c.isNull()) return {};
   if (c.isInteger()) return N(c.getInt64());
@@ -67,6 +72,7 @@ class Auditor {
     CheckOrganisations();
     CheckCertifications();
     CheckTokens();
+    CheckUsers();
     CheckLots();
     CheckTrace();
     CheckUnits();
@@ -168,6 +174,23 @@ class Auditor {
         if (auto id = Int(data, "id"); id && tokens_.count(*id)) {
           tokens_[*id].data["revoked_at"] = data.value("revoked_at", "");
           tokens_[*id].data["revoked_event"] = idx;
+        }
+      } else if (kind == "user.added") {
+        if (auto id = Int(data, "id")) users_[*id] = {idx, data};
+      } else if (kind.rfind("user.", 0) == 0) {
+        auto id = Int(data, "id");
+        if (!id || !users_.count(*id)) continue;  // its row check names the account
+        Json& user = users_[*id].data;
+        if (kind == "user.disabled") {
+          user["disabled"] = true;
+          user["disabled_event"] = idx;
+        } else if (kind == "user.password-reset" || kind == "user.password-changed") {
+          user["must_change_password"] = kind == "user.password-reset";
+          user["password_event"] = idx;
+          if (data.contains("password_hash_sha256"))
+            user["password_hash_sha256"] = data["password_hash_sha256"];
+          else
+            user.erase("password_hash_sha256");  // an older event: the earlier hash is gone
         }
       } else if (kind == "units.minted") {
         Mint m;
@@ -345,6 +368,48 @@ class Auditor {
     }
     for (const auto& [id, e] : tokens_)
       if (!e.seen) WithoutRow("tokens", "id=" + N(id), e.event, "token.created");
+  }
+
+  // Console accounts (registry/users.h), each as user.added and its later user.* events leave
+  // it. Sessions and sign_in_failures are not checked: signing in or out and a failed attempt
+  // change no registry state and log no event.
+  void CheckUsers() {
+    SQLite::Statement q(db_,
+                        "SELECT id, username, role, org_id, password_hash, must_change_password, "
+                        "disabled, created_at FROM users ORDER BY id");
+    while (q.executeStep()) {
+      ++report_.rows_checked;
+      const int64_t id = q.getColumn(0).getInt64();
+      const std::string key = "id=" + N(id) + " username=" + Text(q.getColumn(1));
+      auto it = users_.find(id);
+      if (it == users_.end()) {
+        WithoutEvent("users", key, "（user.added）：可能是闯入者自建的账号",
+                     " (user.added): possibly an account an intruder made");
+        continue;
+      }
+      Expected& e = it->second;
+      e.seen = true;
+      std::vector<std::string> diffs, password_diffs;
+      if (Text(q.getColumn(1)) != Member(e.data, "username")) diffs.push_back("username");
+      if (Text(q.getColumn(2)) != Member(e.data, "role")) diffs.push_back("role");
+      if (ColumnText(q.getColumn(3)) != Member(e.data, "org_id")) diffs.push_back("org_id");
+      if (Text(q.getColumn(7)) != Member(e.data, "created_at")) diffs.push_back("created_at");
+      Differs("users", key, e.event, diffs);
+      // Events logged before the hash and the flag were logged cannot vouch for them.
+      if (e.data.contains("password_hash_sha256") &&
+          HexEncode(Sha256(Text(q.getColumn(4)))) != Member(e.data, "password_hash_sha256"))
+        password_diffs.push_back("password_hash");
+      if (auto must = Bool(e.data, "must_change_password");
+          must && (q.getColumn(5).getInt() != 0) != *must)
+        password_diffs.push_back("must_change_password");
+      Differs("users", key, Int(e.data, "password_event").value_or(e.event), password_diffs);
+      if ((q.getColumn(6).getInt() != 0) != Bool(e.data, "disabled").value_or(false))
+        Differs("users", key, Int(e.data, "disabled_event").value_or(e.event), {"disabled"});
+    }
+    for (const auto& [id, e] : users_)
+      if (!e.seen)
+        WithoutRow("users", "id=" + N(id) + " username=" + Member(e.data, "username"), e.event,
+                   "user.added");
   }
 
   // Rows of a lot's child table, read alongside the lots in lot_id order.
@@ -624,7 +689,7 @@ class Auditor {
   std::vector<uint8_t> marks_;
   std::optional<Expected> init_;
   std::vector<Expected> keys_, checkpoint_events_;
-  std::map<int64_t, Expected> orgs_, products_, tokens_;
+  std::map<int64_t, Expected> orgs_, products_, tokens_, users_;
   std::map<std::string, Expected> certs_;
   std::map<std::string, int64_t> cert_ids_, lot_ids_;
   std::vector<Mint> mints_;

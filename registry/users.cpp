@@ -220,7 +220,12 @@ Result<Json> AddUser(Store& store, const UserInput& in, const PasswordHash& pass
            {"created_at", now},
            {"actor", actor}};
     if (in.org_id) out["org_id"] = in.org_id;
-    return LogEvent(store, "user.added", out);
+    // The event commits to the stored hash (SHA-256 of the argon2id string, whose random salt
+    // keeps it from being guessed at) so that `log verify` catches a swapped password hash.
+    Json logged = out;
+    logged["must_change_password"] = must_change_password;
+    logged["password_hash_sha256"] = HexEncode(Sha256(password.text));
+    return LogEvent(store, "user.added", logged);
   });
   if (!s.ok()) return s;
   return out;
@@ -280,7 +285,9 @@ Result<Json> ResetPassword(Store& store, const std::string& username, const Pass
     up.exec();
     int64_t ended = DeleteSessions(store, u->id);
     out = {{"id", u->id}, {"username", username}, {"sessions_ended", ended}, {"actor", actor}};
-    return LogEvent(store, "user.password-reset", out);
+    Json logged = out;
+    logged["password_hash_sha256"] = HexEncode(Sha256(password.text));  // as in user.added
+    return LogEvent(store, "user.password-reset", logged);
   });
   if (!s.ok()) return s;
   return out;
@@ -303,7 +310,9 @@ Result<Json> ChangePassword(Store& store, int64_t user_id, const PasswordHash& p
     int64_t ended =
         DeleteSessions(store, user_id, keep_session.empty() ? "" : Sha256(keep_session));
     out = {{"id", user_id}, {"username", u->username}, {"sessions_ended", ended}, {"actor", actor}};
-    return LogEvent(store, "user.password-changed", out);
+    Json logged = out;
+    logged["password_hash_sha256"] = HexEncode(Sha256(password.text));  // as in user.added
+    return LogEvent(store, "user.password-changed", logged);
   });
   if (!s.ok()) return s;
   return out;

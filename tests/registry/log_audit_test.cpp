@@ -10,6 +10,7 @@
 #include "registry/log_store.h"
 #include "registry/tokens.h"
 #include "registry/unit_store.h"
+#include "registry/users.h"
 #include "tests/support/registry_fixture.h"
 
 namespace agritrace {
@@ -268,6 +269,104 @@ TEST_CASE("the audit reads one snapshot and leaves no transaction open", "[log_a
   f.Sql("COMMIT");
   REQUIRE(r.ok());
   CHECK(r->mismatch_count == 0);
+}
+
+// Console accounts: wang.fang (clerk, disabled), li.na (manager, password reset, then changed by
+// herself), zhao.jun (bureau, no change required). Two hashes made once: argon2id is slow.
+struct UsersAuditFixture : AuditFixture {
+  int64_t wang = 0, li = 0, zhao = 0;
+  UsersAuditFixture() {
+    static const PasswordHash first = HashPassword("first-password-1").value(),
+                              second = HashPassword("second-password-2").value();
+    wang = AddAccount({"wang.fang", "clerk", org}, first, true);
+    li = AddAccount({"li.na", "manager", org}, first, true);
+    zhao = AddAccount({"zhao.jun", "bureau", 0}, second, false);
+    REQUIRE(DisableUser(*store, "wang.fang", "cli").ok());
+    REQUIRE(ResetPassword(*store, "li.na", second, "cli").ok());
+    REQUIRE(ChangePassword(*store, li, first, "", "user:li.na").ok());
+  }
+  int64_t AddAccount(const UserInput& in, const PasswordHash& hash, bool must_change) {
+    auto r = AddUser(*store, in, hash, must_change, "cli");
+    REQUIRE(r.ok());
+    return (*r)["id"];
+  }
+};
+
+TEST_CASE("an untouched registry with console accounts agrees with its log", "[log_audit]") {
+  UsersAuditFixture f;
+  // Sessions and failed sign-ins are no registry state: they log nothing and are not held to it.
+  REQUIRE(CreateSession(*f.store, f.li, 1'800'000'000).ok());
+  RecordSignInFailure(*f.store, "wang.fang", "net", "disabled");
+  LogAuditReport r = f.Audit();
+  INFO(Listing(r));
+  CHECK(r.mismatch_count == 0);
+  CHECK(r.rows_checked > Size(f.store->db()) + 3);
+}
+
+TEST_CASE("every tampered users row is named by table and key", "[log_audit]") {
+  UsersAuditFixture f;
+  std::string key, reason, column;
+  std::string event_kind = "user.added";  // the event the mismatch must cite
+
+  SECTION("a role raised") {
+    f.Sql("UPDATE users SET role = 'manager' WHERE username = 'wang.fang'");
+    key = "username=wang.fang", reason = "row-differs", column = "role";
+  }
+  SECTION("a clerk moved to another organisation") {
+    f.Sql("UPDATE users SET org_id = " + std::to_string(f.other_org) +
+          " WHERE id = " + std::to_string(f.wang));
+    key = "username=wang.fang", reason = "row-differs", column = "org_id";
+  }
+  SECTION("a disabled account enabled") {
+    f.Sql("UPDATE users SET disabled = 0 WHERE username = 'wang.fang'");
+    key = "username=wang.fang", reason = "row-differs", column = "disabled";
+    event_kind = "user.disabled";
+  }
+  SECTION("an account disabled without its event") {
+    f.Sql("UPDATE users SET disabled = 1 WHERE username = 'zhao.jun'");
+    key = "username=zhao.jun", reason = "row-differs", column = "disabled";
+  }
+  SECTION("a required password change cleared") {
+    f.Sql("UPDATE users SET must_change_password = 0 WHERE username = 'wang.fang'");
+    key = "username=wang.fang", reason = "row-differs", column = "must_change_password";
+  }
+  SECTION("a password hash swapped for one the intruder knows") {
+    f.Sql(
+        "UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE username = "
+        "'zhao.jun') WHERE username = 'li.na'");
+    key = "username=li.na", reason = "row-differs", column = "password_hash";
+    event_kind = "user.password-changed";  // the newest password event vouches for the hash
+  }
+  SECTION("an account made up") {
+    f.Sql(
+        "INSERT INTO users(username, role, password_hash, must_change_password, disabled, "
+        "created_at) SELECT 'mallory', 'bureau-admin', password_hash, 0, 0, created_at FROM "
+        "users WHERE username = 'zhao.jun'");
+    key = "username=mallory", reason = "row-without-event";
+    event_kind.clear();
+  }
+  SECTION("an account deleted") {
+    f.Sql("DELETE FROM users WHERE username = 'zhao.jun'");
+    key = "id=" + std::to_string(f.zhao) + " username=zhao.jun", reason = "event-without-row";
+  }
+
+  LogAuditReport r = f.Audit();
+  INFO(Listing(r));
+  const TableMismatch* m = Find(r, "users", key);
+  REQUIRE(m != nullptr);
+  CHECK(m->reason == reason);
+  CHECK(m->en.find("table users row ") == 0);
+  CHECK(m->zh.find("表 users 行 ") == 0);
+  if (!column.empty()) CHECK(m->en.find(column) != std::string::npos);
+  if (event_kind.empty()) {
+    CHECK(m->event == -1);
+  } else {
+    SQLite::Statement q(f.store->db(), "SELECT kind FROM events WHERE idx = ?");
+    q.bind(1, m->event);
+    REQUIRE(q.executeStep());
+    CHECK(q.getColumn(0).getString() == event_kind);
+  }
+  CHECK(r.mismatch_count == 1);  // one edit, one mismatch: nothing else is blamed
 }
 
 }  // namespace
