@@ -92,6 +92,11 @@ std::shared_ptr<const SignedCheckpoint> CheckpointCache::Available(uint64_t log_
   return newest_;
 }
 
+void CheckpointCache::WaitIdle() {
+  std::unique_lock<std::mutex> lock(mu_);
+  idle_.wait(lock, [&] { return stopping_ || !wanted_; });
+}
+
 void CheckpointCache::SignerLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
@@ -106,6 +111,7 @@ void CheckpointCache::SignerLoop() {
     }
     lock.lock();
     wanted_ = false;
+    idle_.notify_all();
     if (!failed.ok()) {
       // The proofs stay pending; the next request that needs one asks again, at most once a
       // second (a long registry write may hold the lock for a while).

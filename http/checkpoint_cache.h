@@ -44,6 +44,8 @@ class CheckpointCache {
   // database. When it covers fewer than `log_size` leaves, the signing thread is asked for a
   // fresh one.
   std::shared_ptr<const SignedCheckpoint> Available(uint64_t log_size);
+  // Returns once no signing is asked for or under way (tests snapshot the registry after it).
+  void WaitIdle();
   // Leaves of the newest checkpoint in memory (0 when none).
   uint64_t newest_size() const { return newest_size_.load(std::memory_order_acquire); }
 
@@ -59,7 +61,7 @@ class CheckpointCache {
   std::mutex mu_;       // guards newest_ (held only to copy the pointer) and the signer's flags
   std::shared_ptr<const SignedCheckpoint> newest_;
   std::atomic<uint64_t> newest_size_{0};
-  std::condition_variable wake_;
+  std::condition_variable wake_, idle_;
   bool wanted_ = false, stopping_ = false;
   std::thread signer_;
 };

@@ -6,6 +6,8 @@
 #include <functional>
 #include <iostream>
 
+#include "registry/store.h"
+
 namespace agritrace::http {
 
 namespace {
@@ -238,13 +240,25 @@ Result<ScanTally> ScanRecorder::RecordWith(const ScanRow& scan, const LoadHistor
 }
 
 Status ScanRecorder::CommitWithRetry(const std::vector<ScanRow>& batch, uint64_t through) {
+  // The registry may be locked for long (a mint of millions of codes): while the server runs, a
+  // batch is retried until it commits, since its answers are already out. Only at shutdown does
+  // the writer give up, and then the journal keeps the batch for the next start to replay.
   Status s;
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
+  for (int attempt = 0;; ++attempt) {
+    if (attempt > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50 * attempt, 1000)));
     s = InsertScans(*db_, batch, static_cast<int64_t>(through));
     if (s.ok()) return s;
+    if (attempt >= 2) {
+      if (s.reason() != kDbBusy) return s;  // a real failure (disk full): counted as dropped
+      std::lock_guard<std::mutex> lock(queue_mu_);
+      if (closing_) return s;
+    }
+    if (attempt == 2)
+      std::cerr << "agritrace serve: 登记库忙，扫码记录稍后重试写入 / registry busy, retrying the "
+                   "scans' commit: "
+                << s.message() << "\n";
   }
-  return s;
 }
 
 void ScanRecorder::Settle(const std::vector<ScanRow>& batch, bool stored) {
@@ -379,9 +393,18 @@ void ScanRecorder::WriterLoop() {
       else
         metrics_->ScansDropped(ScanDrop::kStoreFailed, batch.size());
     }
-    if (!s.ok())
+    if (!s.ok() && s.reason() == kDbBusy) {
+      // Shutting down with the registry still locked: the journal keeps these scans (no
+      // compaction from now on) and the next start stores them.
+      keep_journal_ = true;
+      std::cerr << "agritrace serve: " << batch.size()
+                << " 条扫码记录暂存在扫码日志中，下次启动时写入登记库 / scans kept in the scan journal, "
+                   "stored at the next start: "
+                << s.message() << "\n";
+    } else if (!s.ok()) {
       std::cerr << "agritrace serve: " << batch.size()
                 << " 条扫码记录未能保存 / scans not stored: " << s.message() << "\n";
+    }
     Settle(batch, s.ok());
     if (s.ok()) unfolded_rows_ += batch.size();
     if (unfolded_rows_ >= options_.fold_rows ||
@@ -400,7 +423,7 @@ void ScanRecorder::WriterLoop() {
 
 void ScanRecorder::CompactJournal() {
   std::lock_guard<std::mutex> journal_lock(journal_mu_);
-  if (journal_->size() <= options_.journal_compact_bytes) return;
+  if (keep_journal_ || journal_->size() <= options_.journal_compact_bytes) return;
   std::vector<ScanJournal::Entry> keep;
   {
     std::lock_guard<std::mutex> lock(queue_mu_);

@@ -150,6 +150,7 @@ class ScanRecorder {
   std::condition_variable queue_cv_, commit_cv_, done_cv_, space_cv_, durable_cv_;
   std::deque<ScanJournal::Entry> queue_;    // queued, not yet in the journal
   std::deque<ScanJournal::Entry> backlog_;  // in the journal, not yet committed
+  bool keep_journal_ = false;  // writer thread only: a batch failed to commit at shutdown
   size_t reserved_ = 0;                     // places promised to scans about to be queued
   size_t in_journal_write_ = 0, in_commit_ = 0;
   uint64_t next_ticket_;

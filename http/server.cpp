@@ -554,6 +554,11 @@ uint64_t Server::fast_answers() const {
 
 bool Server::running() const { return svr_ && svr_->is_running(); }
 
+void Server::Settle() {
+  if (recorder_) recorder_->Flush();
+  impl_->checkpoints.WaitIdle();
+}
+
 void Server::Stop() {
   if (stopped_.exchange(true)) return;
   if (svr_) svr_->stop();

@@ -91,6 +91,9 @@ class Server {
   // Scans answered on the event loops' fast path (the rest went through httplib's reading).
   uint64_t fast_answers() const;
   ScanRecorder& scans() { return *recorder_; }
+  // Waits until every queued scan is committed and any checkpoint signing asked for is done: the
+  // registry then changes only by a new request (tests snapshot it).
+  void Settle();
 
  private:
   struct Impl;

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "registry/encoding.h"
+#include "registry/store.h"
 
 namespace agritrace {
 
@@ -62,9 +63,10 @@ Status InsertScans(SQLite::Database& db, const std::vector<ScanRow>& rows,
     }
     tx.commit();
   } catch (const SQLite::Exception& e) {
+    const bool busy = e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED;
     return Status::Io(std::string("保存扫码记录失败：") + e.what(),
                       std::string("storing scans failed: ") + e.what())
-        .with_reason("scan-store-failed");
+        .with_reason(busy ? std::string(kDbBusy) : "scan-store-failed");
   }
   return Status::Ok();
 }

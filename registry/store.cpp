@@ -231,8 +231,13 @@ void Store::SetMeta(const std::string& key, const std::string& value) {
 }
 
 Status DbError(const std::exception& e) {
-  return Status::Io(std::string("数据库错误：") + e.what(),
-                    std::string("database error: ") + e.what());
+  Status s = Status::Io(std::string("数据库错误：") + e.what(),
+                        std::string("database error: ") + e.what());
+  // Another connection holds the write lock: worth waiting for, unlike other failures.
+  if (auto* db = dynamic_cast<const SQLite::Exception*>(&e);
+      db && (db->getErrorCode() == SQLITE_BUSY || db->getErrorCode() == SQLITE_LOCKED))
+    s.with_reason(std::string(kDbBusy));
+  return s;
 }
 
 }  // namespace agritrace

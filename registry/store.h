@@ -29,6 +29,8 @@ inline constexpr int kRegistryApplicationId = 0x41475452;
 // The highest schema version this binary knows.
 int LatestSchemaVersion();
 
+// The reason of a DbError when another connection held the database's write lock too long.
+inline constexpr std::string_view kDbBusy = "db-busy";
 // A failed database call as Status::Io, in SQLite's own words.
 Status DbError(const std::exception& e);
 

@@ -144,7 +144,7 @@ TEST_CASE("cooperative API: a lot issued over the API is genuine on its consumer
   CHECK(v["signature_valid"] == true);
 
   // Minting beyond the lot's units is the labeler's refusal, nothing written.
-  f.server->scans().Flush();
+  f.server->Settle();
   std::string before = Snapshot(*f.store);
   ExpectProblem(f.Post("/api/v1/lots/" + code + "/units", f.coop, Json{{"count", 36}}), 422,
                 "units-exceeded");
