@@ -40,6 +40,10 @@ void RegisterServeCommand(CLI::App& app, Context& ctx) {
                     "一个请求（头和体）须在多少秒内收完（默认 10），超时答 408 / seconds to receive a whole request; then 408");
   serve->add_option("--max-pending-per-network", options.max_pending_per_network,
                     "同一客户网络同时未发完的请求数上限，0 为不限（默认 8），超过答 429 / unfinished requests per client network; more: 429");
+  serve->add_flag("--read-only", options.read_only,
+                  "只读服务：不记录扫码、不签检查点，管理接口答 503；登记库或目录不可写时自动启用 / serve "
+                  "without writing: scans not recorded, management routes 503; automatic when the "
+                  "registry or its folder is not writable");
   serve->callback([&ctx] {
     ctx.Run([&] {
       std::smatch m;

@@ -15,8 +15,9 @@ namespace agritrace::http {
 
 class ApiContext {
  public:
-  // Opens the registry at `db_path` read-write (it must exist).
-  static Result<std::unique_ptr<ApiContext>> Open(const std::string& db_path);
+  // Opens the registry at `db_path` (it must exist) read-write, or with kReadOnly for reads only.
+  static Result<std::unique_ptr<ApiContext>> Open(const std::string& db_path,
+                                                  OpenMode mode = OpenMode::kExisting);
 
   // Runs `fn(Store&)` holding the connection alone; returns what `fn` returns.
   template <typename Fn>

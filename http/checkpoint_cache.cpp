@@ -25,14 +25,14 @@ Result<SignedCheckpoint> ParseStored(std::string note) {
 
 }  // namespace
 
-CheckpointCache::CheckpointCache(ApiContext& api) : api_(api) {
+CheckpointCache::CheckpointCache(ApiContext& api, bool sign) : api_(api), sign_(sign) {
   auto stored = api_.WithStore([](Store& store) -> Result<SignedCheckpoint> {
     auto note = LatestCheckpoint(store.db());
     if (!note.ok()) return note.status();
     return ParseStored(std::move(note).value());
   });
   if (stored.ok()) Publish(std::make_shared<const SignedCheckpoint>(std::move(stored).value()));
-  signer_ = std::thread([this] { SignerLoop(); });
+  if (sign_) signer_ = std::thread([this] { SignerLoop(); });
 }
 
 CheckpointCache::~CheckpointCache() {
@@ -67,6 +67,13 @@ Result<std::shared_ptr<const SignedCheckpoint>> CheckpointCache::SignNow() {
 
 Result<std::shared_ptr<const SignedCheckpoint>> CheckpointCache::Covering(uint64_t size) {
   if (auto cp = Newest(); cp && cp->size >= size) return cp;
+  if (!sign_)
+    return Status::Conflict("只读模式：没有覆盖 " + std::to_string(size) +
+                                " 条日志的已签检查点；请在可写的登记库上不带 --read-only 启动服务",
+                            "read-only mode: no stored checkpoint covers " + std::to_string(size) +
+                                " log entries; start serve without --read-only on a writable "
+                                "registry")
+        .with_reason("read-only");
   std::lock_guard<std::mutex> signing(signing_);
   // Whoever held the lock before may have signed what this caller needs.
   if (auto cp = Newest(); cp && cp->size >= size) return cp;
@@ -83,7 +90,7 @@ Result<std::shared_ptr<const SignedCheckpoint>> CheckpointCache::Covering(uint64
 
 std::shared_ptr<const SignedCheckpoint> CheckpointCache::Available(uint64_t log_size) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!newest_ || newest_->size < log_size) {
+  if (sign_ && (!newest_ || newest_->size < log_size)) {
     if (!wanted_) {
       wanted_ = true;
       wake_.notify_one();

@@ -29,7 +29,8 @@ class CheckpointCache {
  public:
   // Signs through `api`'s read-write connection, which must outlive the cache. Reads the newest
   // stored checkpoint (a read: it waits for no writer) and starts the signing thread.
-  explicit CheckpointCache(ApiContext& api);
+  // With `sign` false (serve --read-only) nothing is signed: only stored checkpoints are served.
+  explicit CheckpointCache(ApiContext& api, bool sign = true);
   ~CheckpointCache();
   CheckpointCache(const CheckpointCache&) = delete;
   CheckpointCache& operator=(const CheckpointCache&) = delete;
@@ -63,6 +64,7 @@ class CheckpointCache {
   std::atomic<uint64_t> newest_size_{0};
   std::condition_variable wake_, idle_;
   bool wanted_ = false, stopping_ = false;
+  const bool sign_;
   std::thread signer_;
 };
 

@@ -389,6 +389,8 @@ std::string RenderConsumerPage(const Verdict& v, Lang lang) {
       "\"><h1>" + HtmlEscape(msg.headline) + "</h1><p>" + HtmlEscape(msg.detail) + "</p></section>";
   if (std::string note = ScanNote(v, lang); !note.empty())
     out += "<p class=\"note\">" + HtmlEscape(note) + "</p>";
+  if (std::string note = ReadOnlyNote(v, lang); !note.empty())
+    out += "<p class=\"note\" id=\"read-only\">" + HtmlEscape(note) + "</p>";
 
   if (v.lot) {
     // The lot's parts as LotCache rendered them at load, or now for a lot it did not load.

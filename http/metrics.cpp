@@ -160,6 +160,9 @@ std::string Metrics::Render(uint64_t queue_depth) const {
   sample("agritrace_scans_queued_total", "", num(scans_queued_.load()));
   header("agritrace_scans_stored_total", "counter", "Scans committed to the database.");
   sample("agritrace_scans_stored_total", "", num(scans_stored_.load()));
+  header("agritrace_scans_unrecorded_total", "counter",
+         "Scans answered without recording (serve --read-only).");
+  sample("agritrace_scans_unrecorded_total", "", num(scans_unrecorded_.load()));
   header("agritrace_scans_dropped_total", "counter", "Scans that could not be queued or stored.");
   for (size_t i = 0; i < scans_dropped_.size(); ++i)
     sample("agritrace_scans_dropped_total", std::string("reason=\"") + DropName(i) + "\"",

@@ -43,11 +43,14 @@ class Metrics {
   void ScanQueued() { scans_queued_.fetch_add(1, std::memory_order_relaxed); }
   void ScansStored(uint64_t n) { scans_stored_.fetch_add(n, std::memory_order_relaxed); }
   void ScansDropped(ScanDrop why, uint64_t n);
+  // A scan answered by serve --read-only, which records nothing.
+  void ScanUnrecorded() { scans_unrecorded_.fetch_add(1, std::memory_order_relaxed); }
   void RateLimited() { rate_limited_.fetch_add(1, std::memory_order_relaxed); }
 
   uint64_t requests(Route route, int status) const;
   uint64_t scans_queued() const { return scans_queued_.load(); }
   uint64_t scans_stored() const { return scans_stored_.load(); }
+  uint64_t scans_unrecorded() const { return scans_unrecorded_.load(); }
   uint64_t scans_dropped() const;
   uint64_t scans_dropped(ScanDrop why) const;
 
@@ -66,7 +69,7 @@ class Metrics {
   std::array<std::array<std::atomic<uint64_t>, kBuckets.size() + 1>, kRoutes> latency_{};
   std::array<std::atomic<uint64_t>, kRoutes> latency_count_{};
   std::array<std::atomic<uint64_t>, kRoutes> latency_sum_us_{};
-  std::atomic<uint64_t> scans_queued_{0}, scans_stored_{0}, rate_limited_{0};
+  std::atomic<uint64_t> scans_queued_{0}, scans_stored_{0}, rate_limited_{0}, scans_unrecorded_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(ScanDrop::kCount)> scans_dropped_{};
 };
 

@@ -18,8 +18,12 @@ Result<ReaderPool::Lease> ReaderPool::Acquire() {
     // Read-write open with query_only: a read-only open can fail on a WAL database whose
     // -shm file does not exist yet.
     // NOMUTEX: a pooled connection is used by one thread at a time.
-    conn->db = std::make_unique<SQLite::Database>(
-        db_path_, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, 5000);
+    if (read_only_name_.empty())
+      conn->db = std::make_unique<SQLite::Database>(
+          db_path_, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, 5000);
+    else  // serve --read-only: the file or its mount may not be writable at all
+      conn->db = std::make_unique<SQLite::Database>(
+          read_only_name_, SQLite::OPEN_READONLY | SQLite::OPEN_URI | SQLITE_OPEN_NOMUTEX, 5000);
     conn->db->exec("PRAGMA query_only=ON");
     // Every scan commit by the writer resets a reader's page cache; mapped pages come back
     // from the OS cache without a read() each.

@@ -42,8 +42,14 @@ class ReaderPool {
     std::unique_ptr<Connection> conn_;
   };
 
-  ReaderPool(std::string db_path, SignatureCache* cache, size_t max_idle = 64)
-      : db_path_(std::move(db_path)), cache_(cache), max_idle_(max_idle) {}
+  // `read_only_name`, when not empty, is what a read-only Store opened (the path, or its
+  // immutable=1 URI on a read-only mount): connections then open it SQLITE_OPEN_READONLY.
+  ReaderPool(std::string db_path, SignatureCache* cache, size_t max_idle = 64,
+             std::string read_only_name = {})
+      : db_path_(std::move(db_path)),
+        read_only_name_(std::move(read_only_name)),
+        cache_(cache),
+        max_idle_(max_idle) {}
 
   Result<Lease> Acquire();
 
@@ -51,6 +57,7 @@ class ReaderPool {
   void Return(std::unique_ptr<Connection> conn);
 
   std::string db_path_;
+  std::string read_only_name_;
   SignatureCache* cache_;
   size_t max_idle_;
   std::mutex mu_;

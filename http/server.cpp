@@ -4,11 +4,13 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <regex>
@@ -62,6 +64,30 @@ bool IsPublic(Route r) {
 
 // The routes behind a bearer token (DESIGN.md §9).
 bool NeedsToken(Route r) { return r == Route::kManagementApi || r == Route::kAudit; }
+
+// What a read-only server refuses: the token routes and the console, whose writes, sign-ins
+// and denial records all need a writable registry.
+bool RefusedReadOnly(std::string_view path) {
+  return NeedsToken(RouteOf(path)) || path == "/console" || path.rfind("/console/", 0) == 0;
+}
+
+void SetReadOnlyProblem(httplib::Response& res, std::string_view path) {
+  SetProblem(res,
+             {503, "read-only", "只读模式", "Read-only mode",
+              "登记库以只读方式打开，不能写入、登录或管理；请在可写的登记库上不带 --read-only "
+              "启动服务",
+              "the registry is opened read-only: nothing can be written, signed in or managed "
+              "here; start serve without --read-only on a writable registry"},
+             path);
+}
+
+// Whether `db_path` or its folder cannot be written (a read-only file or mount). As root only a
+// read-only mount shows here: root may write a 0444 file.
+bool NotWritable(const std::string& db_path) {
+  std::filesystem::path dir = std::filesystem::path(db_path).parent_path();
+  if (dir.empty()) dir = ".";
+  return access(db_path.c_str(), W_OK) != 0 || access(dir.c_str(), W_OK) != 0;
+}
 
 Lang LangOf(const httplib::Request& req) {
   return ChooseLanguage(req.get_param_value("lang"), req.get_header_value("Accept-Language"));
@@ -121,12 +147,14 @@ bool InlineRoute(std::string_view, std::string_view path) {
 }  // namespace
 
 struct Server::Impl {
-  Impl(const std::string& db_path, std::string salt, ScanRecorder& recorder,
-       const ServerOptions& options, std::unique_ptr<ApiContext> api_context)
+  Impl(const std::string& db_path, std::string salt, ScanRecorder* recorder,
+       const ServerOptions& options, std::unique_ptr<ApiContext> api_context,
+       std::string read_only_name)
       : api(std::move(api_context)),
-        checkpoints(*api),
+        checkpoints(*api, !options.read_only),
         // Idle read connections: one for each thread that answers requests.
-        pool(db_path, &signatures, static_cast<size_t>(std::max(options.threads, 1)) + 8),
+        pool(db_path, &signatures, static_cast<size_t>(std::max(options.threads, 1)) + 8,
+             std::move(read_only_name)),
         lots(options.lot_cache, &checkpoints),
         service(pool, lots, recorder, std::move(salt),
                 {options.scan_threshold, options.distinct_network_threshold}),
@@ -150,28 +178,42 @@ Server::Server(ServerOptions options) : options_(std::move(options)) {}
 Server::~Server() { Stop(); }
 
 Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerOptions options) {
-  std::string salt;
+  std::string salt, read_only_name;
+  if (!options.read_only && NotWritable(db_path)) {
+    options.read_only = true;
+    std::fprintf(stderr,
+                 "agritrace serve: 登记库或其目录不可写，以只读模式服务，扫码不记录 / the registry "
+                 "or its folder is not writable: serving read-only, scans are not recorded\n");
+  }
+  const OpenMode mode = options.read_only ? OpenMode::kReadOnly : OpenMode::kExisting;
   {
     // Store::Open applies pending migrations; the server then keeps its own connections.
-    auto store = Store::Open(db_path, OpenMode::kExisting);
+    auto store = Store::Open(db_path, mode);
     if (!store.ok()) return store.status();
-    auto s = ScanSalt((*store)->db());
-    if (!s.ok()) return s.status();
-    salt = *s;
+    if (options.read_only) {
+      // The path, or its immutable=1 URI on a read-only mount: the pool opens the same.
+      read_only_name = (*store)->db().getFilename();
+    } else {
+      auto s = ScanSalt((*store)->db());
+      if (!s.ok()) return s.status();
+      salt = *s;
+    }
   }
   std::unique_ptr<Server> server(new Server(std::move(options)));
   ServerOptions& o = server->options_;
   // The tally must tell K+1 networks apart to see "more than K".
   o.scans.nets_tracked = std::max(
       o.scans.nets_tracked, static_cast<size_t>(std::max(o.distinct_network_threshold, 0)) + 1);
-  auto recorder = ScanRecorder::Open(db_path, o.scans, &server->metrics_);
-  if (!recorder.ok()) return recorder.status();
-  server->recorder_ = std::move(recorder).value();
-  auto api = ApiContext::Open(db_path);
+  if (!o.read_only) {
+    auto recorder = ScanRecorder::Open(db_path, o.scans, &server->metrics_);
+    if (!recorder.ok()) return recorder.status();
+    server->recorder_ = std::move(recorder).value();
+  }
+  auto api = ApiContext::Open(db_path, mode);
   if (!api.ok()) return api.status();
-  server->impl_ =
-      std::make_unique<Impl>(db_path, salt, *server->recorder_, o, std::move(api).value());
-  auto gate_store = Store::Open(db_path, OpenMode::kExisting);
+  server->impl_ = std::make_unique<Impl>(db_path, salt, server->recorder_.get(), o,
+                                         std::move(api).value(), std::move(read_only_name));
+  auto gate_store = Store::Open(db_path, mode);
   if (!gate_store.ok()) return gate_store.status();
   server->impl_->gate_store = std::move(gate_store).value();
   size_t loops = o.event_loops > 0 ? static_cast<size_t>(o.event_loops)
@@ -183,7 +225,10 @@ Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerO
   loop_options.inline_route = InlineRoute;
   loop_options.fast_route = [self](const FastRequest& req, httplib::Response& res,
                                    uint64_t& ticket) { return self->FastScan(req, res, ticket); };
-  loop_options.durable = [self] { return self->recorder_->durable(); };
+  loop_options.durable = [self] {
+    // Read-only: no scan is held (tickets are 0).
+    return self->recorder_ ? self->recorder_->durable() : ~uint64_t{0};
+  };
   loop_options.head_gate = [self](const RequestHead& head, std::string_view remote_ip) {
     return self->GateHead(head, remote_ip);
   };
@@ -204,7 +249,8 @@ Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerO
   server->svr_ = std::make_unique<EventLoopServer>(std::move(loop_options));
   // Answers held for their scans go out when the journal has them.
   auto* loops_server = static_cast<EventLoopServer*>(server->svr_.get());
-  server->recorder_->OnDurable([loops_server] { loops_server->NotifyDurable(); });
+  if (server->recorder_)
+    server->recorder_->OnDurable([loops_server] { loops_server->NotifyDurable(); });
   server->Routes();
   return server;
 }
@@ -234,6 +280,10 @@ void Server::Routes() {
       [this, &impl, network_of](const httplib::Request& req, httplib::Response& res) {
         t_request_start = Clock::now();
         const Route route = RouteOf(req.path);
+        if (options_.read_only && RefusedReadOnly(req.path)) {
+          SetReadOnlyProblem(res, req.path);
+          return httplib::Server::HandlerResponse::Handled;
+        }
         RateLimiter::Decision d;
         if (IsPublic(route) && impl.limiter.enabled())
           d = impl.limiter.Take(network_of(req));
@@ -292,7 +342,7 @@ void Server::Routes() {
                                                        req.get_header_value("Accept-Language")),
                                  network_of(req), req.path, res, req.method != "HEAD");
     // Answered only once the scan is durable (the fast path's loops hold theirs instead).
-    if (ticket != 0 && !recorder_->WaitDurable(ticket, kDurableWait)) {
+    if (ticket != 0 && recorder_ && !recorder_->WaitDurable(ticket, kDurableWait)) {
       res = httplib::Response();
       res.headers = DefaultHeaders();
       SetProblem(res, ProblemForStatus(503), req.path);
@@ -397,13 +447,16 @@ void Server::Routes() {
       }
     }
     if (!db_ok) return SetProblem(res, ProblemForStatus(503), req.path);
-    res.set_content(DumpJson({{"status", "ok"}, {"scan_queue_depth", recorder_->QueueDepth()}}),
+    res.set_content(DumpJson({{"status", "ok"},
+                              {"scan_queue_depth", recorder_ ? recorder_->QueueDepth() : 0},
+                              {"read_only", options_.read_only}}),
                     "application/json");
     res.set_header("Cache-Control", "no-store");
   });
 
   svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics_.Render(recorder_->QueueDepth()), "text/plain; version=0.0.4");
+    res.set_content(metrics_.Render(recorder_ ? recorder_->QueueDepth() : 0),
+                    "text/plain; version=0.0.4");
     res.set_header("Cache-Control", "no-store");
   });
 
@@ -434,6 +487,7 @@ uint64_t Server::AnswerScan(std::string input, bool json, Lang lang, const std::
     SetProblem(res, ProblemFromStatus(v.status()), path);
     return 0;
   }
+  if (v->read_only) metrics_.ScanUnrecorded();
   if (json) {
     res.status = 200;
     res.set_content(VerifyResponseBody(*v), "application/json; charset=utf-8");
@@ -489,6 +543,14 @@ std::optional<httplib::Response> Server::GateHead(const RequestHead& head,
     path = decoded;
   }
   const Route route = RouteOf(path);
+  if (options_.read_only && RefusedReadOnly(path)) {
+    // Refused from the head: no body is read, no token looked up.
+    httplib::Response res;
+    res.headers = DefaultHeaders();
+    SetReadOnlyProblem(res, path);
+    metrics_.ObserveRequest(route, res.status, -1);
+    return res;
+  }
   if (route != Route::kManagementApi) return std::nullopt;
   const auto start = Clock::now();
   Impl& impl = *impl_;
@@ -618,6 +680,12 @@ int RunServer(const std::string& db_path, ServerOptions options) {
                static_cast<unsigned long long>(s.metrics().scans_dropped()),
                static_cast<unsigned long long>(s.metrics().scans_stored()),
                static_cast<unsigned long long>(s.metrics().scans_dropped()));
+  if (s.read_only())
+    std::fprintf(stderr,
+                 "agritrace serve: 只读模式，未记录扫码 %llu 条 / read-only: %llu scans answered "
+                 "without recording\n",
+                 static_cast<unsigned long long>(s.metrics().scans_unrecorded()),
+                 static_cast<unsigned long long>(s.metrics().scans_unrecorded()));
   return failed ? 1 : 0;
 }
 

@@ -64,6 +64,12 @@ struct ServerOptions {
   int read_timeout_seconds = 5;
   int write_timeout_seconds = 5;
   ScanRecorderOptions scans;
+  // Serve a registry that must not be written (a copy on a read-only file or mount): every
+  // connection opens read-only; no scan recorder, scan journal or checkpoint signer. Scans are
+  // answered with the stored tallies and not recorded (counted in /metrics); the token routes and
+  // the console answer 503. Server::Open also sets it when the registry file or its folder is not
+  // writable (access(W_OK)).
+  bool read_only = false;
   LotCacheOptions lot_cache;
   // RunServer calls this with the bound port once the server accepts connections.
   std::function<void(int port)> on_listening;
@@ -90,10 +96,12 @@ class Server {
   Metrics& metrics() { return metrics_; }
   // Scans answered on the event loops' fast path (the rest went through httplib's reading).
   uint64_t fast_answers() const;
+  // The scan recorder (not for a read_only server, which has none).
   ScanRecorder& scans() { return *recorder_; }
   // Waits until every queued scan is committed and any checkpoint signing asked for is done: the
   // registry then changes only by a new request (tests snapshot it).
   void Settle();
+  bool read_only() const { return options_.read_only; }
 
  private:
   struct Impl;
@@ -112,7 +120,7 @@ class Server {
 
   ServerOptions options_;
   Metrics metrics_;
-  std::unique_ptr<ScanRecorder> recorder_;
+  std::unique_ptr<ScanRecorder> recorder_;  // null when read_only
   std::unique_ptr<Impl> impl_;
   std::unique_ptr<httplib::Server> svr_;
   std::thread listener_;

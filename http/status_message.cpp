@@ -149,4 +149,11 @@ std::string ScanNote(const Verdict& v, Lang lang) {
              : "This code has been checked " + n + " times, first on " + first + " (Beijing time).";
 }
 
+std::string ReadOnlyNote(const Verdict& v, Lang lang) {
+  if (!v.read_only) return "";
+  return lang == Lang::kZh ? "只读副本：本次查询未记录，查询次数为登记库已存的次数。"
+                           : "Read-only copy: this scan was not recorded; the counts shown are "
+                             "those the registry had stored.";
+}
+
 }  // namespace agritrace::http

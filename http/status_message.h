@@ -21,5 +21,8 @@ StatusMessage MessageFor(const Verdict& v, Lang lang);
 // "此码已被查询 n 次，首次查询时间 …（北京时间）": the scan history as a side note, for pages
 // whose banner speaks of something else (a recall, a certificate). Empty when not relevant.
 std::string ScanNote(const Verdict& v, Lang lang);
+// serve --read-only: says that this scan was not recorded and the counts are the stored ones
+// (empty for a recorded scan).
+std::string ReadOnlyNote(const Verdict& v, Lang lang);
 
 }  // namespace agritrace::http

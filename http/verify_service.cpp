@@ -7,6 +7,7 @@
 #include "labeler/unit_code.h"
 #include "registry/crockford.h"
 #include "registry/dates.h"
+#include "registry/scan_store.h"
 
 namespace agritrace::http {
 namespace {
@@ -201,7 +202,17 @@ Result<Verdict> VerifyService::Verify(const VerifyRequest& request) {
         return found.status();
       }
     }
-    if (request.record) {
+    if (request.record && !recorder_) {
+      v.read_only = true;
+      if (scan_kind == "unit" || scan_kind == "lot") {
+        // The table's tally and its unfolded tail: a copy may hold scans never folded.
+        const size_t nets = std::max<size_t>(kTallyNets, std::max(thresholds_.networks, 0) + 1);
+        ScanSummary s = SummarizeScans(lease->db(), v.code, nets);
+        v.tally.count = s.count;
+        v.tally.first_at = std::move(s.first_at);
+        v.tally.distinct_nets = s.nets.size();
+      }
+    } else if (request.record) {
       // A connection's requests come from one network: hash it once per run of them.
       thread_local std::string last_salt, last_network, last_hash;
       if (last_hash.empty() || last_network != request.client_network || last_salt != salt_) {
@@ -210,7 +221,7 @@ Result<Verdict> VerifyService::Verify(const VerifyRequest& request) {
         last_salt = salt_;
       }
       ScanRow row{v.code, scan_kind, NowUtc(), last_hash};
-      auto tally = recorder_.Record(row, lease->lookup());
+      auto tally = recorder_->Record(row, lease->lookup());
       if (!tally.ok()) return tally.status();
       v.tally = *tally;
     }

@@ -52,6 +52,8 @@ struct Verdict {
   int64_t serial = 0;                    // the unit's serial within the lot
   std::string organic_code;              // the unit's 有机码, for a lot under an organic certificate
   ScanTally tally;
+  // serve --read-only: this scan was not recorded; `tally` is what the registry had stored.
+  bool read_only = false;
   ScanThresholds thresholds;
   int problem_cert = -1;  // index in lot->certifications behind revoked/suspended/expired
 
@@ -77,6 +79,11 @@ class VerifyService {
  public:
   VerifyService(ReaderPool& pool, LotCache& lots, ScanRecorder& recorder, std::string salt,
                 ScanThresholds thresholds)
+      : VerifyService(pool, lots, &recorder, std::move(salt), thresholds) {}
+  // `recorder` null (serve --read-only): scans are answered with the stored tallies and not
+  // recorded (Verdict::read_only).
+  VerifyService(ReaderPool& pool, LotCache& lots, ScanRecorder* recorder, std::string salt,
+                ScanThresholds thresholds)
       : pool_(pool),
         lots_(lots),
         recorder_(recorder),
@@ -90,7 +97,7 @@ class VerifyService {
  private:
   ReaderPool& pool_;
   LotCache& lots_;
-  ScanRecorder& recorder_;
+  ScanRecorder* recorder_;
   std::string salt_;
   ScanThresholds thresholds_;
 };
