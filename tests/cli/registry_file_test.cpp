@@ -9,43 +9,17 @@
 
 #include "registry/dates.h"
 #include "tests/support/cli_runner.h"
+#include "tests/support/registry_file.h"
 
 using agritrace::testing::Cli;
+using agritrace::testing::Exists;
+using agritrace::testing::FileState;
+using agritrace::testing::IssueLot;
+using agritrace::testing::StateOf;
 using agritrace::testing::ReadFileText;
 using agritrace::testing::RunProcess;
 using agritrace::testing::WriteFileText;
 using nlohmann::json;
-
-namespace {
-
-bool Exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
-struct FileState {
-  std::optional<std::string> bytes;  // nullopt: no such file
-  int64_t mtime_ns = 0;
-  bool operator==(const FileState& o) const { return bytes == o.bytes && mtime_ns == o.mtime_ns; }
-};
-
-FileState StateOf(const std::string& path) {
-  struct stat st;
-  if (stat(path.c_str(), &st) != 0) return {};
-  return {ReadFileText(path),
-          static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
-}
-
-std::string IssueLot(Cli& cli) {
-  std::string d = agritrace::AddDays(agritrace::TodayShanghai(), -1);
-  auto r =
-      cli.Run({"--json", "lot", "issue", "--product", "1", "--origin", "469025100201",
-               "--harvested", d, "--packed", d, "--units", "10", "--cert", "LB-18-2304460123A"});
-  REQUIRE(r.exit_code == 0);
-  return json::parse(r.out)["code"];
-}
-
-}  // namespace
 
 TEST_CASE("a missing, empty, non-SQLite or foreign file is refused by every command but init",
           "[cli][store]") {
