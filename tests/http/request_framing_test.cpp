@@ -30,30 +30,6 @@ struct Reply {
   }
 };
 
-int Connect(int port, const std::string& source_ip = "127.0.0.1") {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in local{};
-  local.sin_family = AF_INET;
-  inet_pton(AF_INET, source_ip.c_str(), &local.sin_addr);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0);
-  sockaddr_in remote{};
-  remote.sin_family = AF_INET;
-  remote.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) == 0);
-  return fd;
-}
-
-void Send(int fd, const std::string& bytes) {
-  size_t sent = 0;
-  while (sent < bytes.size()) {
-    ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return;  // the server may close first: what it answered is still readable
-    sent += static_cast<size_t>(n);
-  }
-}
-
 // Reads until the server closes or `timeout_ms` pass (a bound for a broken server only).
 Reply Read(int fd, int timeout_ms = 10000) {
   Reply r;
@@ -73,8 +49,8 @@ Reply Read(int fd, int timeout_ms = 10000) {
 }
 
 Reply Exchange(int port, const std::string& bytes) {
-  int fd = Connect(port);
-  Send(fd, bytes);
+  int fd = RawConnect(port);
+  RawSend(fd, bytes);
   Reply r = Read(fd);
   close(fd);
   return r;
@@ -205,10 +181,10 @@ TEST_CASE("framing: 59 MB of header lines get 431 without the server's memory gr
   VerifyFixture f;
   f.Start();
   const long before = VmRssKb();
-  int fd = Connect(f.server->port());
+  int fd = RawConnect(f.server->port());
   // Sent from a thread: the server answers after 16 KB and closes while this keeps writing.
   std::thread sender([fd] {
-    Send(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
+    RawSend(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\n");
     std::string lines;
     while (lines.size() < 64 * 1024) lines += "X-Filler: " + std::string(50, 'f') + "\r\n";
     for (size_t sent = 0; sent < 59u * 1024 * 1024; sent += lines.size()) {

@@ -12,31 +12,6 @@
 namespace agritrace::testing {
 namespace {
 
-int Connect(int port, const std::string& source_ip) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in local{};
-  local.sin_family = AF_INET;
-  inet_pton(AF_INET, source_ip.c_str(), &local.sin_addr);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) == 0);
-  sockaddr_in remote{};
-  remote.sin_family = AF_INET;
-  remote.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) == 0);
-  return fd;
-}
-
-bool Send(int fd, const std::string& bytes) {
-  size_t sent = 0;
-  while (sent < bytes.size()) {
-    ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += static_cast<size_t>(n);
-  }
-  return true;
-}
-
 // What arrives within `ms`; `closed` tells whether the server closed the connection.
 std::string ReadFor(int fd, int ms, bool* closed = nullptr) {
   std::string data;
@@ -83,8 +58,8 @@ TEST_CASE("starvation: trickled API bodies hold no worker, API and scans still a
   // sending it a byte at a time.
   std::vector<int> tricklers;
   for (int i = 0; i < 16; ++i) {
-    int fd = Connect(port, "127.0." + std::to_string(20 + i) + ".1");
-    REQUIRE(Send(fd, ProductPost(f.coop, 60000) + "{"));
+    int fd = RawConnect(port, "127.0." + std::to_string(20 + i) + ".1");
+    REQUIRE(RawSend(fd, ProductPost(f.coop, 60000) + "{"));
     tricklers.push_back(fd);
   }
   std::atomic<bool> stop{false};
@@ -122,8 +97,8 @@ TEST_CASE("starvation: a POST without a valid token gets 401 before its body is 
   const int64_t products = f.Rows("products");
 
   // The head only; the 60000-byte body is never sent.
-  int fd = Connect(port, "127.0.30.1");
-  REQUIRE(Send(fd, ProductPost("", 60000)));
+  int fd = RawConnect(port, "127.0.30.1");
+  REQUIRE(RawSend(fd, ProductPost("", 60000)));
   bool closed = false;
   std::string r = ReadFor(fd, 10000, &closed);
   close(fd);
@@ -139,8 +114,8 @@ TEST_CASE("starvation: a POST without a valid token gets 401 before its body is 
   CHECK(SchemaErrors("problem.schema.json", body) == "");
 
   // A forged token: the invalid-token answer, also from the head alone.
-  fd = Connect(port, "127.0.30.1");
-  REQUIRE(Send(fd, ProductPost("agt_" + std::string(43, 'B'), 60000)));
+  fd = RawConnect(port, "127.0.30.1");
+  REQUIRE(RawSend(fd, ProductPost("agt_" + std::string(43, 'B'), 60000)));
   r = ReadFor(fd, 10000, &closed);
   close(fd);
   CHECK(StatusOf(r) == 401);
@@ -157,8 +132,8 @@ TEST_CASE("starvation: failed logins are throttled from the head too", "[server]
   const int port = f.server->port();
   std::vector<int> statuses;
   for (int i = 0; i < 3; ++i) {
-    int fd = Connect(port, "127.0.31.1");
-    REQUIRE(Send(fd, ProductPost("agt_" + std::string(43, 'C'), 100)));
+    int fd = RawConnect(port, "127.0.31.1");
+    REQUIRE(RawSend(fd, ProductPost("agt_" + std::string(43, 'C'), 100)));
     statuses.push_back(StatusOf(ReadFor(fd, 10000)));
     close(fd);
   }
@@ -170,8 +145,8 @@ TEST_CASE("starvation: a body over the limit is refused 413 from its Content-Len
   http::ServerOptions o = TestServerOptions();
   o.payload_max_bytes = 1000;
   ApiFixture f(o);
-  int fd = Connect(f.server->port(), "127.0.32.1");
-  REQUIRE(Send(fd, ProductPost(f.coop, 1001)));  // and no body
+  int fd = RawConnect(f.server->port(), "127.0.32.1");
+  REQUIRE(RawSend(fd, ProductPost(f.coop, 1001)));  // and no body
   bool closed = false;
   std::string r = ReadFor(fd, 10000, &closed);
   close(fd);
@@ -188,15 +163,15 @@ TEST_CASE("starvation: one deadline for the whole request answers 408", "[server
   const int64_t products = f.Rows("products");
 
   // A head trickled line by line, each line well within any per-read timeout.
-  int head = Connect(port, "127.0.33.1");
-  REQUIRE(Send(head, "GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+  int head = RawConnect(port, "127.0.33.1");
+  REQUIRE(RawSend(head, "GET /healthz HTTP/1.1\r\nHost: x\r\n"));
   // A body that stops short.
-  int body = Connect(port, "127.0.33.2");
-  REQUIRE(Send(body, ProductPost(f.coop, 100) + "{\"name\":"));
+  int body = RawConnect(port, "127.0.33.2");
+  REQUIRE(RawSend(body, ProductPost(f.coop, 100) + "{\"name\":"));
   bool head_closed = false;
   std::string head_reply;
   for (int i = 0; i < 100 && !head_closed; ++i) {
-    if (!Send(head, "X-Line-" + std::to_string(i) + ": v\r\n")) break;
+    if (!RawSend(head, "X-Line-" + std::to_string(i) + ": v\r\n")) break;
     head_reply += ReadFor(head, 100, &head_closed);
   }
   if (!head_closed) head_reply += ReadFor(head, 10000, &head_closed);
@@ -223,13 +198,13 @@ TEST_CASE("starvation: a network may hold only so many unfinished requests",
   const int port = f.server->port();
   std::vector<int> held;
   for (int i = 0; i < 3; ++i) {
-    held.push_back(Connect(port, "127.0.34." + std::to_string(i + 1)));
-    REQUIRE(Send(held.back(), "GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+    held.push_back(RawConnect(port, "127.0.34." + std::to_string(i + 1)));
+    REQUIRE(RawSend(held.back(), "GET /healthz HTTP/1.1\r\nHost: x\r\n"));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   // The fourth unfinished request of 127.0.34.0/24 is refused and closed.
-  int fourth = Connect(port, "127.0.34.9");
-  REQUIRE(Send(fourth, "GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+  int fourth = RawConnect(port, "127.0.34.9");
+  REQUIRE(RawSend(fourth, "GET /healthz HTTP/1.1\r\nHost: x\r\n"));
   bool closed = false;
   std::string r = ReadFor(fourth, 10000, &closed);
   close(fourth);
@@ -239,15 +214,15 @@ TEST_CASE("starvation: a network may hold only so many unfinished requests",
   // A whole request from the same network is still served, and so is another network's
   // unfinished one once it completes.
   CHECK(RawGet("127.0.34.10", port, "/healthz").status == 200);
-  int other = Connect(port, "127.0.35.1");
-  REQUIRE(Send(other, "GET /healthz HTTP/1.1\r\nHost: x\r\n"));
+  int other = RawConnect(port, "127.0.35.1");
+  REQUIRE(RawSend(other, "GET /healthz HTTP/1.1\r\nHost: x\r\n"));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  REQUIRE(Send(other, "Connection: close\r\n\r\n"));
+  REQUIRE(RawSend(other, "Connection: close\r\n\r\n"));
   CHECK(StatusOf(ReadFor(other, 10000)) == 200);
   close(other);
   // The held ones finish normally.
   for (int fd : held) {
-    REQUIRE(Send(fd, "Connection: close\r\n\r\n"));
+    REQUIRE(RawSend(fd, "Connection: close\r\n\r\n"));
     CHECK(StatusOf(ReadFor(fd, 10000)) == 200);
     close(fd);
   }

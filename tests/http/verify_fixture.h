@@ -123,8 +123,8 @@ struct RawResponse {
 
 // Sends `request` bytes from `source_ip` (any 127.x.y.z works on Linux loopback) and reads the
 // response until the server closes the connection.
-inline RawResponse RawExchange(const std::string& source_ip, int port, const std::string& request) {
-  RawResponse out;
+// A loopback connection to `port` from `source_ip` (any 127.x.y.z works on Linux loopback).
+inline int RawConnect(int port, const std::string& source_ip = "127.0.0.1") {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(fd >= 0);
   sockaddr_in local{};
@@ -136,12 +136,24 @@ inline RawResponse RawExchange(const std::string& source_ip, int port, const std
   remote.sin_port = htons(static_cast<uint16_t>(port));
   inet_pton(AF_INET, "127.0.0.1", &remote.sin_addr);
   REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&remote), sizeof remote) == 0);
+  return fd;
+}
+
+// Sends all of `bytes`; false when the server closed first (what it answered is still readable).
+inline bool RawSend(int fd, const std::string& bytes) {
   size_t sent = 0;
-  while (sent < request.size()) {
-    ssize_t n = send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;
+  while (sent < bytes.size()) {
+    ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return false;
     sent += static_cast<size_t>(n);
   }
+  return true;
+}
+
+inline RawResponse RawExchange(const std::string& source_ip, int port, const std::string& request) {
+  RawResponse out;
+  int fd = RawConnect(port, source_ip);
+  RawSend(fd, request);
   std::string data;
   char buf[65536];
   for (;;) {
