@@ -11,6 +11,7 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 base, username, one_time, new_password, out_dir = sys.argv[1:6]
 
@@ -23,6 +24,15 @@ for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-sh
 options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
 driver.set_page_load_timeout(30)
+
+
+def wait_for_url(suffix):
+    """After a click: the form's answer (a redirect after an argon2id check) may take a moment
+    on a loaded machine; the next page is the one whose URL ends in `suffix`."""
+    try:
+        WebDriverWait(driver, 30).until(lambda d: d.current_url.endswith(suffix))
+    except Exception:
+        raise AssertionError(f"expected a URL ending in {suffix}, at {driver.current_url}")
 
 
 def step(name):
@@ -51,7 +61,7 @@ try:
     driver.find_element(By.NAME, "username").send_keys(username)
     driver.find_element(By.NAME, "password").send_keys(one_time)
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert driver.current_url.endswith("/console/password"), driver.current_url
+    wait_for_url("/console/password")
     assert "首次登录" in driver.page_source
     shots("password")
     step("forced-password-change")
@@ -60,7 +70,7 @@ try:
     driver.find_element(By.NAME, "new_password").send_keys(new_password)
     driver.find_element(By.NAME, "repeat").send_keys(new_password)
     driver.find_element(By.CSS_SELECTOR, "main form.stack button[type=submit]").click()
-    assert driver.current_url.endswith("/console/"), driver.current_url
+    wait_for_url("/console/")
     cookies = driver.get_cookies()
     session = [c for c in cookies if c["name"] == "agritrace_console"]
     assert session and session[0]["httpOnly"] and session[0].get("sameSite") == "Strict", cookies
@@ -70,7 +80,7 @@ try:
 
     driver.set_window_size(1280, 800)
     driver.find_element(By.CSS_SELECTOR, ".bar button[type=submit]").click()
-    assert driver.current_url.endswith("/console/login"), driver.current_url
+    wait_for_url("/console/login")
     driver.get(base + "/console/")
     assert driver.current_url.endswith("/console/login"), driver.current_url
     step("signed-out")
