@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(OfflineLabelSegment(*again) == segment);
   // A parsed label's signature is checked, never trusted: with a key whose id does not match,
   // it is refused.
-  FUZZ_CHECK(!VerifyOfflineLabel(*label, std::string(32, '\0')) ||
+  FUZZ_CHECK(!VerifyOfflineLabel(*label, "HTTPS://V.EXAMPLE.CN", std::string(32, '\0')) ||
              KeyId(std::string(32, '\0')) == label->kid);
   return 0;
 }
