@@ -7,6 +7,7 @@
 #include "registry/crockford.h"
 #include "registry/ed25519.h"
 #include "registry/encoding.h"
+#include "registry/household_table.h"
 #include "registry/key_ring.h"
 #include "registry/lots.h"
 
@@ -46,6 +47,9 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
   issue->add_option("--cert", in.certs, "适用的证书编号，可多个 / certificate numbers");
   issue->add_option("--brand", in.brand_id, "品牌编号 / brand id");
   issue->add_option("--household", households, "农户 编号:公斤[:poor]，可多个 / household ID:KG[:poor]");
+  static std::string households_csv;
+  issue->add_option("--households-csv", households_csv,
+                    "农户表 CSV：户号,公斤,脱贫户（是/否），可带标题行 / household CSV: id,kg,poor");
   issue->add_option("--inspection", inspections, "检测 机构:报告编号:pass|fail / inspection AGENCY:REPORT:pass|fail");
   issue->callback([&ctx] {
     ctx.Run([&] {
@@ -55,6 +59,17 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
         auto p = ParseHousehold(h);
         if (!p.ok()) return ctx.Fail(p.status());
         in.households.push_back(*p);
+      }
+      if (!households_csv.empty()) {
+        std::ifstream file(households_csv, std::ios::binary);
+        std::string text(kMaxHouseholdTableBytes + 1, '\0');
+        file.read(text.data(), static_cast<std::streamsize>(text.size()));
+        if (file.bad() || !file.is_open())
+          return ctx.Fail(Status::NotFound("无法读取文件 " + households_csv, "cannot read file " + households_csv));
+        text.resize(static_cast<size_t>(file.gcount()));
+        auto rows = ParseHouseholdTable(text);
+        if (!rows.ok()) return ctx.Fail(rows.status());
+        in.households.insert(in.households.end(), rows->begin(), rows->end());
       }
       for (const auto& i : inspections) {
         auto p = ParseInspection(i);

@@ -1,7 +1,12 @@
 #include "registry/brands.h"
 
+#include <algorithm>
+
 #include "registry/dates.h"
+#include "registry/organisations.h"
+#include "registry/products.h"
 #include "registry/record_checks.h"
+#include "registry/regions.h"
 
 namespace agritrace {
 
@@ -77,6 +82,66 @@ Result<Json> GetBrand(Store& store, int64_t id) {
   p.bind(1, id);
   while (p.executeStep()) products.push_back(p.getColumn(0).getInt64());
   out["products"] = products;
+  return out;
+}
+
+namespace {
+bool Nested(const std::string& a, const std::string& b) {
+  return RegionContains(a, b) || RegionContains(b, a);
+}
+}  // namespace
+
+Json BrandsForOrganisation(Store& store, int64_t org_id) {
+  Json out = Json::array();
+  auto org = GetOrganisation(store, org_id);
+  if (!org.ok()) return out;
+  const std::string region = (*org)["region"].get<std::string>();
+  SQLite::Statement q(store.db(), "SELECT id, region FROM brands ORDER BY id");
+  while (q.executeStep())
+    if (Nested(q.getColumn(1).getString(), region))
+      if (auto b = GetBrand(store, q.getColumn(0).getInt64()); b.ok()) out.push_back(*b);
+  return out;
+}
+
+Result<Json> LinkBrandProduct(Store& store, int64_t brand_id, int64_t product_id,
+                              const std::string& actor) {
+  Json out;
+  Status s = store.Transact([&]() -> Status {
+    auto brand = GetBrand(store, brand_id);
+    if (!brand.ok()) return brand.status();
+    auto product = GetProduct(store, product_id);
+    if (!product.ok()) return product.status();
+    auto org = GetOrganisation(store, (*product)["org_id"]);
+    if (!org.ok()) return org.status();
+    const std::string name = (*brand)["name"].get<std::string>();
+    const std::string pname = (*product)["name"].get<std::string>();
+    const Json& listed = (*brand)["products"];
+    if (listed.empty())
+      return Status::Conflict("品牌 " + name + " 不限产品，任何产品的批次都可使用，无需关联",
+                              "brand " + name + " is open to every product: lots of any product "
+                              "may carry it, there is nothing to link")
+          .with_reason("brand-open");
+    if (std::find(listed.begin(), listed.end(), Json(product_id)) != listed.end())
+      return Status::Conflict("产品 " + pname + " 已关联品牌 " + name,
+                              "product " + pname + " is already linked to brand " + name)
+          .with_reason("brand-linked");
+    if (!Nested((*brand)["region"].get<std::string>(), (*org)["region"].get<std::string>()))
+      return Status::Forbidden("品牌 " + name + " 属于行政区划 " +
+                                   (*brand)["region"].get<std::string>() +
+                                   "，不在本主体所在地区，不能关联",
+                               "brand " + name + " belongs to region " +
+                                   (*brand)["region"].get<std::string>() +
+                                   ", outside this organisation's area")
+          .with_reason("brand-area");
+    SQLite::Statement link(store.db(), "INSERT INTO brand_products VALUES (?, ?)");
+    link.bind(1, brand_id);
+    link.bind(2, product_id);
+    link.exec();
+    out = {{"brand_id", brand_id}, {"product_id", product_id}};
+    if (!actor.empty()) out["actor"] = actor;
+    return LogEvent(store, "brand.product-linked", out);
+  });
+  if (!s.ok()) return s;
   return out;
 }
 

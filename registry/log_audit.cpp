@@ -158,6 +158,9 @@ class Auditor {
         if (auto id = Int(data, "id")) orgs_[*id] = {idx, data};
       } else if (kind == "product.added") {
         if (auto id = Int(data, "id")) products_[*id] = {idx, data};
+      } else if (kind == "product.updated") {
+        // The event carries the whole row: the latest one is what the table must hold.
+        if (auto id = Int(data, "id"); id && products_.count(*id)) products_[*id] = {idx, data};
       } else if (kind == "certification.added") {
         Json cert = data;
         cert["status_event"] = idx;

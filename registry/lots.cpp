@@ -6,6 +6,7 @@
 #include "registry/dates.h"
 #include "registry/encoding.h"
 #include "registry/fault_injection.h"
+#include "registry/household_table.h"
 #include "registry/issue_rules.h"
 #include "registry/key_ring.h"
 #include "registry/record_checks.h"
@@ -78,13 +79,9 @@ Result<Household> ParseHousehold(const std::string& text) {
     if (text.substr(c2 + 1) != "poor") return bad;
     h.registered_poor = true;
   }
-  // Exact decimal kilograms to integer grams: no floating point reaches signed data.
-  auto dot = kg.find('.');
-  std::string whole = kg.substr(0, dot), frac = dot == std::string::npos ? "" : kg.substr(dot + 1);
-  if (whole.empty() || whole.size() > 9 || frac.size() > 3) return bad;
-  for (char c : whole + frac)
-    if (c < '0' || c > '9') return bad;
-  h.grams = std::stoll(whole) * 1000 + (frac.empty() ? 0 : std::stoll((frac + "00").substr(0, 3)));
+  auto grams = ParseKilograms(kg);
+  if (!grams.ok()) return bad;
+  h.grams = *grams;
   return h;
 }
 
@@ -101,7 +98,7 @@ Result<Inspection> ParseInspection(const std::string& text) {
   return i;
 }
 
-Result<Json> IssueLot(Store& store, const LotInput& lot) {
+Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& actor) {
   auto key = CurrentSigningKey(store);
   if (!key.ok()) return key.status();
   Json out;
@@ -189,8 +186,9 @@ Result<Json> IssueLot(Store& store, const LotInput& lot) {
       li.exec();
     }
     CrashPoint("lot-issue-before-event");
-    auto ev = store.AppendEvent("lot.issued",
-                                {{"record", record}, {"signature", signature}, {"kid", key->kid}});
+    Json event = {{"record", record}, {"signature", signature}, {"kid", key->kid}};
+    if (!actor.empty()) event["actor"] = actor;
+    auto ev = store.AppendEvent("lot.issued", event);
     if (!ev.ok()) return ev.status();
     SQLite::Statement idx(db, "UPDATE lots SET event_index = ? WHERE id = ?");
     idx.bind(1, *ev);

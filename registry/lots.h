@@ -30,8 +30,9 @@ struct LotInput {
 
 // Issues a lot: checks every rule, signs the record with the current key and appends
 // "lot.issued" in one transaction. A refusal writes one row to `refusals` and nothing else.
-// Returns {"code", "record", "signature", "kid", "event_index"}.
-Result<Json> IssueLot(Store& store, const LotInput& lot);
+// Returns {"code", "record", "signature", "kid", "event_index"}. A non-empty `actor`
+// ("user:<username>" from the console) is named in the event beside the signed record.
+Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& actor = "");
 // The signed record, signature and kid, plus "record_canonical" (the exact signed bytes),
 // "recalled", "trace".
 Result<Json> GetLot(Store& store, const std::string& code);

@@ -5,20 +5,48 @@
 #include "registry/record_checks.h"
 
 namespace agritrace {
+namespace {
 
-Result<Json> AddProduct(Store& store, const ProductInput& p) {
+// The rules of a product's fields, for adding and changing alike; the GTIN comes back as GTIN-14.
+Result<std::string> CheckFields(const ProductInput& p) {
   if (p.name.empty() || p.category.empty())
-    return Status::Invalid("产品名称和品类不能为空", "a product needs a name and a category");
+    return Status::Invalid("产品名称和品类不能为空", "a product needs a name and a category")
+        .with_reason("product-name");
   if (p.net_content_g <= 0 || p.net_content_g > 1000000000)
     return Status::Invalid("净含量（克）应为正整数：" + std::to_string(p.net_content_g),
                            "net content (grams) must be a positive whole number: " +
-                               std::to_string(p.net_content_g));
-  std::string gtin;
-  if (!p.gtin.empty()) {
-    auto g = NormalizeGtin(p.gtin);
-    if (!g.ok()) return g.status();
-    gtin = *g;
-  }
+                               std::to_string(p.net_content_g))
+        .with_reason("product-net-content");
+  if (p.gtin.empty()) return std::string();
+  auto g = NormalizeGtin(p.gtin);
+  if (!g.ok()) return g.status();
+  return *g;
+}
+
+Json ProductJson(int64_t id, const ProductInput& p, const std::string& gtin,
+                 const std::string& created_at) {
+  Json out = {{"id", id},
+              {"org_id", p.org_id},
+              {"name", p.name},
+              {"category", p.category},
+              {"net_content_g", p.net_content_g},
+              {"created_at", created_at}};
+  if (!gtin.empty()) out["gtin"] = gtin;
+  return out;
+}
+
+void BindGtin(SQLite::Statement& q, int i, const std::string& gtin) {
+  if (gtin.empty())
+    q.bind(i);
+  else
+    q.bind(i, gtin);
+}
+
+}  // namespace
+
+Result<Json> AddProduct(Store& store, const ProductInput& p, const std::string& actor) {
+  auto gtin = CheckFields(p);
+  if (!gtin.ok()) return gtin.status();
   Json out;
   Status s = store.Transact([&]() -> Status {
     if (Status r = RequireOrganisation(store, p.org_id); !r.ok()) return r;
@@ -30,13 +58,42 @@ Result<Json> AddProduct(Store& store, const ProductInput& p) {
     ins.bind(2, p.name);
     ins.bind(3, p.category);
     ins.bind(4, p.net_content_g);
-    if (gtin.empty()) ins.bind(5); else ins.bind(5, gtin);
+    BindGtin(ins, 5, *gtin);
     ins.bind(6, now);
     ins.exec();
-    out = {{"id", store.db().getLastInsertRowid()}, {"org_id", p.org_id}, {"name", p.name},
-           {"category", p.category}, {"net_content_g", p.net_content_g}, {"created_at", now}};
-    if (!gtin.empty()) out["gtin"] = gtin;
+    out = ProductJson(store.db().getLastInsertRowid(), p, *gtin, now);
+    if (!actor.empty()) out["actor"] = actor;
     return LogEvent(store, "product.added", out);
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<Json> UpdateProduct(Store& store, int64_t id, const ProductInput& p,
+                           const std::string& actor) {
+  auto gtin = CheckFields(p);
+  if (!gtin.ok()) return gtin.status();
+  Json out;
+  Status s = store.Transact([&]() -> Status {
+    auto before = GetProduct(store, id);
+    if (!before.ok()) return before.status();
+    if ((*before)["org_id"].get<int64_t>() != p.org_id)
+      return Status::Forbidden("产品 " + std::to_string(id) + " 属于另一个主体，不能修改",
+                               "product " + std::to_string(id) +
+                                   " belongs to another organisation; it cannot be changed here")
+          .with_reason("product-org");
+    SQLite::Statement up(store.db(),
+                         "UPDATE products SET name = ?, category = ?, net_content_g = ?, "
+                         "gtin = ? WHERE id = ?");
+    up.bind(1, p.name);
+    up.bind(2, p.category);
+    up.bind(3, p.net_content_g);
+    BindGtin(up, 4, *gtin);
+    up.bind(5, id);
+    up.exec();
+    out = ProductJson(id, p, *gtin, (*before)["created_at"].get<std::string>());
+    if (!actor.empty()) out["actor"] = actor;
+    return LogEvent(store, "product.updated", out);
   });
   if (!s.ok()) return s;
   return out;
@@ -48,11 +105,36 @@ Result<Json> GetProduct(Store& store, int64_t id) {
                       "FROM products WHERE id = ?");
   q.bind(1, id);
   if (!q.executeStep()) return ProductNotFound(id);
-  Json out = {{"id", id}, {"org_id", q.getColumn(0).getInt64()},
-              {"name", q.getColumn(1).getString()}, {"category", q.getColumn(2).getString()},
+  Json out = {{"id", id},
+              {"org_id", q.getColumn(0).getInt64()},
+              {"name", q.getColumn(1).getString()},
+              {"category", q.getColumn(2).getString()},
               {"net_content_g", q.getColumn(3).getInt64()},
               {"created_at", q.getColumn(5).getString()}};
   if (!q.getColumn(4).isNull()) out["gtin"] = q.getColumn(4).getString();
+  return out;
+}
+
+Json ListOrganisationProducts(Store& store, int64_t org_id) {
+  Json out = Json::array();
+  SQLite::Statement q(store.db(), "SELECT id FROM products WHERE org_id = ? ORDER BY id");
+  q.bind(1, org_id);
+  SQLite::Statement brands(store.db(),
+                           "SELECT b.id, b.name FROM brand_products bp JOIN brands b "
+                           "ON b.id = bp.brand_id WHERE bp.product_id = ? ORDER BY b.id");
+  while (q.executeStep()) {
+    const int64_t id = q.getColumn(0).getInt64();
+    auto p = GetProduct(store, id);
+    if (!p.ok()) continue;
+    Json linked = Json::array();
+    brands.reset();
+    brands.bind(1, id);
+    while (brands.executeStep())
+      linked.push_back(
+          {{"id", brands.getColumn(0).getInt64()}, {"name", brands.getColumn(1).getString()}});
+    (*p)["brands"] = linked;
+    out.push_back(std::move(*p));
+  }
   return out;
 }
 
