@@ -1,4 +1,4 @@
-// agritrace brand add
+// agritrace brand add|link
 #include "cli/context.h"
 #include "registry/brands.h"
 
@@ -24,6 +24,21 @@ void RegisterBrandCommands(CLI::App& app, Context& ctx) {
       auto r = AddBrand(*store, in);
       if (!r.ok()) return ctx.Fail(r.status());
       ctx.Print(*r, "已登记品牌 / added brand " + (*r)["id"].dump() + "：" + in.name);
+    });
+  });
+
+  auto* link = brand->add_subcommand("link", "把产品加入品牌的产品清单 / list a product under a brand");
+  static int64_t brand_id = 0, product_id = 0;
+  link->add_option("--brand", brand_id, "品牌编号 / brand id")->required();
+  link->add_option("--product", product_id, "产品编号 / product id")->required();
+  link->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open();
+      if (!store) return;
+      auto r = LinkBrandProduct(*store, brand_id, product_id, "cli");
+      if (!r.ok()) return ctx.Fail(r.status());
+      ctx.Print(*r, "已关联 / linked: 品牌 brand " + std::to_string(brand_id) + " ← 产品 product " +
+                        std::to_string(product_id));
     });
   });
 }

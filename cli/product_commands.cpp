@@ -1,4 +1,4 @@
-// agritrace product add
+// agritrace product add|edit
 #include "cli/context.h"
 #include "registry/products.h"
 
@@ -21,6 +21,34 @@ void RegisterProductCommands(CLI::App& app, Context& ctx) {
       auto r = AddProduct(*store, in);
       if (!r.ok()) return ctx.Fail(r.status());
       ctx.Print(*r, "已登记产品 / added product " + (*r)["id"].dump() + "：" + in.name);
+    });
+  });
+
+  // Options left out keep the product's current values.
+  auto* edit = product->add_subcommand("edit", "修改产品 / change a product");
+  static int64_t id = 0, net = 0;
+  static std::string name, category, gtin;
+  edit->add_option("ID", id, "产品编号 / product id")->required();
+  static CLI::Option* given[] = {
+      edit->add_option("--name", name, "产品名称 / name"),
+      edit->add_option("--category", category, "品类 / category"),
+      edit->add_option("--net-content-g", net, "每件净含量（克） / net content per unit, grams"),
+      edit->add_option("--gtin", gtin, "商品条码，空字符串为去掉 / GTIN, \"\" to remove")};
+  edit->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open();
+      if (!store) return;
+      auto current = GetProduct(*store, id);
+      if (!current.ok()) return ctx.Fail(current.status());
+      const Json& c = *current;
+      ProductInput p{c["org_id"].get<int64_t>(),
+                     given[0]->count() ? name : c["name"].get<std::string>(),
+                     given[1]->count() ? category : c["category"].get<std::string>(),
+                     given[2]->count() ? net : c["net_content_g"].get<int64_t>(),
+                     given[3]->count() ? gtin : c.value("gtin", std::string())};
+      auto r = UpdateProduct(*store, id, p, "cli");
+      if (!r.ok()) return ctx.Fail(r.status());
+      ctx.Print(*r, "已修改产品 / changed product " + std::to_string(id) + "：" + p.name);
     });
   });
 }

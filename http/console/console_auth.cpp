@@ -195,7 +195,10 @@ bool CheckForm(ConsoleContext& ctx, const httplib::Request& req, httplib::Respon
                const Session* session) {
   bool ok = SameOrigin(ctx, req);
   if (ok && session) {
-    const std::string sent = req.get_param_value("csrf");
+    // The lot form is multipart (it uploads a CSV): its fields arrive in `files`.
+    const std::string sent = req.is_multipart_form_data() && req.has_file("csrf")
+                                 ? req.get_file_value("csrf").content
+                                 : req.get_param_value("csrf");
     ok = sent.size() == session->csrf.size() &&
          CRYPTO_memcmp(sent.data(), session->csrf.data(), sent.size()) == 0;
   }

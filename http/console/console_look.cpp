@@ -40,6 +40,18 @@ constexpr const char* kCss =
     "dt{color:#5b6358}dd{margin:0}"
     ".pager{display:flex;gap:16px;justify-content:space-between;margin:8px 0 0}"
     "footer{text-align:center;padding:8px 0 20px}a{color:#1c5a2b}"
+    // Forms of the cooperative's pages: a refusal beside its field, rows of inputs, choices.
+    "select,textarea{width:100%;font:inherit;font-size:1.05em;padding:8px;border:1px solid "
+    "#9aa396;border-radius:6px;background:#fff}textarea{min-height:6em}"
+    ".bad{border:2px solid #c0221c}.ferr{color:#c0221c;font-weight:600}"
+    "fieldset{border:1px solid #d5dacf;border-radius:8px;padding:8px 10px;margin:0;min-width:0}"
+    "legend{font-weight:600;padding:0 4px}"
+    ".grid{display:grid;gap:10px;grid-template-columns:repeat(auto-fit,minmax(160px,1fr))}"
+    ".btns{display:flex;flex-wrap:wrap;gap:8px}button.sec{background:#e4ebe0;color:#1c5a2b}"
+    "label.chk{display:flex;gap:8px;align-items:flex-start;font-weight:400}"
+    "label.chk input{width:auto;margin-top:4px}td input,td select{min-width:5em}"
+    ".tabs{display:flex;flex-wrap:wrap;gap:4px 16px;margin:0 0 10px;padding:0 4px}"
+    ".ok{background:#e8f5e9;border-left:4px solid #1c7a35;padding:8px 12px;margin:0 0 10px}"
     // On a phone a lot becomes a card: every cell on its own line, labelled by its heading.
     "@media (max-width:560px){table.cards thead{display:none}table.cards tr{display:block;"
     "border-bottom:1px solid #e3e6de;padding:6px 0}table.cards td{display:flex;gap:8px;"
@@ -80,7 +92,17 @@ std::string ConsoleBar(Lang lang, const std::string& registry_name, const Sessio
          "</b><br><small>" + HtmlEscape(registry_name) + "</small></div><div class=\"who\"><span>" +
          HtmlEscape(s.user.username) + " · " + HtmlEscape(RoleName(lang, s.user.role)) +
          "</span><form method=\"post\" action=\"/console/logout" + q + "\">" + CsrfInput(s) +
-         "<button type=\"submit\">" + L(lang, "退出", "Sign out") + "</button></form></div></div>";
+         "<button type=\"submit\">" + L(lang, "退出", "Sign out") + "</button></form></div></div>" +
+         ConsoleNav(lang, s);
+}
+
+std::string ConsoleNav(Lang lang, const Session& s) {
+  if (s.user.bureau()) return "";
+  const std::string q = lang == Lang::kEn ? "?lang=en" : "";
+  return "<nav class=\"tabs\"><a href=\"/console/" + q + "\">" + L(lang, "批次", "Lots") +
+         "</a><a href=\"/console/lots/new" + q + "\">" + L(lang, "发放批次", "Issue a lot") +
+         "</a><a href=\"/console/products" + q + "\">" + L(lang, "产品", "Products") +
+         "</a></nav>";
 }
 
 std::string ConsoleTail(Lang lang, const std::string& path) {

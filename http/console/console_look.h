@@ -16,6 +16,8 @@ std::string L(Lang lang, std::string_view zh, std::string_view en);
 std::string ConsoleHead(Lang lang, const std::string& title);
 // The bar on every signed-in page: registry name, who is signed in, sign-out form, language.
 std::string ConsoleBar(Lang lang, const std::string& registry_name, const Session& s);
+// The links under the bar of a clerk's or manager's pages: lots, issue a lot, products.
+std::string ConsoleNav(Lang lang, const Session& s);
 // </main></body></html> with the language switch for `path`.
 std::string ConsoleTail(Lang lang, const std::string& path);
 // A hidden input carrying the session's CSRF token.

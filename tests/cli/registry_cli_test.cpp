@@ -223,3 +223,46 @@ TEST_CASE("a lot issue killed mid-transaction leaves no half-written lot", "[cli
   auto events = RunProcess({"/usr/bin/sqlite3", cli.db, "SELECT COUNT(*), MAX(idx) + 1 FROM events"});
   CHECK(events.out.substr(0, events.out.find('|')) + "\n" == events.out.substr(events.out.find('|') + 1));
 }
+
+TEST_CASE("product edit, brand link and lot issue --households-csv", "[cli]") {
+  Cli cli;
+  cli.Seed();
+  json edited = cli.Json({"product", "edit", "1", "--name", "白沙绿茶（明前）", "--gtin", ""},
+                         "product.schema.json");
+  CHECK(edited["name"] == "白沙绿茶（明前）");
+  CHECK(edited["net_content_g"] == 250);  // left out: kept
+  CHECK_FALSE(edited.contains("gtin"));
+  CHECK(edited["actor"] == "cli");
+  auto bad = cli.Run({"product", "edit", "1", "--gtin", "6901234567893"});
+  CHECK(bad.exit_code == 3);
+  CHECK(bad.err.find("校验位") != std::string::npos);
+
+  REQUIRE(cli.Run({"product", "add", "--org", "1", "--name", "白沙红茶", "--category", "茶叶",
+                   "--net-content-g", "500"}).exit_code == 0);
+  REQUIRE(cli.Run({"brand", "add", "--name", "南溪绿茶", "--scheme", "one-village-one-product",
+                   "--region", "469025100201", "--level", "county", "--year", "2020", "--product",
+                   "1"}).exit_code == 0);
+  auto linked = cli.Run({"brand", "link", "--brand", "1", "--product", "2"});
+  CHECK(linked.exit_code == 0);
+  auto again = cli.Run({"brand", "link", "--brand", "1", "--product", "2"});
+  CHECK(again.exit_code == 3);
+
+  WriteFileText(cli.dir / "households.csv", "\xEF\xBB\xBF户号,公斤,脱贫户\nH-0001,12.5,是\nH-0002,7.5,否\n");
+  json lot = cli.Json({"lot", "issue", "--product", "1", "--origin", "469025100201", "--harvested",
+                       WeekAgo(), "--packed", Yesterday(), "--units", "10", "--households-csv",
+                       cli.dir / "households.csv"},
+                      "lot.schema.json");
+  REQUIRE(lot["record"]["households"].size() == 2);
+  CHECK(lot["record"]["households"][0]["grams"] == 12500);
+  CHECK(lot["record"]["households"][0]["registered_poor"] == true);
+  CHECK(lot["record"]["product"]["name"] == "白沙绿茶（明前）");
+
+  WriteFileText(cli.dir / "bad.csv", "H-0001,12.5,是\nH-0002,七斤,否\n");
+  const std::string before = TableCounts(cli);
+  auto refused = cli.Run({"lot", "issue", "--product", "1", "--origin", "469025100201",
+                          "--harvested", WeekAgo(), "--packed", Yesterday(), "--units", "10",
+                          "--households-csv", cli.dir / "bad.csv"});
+  CHECK(refused.exit_code == 3);
+  CHECK(refused.err.find("第 2 行") != std::string::npos);
+  CHECK(TableCounts(cli) == before);
+}

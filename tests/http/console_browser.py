@@ -8,22 +8,13 @@ Prints one line per step reached ("STEP name"); exits non-zero on the first fail
 """
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import chromium_driver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 base, username, one_time, new_password, out_dir = sys.argv[1:6]
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--no-first-run", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--hide-scrollbars", "--lang=zh-CN"):
-    options.add_argument(arg)
-options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-driver.set_page_load_timeout(30)
+driver = chromium_driver.start()
 
 
 def wait_for_url(suffix):
