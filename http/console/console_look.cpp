@@ -40,6 +40,16 @@ constexpr const char* kCss =
     "dt{color:#5b6358}dd{margin:0}"
     ".pager{display:flex;gap:16px;justify-content:space-between;margin:8px 0 0}"
     "footer{text-align:center;padding:8px 0 20px}a{color:#1c5a2b}"
+    // A lot's page and its labels (console_lot_page.cpp, console_lot_labels.cpp).
+    "select{width:100%;font-size:1.05em;padding:9px;border:1px solid #9aa396;border-radius:6px;"
+    "background:#fff}.pair{display:grid;grid-template-columns:1fr 1fr;gap:10px}"
+    "label.check{display:flex;gap:8px;align-items:center}label.check input{width:auto}"
+    "button.second{background:#eef2ea;color:#1c5a2b;border:1px solid #1c7a35}"
+    "button.danger{background:#c0221c}.ok{color:#1c7a35;font-weight:700}"
+    "pre.json{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8em;background:#f3f4ef;"
+    "padding:8px;border-radius:6px}details{margin:8px 0}summary{cursor:pointer;color:#1c5a2b}"
+    "ol.timeline{margin:0 0 10px;padding-left:1.4em}ol.timeline li{margin:0 0 6px}"
+    "figure{margin:12px 0}figure img{max-width:100%;border:1px solid #9aa396;background:#fff}"
     // On a phone a lot becomes a card: every cell on its own line, labelled by its heading.
     "@media (max-width:560px){table.cards thead{display:none}table.cards tr{display:block;"
     "border-bottom:1px solid #e3e6de;padding:6px 0}table.cards td{display:flex;gap:8px;"
