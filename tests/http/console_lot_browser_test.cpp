@@ -8,6 +8,8 @@
 #include <cstdlib>
 
 #include "labeler/code_parser.h"
+#include "registry/dates.h"
+#include "registry/scan_store.h"
 #include "tests/http/console_fixture.h"
 
 using namespace agritrace;
@@ -47,6 +49,13 @@ TEST_CASE("Chromium: a lot's page, a trace step, 100 codes, the A4 PDF decoded a
   const std::string lot = f.Issue(f.TeaLot(100));
   REQUIRE(AddTraceEvent(*f.store, lot, "packing", "2026-11-20T08:00:00+08:00", "", "", "装箱")
               .ok());
+  // Scans of the lot code over the last days, for the chart in the screenshots.
+  std::vector<ScanRow> scans;
+  for (int day = 12; day >= 0; --day)
+    for (int i = 0; i < (day * 7) % 11 + 1; ++i)
+      scans.push_back({lot, "lot", AddDays(TodayShanghai(), -day) + "T02:00:00Z",
+                       "net" + std::to_string(i)});
+  REQUIRE(InsertScans(f.store->db(), scans).ok());
   f.AddAccount("wang.fang", "clerk", f.org, "茶园春天-2026");
   f.Start();
   const std::string base = "http://127.0.0.1:" + std::to_string(f.server->port());

@@ -50,7 +50,7 @@ def step(name):
     print("STEP", name, flush=True)
 
 
-def shots(name, heights=(1600, 1400)):
+def shots(name, heights=(3000, 2000)):
     """The current page at a phone's and a desktop's width, with no sideways scrolling."""
     for width, height in zip((390, 1280), heights):
         driver.set_window_size(width, height)
