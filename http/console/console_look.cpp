@@ -43,9 +43,9 @@ constexpr const char* kCss =
     // A lot's page and its labels (console_lot_page.cpp, console_lot_labels.cpp).
     "select{width:100%;font-size:1.05em;padding:9px;border:1px solid #9aa396;border-radius:6px;"
     "background:#fff}.pair{display:grid;grid-template-columns:1fr 1fr;gap:10px}"
-    "label.check{display:flex;gap:8px;align-items:center}label.check input{width:auto}"
-    "button.second{background:#eef2ea;color:#1c5a2b;border:1px solid #1c7a35}"
-    "button.danger{background:#c0221c}.ok{color:#1c7a35;font-weight:700}"
+    "label.chk{display:flex;gap:8px;align-items:center}label.chk input{width:auto}"
+    "button.sec{background:#eef2ea;color:#1c5a2b;border:1px solid #1c7a35}"
+    "button.danger{background:#c0221c}.good{color:#1c7a35;font-weight:700}"
     "pre.json{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8em;background:#f3f4ef;"
     "padding:8px;border-radius:6px}details{margin:8px 0}summary{cursor:pointer;color:#1c5a2b}"
     "ol.timeline{margin:0 0 10px;padding-left:1.4em}ol.timeline li{margin:0 0 6px}"

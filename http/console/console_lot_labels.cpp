@@ -280,7 +280,7 @@ std::string LabelsPage(Store& store, Lang lang, const Session& s, const std::str
          "<input name=\"to\" inputmode=\"numeric\" pattern=\"[0-9]*\" maxlength=\"19\" "
          "placeholder=\"" +
          std::to_string(c.minted) + "\" value=\"" + HtmlEscape(choice.to) +
-         "\"></label></div><button type=\"submit\" class=\"second\">" +
+         "\"></label></div><button type=\"submit\" class=\"sec\">" +
          L(lang, "预览并核对", "Preview and check") + "</button></form>";
 
   const SizePreset* size = FindSize(choice.size);

@@ -84,7 +84,7 @@ std::string RecordSection(Lang lang, const Json& lot, bool signature_ok) {
   const Json& r = lot["record"];
   std::string out = "<section id=\"record\"><h2>" + L(lang, "签名记录", "Signed record") + "</h2>";
   out += signature_ok
-             ? "<p class=\"sig ok\" data-signature=\"valid\">✓ " +
+             ? "<p class=\"sig good\" data-signature=\"valid\">✓ " +
                    L(lang, "签名有效：记录与登记库签发时一字不差", "Signature valid: the record is "
                                                                    "exactly as the registry "
                                                                    "signed it") +
@@ -208,7 +208,7 @@ std::string RecallSection(Lang lang, const Session& s, const std::string& code, 
          code + "/recall" + LangSuffix(lang) + "\">" + CsrfInput(s) + "<label>" +
          L(lang, "召回原因（消费者会看到）", "Reason (consumers see it)") +
          "<input name=\"reason\" required maxlength=\"1000\" value=\"" + HtmlEscape(form.reason) +
-         "\"></label><label class=\"check\"><input type=\"checkbox\" name=\"confirm\" "
+         "\"></label><label class=\"chk\"><input type=\"checkbox\" name=\"confirm\" "
          "value=\"yes\" required> " +
          L(lang, "我确认召回批次 ", "I confirm the recall of lot ") + code +
          "</label><button type=\"submit\" class=\"danger\">" + L(lang, "召回", "Recall") +
