@@ -171,7 +171,7 @@ void Labels(ApiRouter& router, ApiContext& api) {
       R"(/api/v1/lots/([^/]+)/units)",
       OnLotWithBody(api, [&api](const std::string& code, const Json& body, Req req, Res res) {
         BodyFields f(body);
-        labeler::MintRequest mint{code, f.Int("count"), f.Int("spare", false)};
+        labeler::MintRequest mint{code, f.Int("count"), f.Int("spare", false), ""};
         if (Status s = f.Finish(); !s.ok()) return Refuse(res, req, s);
         auto r = api.WithStore([&](Store& store) { return labeler::MintUnitCodes(store, mint); });
         AnswerCreated(res, req, r, "/api/v1/lots/" + code + "/labels");

@@ -180,6 +180,7 @@ Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
            {"minted", req.count},
            {"spares", req.spare},
            {"codes_sha256", HexEncode(std::string(reinterpret_cast<char*>(md), md_len))}};
+    if (!req.actor.empty()) out["actor"] = req.actor;
     auto ev = store.AppendEvent("units.minted", out);
     if (!ev.ok()) return ev.status();
     out["event_index"] = *ev;

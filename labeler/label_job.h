@@ -20,6 +20,7 @@ struct MintRequest {
   std::string lot_code;
   int64_t count = 0;  // regular codes: with those already minted, at most the lot's units
   int64_t spare = 0;  // extra codes recorded as spares (replacements for damaged labels)
+  std::string actor;  // who mints, in the event when set ("user:<username>" from the console)
 };
 
 // Mints fresh codes (75 CSPRNG bits each) and stores them with serials continuing the lot's,

@@ -234,10 +234,11 @@ Result<Json> GetLot(Store& store, const std::string& code) {
   return out;
 }
 
-Result<Json> RecallLot(Store& store, const std::string& code, const std::string& reason) {
+Result<Json> RecallLot(Store& store, const std::string& code, const std::string& reason,
+                       const std::string& actor) {
   if (reason.empty())
     return Status::Invalid("请用 --reason 写明召回原因，消费者扫码时会看到", "give a --reason; consumers see it when they scan");
-  return AddTraceEvent(store, code, "recall", NowUtc(), "", "", reason);
+  return AddTraceEvent(store, code, "recall", NowUtc(), "", actor, reason);
 }
 
 Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::string& step,

@@ -41,7 +41,10 @@ Result<Json> GetLot(Store& store, const std::string& code);
 Result<int64_t> LotId(Store& store, const std::string& code);
 Result<int64_t> LotOwner(Store& store, const std::string& code);
 bool IsRecalled(Store& store, int64_t lot_id);
-Result<Json> RecallLot(Store& store, const std::string& code, const std::string& reason);
+// `actor`: who recalls, as the trace event's actor ("user:<username>" from the console; "" for
+// the CLI and API, whose recalls name no person).
+Result<Json> RecallLot(Store& store, const std::string& code, const std::string& reason,
+                       const std::string& actor = "");
 // step: an EPCIS/CBV business step (planting, input-use, harvesting, inspecting, processing,
 // packing, storing, shipping, receiving, retail).
 Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::string& step,

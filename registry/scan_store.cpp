@@ -240,6 +240,46 @@ std::vector<LotScan> ScansOfLot(SQLite::Database& db, const std::string& lot_cod
   return out;
 }
 
+namespace {
+
+// The smallest scan id whose `at` is at or after `since_utc`, assuming `at` grows with the id
+// (the writer appends scans as they come); one past the last id when there is none.
+int64_t FirstScanIdSince(SQLite::Database& db, const std::string& since_utc) {
+  SQLite::Statement next(db, "SELECT id, at FROM scans WHERE id >= ? ORDER BY id LIMIT 1");
+  int64_t lo = 0, hi = db.execAndGet("SELECT COALESCE(MAX(id), 0) + 1 FROM scans").getInt64();
+  while (lo < hi) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    next.reset();
+    next.bind(1, mid);
+    if (!next.executeStep()) {
+      hi = mid;
+    } else if (next.getColumn(1).getString() < since_utc) {
+      lo = next.getColumn(0).getInt64() + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+}  // namespace
+
+std::vector<DayCount> ScansPerDayOfLot(SQLite::Database& db, const std::string& lot_code,
+                                       const std::string& since_utc) {
+  const int64_t first_id = FirstScanIdSince(db, since_utc);
+  SQLite::Statement q(db,
+                      "SELECT substr(datetime(s.at, '+8 hours'), 1, 10) AS day, COUNT(*) "
+                      "FROM scans s WHERE s.id >= ?1 AND s.at >= ?3 AND (s.code = ?2 OR s.code IN "
+                      "(SELECT u.code FROM units u JOIN lots l ON l.id = u.lot_id "
+                      "WHERE l.code = ?2)) GROUP BY day ORDER BY day");
+  q.bind(1, first_id);
+  q.bind(2, lot_code);
+  q.bind(3, since_utc);
+  std::vector<DayCount> out;
+  while (q.executeStep()) out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64()});
+  return out;
+}
+
 int64_t ScanJournalThrough(SQLite::Database& db) {
   SQLite::Statement q(db, "SELECT value FROM registry_meta WHERE key = 'scan_journal_through'");
   return q.executeStep() ? std::stoll(q.getColumn(0).getString()) : 0;

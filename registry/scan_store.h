@@ -90,6 +90,17 @@ struct LotScan {
 std::vector<LotScan> ScansOfLot(SQLite::Database& db, const std::string& lot_code, int64_t after_id,
                                 int64_t limit);
 
+struct DayCount {
+  std::string day;  // YYYY-MM-DD in Asia/Shanghai
+  int64_t count = 0;
+};
+// Scans of `lot_code` and of its unit codes at or after `since_utc` (RFC 3339), per Shanghai day,
+// oldest first; days without scans are left out. The table has no index on time or code, but its
+// ids grow with time: a binary search over ids finds the first scan of the window, so only the
+// window's scans are read, however old the table.
+std::vector<DayCount> ScansPerDayOfLot(SQLite::Database& db, const std::string& lot_code,
+                                       const std::string& since_utc);
+
 // Rows in the table (all codes).
 int64_t CountAllScans(SQLite::Database& db);
 

@@ -13,9 +13,10 @@ build_pkgs=(g++ cmake make pkg-config git ca-certificates
 # drive Debian's chromium, the console's through chromedriver and python3-selenium (it types
 # into forms and follows redirects, which --dump-dom cannot). The libFuzzer targets (tests/fuzz)
 # build with clang 14; its sanitizer and libFuzzer runtimes are in libclang-rt-14-dev, only
-# recommended by clang.
+# recommended by clang. The console's browser test reads a downloaded label PDF's QR codes with
+# zbar-tools' zbarimg, a decoder independent of the ZXing the C++ tests use.
 test_pkgs=(poppler-utils librsvg2-bin chromium python3-jsonschema chromium-driver python3-selenium
-  clang libfuzzer-14-dev libclang-rt-14-dev)
+  clang libfuzzer-14-dev libclang-rt-14-dev zbar-tools)
 bench_pkgs=(wrk nginx-light procps curl sqlite3 zint)
 
 pkgs=("${build_pkgs[@]}")

@@ -10,6 +10,7 @@
 #include "http/api_context.h"
 #include "http/language.h"
 #include "http/rate_limiter.h"
+#include "http/verify_service.h"
 #include "registry/users.h"
 
 namespace httplib {
@@ -28,6 +29,7 @@ struct ConsoleContext {
   std::function<std::string(const httplib::Request&)> network_of;
   std::string salt;      // hashes client networks in sign_in_failures, as scans.net
   std::string base_url;  // the registry's base URL: its origin is ours, https means Secure
+  ScanThresholds thresholds;  // serve's: a lot page flags copied codes as the consumer page does
 };
 
 Lang ConsoleLang(const httplib::Request& req);
@@ -63,5 +65,7 @@ void RegisterConsoleAuth(httplib::Server& svr, std::shared_ptr<ConsoleContext> o
 void RegisterConsoleHome(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
 void RegisterConsoleProducts(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
 void RegisterConsoleLotForm(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
+void RegisterConsoleLotPage(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
+void RegisterConsoleLabels(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
 
 }  // namespace agritrace::http

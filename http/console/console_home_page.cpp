@@ -63,7 +63,9 @@ std::string OrganisationHome(Store& store, Lang lang, const Session& s, int64_t 
            h_product + "</th><th>" + h_packed + "</th><th class=\"n\">" + h_units +
            "</th><th class=\"n\">" + h_codes + "</th></tr></thead><tbody>";
     for (const auto& lot : *lots) {
-      std::string code = "<code>" + HtmlEscape(lot["code"].get<std::string>()) + "</code>";
+      const std::string lot_code = HtmlEscape(lot["code"].get<std::string>());
+      std::string code = "<a href=\"/console/lots/" + lot_code + LangSuffix(lang) + "\"><code>" +
+                         lot_code + "</code></a>";
       if (lot["recalled"].get<bool>())
         code += " <span class=\"red\">" + L(lang, "已召回", "recalled") + "</span>";
       out += "<tr>" + Td(h_code, code) +

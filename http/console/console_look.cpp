@@ -52,6 +52,13 @@ constexpr const char* kCss =
     "label.chk input{width:auto;margin-top:4px}td input,td select{min-width:5em}"
     ".tabs{display:flex;flex-wrap:wrap;gap:4px 16px;margin:0 0 10px;padding:0 4px}"
     ".ok{background:#e8f5e9;border-left:4px solid #1c7a35;padding:8px 12px;margin:0 0 10px}"
+    // A lot's page and its labels (console_lot_page.cpp, console_lot_labels.cpp).
+    ".pair{display:grid;grid-template-columns:1fr 1fr;gap:10px}"
+    "button.danger{background:#c0221c}.good{color:#1c7a35;font-weight:700}"
+    "pre.json{white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8em;background:#f3f4ef;"
+    "padding:8px;border-radius:6px}details{margin:8px 0}summary{cursor:pointer;color:#1c5a2b}"
+    "ol.timeline{margin:0 0 10px;padding-left:1.4em}ol.timeline li{margin:0 0 6px}"
+    "figure{margin:12px 0}figure img{max-width:100%;border:1px solid #9aa396;background:#fff}"
     // On a phone a lot becomes a card: every cell on its own line, labelled by its heading.
     "@media (max-width:560px){table.cards thead{display:none}table.cards tr{display:block;"
     "border-bottom:1px solid #e3e6de;padding:6px 0}table.cards td{display:flex;gap:8px;"
