@@ -282,9 +282,9 @@ Result<Json> ExportCodes(Store& store, const ExportRequest& req) {
   auto lot = GetLot(store, req.lot_code);
   if (!lot.ok()) return lot.status();
   if ((*lot)["recalled"].get<bool>())
-    return Status::Invalid("批次 " + FormatLotCode(req.lot_code) + " 已召回，不能再导出码包",
-                           "lot " + FormatLotCode(req.lot_code) +
-                               " is recalled: no more code files")
+    return Status::Invalid(
+               "批次 " + FormatLotCode(req.lot_code) + " 已召回，不能再导出码包",
+               "lot " + FormatLotCode(req.lot_code) + " is recalled: no more code files")
         .with_reason("lot-recalled");
   auto lot_id = LotId(store, req.lot_code);
   if (!lot_id.ok()) return lot_id.status();
@@ -293,21 +293,26 @@ Result<Json> ExportCodes(Store& store, const ExportRequest& req) {
   const auto [first, last] = *range;
   auto organic = OrganicCodesFor(store, *lot_id, req.lot_code, first, last);
   if (!organic.ok()) return organic.status();
-  if (Status s = CheckExportAgain(store, req.lot_code, first, last, req.again, req.reason);
-      !s.ok())
+  if (Status s = CheckExportAgain(store, req.lot_code, first, last, req.again, req.reason); !s.ok())
     return s;
 
   const Json& record = (*lot)["record"];
-  RowSource src{&store, *lot_id, first, last, *organic != nullptr, store.Meta("base_url"),
-                record["product"].value("gtin", ""), req.lot_code};
+  RowSource src{&store,
+                *lot_id,
+                first,
+                last,
+                *organic != nullptr,
+                store.Meta("base_url"),
+                record["product"].value("gtin", ""),
+                req.lot_code};
   const std::string part = req.out + ".part";
   int64_t rows = 0;
   Status s;
   if (*format == CodeFileFormat::kZip) {
-    s = WriteZip(src, part,
-                 "codes-" + req.lot_code + "-" + std::to_string(first) + "-" +
-                     std::to_string(last) + ".csv",
-                 req.password, &rows);
+    s = WriteZip(
+        src, part,
+        "codes-" + req.lot_code + "-" + std::to_string(first) + "-" + std::to_string(last) + ".csv",
+        req.password, &rows);
   } else {
     std::ofstream out(part, std::ios::binary | std::ios::trunc);
     if (!out) {
@@ -319,7 +324,8 @@ Result<Json> ExportCodes(Store& store, const ExportRequest& req) {
                        "writing " + req.out + " failed (disk full?)");
     }
   }
-  Result<std::pair<std::string, int64_t>> hash = s.ok() ? HashFile(part) : Result<std::pair<std::string, int64_t>>(s);
+  Result<std::pair<std::string, int64_t>> hash =
+      s.ok() ? HashFile(part) : Result<std::pair<std::string, int64_t>>(s);
   if (!hash.ok()) {
     unlink(part.c_str());
     return hash.status();
@@ -343,9 +349,9 @@ Result<Json> ExportCodes(Store& store, const ExportRequest& req) {
   }
   if (rename(part.c_str(), req.out.c_str()) != 0) {
     unlink(part.c_str());
-    return Status::Io("无法写入 " + req.out + "（导出已记录为 " + (*recorded)["id"].dump() + "）",
-                      "cannot write " + req.out + " (export " + (*recorded)["id"].dump() +
-                          " was recorded)");
+    return Status::Io(
+        "无法写入 " + req.out + "（导出已记录为 " + (*recorded)["id"].dump() + "）",
+        "cannot write " + req.out + " (export " + (*recorded)["id"].dump() + " was recorded)");
   }
   Json out = *recorded;
   out["rows"] = rows;

@@ -22,12 +22,13 @@ namespace {
 constexpr int kPollSliceMs = 200;  // how often a wait looks at `stop`
 
 Status BadAddress(const std::string& text, const std::string& why_zh, const std::string& why_en) {
-  return Status::Invalid("打印机地址「" + text + "」不对：" + why_zh +
-                             "。网络打印机写 tcp://IP地址[:端口]（默认 9100），USB 打印机写设备路径，"
-                             "如 /dev/usb/lp0",
-                         "printer '" + text + "' is wrong: " + why_en +
-                             ". Write tcp://ADDRESS[:PORT] for a network printer (port 9100 by "
-                             "default) or a device path such as /dev/usb/lp0 for a USB one")
+  return Status::Invalid(
+             "打印机地址「" + text + "」不对：" + why_zh +
+                 "。网络打印机写 tcp://IP地址[:端口]（默认 9100），USB 打印机写设备路径，"
+                 "如 /dev/usb/lp0",
+             "printer '" + text + "' is wrong: " + why_en +
+                 ". Write tcp://ADDRESS[:PORT] for a network printer (port 9100 by "
+                 "default) or a device path such as /dev/usb/lp0 for a USB one")
       .with_reason("printer-address");
 }
 
@@ -119,9 +120,8 @@ PrinterConnection::~PrinterConnection() {
 Result<std::unique_ptr<PrinterConnection>> PrinterConnection::Open(const PrinterAddress& address,
                                                                    int timeout_seconds,
                                                                    std::function<bool()> stop) {
-  const std::string where = address.kind == PrinterAddress::Kind::kTcp
-                                ? address.Text().substr(6)
-                                : address.path;
+  const std::string where =
+      address.kind == PrinterAddress::Kind::kTcp ? address.Text().substr(6) : address.path;
   auto unreachable = [&](const std::string& zh, const std::string& en) -> Status {
     return Status::Io("连不上打印机 " + where + "：" + zh + "；未打印任何标签，也未记录打印任务",
                       "cannot reach the printer " + where + ": " + en +
@@ -135,8 +135,8 @@ Result<std::unique_ptr<PrinterConnection>> PrinterConnection::Open(const Printer
                         "there is no such device or file (" + std::string(strerror(errno)) + ")");
     if (!S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISREG(st.st_mode))
       return BadAddress(address.path, "不是设备、管道或文件", "it is no device, FIFO or file");
-    int fd = open(address.path.c_str(),
-                  O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (S_ISREG(st.st_mode) ? O_APPEND : 0));
+    int fd = open(address.path.c_str(), O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+                                            (S_ISREG(st.st_mode) ? O_APPEND : 0));
     if (fd < 0) {
       const int e = errno;
       if (e == ENXIO)
@@ -213,15 +213,14 @@ Status PrinterConnection::Failure(const std::string& zh, const std::string& en,
 Status PrinterConnection::WaitWritable() {
   const int64_t deadline = NowMs() + timeout_ms_;
   for (;;) {
-    if (stop_ && stop_())
-      return Failure("已按要求停止", "stopped as asked", "printer-stopped");
+    if (stop_ && stop_()) return Failure("已按要求停止", "stopped as asked", "printer-stopped");
     const int64_t left = deadline - NowMs();
     if (left <= 0)
-      return Failure("打印机 " + std::to_string(timeout_ms_ / 1000) +
-                         " 秒没有接收数据（缺纸、卡纸或离线？）",
-                     "the printer took no data for " + std::to_string(timeout_ms_ / 1000) +
-                         " s (out of paper, jammed or offline?)",
-                     "printer-timeout");
+      return Failure(
+          "打印机 " + std::to_string(timeout_ms_ / 1000) + " 秒没有接收数据（缺纸、卡纸或离线？）",
+          "the printer took no data for " + std::to_string(timeout_ms_ / 1000) +
+              " s (out of paper, jammed or offline?)",
+          "printer-timeout");
     pollfd p{fd_, POLLOUT, 0};
     int n = poll(&p, 1, static_cast<int>(std::min<int64_t>(left, kPollSliceMs)));
     if (n < 0 && errno != EINTR)
@@ -308,10 +307,10 @@ Status PrinterConnection::Drain() {
       deadline = NowMs() + timeout_ms_;
     }
     if (NowMs() > deadline)
-      return Failure("打印机 " + std::to_string(timeout_ms_ / 1000) + " 秒没有确认收到数据",
-                     "the printer acknowledged nothing for " + std::to_string(timeout_ms_ / 1000) +
-                         " s",
-                     "printer-timeout");
+      return Failure(
+          "打印机 " + std::to_string(timeout_ms_ / 1000) + " 秒没有确认收到数据",
+          "the printer acknowledged nothing for " + std::to_string(timeout_ms_ / 1000) + " s",
+          "printer-timeout");
     poll(nullptr, 0, 10);
   }
   return Status::Ok();

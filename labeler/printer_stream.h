@@ -45,7 +45,7 @@ class PrinterStream final : public std::streambuf {
 
   PrinterConnection* connection_;
   std::string buffer_;
-  uint64_t produced_ = 0;  // bytes the renderer wrote so far
+  uint64_t produced_ = 0;            // bytes the renderer wrote so far
   std::deque<uint64_t> label_ends_;  // of labels not yet confirmed
   uint64_t labels_dropped_ = 0;      // confirmed labels, no longer in label_ends_
   bool armed_ = false;

@@ -27,9 +27,7 @@ CodeExport ReadExport(SQLite::Statement& q) {
   return e;
 }
 
-std::string Range(int64_t a, int64_t b) {
-  return RangesText({{a, b}});
-}
+std::string Range(int64_t a, int64_t b) { return RangesText({{a, b}}); }
 
 }  // namespace
 
@@ -87,8 +85,8 @@ Result<Json> RecordCodeExport(Store& store, const CodeExport& in, bool again) {
         !c.ok())
       return c;
     Json overlaps = Json::array();
-    for (const CodeExport& e : OverlappingExports(store, in.lot_code, in.first_serial,
-                                                  in.last_serial))
+    for (const CodeExport& e :
+         OverlappingExports(store, in.lot_code, in.first_serial, in.last_serial))
       overlaps.push_back(e.id);
     const int64_t id =
         store.db().execAndGet("SELECT COALESCE(MAX(id), 0) + 1 FROM code_exports").getInt64();
@@ -122,7 +120,10 @@ Result<Json> RecordCodeExport(Store& store, const CodeExport& in, bool again) {
     ins.bind(7, in.sha256);
     ins.bind(8, in.bytes);
     ins.bind(9, in.actor);
-    if (in.again_reason.empty()) ins.bind(10); else ins.bind(10, in.again_reason);
+    if (in.again_reason.empty())
+      ins.bind(10);
+    else
+      ins.bind(10, in.again_reason);
     ins.bind(11, now);
     ins.bind(12, *ev);
     ins.exec();
@@ -134,10 +135,11 @@ Result<Json> RecordCodeExport(Store& store, const CodeExport& in, bool again) {
 }
 
 Report ReexportReport(Store& store) {
-  Report r{"码包重复导出记录", "code files exported again",
+  Report r{"码包重复导出记录",
+           "code files exported again",
            {"lot", "export", "at", "actor", "serials", "overlaps", "reason", "file", "sha256"}};
-  SQLite::Statement q(store.db(), std::string(kExportColumns) +
-                                      "WHERE e.again_reason IS NOT NULL ORDER BY e.id");
+  SQLite::Statement q(
+      store.db(), std::string(kExportColumns) + "WHERE e.again_reason IS NOT NULL ORDER BY e.id");
   while (q.executeStep()) {
     CodeExport e = ReadExport(q);
     std::string overlaps;

@@ -181,7 +181,10 @@ Result<int64_t> StartPrintRun(Store& store, const PrintRunStart& in) {
     ins.bind(7, *options);
     ins.bind(8, in.destination);
     ins.bind(9, in.actor);
-    if (in.resumes) ins.bind(10, in.resumes); else ins.bind(10);
+    if (in.resumes)
+      ins.bind(10, in.resumes);
+    else
+      ins.bind(10);
     ins.bind(11, now);
     ins.bind(12, *ev);
     ins.exec();
@@ -286,23 +289,24 @@ Json LotPrintSummary(Store& store, const std::string& lot_code) {
 }
 
 Report ReprintReport(Store& store) {
-  Report r{"重复打印（补打）记录", "reprinted labels",
+  Report r{"重复打印（补打）记录",
+           "reprinted labels",
            {"lot", "run", "at", "actor", "destination", "format", "serials", "reprinted",
             "reprinted_serials", "copies"}};
   for (const Reprint& rep : FindReprints(store)) {
     const PrintRun& run = rep.run;
     const int64_t last = run.ended() ? *run.sent_through : run.last_serial;
-    r.rows.push_back({{"lot", run.lot_code},
-                      {"run", run.id},
-                      {"at", run.started_at},
-                      {"actor", run.actor},
-                      {"destination", run.destination},
-                      {"format", run.format},
-                      {"serials", last >= run.first_serial ? RangeText(run.first_serial, last)
-                                                           : std::string()},
-                      {"reprinted", RangesText(rep.ranges)},
-                      {"reprinted_serials", rep.serials},
-                      {"copies", Copies(run)}});
+    r.rows.push_back(
+        {{"lot", run.lot_code},
+         {"run", run.id},
+         {"at", run.started_at},
+         {"actor", run.actor},
+         {"destination", run.destination},
+         {"format", run.format},
+         {"serials", last >= run.first_serial ? RangeText(run.first_serial, last) : std::string()},
+         {"reprinted", RangesText(rep.ranges)},
+         {"reprinted_serials", rep.serials},
+         {"copies", Copies(run)}});
   }
   return r;
 }

@@ -28,10 +28,10 @@ struct PrintRunStart {
   bool lot_only = false;
   int64_t first_serial = 0, last_serial = 0;  // 0, 0 for a lot-only label
   std::string format;                         // svg | png | pdf | zpl | tspl
-  Json options = Json::object();  // strings, integers and booleans only (it is logged)
-  std::string destination;        // file:PATH | download | tcp://HOST:PORT | device:PATH
-  std::string actor;              // cli:<login> | token:<id> | user:<username>
-  int64_t resumes = 0;            // the run this one continues, 0 for none
+  Json options = Json::object();              // strings, integers and booleans only (it is logged)
+  std::string destination;  // file:PATH | download | tcp://HOST:PORT | device:PATH
+  std::string actor;        // cli:<login> | token:<id> | user:<username>
+  int64_t resumes = 0;      // the run this one continues, 0 for none
 };
 
 enum class PrintOutcome { kComplete, kInterrupted, kFailed };
@@ -46,7 +46,7 @@ struct PrintRun {
   std::string destination, actor;
   int64_t resumes = 0;
   std::string started_at;
-  std::string outcome;               // "" while not ended
+  std::string outcome;                  // "" while not ended
   std::optional<int64_t> sent_through;  // none while not ended
   std::string ended_at;
   bool ended() const { return !outcome.empty(); }

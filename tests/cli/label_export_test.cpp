@@ -55,8 +55,7 @@ TEST_CASE("label export: an AES-256 zip 7-Zip opens with its password only, hold
                           cli.dir / "codes.zip"});
   INFO(good.out << good.err);
   REQUIRE(good.exit_code == 0);
-  const std::string inside =
-      lt::ReadFile(cli.dir / "unzipped" + "/codes-" + lot + "-1-10.csv");
+  const std::string inside = lt::ReadFile(cli.dir / "unzipped" + "/codes-" + lot + "-1-10.csv");
 
   // The same serials again only with a reason; then the CSV is the zip's, byte for byte.
   const std::string exports = Sql(cli, "SELECT COUNT(*) FROM code_exports");
@@ -122,11 +121,15 @@ TEST_CASE("label export refusals write no file and record nothing", "[cli][label
   std::vector<Case> cases = {
       {{"--out", cli.dir / "a.zip"}, "", "需要密码", "needs a password"},
       {{"--out", cli.dir / "a.zip", "--password-stdin"}, "short\n", "密码太短", "too short"},
-      {{"--out", cli.dir / "a.csv", "--password-stdin"}, "long-enough-pw\n", "不用密码",
+      {{"--out", cli.dir / "a.csv", "--password-stdin"},
+       "long-enough-pw\n",
+       "不用密码",
        "takes no password"},
       {{"--out", cli.dir / "a.xlsx"}, "", ".csv、.txt 或 .zip", ".csv, .txt or .zip"},
       {{"--out", cli.dir / "a.csv", "--from", "4", "--to", "9"}, "", "序号范围", "serial range"},
-      {{"--out", cli.dir / "a.csv", "--again", "--reason", "x"}, "", "不需要 --again",
+      {{"--out", cli.dir / "a.csv", "--again", "--reason", "x"},
+       "",
+       "不需要 --again",
        "drop --again"},
       {{"--out", cli.dir / "a.csv", "--again"}, "", "一起给出", "together"},
   };

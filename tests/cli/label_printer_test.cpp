@@ -122,8 +122,7 @@ std::vector<int> LabelsIn(const std::string& bytes, const std::map<std::string, 
   static const std::regex kCode("/21/([0-9A-Z]{16})");
   std::vector<int> out;
   size_t at = 0;
-  for (size_t end; (end = bytes.find("PRINT 1,1\r\n", at)) != std::string::npos;
-       at = end + 11) {
+  for (size_t end; (end = bytes.find("PRINT 1,1\r\n", at)) != std::string::npos; at = end + 11) {
     std::smatch m;
     std::string label = bytes.substr(at, end - at);
     REQUIRE(std::regex_search(label, m, kCode));
@@ -186,8 +185,8 @@ TEST_CASE("a dropped connection names the serials sent; --resume sends the rest,
   const auto serials = Serials(cli);
   constexpr size_t kDropAfter = 100000;
   FakePrinter dropping(kDropAfter);
-  auto r = cli.Run({"label", "print", "--lot", lot, "--format", "tspl", "--printer",
-                    dropping.url(), "--printer-timeout", "60"});
+  auto r = cli.Run({"label", "print", "--lot", lot, "--format", "tspl", "--printer", dropping.url(),
+                    "--printer-timeout", "60"});
   INFO(r.err);
   CHECK(r.exit_code == 1);
   auto first_bytes = dropping.connections().at(0);
