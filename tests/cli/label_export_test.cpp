@@ -3,6 +3,7 @@
 // export is recorded, a repeat needs a reason and shows in the audit; refusals write nothing.
 #include <catch2/catch.hpp>
 
+#include "registry/dates.h"
 #include "tests/labeler/test_support.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/registry_file.h"
@@ -147,4 +148,34 @@ TEST_CASE("label export refusals write no file and record nothing", "[cli][label
   CHECK(RunProcess({"/bin/ls", cli.dir / "a.csv.part"}).exit_code != 0);
   CHECK(Sql(cli, "SELECT COUNT(*) FROM code_exports") == "0\n");
   CHECK(Sql(cli, "SELECT COUNT(*) FROM events") == events);
+}
+
+TEST_CASE("label export: an organic lot's CSV carries each unit's 有机码, and waits for them",
+          "[cli][labels][export]") {
+  Cli cli;
+  cli.Seed();
+  REQUIRE(
+      cli.Run({"cert", "add", "--type", "organic", "--number", "151OP2600123", "--issuer",
+               "中绿华夏有机食品认证中心", "--holder", "1", "--product", "1", "--valid-from",
+               agritrace::AddDays(agritrace::TodayShanghai(), -30), "--annual-output-kg", "5000"})
+          .exit_code == 0);
+  const std::string d = agritrace::AddDays(agritrace::TodayShanghai(), -1);
+  auto issued = cli.Run({"--json", "lot", "issue", "--product", "1", "--origin", "469025100201",
+                         "--harvested", d, "--packed", d, "--units", "3", "--cert", "151OP2600123",
+                         "--cert", "LB-18-2304460123A"});
+  REQUIRE(issued.exit_code == 0);
+  const std::string lot = json::parse(issued.out)["code"];
+  REQUIRE(cli.Run({"label", "mint", "--lot", lot, "--count", "3"}).exit_code == 0);
+  auto waiting = cli.Run({"label", "export", "--lot", lot, "--out", cli.dir / "o.csv"});
+  CHECK(waiting.exit_code == 3);
+  CHECK(waiting.err.find("organic-codes") != std::string::npos);
+  CHECK(Sql(cli, "SELECT COUNT(*) FROM code_exports") == "0\n");
+  const std::string codes = "15124000000000001\n15124000000000002\n15124000000000003\n";
+  REQUIRE(cli.Run({"label", "organic-codes", "--lot", lot, "-"}, {}, codes).exit_code == 0);
+  cli.Json({"label", "export", "--lot", lot, "--out", cli.dir / "o.csv"},
+           "label-export.schema.json");
+  auto lines = Lines(lt::ReadFile(cli.dir / "o.csv").substr(3));
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0] == "serial,code,code_printed,url,organic_code");
+  for (int i = 1; i <= 3; ++i) CHECK(lines[i].ends_with(",1512400000000000" + std::to_string(i)));
 }
