@@ -1,10 +1,12 @@
-// agritrace audit certs|refusals|scans|poverty|monthly: the bureau's reports as text, JSON or CSV.
+// agritrace audit certs|refusals|scans|poverty|reprints|reexports|monthly: the bureau's reports as text, JSON or CSV.
 #include <fstream>
 #include <iostream>
 
 #include "cli/context.h"
 #include "registry/audit_reports.h"
+#include "registry/code_exports.h"
 #include "registry/dates.h"
+#include "registry/print_runs.h"
 
 namespace agritrace::cli {
 namespace {
@@ -94,6 +96,28 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
       auto store = ctx.Open(OpenMode::kReadOnly);
       if (!store) return;
       Emit(ctx, opt, {PovertyReport(*store)});
+    });
+  });
+
+  auto* reprints = audit->add_subcommand(
+      "reprints", "重复打印（补打）的标签：复制码的来源 / labels printed again, where copies come from");
+  AddOutput(reprints, opt);
+  reprints->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open(OpenMode::kReadOnly);
+      if (!store) return;
+      Emit(ctx, opt, {ReprintReport(*store)});
+    });
+  });
+
+  auto* reexports = audit->add_subcommand(
+      "reexports", "码包重复导出记录 / code files exported again");
+  AddOutput(reexports, opt);
+  reexports->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open(OpenMode::kReadOnly);
+      if (!store) return;
+      Emit(ctx, opt, {ReexportReport(*store)});
     });
   });
 

@@ -10,6 +10,7 @@
 #include "registry/household_table.h"
 #include "registry/key_ring.h"
 #include "registry/lots.h"
+#include "registry/print_runs.h"
 
 namespace agritrace::cli {
 namespace {
@@ -95,8 +96,18 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = GetLot(*store, LotCodeArg(code));
       if (!r.ok()) return ctx.Fail(r.status());
+      // Printing, reprints above all: they are where copied labels come from.
+      (*r)["printing"] = LotPrintSummary(*store, LotCodeArg(code));
+      const Json& p = (*r)["printing"];
       std::string human = Summary(*r) + ((*r)["recalled"].get<bool>() ? "\n已召回 RECALLED" : "") +
                           "\n" + (*r)["record"].dump(2) + "\nsignature: " + (*r)["signature"].get<std::string>();
+      human += "\n打印 / printing: " + p["runs"].dump() + " 次 runs，已打印序号 serials printed " +
+               p["serials_printed"].dump() + "，重复打印序号 reprinted serials " +
+               p["reprinted_serials"].dump() + "（" + p["reprint_runs"].dump() +
+               " 次 runs），未结束 unfinished " + p["unfinished_runs"].dump();
+      if (p["reprinted_serials"].get<int64_t>() > 0)
+        human += "\n注意：有标签被重复打印，详见 agritrace audit reprints / note: labels were "
+                 "printed again, see agritrace audit reprints";
       ctx.Print(*r, human);
     });
   });

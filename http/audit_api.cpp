@@ -8,7 +8,9 @@
 #include "http/bearer_auth.h"
 #include "http/http_response.h"
 #include "http/query_params.h"
+#include "registry/code_exports.h"
 #include "registry/dates.h"
+#include "registry/print_runs.h"
 
 namespace agritrace::http {
 namespace {
@@ -113,6 +115,12 @@ void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defa
   route("poverty",
         [](const httplib::Request&, httplib::Response&, Store& store,
            std::string&) -> std::optional<Report> { return PovertyReport(store); });
+  route("reprints",
+        [](const httplib::Request&, httplib::Response&, Store& store,
+           std::string&) -> std::optional<Report> { return ReprintReport(store); });
+  route("reexports",
+        [](const httplib::Request&, httplib::Response&, Store& store,
+           std::string&) -> std::optional<Report> { return ReexportReport(store); });
   route("monthly",
         [](const httplib::Request& req, httplib::Response& res, Store& store,
            std::string& stem) -> std::optional<Report> {

@@ -11,7 +11,9 @@
 #include "http/http_response.h"
 #include "http/output_chart.h"
 #include "registry/audit_reports.h"
+#include "registry/code_exports.h"
 #include "registry/dates.h"
+#include "registry/print_runs.h"
 #include "registry/tokens.h"
 
 namespace agritrace::http {
@@ -42,7 +44,7 @@ constexpr const char* kCss =
     ".login{max-width:420px;margin:40px auto}.login input{flex:1 1 220px}";
 
 // Column headings: the report's key, in Chinese with the key beneath.
-constexpr std::array<std::array<const char*, 2>, 33> kColumns = {{
+constexpr std::array<std::array<const char*, 2>, 45> kColumns = {{
     {"number", "证书编号"},
     {"type", "类型"},
     {"holder", "持证主体"},
@@ -76,6 +78,18 @@ constexpr std::array<std::array<const char*, 2>, 33> kColumns = {{
     {"poor_share_percent", "脱贫户占比（%）"},
     {"units", "件数"},
     {"kg", "公斤"},
+    {"run", "打印任务"},
+    {"actor", "操作人"},
+    {"destination", "打印到"},
+    {"format", "格式"},
+    {"serials", "已打印序号"},
+    {"reprinted", "重复打印的序号"},
+    {"reprinted_serials", "重复打印数"},
+    {"copies", "每张份数"},
+    {"export", "导出记录"},
+    {"overlaps", "与之重叠的导出"},
+    {"file", "文件"},
+    {"sha256", "文件 SHA-256"},
 }};
 
 std::string Heading(const std::string& key) {
@@ -223,7 +237,7 @@ std::string AuditPage(Store& store, const Principal& who, const PageQuery& q,
   out +=
       "<nav><a href=\"#certs\">证书产量 / Certificates</a><a href=\"#refusals\">拒绝记录 / "
       "Refusals</a><a href=\"#scans\">扫码异常 / Scans</a><a href=\"#poverty\">脱贫户占比 / "
-      "Poverty</a><a href=\"#monthly\">月度报表 / Monthly</a></nav>";
+      "Poverty</a><a href=\"#reprints\">重复打印 / Reprints</a><a href=\"#reexports\">码包重复导出 / Re-exports</a><a href=\"#monthly\">月度报表 / Monthly</a></nav>";
   if (!q.error_zh.empty())
     out += "<p class=\"err\">" + HtmlEscape(q.error_zh) + "已改用默认值。<br>" +
            HtmlEscape(q.error_en) + "the default is shown instead.</p>";
@@ -254,6 +268,14 @@ std::string AuditPage(Store& store, const Principal& who, const PageQuery& q,
   const Report poverty = PovertyReport(store);
   out += Section("poverty") + Title("h2", poverty);
   out += Table(poverty, ReportCsvPath("poverty")) + "</section>";
+
+  const Report reprints = ReprintReport(store);
+  out += Section("reprints") + Title("h2", reprints);
+  out += Table(reprints, ReportCsvPath("reprints")) + "</section>";
+
+  const Report reexports = ReexportReport(store);
+  out += Section("reexports") + Title("h2", reexports);
+  out += Table(reexports, ReportCsvPath("reexports")) + "</section>";
 
   const Report monthly = MonthlyReport(store, q.month);
   out += Section("monthly") + Title("h2", monthly);

@@ -177,10 +177,13 @@ void Labels(ApiRouter& router, ApiContext& api) {
         AnswerCreated(res, req, r, "/api/v1/lots/" + code + "/labels");
       }));
 
-  router.Get(R"(/api/v1/lots/([^/]+)/labels)",
-             OnLot(api, [&api](const std::string& code, Req req, Res res) {
-               ServeLabelFile(api.db_path(), code, req, res);
-             }));
+  router.Get(R"(/api/v1/lots/([^/]+)/labels)", [&api](Req req, Res res) {
+    auto who = Member(api, req, res);
+    if (!who) return;
+    std::string code = PathLotCode(req.matches[1]);
+    if (!AllowLot(api, *who, code, req, res)) return;
+    ServeLabelFile(api.db_path(), code, "token:" + std::to_string(who->token_id), req, res);
+  });
 }
 
 void Organisations(ApiRouter& router, ApiContext& api) {

@@ -140,7 +140,8 @@ Status IoFailure(const std::string& what_zh, const std::string& what_en) {
 }  // namespace
 
 void ServeLabelFile(const std::string& db_path, const std::string& lot_code,
-                    const httplib::Request& req, httplib::Response& res) {
+                    const std::string& actor, const httplib::Request& req,
+                    httplib::Response& res) {
   auto print = ReadQuery(req, lot_code);
   if (!print.ok()) return SetStatusProblem(res, print.status(), req.path);
   TempFolder tmp;
@@ -151,6 +152,8 @@ void ServeLabelFile(const std::string& db_path, const std::string& lot_code,
   print->out =
       tmp.path() + (folder ? "/labels" : "/labels." + std::string(InfoOf(print->format).extension));
 
+  print->actor = actor;
+  print->destination = "download";
   auto store = Store::Open(db_path, OpenMode::kExisting);
   if (!store.ok()) return SetStatusProblem(res, store.status(), req.path);
   auto printed = labeler::PrintLabels(**store, *print);
@@ -182,6 +185,7 @@ void ServeLabelFile(const std::string& db_path, const std::string& lot_code,
                            });
   res.set_header("Content-Disposition", "attachment; filename=\"" + FileName(*print) + "\"");
   res.set_header("Cache-Control", "no-store");
+  res.set_header("X-Agritrace-Print-Run", std::to_string((*printed)["run"].get<int64_t>()));
   res.set_header("X-Agritrace-Labels", std::to_string((*printed)["labels"].get<uint64_t>()));
   std::string omitted;
   for (const auto& t : (*printed)["omitted"])

@@ -24,7 +24,11 @@ namespace agritrace::http {
 // Renders the labels of `lot_code` from the registry at `db_path` (on a connection of its own:
 // a long print does not hold the API's write connection) and writes the answer: the file with
 // its Content-Type and Content-Disposition, or a problem. The caller has checked the token.
+// The download is a print run like any other (registry/print_runs.h), recorded with
+// destination "download" and `actor` ("token:<id>", "user:<username>"); the X-Agritrace-Print-Run
+// header names it.
 void ServeLabelFile(const std::string& db_path, const std::string& lot_code,
-                    const httplib::Request& req, httplib::Response& res);
+                    const std::string& actor, const httplib::Request& req,
+                    httplib::Response& res);
 
 }  // namespace agritrace::http

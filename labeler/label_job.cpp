@@ -6,9 +6,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <tuple>
+#include <utility>
 
 #include "labeler/code_url.h"
 #include "labeler/document_sink.h"
@@ -16,6 +19,8 @@
 #include "labeler/lot_code.h"
 #include "labeler/offline_label.h"
 #include "labeler/pdf_renderer.h"
+#include "labeler/printer_connection.h"
+#include "labeler/printer_stream.h"
 #include "labeler/png_renderer.h"
 #include "labeler/svg_renderer.h"
 #include "labeler/tspl_renderer.h"
@@ -26,6 +31,7 @@
 #include "registry/key_ring.h"
 #include "registry/lots.h"
 #include "registry/organic_codes.h"
+#include "registry/print_runs.h"
 #include "registry/unit_store.h"
 
 namespace agritrace::labeler {
@@ -190,7 +196,218 @@ Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
   return out;
 }
 
-Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
+namespace {
+
+const char* FormatName(LabelFormat f) {
+  static const char* kNames[] = {"svg", "png", "pdf", "zpl", "tspl"};
+  return kNames[static_cast<int>(f)];
+}
+
+// What --resume repeats, as the print run records it (integers and strings: it is logged).
+Json OptionsRecord(const PrintRequest& r) {
+  Json o = {{"size", FormatLabelSize(r.options.label)},
+            {"dpi", r.options.label.dpi},
+            {"ecc", std::string(1, EccLetter(r.options.ecc))},
+            {"copies", r.options.copies},
+            {"offline_signed", r.offline_signed}};
+  if (r.options.sheet)
+    o["sheet"] = "a4:" + std::to_string(r.options.sheet->cols) + "x" +
+                 std::to_string(r.options.sheet->rows);
+  return o;
+}
+
+bool IsPrinterDestination(const std::string& destination) {
+  return destination.rfind("tcp://", 0) == 0 || destination.rfind("device:", 0) == 0;
+}
+
+// Turns `req` into the rest of print run `req->resume`; sets `resumes`.
+Status ApplyResume(Store& store, PrintRequest* req) {
+  auto run = GetPrintRun(store, req->resume);
+  if (!run.ok()) return run.status();
+  const std::string id = std::to_string(run->id);
+  if (!IsPrinterDestination(run->destination))
+    return Status::Invalid("打印任务 " + id + " 是写文件（" + run->destination +
+                               "），文件要么完整写出、要么不留下，无需续打；需要时请重新打印",
+                           "print run " + id + " wrote a file (" + run->destination +
+                               "), which is written whole or not at all: nothing to resume")
+        .with_reason("resume-not-printer");
+  if (run->lot_only)
+    return Status::Invalid("打印任务 " + id + " 只打印一个批次码标签，请直接重新打印",
+                           "print run " + id + " printed one lot-code label: print it again")
+        .with_reason("resume-lot-only");
+  if (int64_t later = ResumedBy(store, run->id))
+    return Status::Conflict("打印任务 " + id + " 已由任务 " + std::to_string(later) +
+                                " 续打过；如仍未打完，请续打最新的任务：--resume " +
+                                std::to_string(later),
+                            "print run " + id + " was already resumed by run " +
+                                std::to_string(later) + "; resume the latest: --resume " +
+                                std::to_string(later))
+        .with_reason("resume-taken");
+  const int64_t from = run->ended() ? *run->sent_through + 1 : run->first_serial;
+  if (from > run->last_serial)
+    return Status::Conflict("打印任务 " + id + " 的标签已全部确认送达，无需续打",
+                            "print run " + id + " delivered every label: nothing to resume")
+        .with_reason("resume-complete");
+  const Json& o = run->options;
+  auto format = ParseLabelFormat(run->format);
+  if (!format.ok()) return format.status();
+  auto geometry = ParseLabelGeometry(o.value("size", ""), o.value("dpi", 0));
+  if (!geometry.ok()) return geometry.status();
+  auto ecc = ParseEccLevel(o.value("ecc", ""));
+  if (!ecc.ok()) return ecc.status();
+  req->lot_code = run->lot_code;
+  req->lot_only = false;
+  req->from = from;
+  req->to = run->last_serial;
+  req->format = *format;
+  req->options.label = *geometry;
+  req->options.ecc = *ecc;
+  req->options.copies = o.value("copies", 1);
+  req->options.sheet.reset();
+  req->offline_signed = o.value("offline_signed", false);
+  if (req->printer.empty())
+    req->printer = run->destination.rfind("device:", 0) == 0 ? run->destination.substr(7)
+                                                             : run->destination;
+  return Status::Ok();
+}
+
+std::string Range(int64_t a, int64_t b) {
+  return a == b ? std::to_string(a) : std::to_string(a) + "–" + std::to_string(b);
+}
+
+// The failure of a printer run, saying which serials surely reached the printer, which may
+// have and which were not sent, and how to go on.
+Status Interrupted(const Status& why, int64_t run, bool lot_only, int64_t first, int64_t last,
+                   uint64_t confirmed, uint64_t written) {
+  const std::string id = std::to_string(run);
+  std::string zh = "打印中断：" + why.zh() + "。打印任务 " + id + "：",
+              en = "printing stopped: " + why.en() + ". Print run " + id + ": ";
+  if (lot_only) {
+    zh += confirmed ? "批次码标签已确认送达打印机。" : "批次码标签未确认送达，请检查后重新打印。";
+    en += confirmed ? "the lot-code label surely reached the printer."
+                    : "the lot-code label is not sure to have reached the printer; check and "
+                      "print it again.";
+    return Status::Io(zh, en).with_reason("printer-interrupted");
+  }
+  const int64_t sure_end = first + static_cast<int64_t>(confirmed) - 1;
+  const int64_t sent_end = first + static_cast<int64_t>(written) - 1;
+  if (confirmed > 0) {
+    zh += "序号 " + Range(first, sure_end) + " 已确认送达打印机；";
+    en += "serials " + Range(first, sure_end) + " surely reached the printer; ";
+  } else {
+    zh += "没有标签确认送达打印机；";
+    en += "no label surely reached the printer; ";
+  }
+  if (sent_end > sure_end) {
+    zh += "序号 " + Range(sure_end + 1, sent_end) + " 已发出但打印机未确认收到，可能已打印也可能没有；";
+    en += "serials " + Range(sure_end + 1, sent_end) +
+          " were sent but not acknowledged: they may or may not have printed; ";
+  }
+  if (last > sent_end) {
+    zh += "序号 " + Range(sent_end + 1, last) + " 未发出。";
+    en += "serials " + Range(sent_end + 1, last) + " were not sent. ";
+  } else {
+    zh += "没有未发出的标签。";
+    en += "every label was sent. ";
+  }
+  zh += "排除故障后继续：agritrace label print --resume " + id + "（从序号 " +
+        std::to_string(sure_end + 1) + " 开始" +
+        (sent_end > sure_end ? "；序号 " + Range(sure_end + 1, sent_end) +
+                                   " 若已打出会再打一次，请撕掉重复的"
+                             : std::string()) +
+        "）";
+  en += "Clear the fault and go on with agritrace label print --resume " + id +
+        " (it starts at serial " + std::to_string(sure_end + 1) +
+        (sent_end > sure_end ? "; serials " + Range(sure_end + 1, sent_end) +
+                                   " print twice if they already printed: remove the duplicates"
+                             : std::string()) +
+        ")";
+  return Status::Io(zh, en).with_reason("printer-interrupted");
+}
+
+}  // namespace
+
+Result<std::pair<int64_t, int64_t>> MintedRange(Store& store, int64_t lot_id,
+                                                 const std::string& lot_code, int64_t from,
+                                                 int64_t to) {
+  auto counts = CountUnits(store.db(), lot_id);
+  if (!counts.ok()) return counts.status();
+  if (counts->units == 0)
+    return Status::Invalid("批次 " + FormatLotCode(lot_code) +
+                               " 还没有发码；先运行 agritrace label mint --lot " +
+                               FormatLotCode(lot_code) + " --count N（打印时也可用 --lot-only 打印批次码）",
+                           "lot " + FormatLotCode(lot_code) +
+                               " has no unit codes yet; run agritrace label mint first (or print "
+                               "one lot-code label with --lot-only)")
+        .with_reason("no-units");
+  const int64_t first = from ? from : 1, last = to ? to : counts->units;
+  if (first < 1 || last < first || last > counts->units)
+    return Status::Invalid("序号范围 " + std::to_string(first) + "–" + std::to_string(last) +
+                               " 不对：本批次已发码 1–" + std::to_string(counts->units),
+                           "serial range " + std::to_string(first) + "-" + std::to_string(last) +
+                               " is outside the minted codes 1-" + std::to_string(counts->units))
+        .with_reason("serial-range");
+  return std::make_pair(first, last);
+}
+
+Result<std::unique_ptr<OrganicCodeReader>> OrganicCodesFor(Store& store, int64_t lot_id,
+                                                           const std::string& lot_code,
+                                                           int64_t first, int64_t last) {
+  Result<std::string> cert = OrganicCertificate(store.db(), lot_id);
+  if (!cert.ok()) return cert.status();
+  if (cert->empty()) return std::unique_ptr<OrganicCodeReader>();
+  Result<int64_t> missing = CountUnitsWithoutOrganicCode(store.db(), lot_id, first, last);
+  if (!missing.ok()) return missing.status();
+  if (*missing > 0) {
+    const std::string range = std::to_string(first) + "–" + std::to_string(last);
+    const std::string lot_text = FormatLotCode(lot_code);
+    return Status::Invalid("序号 " + range + " 中有 " + std::to_string(*missing) +
+                               " 个追溯码还没有有机码：有机产品（证书 " + *cert +
+                               "）的每个标签都要印有机码；先运行 agritrace label "
+                               "organic-codes --lot " +
+                               lot_text + " 有机码清单文件",
+                           std::to_string(*missing) + " unit codes of serials " + range +
+                               " have no 有机码 (organic code), which every label of an "
+                               "organic product (certificate " +
+                               *cert +
+                               ") must carry; load the certifier's list first: agritrace "
+                               "label organic-codes --lot " +
+                               lot_text + " FILE")
+        .with_reason("organic-code-missing");
+  }
+  return OrganicCodeReader::Open(store.db(), lot_id, first, last);
+}
+
+std::string FormatLabelSize(const LabelGeometry& g) {
+  auto mm = [](double v) {
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.3f", v);
+    std::string s = buf;
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+    return s;
+  };
+  return mm(g.width_mm) + "x" + mm(g.height_mm);
+}
+
+Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
+  PrintRequest req = request;
+  if (req.resume)
+    if (Status s = ApplyResume(store, &req); !s.ok()) return s;
+  std::optional<PrinterAddress> printer;
+  if (!req.printer.empty()) {
+    if (req.format != LabelFormat::kZpl && req.format != LabelFormat::kTspl)
+      return Status::Invalid("直接发送到打印机只支持 --format tspl（TSC/佳博/芯烨）或 zpl（斑马）",
+                             "sending to a printer takes --format tspl (TSC, Gprinter, Xprinter) "
+                             "or zpl (Zebra)")
+          .with_reason("printer-format");
+    if (!req.out.empty())
+      return Status::Invalid("--printer 与 --out 只能选一个", "give --printer or --out, not both")
+          .with_reason("printer-and-out");
+    auto address = ParsePrinterAddress(req.printer);
+    if (!address.ok()) return address.status();
+    printer = *address;
+  }
   auto lot = FindLot(store, req.lot_code);
   if (!lot.ok()) return lot.status();
   if (lot->recalled) return RefuseRecalled(req.lot_code);
@@ -210,24 +427,9 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
 
   int64_t first = 1, last = 0;
   if (!req.lot_only) {
-    auto counts = CountUnits(store.db(), lot->id);
-    if (!counts.ok()) return counts.status();
-    if (counts->units == 0)
-      return Status::Invalid(
-                 "批次 " + FormatLotCode(req.lot_code) +
-                     " 还没有发码；先运行 agritrace label mint --lot " +
-                     FormatLotCode(req.lot_code) + " --count N，或用 --lot-only 打印批次码",
-                 "lot " + FormatLotCode(req.lot_code) +
-                     " has no unit codes yet; run agritrace label mint first, or use --lot-only")
-          .with_reason("no-units");
-    first = req.from ? req.from : 1;
-    last = req.to ? req.to : counts->units;
-    if (first < 1 || last < first || last > counts->units)
-      return Status::Invalid("序号范围 " + std::to_string(first) + "–" + std::to_string(last) +
-                                 " 不对：本批次已发码 1–" + std::to_string(counts->units),
-                             "serial range " + std::to_string(first) + "-" + std::to_string(last) +
-                                 " is outside the minted codes 1-" + std::to_string(counts->units))
-          .with_reason("serial-range");
+    auto range = MintedRange(store, lot->id, req.lot_code, req.from, req.to);
+    if (!range.ok()) return range.status();
+    std::tie(first, last) = *range;
   }
 
   // Copies multiply the labels written (SVG/PNG/PDF pages): bound the product before any file.
@@ -246,44 +448,38 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
   // when one of the range has none.
   std::unique_ptr<OrganicCodeReader> organic;
   if (!req.lot_only) {
-    Result<std::string> cert = OrganicCertificate(store.db(), lot->id);
-    if (!cert.ok()) return cert.status();
-    if (!cert->empty()) {
-      Result<int64_t> missing = CountUnitsWithoutOrganicCode(store.db(), lot->id, first, last);
-      if (!missing.ok()) return missing.status();
-      if (*missing > 0) {
-        const std::string range = std::to_string(first) + "–" + std::to_string(last);
-        const std::string lot_text = FormatLotCode(req.lot_code);
-        return Status::Invalid("序号 " + range + " 中有 " + std::to_string(*missing) +
-                                   " 个追溯码还没有有机码：有机产品（证书 " + *cert +
-                                   "）的每个标签都要印有机码；先运行 agritrace label "
-                                   "organic-codes --lot " +
-                                   lot_text + " 有机码清单文件",
-                               std::to_string(*missing) + " unit codes of serials " + range +
-                                   " have no 有机码 (organic code), which every label of an "
-                                   "organic product (certificate " +
-                                   *cert +
-                                   ") must carry; load the certifier's list first: agritrace "
-                                   "label organic-codes --lot " +
-                                   lot_text + " FILE")
-            .with_reason("organic-code-missing");
-      }
-      Result<std::unique_ptr<OrganicCodeReader>> reader =
-          OrganicCodeReader::Open(store.db(), lot->id, first, last);
-      if (!reader.ok()) return reader.status();
-      organic = std::move(reader).value();
-    }
+    auto reader = OrganicCodesFor(store, lot->id, req.lot_code, first, last);
+    if (!reader.ok()) return reader.status();
+    organic = std::move(reader).value();
   }
 
   // Files are written under a temporary name and renamed when complete; folders keep a list of
-  // what was written. Either way a failure leaves nothing behind.
+  // what was written. Either way a failure leaves nothing behind. A printer gets the bytes as
+  // they are rendered, once the run is recorded.
   std::unique_ptr<std::ofstream> file;
   std::unique_ptr<RecordingSink> sink;
+  std::unique_ptr<PrinterConnection> connection;
+  std::unique_ptr<PrinterStream> printer_stream;
+  std::unique_ptr<std::ostream> printer_out;
   std::unique_ptr<LabelRenderer> renderer;
   std::string part = req.out + ".part";
   bool folder = req.format == LabelFormat::kSvg || req.format == LabelFormat::kPng;
   bool made_dir = false;
-  if (folder) {
+  if (printer) {
+    folder = false;
+    auto opened = PrinterConnection::Open(*printer, req.printer_timeout_seconds, req.stop);
+    if (!opened.ok()) return opened.status();
+    connection = std::move(opened).value();
+    printer_stream = std::make_unique<PrinterStream>(connection.get());
+    printer_out = std::make_unique<std::ostream>(printer_stream.get());
+    std::unique_ptr<PrinterRenderer> r;
+    if (req.format == LabelFormat::kZpl)
+      r = std::make_unique<ZplRenderer>(req.options, printer_out.get());
+    else
+      r = std::make_unique<TsplRenderer>(req.options, printer_out.get());
+    r->OnLabelWritten([s = printer_stream.get()] { s->LabelEnd(); });
+    renderer = std::move(r);
+  } else if (folder) {
     made_dir = mkdir(req.out.c_str(), 0755) == 0;
     if (!made_dir && errno != EEXIST)
       return Status::Io("无法创建输出目录 " + req.out, "cannot create output folder " + req.out);
@@ -305,8 +501,34 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
   Status s = renderer->Begin();
   LabelContent content = BaseContent(*lot, req.lot_code);
   uint64_t total = static_cast<uint64_t>(serials);
+
+  // The run is recorded once the options are known good and before any label leaves.
+  int64_t run = 0;
+  std::string destination =
+      printer ? printer->Text()
+              : !req.destination.empty() ? req.destination
+                                         : "file:" + std::filesystem::absolute(req.out).string();
+  if (s.ok()) {
+    PrintRunStart start{req.lot_code, req.lot_only, req.lot_only ? 0 : first,
+                        req.lot_only ? 0 : last,  FormatName(req.format), OptionsRecord(req),
+                        destination,  req.actor,  req.resume};
+    auto started = StartPrintRun(store, start);
+    if (started.ok()) {
+      run = *started;
+      if (printer_stream) printer_stream->Arm();
+    } else {
+      s = started.status();
+    }
+  }
+  uint64_t reported = 0;
+  if (printer_stream && req.progress)
+    printer_stream->on_progress = [&](uint64_t done) {
+      if (done != reported) req.progress(reported = done, total);
+    };
+
   if (!s.ok()) {
-    // Refused before the first label (size, sheet): fall through to the clean-up below.
+    // Refused before the first label (size, sheet) or not recorded: fall through to the
+    // clean-up below.
   } else if (req.lot_only) {
     content.qr_text = LotUrl(base, req.lot_code);
     content.code_display = FormatLotCode(req.lot_code);
@@ -314,6 +536,10 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
   } else {
     uint64_t done = 0;
     Status each = ForEachUnit(store.db(), lot->id, first, last, [&](const UnitRow& u) {
+      if (req.stop && req.stop()) {
+        s = Status::Io("已按要求停止", "stopped as asked").with_reason("printer-stopped");
+        return false;
+      }
       if (signer)
         content.qr_text = OfflineLabelUrl(
             base, SignOfflineLabel(base, req.lot_code, u.serial, signer->kid, signer->key));
@@ -330,15 +556,48 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
         content.organic_code = std::move(code).value();
       }
       s = renderer->Add(content);
-      if (req.progress && (++done % 1000 == 0 || done == total)) req.progress(done, total);
+      if (!printer && req.progress && (++done % 1000 == 0 || done == total))
+        req.progress(done, total);
       return s.ok();
     });
     if (s.ok()) s = each;
   }
   if (s.ok()) s = renderer->Finish();
+  if (printer_stream) {
+    if (s.ok()) s = printer_stream->Finish();
+    // The connection's own failure says more than the renderer's "writing failed".
+    if (!printer_stream->status().ok()) s = printer_stream->status();
+    Json omitted = Json::array();
+    for (const auto& t : renderer->omitted()) omitted.push_back(t);
+    renderer.reset();
+    const uint64_t confirmed = s.ok() ? total : printer_stream->labels_confirmed();
+    const uint64_t written = s.ok() ? total : printer_stream->labels_written();
+    if (!s.ok()) connection->Abort();
+    if (!run) return s;
+    const int64_t sent_through =
+        req.lot_only ? (confirmed ? 1 : 0) : first - 1 + static_cast<int64_t>(confirmed);
+    auto ended = EndPrintRun(store, run, s.ok() ? PrintOutcome::kComplete
+                                                : PrintOutcome::kInterrupted,
+                             sent_through);
+    if (!s.ok()) return Interrupted(s, run, req.lot_only, first, last, confirmed, written);
+    if (!ended.ok()) return ended.status();
+    if (req.progress && reported != total) req.progress(total, total);
+    return Json{{"format", FormatName(req.format)},
+                {"out", destination},
+                {"labels", total * static_cast<uint64_t>(req.options.copies)},
+                {"pages", 0},
+                {"files", 0},
+                {"omitted", omitted},
+                {"run", run},
+                {"destination", destination},
+                {"first_serial", req.lot_only ? 0 : first},
+                {"sent_through", sent_through}};
+  }
   if (s.ok() && file && !file->flush())
     s = Status::Io("写入 " + req.out + " 失败（磁盘满？）",
                    "writing " + req.out + " failed (disk full?)");
+  Json omitted = Json::array();
+  for (const auto& t : renderer->omitted()) omitted.push_back(t);
   if (!s.ok()) renderer.reset();  // it may still write to `file` while it closes
   if (file) {
     file.reset();
@@ -348,23 +607,26 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& req) {
   }
   if (!s.ok()) {
     if (sink) sink->Discard(made_dir);
+    // A recorded run that left nothing behind sent nothing.
+    if (run) EndPrintRun(store, run, PrintOutcome::kFailed, req.lot_only ? 0 : first - 1);
     return s;
   }
+  auto ended = EndPrintRun(store, run, PrintOutcome::kComplete, req.lot_only ? 1 : last);
+  if (!ended.ok()) return ended.status();
   uint64_t labels = total * static_cast<uint64_t>(req.options.copies);
   uint64_t per_page = req.options.sheet
                           ? static_cast<uint64_t>(req.options.sheet->cols * req.options.sheet->rows)
                           : 1;
   uint64_t pages = req.options.sheet ? (labels + per_page - 1) / per_page
                                      : (req.format == LabelFormat::kPdf ? labels : 0);
-  static const char* kNames[] = {"svg", "png", "pdf", "zpl", "tspl"};
-  Json omitted = Json::array();
-  for (const auto& t : renderer->omitted()) omitted.push_back(t);
-  return Json{{"format", kNames[static_cast<int>(req.format)]},
+  return Json{{"format", FormatName(req.format)},
               {"out", req.out},
               {"labels", labels},
               {"pages", pages},
               {"files", folder ? (req.options.sheet ? pages : labels) : 1},
-              {"omitted", omitted}};
+              {"omitted", omitted},
+              {"run", run},
+              {"destination", destination}};
 }
 
 }  // namespace agritrace::labeler

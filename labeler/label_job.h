@@ -4,9 +4,12 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "labeler/render_options.h"
+#include "registry/organic_codes.h"
 #include "registry/store.h"
 
 namespace agritrace::labeler {
@@ -45,12 +48,50 @@ struct PrintRequest {
   LabelFormat format = LabelFormat::kPdf;
   RenderOptions options;
   std::string out;  // a file for PDF, ZPL and TSPL; a folder for SVG and PNG
-  // Called now and then with labels done and the total, for a progress line.
+  // Instead of `out`: a label printer, tcp://HOST[:PORT] or a device path (printer_connection.h),
+  // sent ZPL or TSPL as it is rendered.
+  std::string printer;
+  int printer_timeout_seconds = 30;  // without progress, before the run stops
+  // A printer run to continue (`label print --resume`): lot, format, options and the rest of its
+  // range come from it, from the first serial it did not surely send; `printer` may name another
+  // printer, else the run's own. lot_code, from, to, lot_only, offline_signed, format and options
+  // are then ignored.
+  int64_t resume = 0;
+  // Who prints and how the print run record names the destination ("" for file:<out>).
+  std::string actor = "unknown";
+  std::string destination;
+  // Called now and then with labels done and the total, for a progress line: rendered for
+  // files, written to the connection for a printer.
   std::function<void(uint64_t done, uint64_t total)> progress;
+  // Asked while waiting on a printer: true stops the run (Ctrl-C), which then ends as
+  // interrupted with what was surely sent.
+  std::function<bool()> stop;
 };
 
-// Renders the labels, streaming: memory stays flat whatever the count. Returns
-// {"format", "out", "labels", "pages", "files", "omitted"}.
+// Renders the labels, streaming: memory stays flat whatever the count. Every run is recorded
+// (registry/print_runs.h) once the request is checked and the output opened, before the first
+// label leaves, and ended with the serials surely sent: all for a complete file, none for one
+// that failed (it is removed), for a printer those the connection confirmed. A printer run that
+// stops early fails with Status::Io (reason "printer-interrupted") naming the serials surely
+// sent, those that may have printed and those not sent, and the run to --resume. Returns
+// {"format", "out", "labels", "pages", "files", "omitted", "run", "destination"} and, for a
+// printer, "first_serial", "sent_through".
 Result<Json> PrintLabels(Store& store, const PrintRequest& request);
+
+// The serials from..to (0 for the first or last minted) of the lot's minted units, checked:
+// Status::Invalid "no-units" when none are minted, "serial-range" outside them.
+Result<std::pair<int64_t, int64_t>> MintedRange(Store& store, int64_t lot_id,
+                                                 const std::string& lot_code, int64_t from,
+                                                 int64_t to);
+
+// The 有机码 of serials first..last of an organic lot (null for a lot that is not organic), for
+// labels and code files alike. Status::Invalid (reason "organic-code-missing") when a unit of
+// the range has none yet.
+Result<std::unique_ptr<OrganicCodeReader>> OrganicCodesFor(Store& store, int64_t lot_id,
+                                                           const std::string& lot_code,
+                                                           int64_t first, int64_t last);
+
+// A lot's label size as print runs record it: "50x30", "62.5x40".
+std::string FormatLabelSize(const LabelGeometry& geometry);
 
 }  // namespace agritrace::labeler

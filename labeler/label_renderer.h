@@ -46,6 +46,9 @@ struct LabelChunk {
   uint64_t first = 0;  // index of labels[0] among all labels of the run
   std::vector<LabelContent> labels;
   std::string bytes;  // stream formats: these labels, formatted, in order
+  // Stream formats: where each label's bytes end in `bytes`, so that a printer connection can
+  // tell which labels it delivered (labeler/printer_connection.h).
+  std::vector<size_t> label_ends;
   std::vector<PreparedLabel> prepared;
   std::vector<std::string> omitted;
   Status status;
@@ -64,6 +67,7 @@ struct LabelChunk {
     first = first_label;
     labels_used = 0;
     bytes.clear();
+    label_ends.clear();
     prepared.clear();
     omitted.clear();
     status = Status::Ok();

@@ -46,7 +46,16 @@ Status PrinterRenderer::Write(std::string_view bytes) {
   return Status::Ok();
 }
 
-Status PrinterRenderer::Emit(detail::LabelChunk& chunk) { return Write(chunk.bytes); }
+Status PrinterRenderer::Emit(detail::LabelChunk& chunk) {
+  if (!on_label_written_) return Write(chunk.bytes);
+  size_t at = 0;
+  for (size_t end : chunk.label_ends) {
+    if (Status s = Write(std::string_view(chunk.bytes).substr(at, end - at)); !s.ok()) return s;
+    on_label_written_();
+    at = end;
+  }
+  return Write(std::string_view(chunk.bytes).substr(at));
+}
 
 Status PrinterRenderer::Complete() {
   out_->flush();

@@ -4,6 +4,7 @@
 // manual mode fixes it (QrCode::SingleModeVersion), which costs a table look-up per label.
 #pragma once
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -13,6 +14,11 @@
 namespace agritrace::labeler {
 
 class PrinterRenderer : public LabelRenderer {
+ public:
+  // Called on the caller's thread after each label's bytes were written to the stream, in order:
+  // a printer connection counts delivered labels by it.
+  void OnLabelWritten(std::function<void()> fn) { on_label_written_ = std::move(fn); }
+
  protected:
   // `language` names the format in messages ("ZPL"). `out` must outlive the renderer.
   PrinterRenderer(RenderOptions options, std::ostream* out, std::string language)
@@ -42,6 +48,7 @@ class PrinterRenderer : public LabelRenderer {
  private:
   std::ostream* out_;
   std::string language_;
+  std::function<void()> on_label_written_;
 };
 
 }  // namespace agritrace::labeler

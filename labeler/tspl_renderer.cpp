@@ -111,6 +111,7 @@ void TsplRenderer::Process(detail::LabelChunk& chunk, int worker) {
     out.append("PRINT 1,");
     AppendInt(&out, options_.copies);
     out.append("\r\n");
+    chunk.label_ends.push_back(out.size());
   }
 }
 

@@ -103,6 +103,7 @@ void ZplRenderer::Process(detail::LabelChunk& chunk, int worker) {
     out.append("^PQ");
     AppendInt(&out, options_.copies);
     out.append("\n^XZ\n");
+    chunk.label_ends.push_back(out.size());
   }
 }
 

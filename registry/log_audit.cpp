@@ -76,6 +76,8 @@ class Auditor {
     CheckLots();
     CheckTrace();
     CheckUnits();
+    CheckPrintRuns();
+    CheckCodeExports();
     CheckCheckpoints();
     return std::move(report_);
   }
@@ -206,6 +208,17 @@ class Auditor {
         mints_.push_back(std::move(m));
       } else if (kind == "log.checkpoint") {
         checkpoint_events_.push_back({idx, data});
+      } else if (kind == "codes.exported") {
+        if (auto id = Int(data, "id")) code_exports_[*id] = {idx, data};
+      } else if (kind == "labels.print-started") {
+        if (auto id = Int(data, "id")) print_runs_[*id] = {idx, data};
+      } else if (kind == "labels.print-ended") {
+        auto id = Int(data, "id");
+        if (!id || !print_runs_.count(*id)) continue;  // its row check names the run
+        Json& run = print_runs_[*id].data;
+        for (const char* k : {"outcome", "sent_through", "ended_at"})
+          run[k] = data.contains(k) ? data[k] : Json(nullptr);
+        run["end_event"] = idx;
       }
     }
   }
@@ -662,6 +675,83 @@ class Auditor {
     while (p < mints.size()) close();
   }
 
+  // Print runs (registry/print_runs.h): each row as labels.print-started made it and, once
+  // ended, as labels.print-ended left it. An erased end would hide what a run printed; a row
+  // without its start, a print nobody logged.
+  void CheckPrintRuns() {
+    SQLite::Statement q(db_,
+                        "SELECT r.id, l.code, r.lot_only, r.first_serial, r.last_serial, r.format, "
+                        "r.options, r.destination, r.actor, r.resumes, r.started_at, "
+                        "r.start_event, r.outcome, r.sent_through, r.ended_at, r.end_event "
+                        "FROM print_runs r LEFT JOIN lots l ON l.id = r.lot_id ORDER BY r.id");
+    while (q.executeStep()) {
+      ++report_.rows_checked;
+      const int64_t id = q.getColumn(0).getInt64();
+      const std::string key = "id=" + N(id);
+      auto it = print_runs_.find(id);
+      if (it == print_runs_.end()) {
+        WithoutEvent("print_runs", key, "（labels.print-started）：一次没有记入日志的打印",
+                     " (labels.print-started): a print nobody logged");
+        continue;
+      }
+      Expected& e = it->second;
+      e.seen = true;
+      std::vector<std::string> diffs, end_diffs;
+      if (Text(q.getColumn(1)) != Member(e.data, "lot")) diffs.push_back("lot_id");
+      if ((q.getColumn(2).getInt() != 0) != Bool(e.data, "lot_only").value_or(false))
+        diffs.push_back("lot_only");
+      const char* same[] = {"first_serial", "last_serial", "format"};
+      for (int c = 0; c < 3; ++c)
+        if (ColumnText(q.getColumn(3 + c)) != Member(e.data, same[c])) diffs.push_back(same[c]);
+      auto options = CanonicalJson(e.data.value("options", Json::object()));
+      if (!options.ok() || *options != Text(q.getColumn(6))) diffs.push_back("options");
+      const char* more[] = {"destination", "actor", "resumes", "started_at"};
+      for (int c = 0; c < 4; ++c)
+        if (ColumnText(q.getColumn(7 + c)) != Member(e.data, more[c])) diffs.push_back(more[c]);
+      if (ColumnText(q.getColumn(11)) != N(e.event)) diffs.push_back("start_event");
+      Differs("print_runs", key, e.event, diffs);
+      const char* end[] = {"outcome", "sent_through", "ended_at", "end_event"};
+      for (int c = 0; c < 4; ++c)
+        if (ColumnText(q.getColumn(12 + c)) != Member(e.data, end[c])) end_diffs.push_back(end[c]);
+      Differs("print_runs", key, Int(e.data, "end_event").value_or(e.event), end_diffs);
+    }
+    for (const auto& [id, e] : print_runs_)
+      if (!e.seen) WithoutRow("print_runs", "id=" + N(id), e.event, "labels.print-started");
+  }
+
+  // Code files for print shops (registry/code_exports.h), each as its codes.exported event
+  // recorded it: an erased or edited export would hide where codes went.
+  void CheckCodeExports() {
+    SQLite::Statement q(db_,
+                        "SELECT e.id, l.code, e.first_serial, e.last_serial, e.format, e.file, "
+                        "e.sha256, e.bytes, e.actor, e.again_reason, e.exported_at, e.event_index "
+                        "FROM code_exports e LEFT JOIN lots l ON l.id = e.lot_id ORDER BY e.id");
+    while (q.executeStep()) {
+      ++report_.rows_checked;
+      const int64_t id = q.getColumn(0).getInt64();
+      const std::string key = "id=" + N(id);
+      auto it = code_exports_.find(id);
+      if (it == code_exports_.end()) {
+        WithoutEvent("code_exports", key, "（codes.exported）：一次没有记入日志的导出",
+                     " (codes.exported): an export nobody logged");
+        continue;
+      }
+      Expected& e = it->second;
+      e.seen = true;
+      std::vector<std::string> diffs;
+      if (Text(q.getColumn(1)) != Member(e.data, "lot")) diffs.push_back("lot_id");
+      const char* cols[] = {"first_serial", "last_serial", "format", "file",  "sha256",
+                            "bytes",        "actor",       "reason", "exported_at"};
+      for (int c = 0; c < 9; ++c)
+        if (ColumnText(q.getColumn(2 + c)) != Member(e.data, cols[c]))
+          diffs.push_back(cols[c] == std::string("reason") ? "again_reason" : cols[c]);
+      if (ColumnText(q.getColumn(11)) != N(e.event)) diffs.push_back("event_index");
+      Differs("code_exports", key, e.event, diffs);
+    }
+    for (const auto& [id, e] : code_exports_)
+      if (!e.seen) WithoutRow("code_exports", "id=" + N(id), e.event, "codes.exported");
+  }
+
   // A log.checkpoint event is logged with each checkpoint signed (log_store.h): the checkpoint
   // it announces, and the previous one it names, must still be stored.
   void CheckCheckpoints() {
@@ -692,7 +782,8 @@ class Auditor {
   std::vector<uint8_t> marks_;
   std::optional<Expected> init_;
   std::vector<Expected> keys_, checkpoint_events_;
-  std::map<int64_t, Expected> orgs_, products_, tokens_, users_;
+  std::map<int64_t, Expected> orgs_, products_, tokens_, users_, print_runs_,
+      code_exports_;
   std::map<std::string, Expected> certs_;
   std::map<std::string, int64_t> cert_ids_, lot_ids_;
   std::vector<Mint> mints_;

@@ -122,6 +122,38 @@ Status ForEachUnit(SQLite::Database& db, int64_t lot_id, int64_t first_serial, i
   }
 }
 
+UnitCursor::UnitCursor(SQLite::Database& db, int64_t lot_id)
+    : query_(db,
+             "SELECT code, serial, spare FROM units WHERE lot_id = ? AND serial >= ? "
+             "AND serial <= ? ORDER BY serial"),
+      lot_id_(lot_id) {}
+
+Result<std::unique_ptr<UnitCursor>> UnitCursor::Open(SQLite::Database& db, int64_t lot_id,
+                                                     int64_t first_serial, int64_t last_serial) {
+  try {
+    std::unique_ptr<UnitCursor> c(new UnitCursor(db, lot_id));
+    c->query_.bind(1, lot_id);
+    c->query_.bind(2, first_serial);
+    c->query_.bind(3, last_serial);
+    return c;
+  } catch (const std::exception& e) {
+    return DbError(e);
+  }
+}
+
+Result<bool> UnitCursor::Next(UnitRow* row) {
+  try {
+    if (!query_.executeStep()) return false;
+    row->lot_id = lot_id_;
+    row->code = query_.getColumn(0).getString();
+    row->serial = query_.getColumn(1).getInt64();
+    row->spare = query_.getColumn(2).getInt() != 0;
+    return true;
+  } catch (const std::exception& e) {
+    return DbError(e);
+  }
+}
+
 Result<UnitRow> LookupUnit(SQLite::Database& db, std::string_view code) {
   try {
     SQLite::Statement q(db, "SELECT lot_id, serial, spare FROM units WHERE code = ?");

@@ -70,6 +70,21 @@ Result<UnitCounts> CountUnits(SQLite::Database& db, int64_t lot_id);
 Status ForEachUnit(SQLite::Database& db, int64_t lot_id, int64_t first_serial, int64_t last_serial,
                    const std::function<bool(const UnitRow&)>& fn);
 
+// ForEachUnit's rows pulled one at a time, for a consumer that asks for more as it goes (a zip
+// archive reading its entry). `db` must outlive the cursor.
+class UnitCursor {
+ public:
+  static Result<std::unique_ptr<UnitCursor>> Open(SQLite::Database& db, int64_t lot_id,
+                                                  int64_t first_serial, int64_t last_serial);
+  // The next unit in serial order; false at the end. Status::Io on a database failure.
+  Result<bool> Next(UnitRow* row);
+
+ private:
+  UnitCursor(SQLite::Database& db, int64_t lot_id);
+  SQLite::Statement query_;
+  int64_t lot_id_;
+};
+
 // The unit a normalised code belongs to; Status::NotFound when no lot has it.
 Result<UnitRow> LookupUnit(SQLite::Database& db, std::string_view code);
 

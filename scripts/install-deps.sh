@@ -7,16 +7,18 @@ what=${1:-build}
 build_pkgs=(g++ cmake make pkg-config git ca-certificates
   libssl-dev openssl libsqlite3-dev sqlite3 libsqlitecpp-dev libcpp-httplib-dev
   nlohmann-json3-dev libcli11-dev libqrencode-dev libcairo2-dev libfontconfig-dev
-  libfreetype-dev fonts-wqy-microhei catch2 libzxing-dev zlib1g-dev libsodium-dev)
+  libfreetype-dev fonts-wqy-microhei catch2 libzxing-dev zlib1g-dev libsodium-dev
+  libzip-dev)  # libzip-dev: AES-256 encrypted code files for print shops (label export)
 # Tests decode what we print: PDF pages through poppler, SVG through librsvg; JSON outputs are
 # checked against schemas/ with python3-jsonschema (draft 2020-12); the browser tests
 # drive Debian's chromium, the console's through chromedriver and python3-selenium (it types
 # into forms and follows redirects, which --dump-dom cannot). The libFuzzer targets (tests/fuzz)
 # build with clang 14; its sanitizer and libFuzzer runtimes are in libclang-rt-14-dev, only
 # recommended by clang. The console's browser test reads a downloaded label PDF's QR codes with
-# zbar-tools' zbarimg, a decoder independent of the ZXing the C++ tests use.
+# zbar-tools' zbarimg, a decoder independent of the ZXing the C++ tests use. p7zip-full opens the
+# encrypted code files (label export) as a print shop would.
 test_pkgs=(poppler-utils librsvg2-bin chromium python3-jsonschema chromium-driver python3-selenium
-  clang libfuzzer-14-dev libclang-rt-14-dev zbar-tools)
+  clang libfuzzer-14-dev libclang-rt-14-dev zbar-tools p7zip-full)
 bench_pkgs=(wrk nginx-light procps curl sqlite3 zint)
 
 pkgs=("${build_pkgs[@]}")

@@ -40,8 +40,7 @@ std::string CodeOf(const std::string& qr_text) {
   REQUIRE(p.ok());
   return p->code;
 }
-// The folder's files but SQLite's WAL index files, which a read-only open may leave (label print
-// opens the registry read-only).
+// The folder's files but SQLite's WAL files, which opening the registry may leave beside it.
 std::string Listing(const std::string& dir) {
   std::istringstream in(RunProcess({"/bin/ls", "-A", dir}).out);
   std::string out;

@@ -130,16 +130,18 @@ TEST_CASE("audit page: the reports, their CSV links and the output chart", "[aud
   CHECK(r->status == 200);
   CheckSelfContained(*r);
   const std::string& html = r->body;
-  for (const char* id : {"certs", "refusals", "scans", "poverty", "monthly"})
+  for (const char* id :
+       {"certs", "refusals", "scans", "poverty", "reprints", "reexports", "monthly"})
     CHECK(Contains(html, std::string("<section id=\"") + id + "\">"));
-  // certs, refusals, copied codes, unknown codes, poverty, monthly.
-  CHECK(Count(html, "<table>") == 6);
+  // certs, refusals, copied codes, unknown codes, poverty, reprints, re-exports, monthly.
+  CHECK(Count(html, "<table>") == 8);
   for (const std::string& link :
        {"/audit/csv/certs?year=" + f.year + "&amp;format=csv",
         std::string("/audit/csv/refusals?format=csv"),
         std::string("/audit/csv/scans?threshold=5&amp;networks=3&amp;format=csv"),
         std::string("/audit/csv/unknown-scans?format=csv"),
-        std::string("/audit/csv/poverty?format=csv"),
+        std::string("/audit/csv/poverty?format=csv"), std::string("/audit/csv/reprints?format=csv"),
+        std::string("/audit/csv/reexports?format=csv"),
         "/audit/csv/monthly?month=" + f.month + "&amp;format=csv"})
     CHECK(Contains(html, "<a href=\"" + link + "\" download>"));
   // The links work with the page's cookie (the API under /api/v1/ does not take it).
@@ -149,6 +151,14 @@ TEST_CASE("audit page: the reports, their CSV links and the output chart", "[aud
   CHECK(csv->status == 200);
   CHECK(Contains(csv->get_header_value("Content-Type"), "text/csv"));
   CHECK(f.Get("/api/v1/audit/refusals?format=csv", {{"Cookie", cookie}})->status == 401);
+  // The reprint and re-export reports, with their columns.
+  auto reprints = f.Get("/audit/csv/reprints?format=csv", {{"Cookie", cookie}});
+  REQUIRE(reprints);
+  CHECK(reprints->status == 200);
+  CHECK(reprints->body.rfind("\xEF\xBB\xBFlot,run,at,actor,destination,format,serials,", 0) == 0);
+  auto reexports = f.Get("/audit/csv/reexports?format=csv", {{"Cookie", cookie}});
+  REQUIRE(reexports);
+  CHECK(reexports->body.rfind("\xEF\xBB\xBFlot,export,at,actor,serials,overlaps,reason,", 0) == 0);
   // The month selector.
   CHECK(Contains(html, "<input type=\"month\" name=\"month\" value=\"" + f.month + "\""));
 
@@ -191,7 +201,7 @@ TEST_CASE("audit page: a bad month or year is reported and the default shown", "
   CHECK_FALSE(Contains(r->body, "<b>"));
   const std::string this_month = TodayShanghai().substr(0, 7);
   CHECK(Contains(r->body, "name=\"month\" value=\"" + this_month + "\""));
-  CHECK(Count(r->body, "<table>") == 6);
+  CHECK(Count(r->body, "<table>") == 8);
 }
 
 TEST_CASE("audit page: a long table shows its first rows and says the CSV has them all",

@@ -364,6 +364,19 @@ TEST_CASE("cooperative API: label files over HTTP decode to the stored codes",
     INFO(c.query);
     ExpectProblem(f.GetAs(labels + c.query, f.coop), 422, c.slug);
   }
+  // Every download is a print run, named in its answer and recorded with the token; refusals
+  // record none.
+  const int64_t runs = f.store->db().execAndGet("SELECT COUNT(*) FROM print_runs").getInt64();
+  CHECK(runs == 6);
+  CHECK(zpl->get_header_value("X-Agritrace-Print-Run") == std::to_string(runs));
+  CHECK(f.store->db()
+            .execAndGet("SELECT destination || ' ' || actor || ' ' || outcome FROM print_runs "
+                        "WHERE id = " + std::to_string(runs))
+            .getString()
+            .rfind("download token:", 0) == 0);
+  CHECK(f.store->db()
+            .execAndGet("SELECT COUNT(*) FROM events WHERE kind LIKE 'labels.print-%'")
+            .getInt64() == 2 * runs);
   Json fresh = Expect(f.Post("/api/v1/lots", f.coop, TeaLotBody(f, 5)), 201, "lot.schema.json");
   ExpectProblem(f.GetAs("/api/v1/lots/" + fresh["code"].get<std::string>() + "/labels", f.coop),
                 422, "no-units");

@@ -7,7 +7,9 @@
 
 #include "registry/checkpoint_signer.h"
 #include "registry/encoding.h"
+#include "registry/code_exports.h"
 #include "registry/log_store.h"
+#include "registry/print_runs.h"
 #include "registry/tokens.h"
 #include "registry/unit_store.h"
 #include "registry/users.h"
@@ -370,4 +372,140 @@ TEST_CASE("every tampered users row is named by table and key", "[log_audit]") {
 }
 
 }  // namespace
+}  // namespace agritrace
+
+namespace agritrace {
+namespace {
+
+// Two print runs of `lot`: 1 ended (serials 1-10, 7 surely sent), 2 still open (a killed run).
+struct PrintAuditFixture : AuditFixture {
+  PrintAuditFixture() {
+    PrintRunStart run{lot, false, 1, 10, "tspl", {{"size", "50x30"}, {"copies", 1}},
+                      "tcp://10.0.0.5:9100", "cli:clerk", 0};
+    auto first = StartPrintRun(*store, run);
+    REQUIRE(first.ok());
+    REQUIRE(EndPrintRun(*store, *first, PrintOutcome::kInterrupted, 7).ok());
+    run.first_serial = 8;
+    run.resumes = *first;
+    REQUIRE(StartPrintRun(*store, run).ok());
+  }
+};
+
+}  // namespace
+
+TEST_CASE("print runs agree with their log events; every edit is named", "[log_audit]") {
+  PrintAuditFixture f;
+  {
+    LogAuditReport clean = f.Audit();
+    INFO(Listing(clean));
+    CHECK(clean.mismatch_count == 0);
+  }
+  std::string key, reason, column;
+  SECTION("sent_through raised to hide a jam") {
+    f.Sql("UPDATE print_runs SET sent_through = 10 WHERE id = 1");
+    key = "id=1", reason = "row-differs", column = "sent_through";
+  }
+  SECTION("an unfinished run marked complete") {
+    f.Sql("UPDATE print_runs SET outcome = 'complete', sent_through = 10 WHERE id = 2");
+    key = "id=2", reason = "row-differs", column = "outcome";
+  }
+  SECTION("the range narrowed") {
+    f.Sql("UPDATE print_runs SET last_serial = 8 WHERE id = 2");
+    key = "id=2", reason = "row-differs", column = "last_serial";
+  }
+  SECTION("the printer renamed") {
+    f.Sql("UPDATE print_runs SET destination = 'file:/tmp/x' WHERE id = 1");
+    key = "id=1", reason = "row-differs", column = "destination";
+  }
+  SECTION("a run deleted") {
+    f.Sql("DELETE FROM print_runs WHERE id = 2");
+    key = "id=2", reason = "event-without-row";
+  }
+  SECTION("a run nobody logged") {
+    f.Sql(
+        "INSERT INTO print_runs(id, lot_id, lot_only, first_serial, last_serial, format, options, "
+        "destination, actor, started_at, start_event) SELECT 9, lot_id, 0, 1, 10, format, "
+        "options, destination, actor, started_at, start_event FROM print_runs WHERE id = 1");
+    key = "id=9", reason = "row-without-event";
+  }
+  LogAuditReport r = f.Audit();
+  INFO(Listing(r));
+  const TableMismatch* m = Find(r, "print_runs", key);
+  REQUIRE(m != nullptr);
+  CHECK(m->reason == reason);
+  if (!column.empty()) CHECK(m->en.find(column) != std::string::npos);
+}
+
+TEST_CASE("reprints: serials an earlier run printed, but not those a resumed run left uncertain",
+          "[print_runs]") {
+  PrintAuditFixture f;  // run 1: 1-10, 7 surely sent; run 2 resumes it from 8, not ended
+  CHECK(FindReprints(*f.store).empty());
+  REQUIRE(EndPrintRun(*f.store, 2, PrintOutcome::kComplete, 10).ok());
+  CHECK(EndPrintRun(*f.store, 2, PrintOutcome::kComplete, 10).status().code() ==
+        StatusCode::kConflict);
+  CHECK(FindReprints(*f.store).empty());
+  // Serials 5-12 again: 5-10 were printed (1-7 by run 1, 8-10 by run 2).
+  PrintRunStart again{f.lot, false, 5, 12, "pdf", {{"copies", 1}}, "download", "token:3", 0};
+  REQUIRE(StartPrintRun(*f.store, again).ok());
+  auto reprints = FindReprints(*f.store);
+  REQUIRE(reprints.size() == 1);
+  CHECK(reprints[0].run.id == 3);
+  CHECK(reprints[0].serials == 6);
+  CHECK(RangesText(reprints[0].ranges) == "5–10");
+  Json summary = LotPrintSummary(*f.store, f.lot);
+  CHECK(summary["reprinted_serials"] == 6);
+  CHECK(summary["serials_printed"] == 12);
+  CHECK(summary["unfinished_runs"] == 1);
+  Report report = ReprintReport(*f.store);
+  REQUIRE(report.rows.size() == 1);
+  CHECK(report.rows[0]["actor"] == "token:3");
+  // The log audit agrees throughout.
+  CHECK(f.Audit().mismatch_count == 0);
+}
+
+TEST_CASE("code exports agree with their log events; every edit is named", "[log_audit]") {
+  AuditFixture f;
+  CodeExport e;
+  e.lot_code = f.lot;
+  e.first_serial = 1;
+  e.last_serial = 10;
+  e.format = "zip";
+  e.file = "/srv/exports/codes.zip";
+  e.sha256 = std::string(64, 'a');
+  e.bytes = 1234;
+  e.actor = "cli:clerk";
+  REQUIRE(RecordCodeExport(*f.store, e, false).ok());
+  // Again, only with a reason.
+  CHECK(RecordCodeExport(*f.store, e, false).status().reason() == "export-overlap");
+  e.again_reason = "文件损坏";
+  e.first_serial = 5;
+  REQUIRE(RecordCodeExport(*f.store, e, true).ok());
+  CHECK(ReexportReport(*f.store).rows.size() == 1);
+  CHECK(f.Audit().mismatch_count == 0);
+  std::string key, reason, column;
+  SECTION("the file's hash swapped") {
+    f.Sql("UPDATE code_exports SET sha256 = '" + std::string(64, 'b') + "' WHERE id = 1");
+    key = "id=1", reason = "row-differs", column = "sha256";
+  }
+  SECTION("a re-export's reason erased") {
+    f.Sql("UPDATE code_exports SET again_reason = NULL WHERE id = 2");
+    key = "id=2", reason = "row-differs", column = "again_reason";
+  }
+  SECTION("an export deleted") {
+    f.Sql("DELETE FROM code_exports WHERE id = 1");
+    key = "id=1", reason = "event-without-row";
+  }
+  SECTION("an export nobody logged") {
+    f.Sql("INSERT INTO code_exports SELECT 7, lot_id, 20, 30, format, file, sha256, bytes, actor, "
+          "NULL, exported_at, event_index FROM code_exports WHERE id = 1");
+    key = "id=7", reason = "row-without-event";
+  }
+  LogAuditReport r = f.Audit();
+  INFO(Listing(r));
+  const TableMismatch* m = Find(r, "code_exports", key);
+  REQUIRE(m != nullptr);
+  CHECK(m->reason == reason);
+  if (!column.empty()) CHECK(m->en.find(column) != std::string::npos);
+}
+
 }  // namespace agritrace

@@ -1,0 +1,314 @@
+#include "registry/print_runs.h"
+
+#include <algorithm>
+#include <map>
+
+#include "registry/dates.h"
+#include "registry/lots.h"
+
+namespace agritrace {
+namespace {
+
+using Ranges = std::vector<std::pair<int64_t, int64_t>>;
+
+const char* OutcomeName(PrintOutcome o) {
+  switch (o) {
+    case PrintOutcome::kComplete:
+      return "complete";
+    case PrintOutcome::kInterrupted:
+      return "interrupted";
+    case PrintOutcome::kFailed:
+      return "failed";
+  }
+  return "failed";
+}
+
+Status RunNotFound(int64_t id) {
+  return Status::NotFound("找不到打印任务 " + std::to_string(id) + "；请核对任务号",
+                          "no print run " + std::to_string(id) + "; check the job number")
+      .with_reason("print-run-unknown");
+}
+
+constexpr const char* kRunColumns =
+    "SELECT r.id, l.code, r.lot_only, r.first_serial, r.last_serial, r.format, r.options, "
+    "r.destination, r.actor, r.resumes, r.started_at, r.outcome, r.sent_through, r.ended_at "
+    "FROM print_runs r JOIN lots l ON l.id = r.lot_id ";
+
+PrintRun ReadRun(SQLite::Statement& q) {
+  PrintRun r;
+  r.id = q.getColumn(0).getInt64();
+  r.lot_code = q.getColumn(1).getString();
+  r.lot_only = q.getColumn(2).getInt() != 0;
+  r.first_serial = q.getColumn(3).getInt64();
+  r.last_serial = q.getColumn(4).getInt64();
+  r.format = q.getColumn(5).getString();
+  r.options = Json::parse(q.getColumn(6).getString(), nullptr, false);
+  if (r.options.is_discarded()) r.options = Json::object();
+  r.destination = q.getColumn(7).getString();
+  r.actor = q.getColumn(8).getString();
+  r.resumes = q.getColumn(9).isNull() ? 0 : q.getColumn(9).getInt64();
+  r.started_at = q.getColumn(10).getString();
+  if (!q.getColumn(11).isNull()) r.outcome = q.getColumn(11).getString();
+  if (!q.getColumn(12).isNull()) r.sent_through = q.getColumn(12).getInt64();
+  if (!q.getColumn(13).isNull()) r.ended_at = q.getColumn(13).getString();
+  return r;
+}
+
+// What a run may have printed: up to sent_through once ended, its whole range until then.
+std::optional<std::pair<int64_t, int64_t>> Printed(const PrintRun& r) {
+  const int64_t last = r.ended() ? *r.sent_through : r.last_serial;
+  if (r.lot_only || last < r.first_serial) return std::nullopt;
+  return std::make_pair(r.first_serial, last);
+}
+// What it surely printed: nothing until it ended.
+std::optional<std::pair<int64_t, int64_t>> SurelyPrinted(const PrintRun& r) {
+  if (!r.ended()) return std::nullopt;
+  return Printed(r);
+}
+
+Ranges Merge(Ranges r) {
+  std::sort(r.begin(), r.end());
+  Ranges out;
+  for (const auto& [a, b] : r) {
+    if (!out.empty() && a <= out.back().second + 1)
+      out.back().second = std::max(out.back().second, b);
+    else
+      out.emplace_back(a, b);
+  }
+  return out;
+}
+
+// A lot's runs in order, each with the serials of it that earlier runs had printed.
+std::vector<Reprint> ReprintsOfLot(const std::vector<PrintRun>& runs) {
+  std::map<int64_t, const PrintRun*> by_id;
+  for (const PrintRun& r : runs) by_id[r.id] = &r;
+  std::vector<Reprint> out;
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const PrintRun& run = runs[i];
+    Reprint rep{run, {}, 0};
+    auto mine = Printed(run);
+    if (mine) {
+      // The runs this one continues count only with what they surely sent.
+      std::vector<int64_t> chain;
+      for (int64_t up = run.resumes; up && by_id.count(up); up = by_id[up]->resumes) {
+        if (std::find(chain.begin(), chain.end(), up) != chain.end()) break;
+        chain.push_back(up);
+      }
+      Ranges earlier;
+      for (size_t j = 0; j < i; ++j) {
+        const bool ancestor = std::find(chain.begin(), chain.end(), runs[j].id) != chain.end();
+        auto p = ancestor ? SurelyPrinted(runs[j]) : Printed(runs[j]);
+        if (p) earlier.push_back(*p);
+      }
+      for (const auto& [a, b] : Merge(earlier)) {
+        const int64_t lo = std::max(a, mine->first), hi = std::min(b, mine->second);
+        if (lo <= hi) {
+          rep.ranges.emplace_back(lo, hi);
+          rep.serials += hi - lo + 1;
+        }
+      }
+    }
+    out.push_back(std::move(rep));
+  }
+  return out;
+}
+
+std::vector<PrintRun> Runs(Store& store, const std::string& lot_code) {
+  SQLite::Statement q(store.db(), std::string(kRunColumns) +
+                                      (lot_code.empty() ? "" : "WHERE l.code = ? ") +
+                                      "ORDER BY r.lot_id, r.id");
+  if (!lot_code.empty()) q.bind(1, lot_code);
+  std::vector<PrintRun> runs;
+  while (q.executeStep()) runs.push_back(ReadRun(q));
+  return runs;
+}
+
+int64_t Copies(const PrintRun& r) {
+  return r.options.is_object() && r.options.contains("copies") &&
+                 r.options["copies"].is_number_integer()
+             ? r.options["copies"].get<int64_t>()
+             : 1;
+}
+
+std::string RangeText(int64_t a, int64_t b) {
+  return a == b ? std::to_string(a) : std::to_string(a) + "–" + std::to_string(b);
+}
+
+}  // namespace
+
+std::string RangesText(const Ranges& ranges) {
+  std::string out;
+  for (const auto& [a, b] : ranges) out += (out.empty() ? "" : ", ") + RangeText(a, b);
+  return out;
+}
+
+Result<int64_t> StartPrintRun(Store& store, const PrintRunStart& in) {
+  int64_t id = 0;
+  Status s = store.Transact([&]() -> Status {
+    auto lot_id = LotId(store, in.lot_code);
+    if (!lot_id.ok()) return lot_id.status();
+    auto options = CanonicalJson(in.options);
+    if (!options.ok()) return options.status();
+    if (in.resumes) {
+      auto earlier = GetPrintRun(store, in.resumes);
+      if (!earlier.ok()) return earlier.status();
+    }
+    const std::string now = NowUtc();
+    id = store.db().execAndGet("SELECT COALESCE(MAX(id), 0) + 1 FROM print_runs").getInt64();
+    Json data = {{"id", id},
+                 {"lot", in.lot_code},
+                 {"lot_only", in.lot_only},
+                 {"first_serial", in.first_serial},
+                 {"last_serial", in.last_serial},
+                 {"format", in.format},
+                 {"options", in.options},
+                 {"destination", in.destination},
+                 {"actor", in.actor},
+                 {"started_at", now}};
+    if (in.resumes) data["resumes"] = in.resumes;
+    auto ev = store.AppendEvent("labels.print-started", data);
+    if (!ev.ok()) return ev.status();
+    SQLite::Statement ins(store.db(),
+                          "INSERT INTO print_runs(id, lot_id, lot_only, first_serial, last_serial, "
+                          "format, options, destination, actor, resumes, started_at, start_event) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, id);
+    ins.bind(2, *lot_id);
+    ins.bind(3, in.lot_only ? 1 : 0);
+    ins.bind(4, in.first_serial);
+    ins.bind(5, in.last_serial);
+    ins.bind(6, in.format);
+    ins.bind(7, *options);
+    ins.bind(8, in.destination);
+    ins.bind(9, in.actor);
+    if (in.resumes)
+      ins.bind(10, in.resumes);
+    else
+      ins.bind(10);
+    ins.bind(11, now);
+    ins.bind(12, *ev);
+    ins.exec();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return id;
+}
+
+Result<Json> EndPrintRun(Store& store, int64_t id, PrintOutcome outcome, int64_t sent_through) {
+  Json out;
+  Status s = store.Transact([&]() -> Status {
+    auto run = GetPrintRun(store, id);
+    if (!run.ok()) return run.status();
+    if (run->ended())
+      return Status::Conflict("打印任务 " + std::to_string(id) + " 已经结束",
+                              "print run " + std::to_string(id) + " has already ended");
+    const int64_t low = run->lot_only ? 0 : run->first_serial - 1;
+    const int64_t high = run->lot_only ? 1 : run->last_serial;
+    if (sent_through < low || sent_through > high)
+      return Status::Invalid("已送出序号超出任务范围", "sent_through lies outside the run's range");
+    const std::string now = NowUtc();
+    out = {{"id", id},
+           {"lot", run->lot_code},
+           {"outcome", OutcomeName(outcome)},
+           {"sent_through", sent_through},
+           {"ended_at", now}};
+    auto ev = store.AppendEvent("labels.print-ended", out);
+    if (!ev.ok()) return ev.status();
+    SQLite::Statement up(store.db(),
+                         "UPDATE print_runs SET outcome = ?, sent_through = ?, ended_at = ?, "
+                         "end_event = ? WHERE id = ?");
+    up.bind(1, OutcomeName(outcome));
+    up.bind(2, sent_through);
+    up.bind(3, now);
+    up.bind(4, *ev);
+    up.bind(5, id);
+    up.exec();
+    out["event_index"] = *ev;
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<PrintRun> GetPrintRun(Store& store, int64_t id) {
+  SQLite::Statement q(store.db(), std::string(kRunColumns) + "WHERE r.id = ?");
+  q.bind(1, id);
+  if (!q.executeStep()) return RunNotFound(id);
+  return ReadRun(q);
+}
+
+int64_t ResumedBy(Store& store, int64_t id) {
+  SQLite::Statement q(store.db(), "SELECT MIN(id) FROM print_runs WHERE resumes = ?");
+  q.bind(1, id);
+  return q.executeStep() && !q.getColumn(0).isNull() ? q.getColumn(0).getInt64() : 0;
+}
+
+std::vector<Reprint> FindReprints(Store& store, const std::string& lot_code) {
+  std::vector<PrintRun> runs = Runs(store, lot_code);
+  std::vector<Reprint> out;
+  for (size_t i = 0; i < runs.size();) {
+    size_t j = i;
+    while (j < runs.size() && runs[j].lot_code == runs[i].lot_code) ++j;
+    std::vector<PrintRun> lot(runs.begin() + static_cast<std::ptrdiff_t>(i),
+                              runs.begin() + static_cast<std::ptrdiff_t>(j));
+    for (Reprint& r : ReprintsOfLot(lot))
+      if (r.serials > 0 || (!r.run.lot_only && Copies(r.run) > 1)) out.push_back(std::move(r));
+    i = j;
+  }
+  return out;
+}
+
+Json LotPrintSummary(Store& store, const std::string& lot_code) {
+  std::vector<PrintRun> runs = Runs(store, lot_code);
+  Ranges printed;
+  int64_t unfinished = 0, reprinted = 0, reprint_runs = 0;
+  for (const PrintRun& r : runs) {
+    if (!r.ended()) ++unfinished;
+    if (auto p = Printed(r)) printed.push_back(*p);
+  }
+  for (const Reprint& r : ReprintsOfLot(runs)) {
+    reprinted += r.serials;
+    if (r.serials > 0) ++reprint_runs;
+  }
+  int64_t serials = 0;
+  for (const auto& [a, b] : Merge(printed)) serials += b - a + 1;
+  Json out = {{"runs", static_cast<int64_t>(runs.size())},
+              {"unfinished_runs", unfinished},
+              {"serials_printed", serials},
+              {"reprinted_serials", reprinted},
+              {"reprint_runs", reprint_runs}};
+  if (!runs.empty()) {
+    const PrintRun& last = runs.back();
+    out["last_run"] = {{"id", last.id},
+                       {"started_at", last.started_at},
+                       {"destination", last.destination},
+                       {"actor", last.actor},
+                       {"outcome", last.ended() ? last.outcome : "unfinished"}};
+  }
+  return out;
+}
+
+Report ReprintReport(Store& store) {
+  Report r{"重复打印（补打）记录",
+           "reprinted labels",
+           {"lot", "run", "at", "actor", "destination", "format", "serials", "reprinted",
+            "reprinted_serials", "copies"}};
+  for (const Reprint& rep : FindReprints(store)) {
+    const PrintRun& run = rep.run;
+    const int64_t last = run.ended() ? *run.sent_through : run.last_serial;
+    r.rows.push_back(
+        {{"lot", run.lot_code},
+         {"run", run.id},
+         {"at", run.started_at},
+         {"actor", run.actor},
+         {"destination", run.destination},
+         {"format", run.format},
+         {"serials", last >= run.first_serial ? RangeText(run.first_serial, last) : std::string()},
+         {"reprinted", RangesText(rep.ranges)},
+         {"reprinted_serials", rep.serials},
+         {"copies", Copies(run)}});
+  }
+  return r;
+}
+
+}  // namespace agritrace
