@@ -468,7 +468,7 @@ void Server::Routes() {
   RegisterAuditApi(svr, *impl.api, thresholds);
   RegisterAuditPage(svr, *impl.api, thresholds);
   // The console shares the token routes' failed-login limiter (one throttle for both).
-  RegisterConsole(svr, *impl.api, impl.auth_failures, network_of);
+  RegisterConsole(svr, *impl.api, impl.auth_failures, network_of, thresholds);
 
   // Every other path is read-only: other methods are refused before any body is used.
   auto not_allowed = [](const httplib::Request&, httplib::Response& res) {

@@ -8,16 +8,20 @@
 namespace agritrace::http {
 
 void RegisterConsole(httplib::Server& svr, ApiContext& api, RateLimiter& sign_in_failures,
-                     std::function<std::string(const httplib::Request&)> network_of) {
+                     std::function<std::string(const httplib::Request&)> network_of,
+                     ScanThresholds thresholds) {
   // The salt and base URL are fixed for the registry's life: read once.
   auto [salt, base_url] = api.WithStore([](Store& store) {
     auto s = ScanSalt(store.db());
     return std::pair<std::string, std::string>(s.ok() ? *s : "", store.Meta("base_url"));
   });
   auto ctx = std::make_shared<ConsoleContext>(
-      ConsoleContext{api, sign_in_failures, std::move(network_of), salt, base_url});
+      ConsoleContext{api, sign_in_failures, std::move(network_of), salt, base_url, thresholds});
   RegisterConsoleAuth(svr, ctx);
   RegisterConsoleHome(svr, ctx);
+  RegisterConsoleOrgs(svr, ctx);
+  RegisterConsoleCerts(svr, ctx);
+  RegisterConsoleAudit(svr, ctx);
 }
 
 }  // namespace agritrace::http

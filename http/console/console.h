@@ -7,6 +7,7 @@
 
 #include "http/api_context.h"
 #include "http/rate_limiter.h"
+#include "http/verify_service.h"
 
 namespace httplib {
 class Server;
@@ -17,8 +18,10 @@ namespace agritrace::http {
 
 // `sign_in_failures`: the limiter the token routes' failed logins use; the console takes one
 // token per failed sign-in from the client network's bucket and from "user:<name>".
-// `network_of`: the client network of a request (client_network.h).
+// `network_of`: the client network of a request (client_network.h). `thresholds`: the server's
+// copied-code rule, for the alerts and the audit page.
 void RegisterConsole(httplib::Server& svr, ApiContext& api, RateLimiter& sign_in_failures,
-                     std::function<std::string(const httplib::Request&)> network_of);
+                     std::function<std::string(const httplib::Request&)> network_of,
+                     ScanThresholds thresholds);
 
 }  // namespace agritrace::http
