@@ -71,7 +71,7 @@ std::string ConsoleAlerts(Store& store, Lang lang, const Session& s, ScanThresho
            "</p></section>";
   auto block = [&](const std::string& title, int64_t count, const std::string& items) {
     if (count == 0) return;
-    out += "<p class=\"note\"><b>" + title + "：" + std::to_string(count) + "</b></p>";
+    out += "<p class=\"note\"><b>" + title + L(lang, "：", ": ") + std::to_string(count) + "</b></p>";
     if (!items.empty()) out += "<ul>" + items + "</ul>";
   };
   const bool bureau = s.user.bureau();

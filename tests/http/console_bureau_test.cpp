@@ -110,7 +110,7 @@ TEST_CASE("bureau-admin registers a certification, suspends and reinstates it wi
   auto bad = f.PostForm("/console/certs", form, f.admin);
   REQUIRE(bad);
   CHECK(bad->status == 422);
-  CHECK(Contains(bad->body, "年核定产量"));
+  CHECK(Contains(bad->body, "年核定产量应为公斤数"));
   CHECK(f.Rows("certifications") == certs);
   // The service's own check: a product of another organisation.
   for (auto& [k, v] : form)
@@ -275,8 +275,9 @@ TEST_CASE("a clerk cannot open the bureau's pages: 403, the denial logged", "[co
   f.Start();
   const std::string clerk = f.SignIn("wang.fang", kManagerPassword);
   const int64_t before = f.Rows("access_denials");
-  for (const std::string path : {"/console/orgs", "/console/certs", "/console/audit",
-                                 "/console/orgs/" + std::to_string(f.org)}) {
+  for (const std::string& path :
+       std::vector<std::string>{"/console/orgs", "/console/certs", "/console/audit",
+                                "/console/orgs/" + std::to_string(f.org)}) {
     auto r = f.GetWith(path, clerk);
     REQUIRE(r);
     INFO(path);
