@@ -91,6 +91,12 @@ TEST_CASE("bureau-admin adds an organisation; a bad credit code is refused and w
   CHECK(Contains(by_code->body, "昌江某企业"));
   CHECK_FALSE(Contains(by_code->body, "白沙县元门村蜂蜜合作社"));
   CHECK(f.GetWith("/console/orgs?page=0", f.admin)->status == 422);
+  // LIKE's wildcards match only themselves; an over-long search is cut and said so.
+  CHECK(Contains(f.GetWith("/console/orgs?q=%25", f.admin)->body, "共 0 个"));
+  CHECK(Contains(f.GetWith("/console/orgs?q=9_", f.admin)->body, "共 0 个"));
+  auto long_query = f.GetWith("/console/orgs?q=" + std::string(300, 'a'), f.admin);
+  CHECK(long_query->status == 422);
+  CHECK(Contains(long_query->body, "查找内容太长"));
 }
 
 TEST_CASE("bureau-admin registers a certification, suspends and reinstates it with a reason",
