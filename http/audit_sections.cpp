@@ -80,7 +80,7 @@ std::string Section(const char* id) { return std::string("<section id=\"") + id 
 // At most kAuditPageRows rows, with the CSV link when there is one.
 std::string AuditTable(const std::vector<std::string>& columns, const Json& rows,
                        const std::string& csv_href) {
-  std::string out = "<div class=\"scroll\"><table class=\"audit\"><thead><tr>";
+  std::string out = "<div class=\"scroll audit\"><table><thead><tr>";
   for (const auto& c : columns) out += "<th>" + Heading(c) + "</th>";
   out += "</tr></thead><tbody>";
   size_t shown = 0;
@@ -108,8 +108,8 @@ std::string AuditTable(const std::vector<std::string>& columns, const Json& rows
 }
 
 const char* const kAuditSectionsCss =
-    "table.audit{min-width:600px;font-size:.92em}table.audit th small{font-weight:400}"
-    "table.audit td{overflow-wrap:break-word}"
+    ".audit table{min-width:600px;font-size:.92em}.audit th small{font-weight:400}"
+    ".audit td{overflow-wrap:break-word}"
     "tr.over td{background:#fdecea}tr.soon td{background:#fff4e5}"
     ".chart{width:100%;max-width:600px;height:auto;display:block;margin:0 0 10px}"
     "nav.reports{display:flex;flex-wrap:wrap;gap:6px 14px;margin:6px 0 10px}"
