@@ -45,7 +45,7 @@ struct BureauFixture : ConsoleFixture {
 
 }  // namespace
 
-TEST_CASE("bureau-admin adds an organisation; a bad credit code is refused and writes nothing",
+TEST_CASE("bureau-admin adds an organisation, a bad credit code refused with nothing written",
           "[console][bureau]") {
   BureauFixture f;
   const int64_t orgs = f.Rows("organisations"), events = f.Rows("events");
@@ -224,7 +224,7 @@ TEST_CASE("a clerk made in the console signs in once with its initial password a
 }
 
 TEST_CASE(
-    "a manager adds clerks to its own organisation only; never a manager (403, nothing written)",
+    "a manager adds clerks to its own organisation only, never a manager (403, nothing written)",
     "[console][bureau]") {
   ConsoleFixture f;
   f.AddAccount("zhang.wei", "manager", f.org, kManagerPassword);
