@@ -73,7 +73,7 @@ int Prepare(const std::string& db, const std::string& codes_file, int units) {
                                          {"469025100201", "南溪村", true}})
     if (auto a = AddRegion(store, r); !a.ok()) return Fail(a.status());
   auto org = AddOrganisation(
-      store, {"白沙县牙叉镇茶叶专业合作社", "91350100M000100Y43", "cooperative", "469025"});
+      store, {"白沙县牙叉镇茶叶专业合作社", "91350100M000100Y43", "cooperative", "469025"}, "cli");
   if (!org.ok()) return Fail(org.status());
   auto tea = AddProduct(store, {(*org)["id"], "白沙绿茶", "茶叶", 250, "6901234567892"});
   if (!tea.ok()) return Fail(tea.status());
@@ -86,7 +86,7 @@ int Prepare(const std::string& db, const std::string& codes_file, int units) {
                           "",
                           -1,
                           {}};
-  if (auto c = AddCertification(store, cert); !c.ok()) return Fail(c.status());
+  if (auto c = AddCertification(store, cert, "cli"); !c.ok()) return Fail(c.status());
   LotInput lot;
   lot.product_id = (*tea)["id"];
   lot.origin = "469025100201";

@@ -32,7 +32,7 @@ void RegisterCertCommands(CLI::App& app, Context& ctx) {
     ctx.Run([&] {
       auto store = ctx.Open();
       if (!store) return;
-      auto r = AddCertification(*store, in);
+      auto r = AddCertification(*store, in, "cli");
       if (!r.ok()) return ctx.Fail(r.status());
       ctx.Print(*r, "已登记证书 / registered certificate " + in.number);
     });
@@ -50,7 +50,7 @@ void RegisterCertCommands(CLI::App& app, Context& ctx) {
       ctx.Run([&] {
         auto store = ctx.Open();
         if (!store) return;
-        auto r = ChangeCertificationStatus(*store, number, action, reason);
+        auto r = ChangeCertificationStatus(*store, number, action, reason, "cli");
         if (!r.ok()) return ctx.Fail(r.status());
         ctx.Print(*r, "证书 " + number + " 现为 / is now " + (*r)["status"].get<std::string>());
       });

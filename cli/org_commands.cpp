@@ -17,7 +17,7 @@ void RegisterOrgCommands(CLI::App& app, Context& ctx) {
     ctx.Run([&] {
       auto store = ctx.Open();
       if (!store) return;
-      auto r = AddOrganisation(*store, in);
+      auto r = AddOrganisation(*store, in, "cli");
       if (!r.ok()) return ctx.Fail(r.status());
       ctx.Print(*r, "已登记主体 / added organisation " + (*r)["id"].dump() + "：" + in.name);
     });

@@ -2,18 +2,12 @@
 
 #include <httplib.h>
 
-#include <array>
-#include <string_view>
+#include <string>
 
-#include "http/audit_api.h"
+#include "http/audit_sections.h"
 #include "http/bearer_auth.h"
 #include "http/html_escape.h"
 #include "http/http_response.h"
-#include "http/output_chart.h"
-#include "registry/audit_reports.h"
-#include "registry/code_exports.h"
-#include "registry/dates.h"
-#include "registry/print_runs.h"
 #include "registry/tokens.h"
 
 namespace agritrace::http {
@@ -29,12 +23,9 @@ constexpr const char* kCss =
     "nav{display:flex;flex-wrap:wrap;gap:6px 14px;margin:6px 0 10px}a{color:#1c5a2b}"
     "section{background:#fff;border-radius:10px;padding:10px 14px;margin:0 0 12px}"
     // Wide tables scroll sideways on a phone rather than squeezing a letter per line.
-    ".scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;min-width:600px;"
-    "font-size:.92em}th,td{border-bottom:1px solid #e3e6de;padding:4px 6px;text-align:left;"
-    "vertical-align:top;overflow-wrap:break-word}th{background:#eef2ea;font-weight:600}"
-    "th small{font-weight:400}"
-    "tr.over td{background:#fdecea}tr.soon td{background:#fff4e5}"
-    ".chart{width:100%;max-width:600px;height:auto;display:block;margin:0 0 10px}"
+    ".scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}"
+    "th,td{border-bottom:1px solid #e3e6de;padding:4px 6px;text-align:left;vertical-align:top}"
+    "th{background:#eef2ea;font-weight:600}"
     "small,.mut{color:#5b6358;font-size:.88em}"
     ".err{background:#fdecea;border-left:4px solid #c0221c;padding:8px 12px;margin:0 0 10px}"
     "form{display:flex;flex-wrap:wrap;align-items:center;gap:8px;margin:0 0 8px}"
@@ -43,110 +34,12 @@ constexpr const char* kCss =
     "color:#fff}"
     ".login{max-width:420px;margin:40px auto}.login input{flex:1 1 220px}";
 
-// Column headings: the report's key, in Chinese with the key beneath.
-constexpr std::array<std::array<const char*, 2>, 45> kColumns = {{
-    {"number", "证书编号"},
-    {"type", "类型"},
-    {"holder", "持证主体"},
-    {"status", "状态"},
-    {"valid_to", "有效期至"},
-    {"days_to_expiry", "距到期天数"},
-    {"expiring_soon", "即将到期"},
-    {"certified_kg", "核定年产量（公斤）"},
-    {"lots", "批次数"},
-    {"issued_kg", "发放量（公斤）"},
-    {"labelled_kg", "贴标量（公斤）"},
-    {"over_output", "超出核定产量"},
-    {"at", "时间"},
-    {"organisation", "经营主体"},
-    {"product", "产品"},
-    {"reason", "原因"},
-    {"message", "说明"},
-    {"lot", "批次"},
-    {"region", "区划代码"},
-    {"code", "编码"},
-    {"scans", "扫码次数"},
-    {"networks", "网络数"},
-    {"first_scan", "首次扫码"},
-    {"last_scan", "最近扫码"},
-    {"day", "日期"},
-    {"codes", "编码数"},
-    {"region_name", "地区"},
-    {"brand", "品牌"},
-    {"household_kg", "农户供货（公斤）"},
-    {"poor_kg", "脱贫户供货（公斤）"},
-    {"poor_share_percent", "脱贫户占比（%）"},
-    {"units", "件数"},
-    {"kg", "公斤"},
-    {"run", "打印任务"},
-    {"actor", "操作人"},
-    {"destination", "打印到"},
-    {"format", "格式"},
-    {"serials", "已打印序号"},
-    {"reprinted", "重复打印的序号"},
-    {"reprinted_serials", "重复打印数"},
-    {"copies", "每张份数"},
-    {"export", "导出记录"},
-    {"overlaps", "与之重叠的导出"},
-    {"file", "文件"},
-    {"sha256", "文件 SHA-256"},
-}};
-
-std::string Heading(const std::string& key) {
-  for (const auto& c : kColumns)
-    if (key == c[0]) return HtmlEscape(c[1]) + "<br><small>" + HtmlEscape(key) + "</small>";
-  return HtmlEscape(key);
-}
-
-std::string Cell(const Json& v) {
-  if (v.is_null()) return "—";
-  if (v.is_boolean()) return v.get<bool>() ? "是 yes" : "否 no";
-  if (v.is_string()) return HtmlEscape(v.get<std::string>());
-  return HtmlEscape(v.dump(-1, ' ', false, Json::error_handler_t::replace));
-}
-
-bool Flag(const Json& row, const char* key) {
-  auto it = row.find(key);
-  return it != row.end() && it->is_boolean() && it->get<bool>();
-}
-
-std::string Title(const char* tag, const Report& r) {
-  return std::string("<") + tag + ">" + HtmlEscape(r.title_zh) + " <small>" +
-         HtmlEscape(r.title_en) + "</small></" + tag + ">";
-}
-
-// A report as a table (at most kAuditPageRows rows) with its CSV link.
-std::string Table(const Report& r, const std::string& csv_href) {
-  std::string out = "<div class=\"scroll\"><table><thead><tr>";
-  for (const auto& c : r.columns) out += "<th>" + Heading(c) + "</th>";
-  out += "</tr></thead><tbody>";
-  size_t shown = 0;
-  for (const auto& row : r.rows) {
-    if (shown++ == kAuditPageRows) break;
-    const char* cls = Flag(row, "over_output")     ? " class=\"over\""
-                      : Flag(row, "expiring_soon") ? " class=\"soon\""
-                                                   : "";
-    out += std::string("<tr") + cls + ">";
-    for (const auto& c : r.columns) out += "<td>" + Cell(row.value(c, Json())) + "</td>";
-    out += "</tr>";
-  }
-  if (r.rows.empty())
-    out += "<tr><td colspan=\"" + std::to_string(r.columns.size()) + "\">无 / none</td></tr>";
-  out += "</tbody></table></div>";
-  if (r.rows.size() > kAuditPageRows)
-    out += "<p class=\"mut\">仅显示前 " + std::to_string(kAuditPageRows) + " 行（共 " +
-           std::to_string(r.rows.size()) + " 行），完整内容请下载 CSV / first " +
-           std::to_string(kAuditPageRows) + " of " + std::to_string(r.rows.size()) +
-           " rows; the CSV has them all</p>";
-  out += "<p><a href=\"" + HtmlEscape(csv_href) + "\" download>下载 CSV / Download CSV</a></p>";
-  return out;
-}
-
 std::string Head(const std::string& title) {
   return "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
          "<meta name=\"referrer\" content=\"no-referrer\"><title>" +
-         HtmlEscape(title) + "</title><style>" + kCss + "</style></head><body><main>";
+         HtmlEscape(title) + "</title><style>" + kCss + kAuditSectionsCss +
+         "</style></head><body><main>";
 }
 
 constexpr const char* kTail = "</main></body></html>";
@@ -197,96 +90,13 @@ void ReplaceWithPage(httplib::Response& res, int status, std::string html) {
   SetPage(res, status, std::move(html), Lang::kZh);
 }
 
-struct PageQuery {
-  std::string year, month;
-  std::string error_zh, error_en;
-};
-
-// ?year= and ?month=, each checked like the API's; a bad one is reported and its default used.
-PageQuery ReadQuery(const httplib::Request& req) {
-  PageQuery q;
-  const std::string today = TodayShanghai();
-  q.year = today.substr(0, 4);
-  q.month = today.substr(0, 7);
-  auto take = [&](const char* name, std::string& field, Status (*check)(const std::string&)) {
-    if (!req.has_param(name) || req.get_param_value(name).empty()) return;
-    std::string v = req.get_param_value(name);
-    if (Status s = check(v); !s.ok()) {
-      q.error_zh += s.zh() + "；";
-      q.error_en += s.en() + "; ";
-      return;
-    }
-    field = v;
-  };
-  take("year", q.year, CheckReportYear);
-  take("month", q.month, CheckReportMonth);
-  return q;
-}
-
-std::string Section(const char* id) { return std::string("<section id=\"") + id + "\">"; }
-
-std::string AuditPage(Store& store, const Principal& who, const PageQuery& q,
+std::string AuditPage(Store& store, const Principal& who, const AuditQuery& q,
                       ScanThresholds thresholds) {
-  const Report certs = CertificateReport(store, q.year);
-  const std::string scan_query = "threshold=" + std::to_string(thresholds.scans) +
-                                 "&networks=" + std::to_string(thresholds.networks);
   std::string out = Head("稽查报表 / Audit reports");
   out += "<header><h1>稽查报表 <small>Audit reports · " + HtmlEscape(store.Meta("name")) +
          "</small></h1><div class=\"mut\">已登录 / signed in: " + HtmlEscape(who.name) +
          LogoutForm() + "</div></header>";
-  out +=
-      "<nav><a href=\"#certs\">证书产量 / Certificates</a><a href=\"#refusals\">拒绝记录 / "
-      "Refusals</a><a href=\"#scans\">扫码异常 / Scans</a><a href=\"#poverty\">脱贫户占比 / "
-      "Poverty</a><a href=\"#reprints\">重复打印 / Reprints</a><a href=\"#reexports\">码包重复导出 / Re-exports</a><a href=\"#monthly\">月度报表 / Monthly</a></nav>";
-  if (!q.error_zh.empty())
-    out += "<p class=\"err\">" + HtmlEscape(q.error_zh) + "已改用默认值。<br>" +
-           HtmlEscape(q.error_en) + "the default is shown instead.</p>";
-
-  out += Section("certs") + Title("h2", certs);
-  out += "<form method=\"get\" action=\"/audit\"><label>年份 / Year <input name=\"year\" value=\"" +
-         HtmlEscape(q.year) +
-         "\" inputmode=\"numeric\" pattern=\"[0-9]{4}\" size=\"5\"></label><input type=\"hidden\" "
-         "name=\"month\" value=\"" +
-         HtmlEscape(q.month) + "\"><button type=\"submit\">查看 / Show</button></form>";
-  out += OutputChartSvg(certs);
-  out += Table(certs, ReportCsvPath("certs", "year=" + q.year)) + "</section>";
-
-  const Report refusals = RefusalReport(store);
-  out += Section("refusals") + Title("h2", refusals);
-  out += Table(refusals, ReportCsvPath("refusals")) + "</section>";
-
-  const Report copied = CopiedCodeReport(store, "", thresholds.scans, thresholds.networks);
-  const Report unknown = UnknownScanReport(store);
-  out += Section("scans") + "<h2>扫码异常 <small>Suspicious scans</small></h2>";
-  out += "<p class=\"mut\">扫码超过 " + std::to_string(thresholds.scans) + " 次或来自超过 " +
-         std::to_string(thresholds.networks) + " 个网络的编码 / codes scanned more than " +
-         std::to_string(thresholds.scans) + " times or from more than " +
-         std::to_string(thresholds.networks) + " networks</p>";
-  out += Title("h3", copied) + Table(copied, ReportCsvPath("scans", scan_query));
-  out += Title("h3", unknown) + Table(unknown, ReportCsvPath("unknown-scans")) + "</section>";
-
-  const Report poverty = PovertyReport(store);
-  out += Section("poverty") + Title("h2", poverty);
-  out += Table(poverty, ReportCsvPath("poverty")) + "</section>";
-
-  const Report reprints = ReprintReport(store);
-  out += Section("reprints") + Title("h2", reprints);
-  out += Table(reprints, ReportCsvPath("reprints")) + "</section>";
-
-  const Report reexports = ReexportReport(store);
-  out += Section("reexports") + Title("h2", reexports);
-  out += Table(reexports, ReportCsvPath("reexports")) + "</section>";
-
-  const Report monthly = MonthlyReport(store, q.month);
-  out += Section("monthly") + Title("h2", monthly);
-  out +=
-      "<form method=\"get\" action=\"/audit#monthly\"><label>月份 / Month <input type=\"month\" "
-      "name=\"month\" value=\"" +
-      HtmlEscape(q.month) +
-      "\" pattern=\"[0-9]{4}-[0-9]{2}\"></label><input type=\"hidden\" "
-      "name=\"year\" value=\"" +
-      HtmlEscape(q.year) + "\"><button type=\"submit\">查看 / Show</button></form>";
-  out += Table(monthly, ReportCsvPath("monthly", "month=" + q.month)) + "</section>";
+  out += AuditSections(store, q, thresholds, "/audit", true);
   return out + kTail;
 }
 
@@ -309,11 +119,11 @@ void RegisterAuditPage(httplib::Server& svr, ApiContext& api, ScanThresholds thr
       }
       return;
     }
-    const PageQuery q = ReadQuery(req);
+    const AuditQuery q = ReadAuditQuery(req);
     std::string html;
     try {
-      html = api.WithReportStore(
-          [&](Store& store) { return AuditPage(store, *who, q, thresholds); });
+      html =
+          api.WithReportStore([&](Store& store) { return AuditPage(store, *who, q, thresholds); });
     } catch (const SQLite::Exception& e) {
       return SetStatusProblem(res,
                               Status::Io(std::string("读取报表失败：") + e.what(),

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "http/api_context.h"
+#include "http/audit_sections.h"
 #include "http/verify_service.h"
 
 namespace httplib {
@@ -23,8 +24,6 @@ class Server;
 namespace agritrace::http {
 
 inline constexpr int kAuditCookieMaxAgeSeconds = 8 * 3600;
-// Rows shown per table on the page; the CSV download has them all.
-inline constexpr size_t kAuditPageRows = 200;
 
 // `api` must outlive `svr`'s serving. `thresholds` are the copied-code report's (the server's).
 void RegisterAuditPage(httplib::Server& svr, ApiContext& api, ScanThresholds thresholds);

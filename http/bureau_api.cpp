@@ -27,6 +27,9 @@ std::optional<Principal> Bureau(ApiContext& api, Req req, Res res) {
   return Authorize(api, req, res, {"bureau"});
 }
 
+// The actor a token's changes name in their log events.
+std::string TokenActor(const Principal& who) { return "token:" + std::to_string(who.token_id); }
+
 // Paging of the growing lists: rows with id > after, at most limit of them.
 struct Page {
   int64_t after = 0, limit = kPageDefault;
@@ -48,21 +51,24 @@ Json NextAfter(const Page& page, size_t rows, int64_t last_id) {
 
 void Organisations(ApiRouter& router, ApiContext& api) {
   router.Post("/api/v1/organisations", [&api](Req req, Res res) {
-    if (!Bureau(api, req, res)) return;
+    auto who = Bureau(api, req, res);
+    if (!who) return;
     auto body = ParseJsonBody(req, res);
     if (!body) return;
     BodyFields f(*body);
     OrganisationInput in{f.String("name"), f.String("credit_code"), f.String("kind"),
                          f.String("region")};
     if (Status s = f.Finish(); !s.ok()) return Refuse(res, req, s);
-    auto r = api.WithStore([&](Store& store) { return AddOrganisation(store, in); });
+    auto r =
+        api.WithStore([&](Store& store) { return AddOrganisation(store, in, TokenActor(*who)); });
     AnswerCreated(res, req, r, r.ok() ? "/api/v1/organisations/" + (*r)["id"].dump() : "");
   });
 }
 
 void Certifications(ApiRouter& router, ApiContext& api) {
   router.Post("/api/v1/certifications", [&api](Req req, Res res) {
-    if (!Bureau(api, req, res)) return;
+    auto who = Bureau(api, req, res);
+    if (!who) return;
     auto body = ParseJsonBody(req, res);
     if (!body) return;
     BodyFields f(*body);
@@ -77,7 +83,8 @@ void Certifications(ApiRouter& router, ApiContext& api) {
     in.annual_output_kg = f.Int("annual_output_kg", false, -1);
     in.area = f.Strings("area", false);
     if (Status s = f.Finish(); !s.ok()) return Refuse(res, req, s);
-    auto r = api.WithStore([&](Store& store) { return AddCertification(store, in); });
+    auto r =
+        api.WithStore([&](Store& store) { return AddCertification(store, in, TokenActor(*who)); });
     AnswerCreated(res, req, r, "/api/v1/certifications/" + PercentEncode(in.number));
   });
 
@@ -94,7 +101,8 @@ void Certifications(ApiRouter& router, ApiContext& api) {
 
   router.Post(R"(/api/v1/certifications/([^/]+)/(suspend|revoke|reinstate))",
               [&api](Req req, Res res) {
-                if (!Bureau(api, req, res)) return;
+                auto who = Bureau(api, req, res);
+                if (!who) return;
                 std::string number = req.matches[1], action = req.matches[2];
                 auto body = ParseJsonBody(req, res);
                 if (!body) return;
@@ -103,7 +111,7 @@ void Certifications(ApiRouter& router, ApiContext& api) {
                 if (Status s = f.Finish(); !s.ok()) return Refuse(res, req, s);
                 // The certificate is the address: unknown is a 404 here.
                 Answer(res, req, api.WithStore([&](Store& store) {
-                  return ChangeCertificationStatus(store, number, action, reason);
+                  return ChangeCertificationStatus(store, number, action, reason, TokenActor(*who));
                 }));
               });
 

@@ -43,7 +43,7 @@ std::string CsvField(const Json& v) {
 }
 }  // namespace
 
-Report CertificateReport(Store& store, const std::string& year) {
+Report CertificateReport(Store& store, const std::string& year, int64_t holder_org_id) {
   Report r{"证书产量核对（" + year + " 年）", "certified output check (" + year + ")",
            {"number", "type", "holder", "status", "valid_to", "days_to_expiry", "expiring_soon",
             "certified_kg", "lots", "issued_kg", "labelled_kg", "over_output"}};
@@ -56,8 +56,10 @@ Report CertificateReport(Store& store, const std::string& year) {
       "    WHERE lc.cert_id = c.id AND substr(l.packed, 1, 4) = ?1), "
       "  (SELECT COALESCE(SUM(l.net_content_g), 0) FROM units u JOIN lots l ON l.id = u.lot_id "
       "    JOIN lot_certs lc ON lc.lot_id = l.id WHERE lc.cert_id = c.id AND substr(l.packed, 1, 4) = ?1) "
-      "FROM certifications c JOIN organisations o ON o.id = c.holder_org_id ORDER BY c.id");
+      "FROM certifications c JOIN organisations o ON o.id = c.holder_org_id "
+      "WHERE ?2 = 0 OR c.holder_org_id = ?2 ORDER BY c.id");
   q.bind(1, year);
+  q.bind(2, holder_org_id);
   while (q.executeStep()) {
     Json row = {{"number", q.getColumn(0).getString()}, {"type", q.getColumn(1).getString()},
                 {"holder", q.getColumn(2).getString()}, {"status", q.getColumn(3).getString()},
@@ -98,16 +100,20 @@ Report RefusalReport(Store& store) {
   return r;
 }
 
-Report CopiedCodeReport(Store& store, const std::string& lot_code, int threshold, int networks) {
+Report CopiedCodeReport(Store& store, const std::string& lot_code, int threshold, int networks,
+                        int64_t org_id) {
   Report r{"疑似被复制的追溯码", "codes that look copied",
            {"lot", "region", "code", "scans", "networks", "first_scan", "last_scan"}};
   r.rows = Rows(store,
                 "SELECT l.code, l.origin, s.code, COUNT(*), COUNT(DISTINCT s.net), MIN(s.at), MAX(s.at) "
                 "FROM scans s JOIN units u ON u.code = s.code JOIN lots l ON l.id = u.lot_id "
                 "WHERE s.kind = 'unit' AND (?1 = '' OR l.code = ?1) "
+                "AND (CAST(?4 AS INTEGER) = 0 OR l.org_id = CAST(?4 AS INTEGER)) "
                 "GROUP BY s.code HAVING COUNT(*) > CAST(?2 AS INTEGER) OR COUNT(DISTINCT s.net) > CAST(?3 AS INTEGER) "
                 "ORDER BY l.code, COUNT(*) DESC",
-                r.columns, {lot_code, std::to_string(threshold), std::to_string(networks)});
+                r.columns,
+                {lot_code, std::to_string(threshold), std::to_string(networks),
+                 std::to_string(org_id)});
   return r;
 }
 

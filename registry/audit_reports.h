@@ -17,11 +17,14 @@ struct Report {
 
 // Per certificate: this calendar year's lots and kilograms issued and labelled (unit codes
 // minted) against the certified annual output; status; days to expiry, flagged within 60 days.
-Report CertificateReport(Store& store, const std::string& year);
+// `holder_org_id` > 0: only that organisation's certificates (a console home's alerts).
+Report CertificateReport(Store& store, const std::string& year, int64_t holder_org_id = 0);
 // Lot issues refused by the rules, newest first.
 Report RefusalReport(Store& store);
 // Unit codes scanned more than `threshold` times or from more than `networks` networks, by lot.
-Report CopiedCodeReport(Store& store, const std::string& lot_code, int threshold, int networks);
+// `org_id` > 0: only that organisation's lots.
+Report CopiedCodeReport(Store& store, const std::string& lot_code, int threshold, int networks,
+                        int64_t org_id = 0);
 // Lookups of codes the registry never issued or that are no codes (forgery attempts), by UTC
 // day: counted per network per day, so `networks` is how many networks tried that day.
 Report UnknownScanReport(Store& store);

@@ -39,7 +39,8 @@ constexpr const char* kSelect =
     "status, status_reason, created_at FROM certifications ";
 }  // namespace
 
-Result<Json> AddCertification(Store& store, const CertificationInput& in) {
+Result<Json> AddCertification(Store& store, const CertificationInput& in,
+                              const std::string& actor) {
   const CertType* type = FindCertType(in.type);
   if (!type)
     return Status::Invalid("认证类型应为 green-food（绿色食品）、organic（有机产品）、geographic-indication"
@@ -129,14 +130,17 @@ Result<Json> AddCertification(Store& store, const CertificationInput& in) {
     q.bind(1, id);
     q.executeStep();
     out = ReadCert(store, q);
-    return LogEvent(store, "certification.added", out);
+    Json event = out;
+    event["actor"] = actor;
+    return LogEvent(store, "certification.added", event);
   });
   if (!s.ok()) return s;
   return out;
 }
 
 Result<Json> ChangeCertificationStatus(Store& store, const std::string& number,
-                                       const std::string& action, const std::string& reason) {
+                                       const std::string& action, const std::string& reason,
+                                       const std::string& actor) {
   std::string target = action == "suspend" ? "suspended" : action == "revoke" ? "revoked" : "active";
   if (reason.empty())
     return Status::Invalid("请用 --reason 写明原因，稽查时要看", "give a --reason; auditors read it");
@@ -164,7 +168,11 @@ Result<Json> ChangeCertificationStatus(Store& store, const std::string& number,
     cert["status_reason"] = reason;
     out = cert;
     return LogEvent(store, "certification." + target,
-                    {{"number", number}, {"from", current}, {"to", target}, {"reason", reason}});
+                    {{"number", number},
+                     {"from", current},
+                     {"to", target},
+                     {"reason", reason},
+                     {"actor", actor}});
   });
   if (!s.ok()) return s;
   return out;

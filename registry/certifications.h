@@ -18,10 +18,13 @@ struct CertificationInput {
   std::vector<std::string> area;     // a GI's protected area
 };
 
-Result<Json> AddCertification(Store& store, const CertificationInput& cert);
+// Each change's log event names `actor` ("cli", "token:<id>", "user:<username>").
+Result<Json> AddCertification(Store& store, const CertificationInput& cert,
+                              const std::string& actor);
 // action: "suspend", "revoke" or "reinstate". A revoked certificate cannot be reinstated.
 Result<Json> ChangeCertificationStatus(Store& store, const std::string& number,
-                                       const std::string& action, const std::string& reason);
+                                       const std::string& action, const std::string& reason,
+                                       const std::string& actor);
 Result<Json> GetCertification(Store& store, const std::string& number);
 Json ListCertifications(Store& store);
 // The lots issued under a certificate, oldest first: {"number", "status", "lots": [{"code",

@@ -6,7 +6,7 @@
 
 namespace agritrace {
 
-Result<Json> AddOrganisation(Store& store, const OrganisationInput& o) {
+Result<Json> AddOrganisation(Store& store, const OrganisationInput& o, const std::string& actor) {
   static const char* kKinds[] = {"cooperative", "enterprise", "family-farm", "station", "collective"};
   bool kind_ok = false;
   for (auto k : kKinds) kind_ok = kind_ok || o.kind == k;
@@ -40,7 +40,9 @@ Result<Json> AddOrganisation(Store& store, const OrganisationInput& o) {
     out = {{"id", store.db().getLastInsertRowid()}, {"name", o.name},
            {"credit_code", o.credit_code}, {"kind", o.kind}, {"region", o.region},
            {"created_at", now}};
-    return LogEvent(store, "organisation.added", out);
+    Json event = out;
+    event["actor"] = actor;
+    return LogEvent(store, "organisation.added", event);
   });
   if (!s.ok()) return s;
   return out;
@@ -55,6 +57,38 @@ Result<Json> GetOrganisation(Store& store, int64_t id) {
   return Json{{"id", id}, {"name", q.getColumn(0).getString()},
               {"credit_code", q.getColumn(1).getString()}, {"kind", q.getColumn(2).getString()},
               {"region", q.getColumn(3).getString()}, {"created_at", q.getColumn(4).getString()}};
+}
+
+Json SearchOrganisations(Store& store, const std::string& query, int64_t offset, int64_t limit,
+                         int64_t* total) {
+  // Names by instr (no wildcards at all); credit codes by prefix, upper-cased, with LIKE's
+  // wildcards escaped so that a query holding % or _ matches only itself.
+  std::string code_escaped;
+  for (char c : query) {
+    if (c == '%' || c == '_' || c == '\\') code_escaped += '\\';
+    code_escaped += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+  }
+  const std::string where =
+      " FROM organisations WHERE ?1 = '' OR instr(name, ?1) > 0 OR "
+      "credit_code LIKE ?2 ESCAPE '\\'";
+  SQLite::Statement count(store.db(), "SELECT COUNT(*)" + where);
+  count.bind(1, query);
+  count.bind(2, code_escaped + "%");
+  count.executeStep();
+  if (total) *total = count.getColumn(0).getInt64();
+  SQLite::Statement q(store.db(), "SELECT id, name, credit_code, kind, region, created_at" + where +
+                                      " ORDER BY id LIMIT ?3 OFFSET ?4");
+  q.bind(1, query);
+  q.bind(2, code_escaped + "%");
+  q.bind(3, limit);
+  q.bind(4, offset);
+  Json out = Json::array();
+  while (q.executeStep())
+    out.push_back({{"id", q.getColumn(0).getInt64()}, {"name", q.getColumn(1).getString()},
+                   {"credit_code", q.getColumn(2).getString()},
+                   {"kind", q.getColumn(3).getString()}, {"region", q.getColumn(4).getString()},
+                   {"created_at", q.getColumn(5).getString()}});
+  return out;
 }
 
 }  // namespace agritrace

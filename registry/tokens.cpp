@@ -126,14 +126,13 @@ void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route
   tx.commit();
 }
 
-Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit) {
-  SQLite::Statement q(store.db(),
-                      "SELECT d.id, d.at, d.route, d.reason, d.token_id, t.name, t.role, t.org_id, "
-                      "d.first_at, d.count "
-                      "FROM access_denials d LEFT JOIN tokens t ON t.id = d.token_id "
-                      "WHERE d.id > ? ORDER BY d.id LIMIT ?");
-  q.bind(1, after_id);
-  q.bind(2, limit);
+namespace {
+
+constexpr const char* kDenialSelect =
+    "SELECT d.id, d.at, d.route, d.reason, d.token_id, t.name, t.role, t.org_id, d.first_at, "
+    "d.count FROM access_denials d LEFT JOIN tokens t ON t.id = d.token_id ";
+
+Json ReadDenials(SQLite::Statement& q) {
   Json out = Json::array();
   while (q.executeStep()) {
     Json d = {{"id", q.getColumn(0).getInt64()},        {"at", q.getColumn(1).getString()},
@@ -148,6 +147,23 @@ Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit) {
     out.push_back(d);
   }
   return out;
+}
+
+}  // namespace
+
+Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit) {
+  SQLite::Statement q(store.db(),
+                      std::string(kDenialSelect) + "WHERE d.id > ? ORDER BY d.id LIMIT ?");
+  q.bind(1, after_id);
+  q.bind(2, limit);
+  return ReadDenials(q);
+}
+
+Json RecentAccessDenials(Store& store, int64_t limit) {
+  // Rows are counted per hour in place: the latest denial is the greatest `at`.
+  SQLite::Statement q(store.db(), std::string(kDenialSelect) + "ORDER BY d.at DESC LIMIT ?");
+  q.bind(1, limit);
+  return ReadDenials(q);
 }
 
 }  // namespace agritrace

@@ -36,5 +36,7 @@ void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route
 // "first_at", "count", "route", "reason"} and, when the token is known, "token_id",
 // "token_name", "role", "org_id".
 Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit);
+// The `limit` rows with the latest denials, latest first (the console's audit page).
+Json RecentAccessDenials(Store& store, int64_t limit);
 
 }  // namespace agritrace

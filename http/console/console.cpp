@@ -23,6 +23,9 @@ void RegisterConsole(httplib::Server& svr, ApiContext& api, RateLimiter& sign_in
   RegisterConsoleLotForm(svr, ctx);
   RegisterConsoleLotPage(svr, ctx);
   RegisterConsoleLabels(svr, ctx);
+  RegisterConsoleOrgs(svr, ctx);
+  RegisterConsoleCerts(svr, ctx);
+  RegisterConsoleAudit(svr, ctx);
 }
 
 }  // namespace agritrace::http

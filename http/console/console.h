@@ -19,7 +19,8 @@ namespace agritrace::http {
 // `sign_in_failures`: the limiter the token routes' failed logins use; the console takes one
 // token per failed sign-in from the client network's bucket and from "user:<name>".
 // `network_of`: the client network of a request (client_network.h). `thresholds`: serve's scan
-// thresholds, by which a lot's page flags copied codes as the consumer page and audit do.
+// thresholds, by which lot pages, alerts and the audit page flag copied codes as the consumer
+// page does.
 void RegisterConsole(httplib::Server& svr, ApiContext& api, RateLimiter& sign_in_failures,
                      std::function<std::string(const httplib::Request&)> network_of,
                      ScanThresholds thresholds);

@@ -27,9 +27,9 @@ struct ConsoleContext {
   ApiContext& api;
   RateLimiter& sign_in_failures;
   std::function<std::string(const httplib::Request&)> network_of;
-  std::string salt;      // hashes client networks in sign_in_failures, as scans.net
-  std::string base_url;  // the registry's base URL: its origin is ours, https means Secure
-  ScanThresholds thresholds;  // serve's: a lot page flags copied codes as the consumer page does
+  std::string salt;           // hashes client networks in sign_in_failures, as scans.net
+  std::string base_url;       // the registry's base URL: its origin is ours, https means Secure
+  ScanThresholds thresholds;  // the server's: when a code looks copied (alerts, audit)
 };
 
 Lang ConsoleLang(const httplib::Request& req);
@@ -60,6 +60,13 @@ bool CheckForm(ConsoleContext& ctx, const httplib::Request& req, httplib::Respon
 // under no-referrer browsers send "Origin: null" with our own forms, which CheckForm refuses.
 void SetConsolePage(httplib::Response& res, int status, std::string html, Lang lang);
 
+// "user:<username>": the actor a console change names in its log event.
+std::string UserActor(const Session& s);
+// A signed-in user reaching for what the role may not: counted in access_denials (no token; the
+// reason names the user and role, so the bureau sees it) and answered 403 with a page saying so.
+void ConsoleDenied(ConsoleContext& ctx, const httplib::Request& req, httplib::Response& res,
+                   const Session& s, const std::string& why);
+
 // The routes of each console file; their handlers share ownership of the context.
 void RegisterConsoleAuth(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
 void RegisterConsoleHome(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
@@ -67,5 +74,8 @@ void RegisterConsoleProducts(httplib::Server& svr, std::shared_ptr<ConsoleContex
 void RegisterConsoleLotForm(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
 void RegisterConsoleLotPage(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
 void RegisterConsoleLabels(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
+void RegisterConsoleOrgs(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
+void RegisterConsoleCerts(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
+void RegisterConsoleAudit(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
 
 }  // namespace agritrace::http

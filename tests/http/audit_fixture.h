@@ -32,7 +32,7 @@ struct AuditFixture : VerifyFixture {
                             DaysAgo(-400),
                             10,
                             {}};
-    REQUIRE(AddCertification(*store, over).ok());
+    REQUIRE(AddCertification(*store, over, "cli").ok());
     CertificationInput soon{"pollution-free",
                             soon_cert,
                             "海南省农业农村厅",
@@ -42,7 +42,7 @@ struct AuditFixture : VerifyFixture {
                             DaysAgo(-30),
                             -1,
                             {}};
-    REQUIRE(AddCertification(*store, soon).ok());
+    REQUIRE(AddCertification(*store, soon, "cli").ok());
     LotInput l = TeaLot(40);
     l.certs = {over_cert};
     lot = Issue(l);

@@ -49,6 +49,14 @@ TEST_CASE("bureau API: organisations are created by the bureau and read back", "
   CHECK(Expect(f.GetAs(r->get_header_value("Location"), f.bureau), 200,
                "organisation.schema.json") == org);
   ExpectProblem(f.GetAs("/api/v1/organisations/4242", f.bureau), 404, "organisation-unknown");
+  // Its log event names the token that made it.
+  const int64_t token =
+      f.store->db().execAndGet("SELECT id FROM tokens WHERE role = 'bureau'").getInt64();
+  CHECK(Contains(f.store->db()
+                     .execAndGet("SELECT leaf FROM events WHERE kind = 'organisation.added' "
+                                 "ORDER BY idx DESC LIMIT 1")
+                     .getString(),
+                 "\"actor\":\"token:" + std::to_string(token) + "\""));
 }
 
 TEST_CASE("bureau API: the cert group of the CLI, and lots by certificate", "[api][bureau]") {

@@ -8,21 +8,6 @@
 using namespace agritrace;
 using namespace agritrace::testing;
 
-namespace {
-
-std::string BuildDir() {
-  std::string bin = AGRITRACE_BIN;
-  return bin.substr(0, bin.rfind('/'));
-}
-
-int PngWidth(const std::string& png) {
-  if (png.size() < 24 || png.compare(1, 3, "PNG") != 0) return 0;
-  return (static_cast<unsigned char>(png[16]) << 24) | (static_cast<unsigned char>(png[17]) << 16) |
-         (static_cast<unsigned char>(png[18]) << 8) | static_cast<unsigned char>(png[19]);
-}
-
-}  // namespace
-
 TEST_CASE("Chromium: first sign-in, forced password change, home page, sign-out", "[browser]") {
   struct stat st;
   if (stat("/usr/bin/chromedriver", &st) != 0 ||
@@ -35,7 +20,7 @@ TEST_CASE("Chromium: first sign-in, forced password change, home page, sign-out"
   f.AddAccount("wang.fang", "clerk", f.org, "Kp7mQ2xR9tWz", true);
   f.Start();
   const std::string base = "http://127.0.0.1:" + std::to_string(f.server->port());
-  const std::string artifacts = BuildDir() + "/test-artifacts";
+  const std::string artifacts = ArtifactsDir();
   mkdir(artifacts.c_str(), 0755);
 
   auto r = RunProcess({"/usr/bin/python3", AGRITRACE_SOURCE_DIR "/tests/http/console_browser.py",

@@ -205,7 +205,7 @@ TEST_CASE("revoked, suspended and expired certificates are said first", "[page]"
                          DaysAgo(2),
                          -1,
                          {}};
-  REQUIRE(AddCertification(*f.store, wgh).ok());
+  REQUIRE(AddCertification(*f.store, wgh, "cli").ok());
   LotInput lapsed = f.TeaLot();
   lapsed.certs = {"WGH-HN-23-00123"};
   auto lapsed_units = f.AddUnits(f.Issue(lapsed), 1);
@@ -217,13 +217,13 @@ TEST_CASE("revoked, suspended and expired certificates are said first", "[page]"
   CHECK(Contains(expired->body, "有效期至 " + DaysAgo(2)));
   CHECK(Contains(expired->body, "<span class=\"red\">已过期</span>"));
 
-  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "suspend", "抽检不合格，整改中").ok());
+  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "suspend", "抽检不合格，整改中", "cli").ok());
   auto suspended = f.Get("/q/" + units[0]);
   REQUIRE(suspended);
   CHECK(Banner(suspended->body) == "bad|suspended|认证证书已暂停");
   CHECK(Contains(suspended->body, "抽检不合格，整改中"));
 
-  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "revoke", "冒用标志").ok());
+  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "revoke", "冒用标志", "cli").ok());
   auto revoked = f.Get("/q/" + units[1]);
   REQUIRE(revoked);
   CHECK(Banner(revoked->body) == "bad|revoked|认证证书已撤销");
@@ -328,7 +328,7 @@ TEST_CASE("every stored text value is HTML-escaped", "[page][security]") {
   REQUIRE(AddTraceEvent(*f.store, code, "shipping", "2026-05-01T00:00:00Z", "",
                         "<script>alert(1)</script>物流", "<script>alert(1)</script>备注")
               .ok());
-  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "suspend", "<script>alert(1)</script>原因")
+  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "suspend", "<script>alert(1)</script>原因", "cli")
               .ok());
   REQUIRE(RecallLot(*f.store, code, "<script>alert(1)</script>召回").ok());
   auto units = f.AddUnits(code, 1);

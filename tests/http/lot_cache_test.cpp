@@ -44,7 +44,7 @@ TEST_CASE("with the default refresh, a revocation and a recall show within it", 
   f.Start(o);
   REQUIRE(StatusOf(f, units[0]) == "genuine");
   REQUIRE(StatusOf(f, lot) == "genuine");
-  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "revoke", "冒用").ok());
+  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "revoke", "冒用", "cli").ok());
   CHECK(Await(f, units[0], "revoked") < 1s);
   CHECK(StatusOf(f, lot) == "revoked");
   REQUIRE(RecallLot(*f.store, lot, "农残超标").ok());

@@ -113,7 +113,7 @@ TEST_CASE("verify API: every state validates against its schema", "[api][schema]
   CHECK(recalled["status"] == "recalled");
   CHECK(recalled["recall"]["reason"] == "包装破损");
 
-  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "revoke", "冒用").ok());
+  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "revoke", "冒用", "cli").ok());
   Json revoked = GetJson(f, units[2]);
   CHECK(revoked["status"] == "revoked");
   CHECK(revoked["certifications_status"][0]["status"] == "revoked");
@@ -247,7 +247,7 @@ TEST_CASE("verify API: the lot's issue event is proved in the signed log", "[api
 TEST_CASE("verify API and page: an organic unit shows its own 有机码", "[verify_api]") {
   VerifyFixture f;
   REQUIRE(AddCertification(*f.store, {"organic", "151OP2600123", "中绿华夏有机食品认证中心", f.org,
-                                      {f.tea}, DaysAgo(30), "", 5000, {}})
+                                      {f.tea}, DaysAgo(30), "", 5000, {}}, "cli")
               .ok());
   LotInput l = f.TeaLot();
   l.certs = {f.green, "151OP2600123"};

@@ -30,7 +30,7 @@ TEST_CASE("certificate report: output labelled against certified, expiry flags",
   AddUnitCodes(*f.store, (*lot)["code"], 20004, "U");
   CertificationInput soon{"pollution-free", "WGH-HN-23-00123", "海南省农业农村厅", f.org, {f.tea},
                           DaysAgo(300), DaysAgo(-30), -1, {}};
-  REQUIRE(AddCertification(*f.store, soon).ok());
+  REQUIRE(AddCertification(*f.store, soon, "cli").ok());
   std::string year = (*lot)["record"]["packed"].get<std::string>().substr(0, 4);
   Report r = CertificateReport(*f.store, year);
   const Json* green = Row(r, "number", f.green);

@@ -92,7 +92,7 @@ TEST_CASE("issue rules refuse and write nothing", "[issue]") {
   SECTION("certificate not held by the lot's organisation") {
     CertificationInput c{"organic", "124OP2300999", "某认证机构", f.other_org, {f.other_product},
                          DaysAgo(30), "", -1, {}};
-    REQUIRE(AddCertification(*f.store, c).ok());
+    REQUIRE(AddCertification(*f.store, c, "cli").ok());
     auto l = f.TeaLot();
     l.certs = {"124OP2300999"};
     ExpectRefused(f, l, "cert-holder");
@@ -105,7 +105,7 @@ TEST_CASE("issue rules refuse and write nothing", "[issue]") {
   SECTION("certificate not yet valid on the packing date") {
     CertificationInput c{"sc-license", "SC11646902500013", "白沙县市场监督管理局", f.org, {f.tea},
                          DaysAgo(2), "", -1, {}};
-    REQUIRE(AddCertification(*f.store, c).ok());
+    REQUIRE(AddCertification(*f.store, c, "cli").ok());
     auto l = f.TeaLot();
     l.certs = {"SC11646902500013"};
     ExpectRefused(f, l, "cert-not-valid-on-packing-date");
@@ -113,19 +113,19 @@ TEST_CASE("issue rules refuse and write nothing", "[issue]") {
   SECTION("certificate expired before the packing date") {
     CertificationInput c{"pollution-free", "WGH-HN-23-00123", "海南省农业农村厅", f.org, {f.tea},
                          DaysAgo(400), DaysAgo(20), -1, {}};
-    REQUIRE(AddCertification(*f.store, c).ok());
+    REQUIRE(AddCertification(*f.store, c, "cli").ok());
     auto l = f.TeaLot();
     l.certs = {"WGH-HN-23-00123"};
     ExpectRefused(f, l, "cert-not-valid-on-packing-date");
   }
   SECTION("revoked certificate") {
-    REQUIRE(ChangeCertificationStatus(*f.store, f.green, "revoke", "抽检不合格").ok());
+    REQUIRE(ChangeCertificationStatus(*f.store, f.green, "revoke", "抽检不合格", "cli").ok());
     ExpectRefused(f, f.TeaLot(), "cert-revoked");
   }
   SECTION("suspended certificate, then reinstated") {
-    REQUIRE(ChangeCertificationStatus(*f.store, f.green, "suspend", "整改").ok());
+    REQUIRE(ChangeCertificationStatus(*f.store, f.green, "suspend", "整改", "cli").ok());
     ExpectRefused(f, f.TeaLot(), "cert-suspended");
-    REQUIRE(ChangeCertificationStatus(*f.store, f.green, "reinstate", "整改完成").ok());
+    REQUIRE(ChangeCertificationStatus(*f.store, f.green, "reinstate", "整改完成", "cli").ok());
     CHECK(IssueLot(*f.store, f.TeaLot()).ok());
   }
   SECTION("unknown certificate") {
@@ -227,10 +227,10 @@ TEST_CASE("recall and trace events are logged, never edits", "[issue]") {
 
 TEST_CASE("certification status changes are final once revoked", "[issue]") {
   RegistryFixture f;
-  CHECK(ChangeCertificationStatus(*f.store, f.green, "reinstate", "x").status().code() == StatusCode::kConflict);
-  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "revoke", "抽检不合格").ok());
-  CHECK(ChangeCertificationStatus(*f.store, f.green, "reinstate", "申诉").status().reason() == "cert-revoked");
-  CHECK(ChangeCertificationStatus(*f.store, "AGI99999", "revoke", "x").status().code() == StatusCode::kNotFound);
+  CHECK(ChangeCertificationStatus(*f.store, f.green, "reinstate", "x", "cli").status().code() == StatusCode::kConflict);
+  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "revoke", "抽检不合格", "cli").ok());
+  CHECK(ChangeCertificationStatus(*f.store, f.green, "reinstate", "申诉", "cli").status().reason() == "cert-revoked");
+  CHECK(ChangeCertificationStatus(*f.store, "AGI99999", "revoke", "x", "cli").status().code() == StatusCode::kNotFound);
   auto c = GetCertification(*f.store, f.green);
   CHECK((*c)["status"] == "revoked");
   CHECK((*c)["status_reason"] == "抽检不合格");

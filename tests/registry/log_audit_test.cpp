@@ -65,7 +65,7 @@ struct AuditFixture : RegistryFixture {
         AddTraceEvent(*store, lot, "shipping", "2026-04-10T08:30:00+08:00", "469025", "", "").ok());
     REQUIRE(RecallLot(*store, lot2, "抽检不合格").ok());
     REQUIRE(CreateToken(*store, {"bureau", 0, "县局"}).ok());
-    REQUIRE(ChangeCertificationStatus(*store, green, "suspend", "抽检").ok());
+    REQUIRE(ChangeCertificationStatus(*store, green, "suspend", "抽检", "cli").ok());
     REQUIRE(SignRegistryCheckpoint(*store).ok());
     REQUIRE(CreateToken(*store, {"cooperative", org, "合作社"}).ok());
     REQUIRE(SignRegistryCheckpoint(*store).ok());

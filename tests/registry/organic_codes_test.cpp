@@ -44,7 +44,7 @@ struct OrganicFixture : RegistryFixture {
     CertificationInput organic{"organic", kOrganicCert, "中绿华夏有机食品认证中心",
                                org,       {tea},        testing::DaysAgo(30),
                                "",        5000,         {}};
-    REQUIRE(AddCertification(*store, organic).ok());
+    REQUIRE(AddCertification(*store, organic, "cli").ok());
     LotInput l = TeaLot(50);
     l.certs = {green, kOrganicCert};
     Result<Json> issued = IssueLot(*store, l);
@@ -172,7 +172,7 @@ TEST_CASE("organic codes: refusals name the fault and write nothing", "[organic_
     return;
   }
   SECTION("a suspended organic certificate") {
-    REQUIRE(ChangeCertificationStatus(*f.store, kOrganicCert, "suspend", "抽检不合格").ok());
+    REQUIRE(ChangeCertificationStatus(*f.store, kOrganicCert, "suspend", "抽检不合格", "cli").ok());
     const std::string suspended = Snapshot(*f.store);
     Result<Json> r = LoadOrganicCodes(*f.store, f.lot, Codes(10, 1));
     CHECK(r.status().reason() == "cert-inactive");

@@ -82,12 +82,12 @@ TEST_CASE("certificate status is live: revoked, suspended, expired by today's da
           .getString();
   CHECK(lookup.ByLotCode(lot, valid_to)->certifications[0].live == "active");
   CHECK(lookup.ByLotCode(lot, AddDays(valid_to, 1))->certifications[0].live == "expired");
-  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "suspend", "整改").ok());
+  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "suspend", "整改", "cli").ok());
   auto s = lookup.ByLotCode(lot, TodayShanghai());
   CHECK(s->certifications[0].live == "suspended");
   CHECK(s->certifications[0].status_reason == "整改");
   // Revocation outranks expiry.
-  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "revoke", "冒用").ok());
+  REQUIRE(ChangeCertificationStatus(*f.store, f.green, "revoke", "冒用", "cli").ok());
   CHECK(lookup.ByLotCode(lot, AddDays(valid_to, 1))->certifications[0].live == "revoked");
 }
 

@@ -70,15 +70,15 @@ struct RegistryFixture {
                                            {"469026100000", "石碌镇", false},
                                            {"469026100201", "水头村", false}})
       REQUIRE(AddRegion(*store, r).ok());
-    org = (*AddOrganisation(*store, {"白沙县牙叉镇茶叶专业合作社", "91350100M000100Y43", "cooperative", "469025"}))["id"];
-    other_org = (*AddOrganisation(*store, {"昌江某企业", "91620105L015101280", "enterprise", "469026"}))["id"];
+    org = (*AddOrganisation(*store, {"白沙县牙叉镇茶叶专业合作社", "91350100M000100Y43", "cooperative", "469025"}, "cli"))["id"];
+    other_org = (*AddOrganisation(*store, {"昌江某企业", "91620105L015101280", "enterprise", "469026"}, "cli"))["id"];
     tea = (*AddProduct(*store, {org, "白沙绿茶", "茶叶", 250, "6901234567892"}))["id"];
     coffee = (*AddProduct(*store, {org, "白沙咖啡", "咖啡", 500, ""}))["id"];
     other_product = (*AddProduct(*store, {other_org, "昌江芒果", "水果", 1000, ""}))["id"];
     CertificationInput gf{"green-food", green, "中国绿色食品发展中心", org, {tea}, DaysAgo(400), "", 5000, {}};
-    REQUIRE(AddCertification(*store, gf).ok());
+    REQUIRE(AddCertification(*store, gf, "cli").ok());
     CertificationInput agi{"geographic-indication", gi, "农业农村部", org, {tea}, "2019-01-01", "", -1, {"469025100000"}};
-    REQUIRE(AddCertification(*store, agi).ok());
+    REQUIRE(AddCertification(*store, agi, "cli").ok());
   }
 
   LotInput TeaLot(int64_t units = 100) const {

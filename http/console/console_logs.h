@@ -1,0 +1,17 @@
+// The bureau's two logs of people and tokens knocking where they may not, as console tables:
+// failed sign-ins (registry/users.h) and access denials (registry/tokens.h).
+#pragma once
+
+#include <string>
+
+#include "http/language.h"
+#include "registry/store.h"
+
+namespace agritrace::http {
+
+// Rows of RecentSignInFailures / ListSignInFailures; "None" when empty.
+std::string SignInFailureTable(Lang lang, const Json& failures);
+// Rows of RecentAccessDenials / ListAccessDenials; "None" when empty.
+std::string AccessDenialTable(Lang lang, const Json& denials);
+
+}  // namespace agritrace::http
