@@ -141,7 +141,7 @@ Status IoFailure(const std::string& what_zh, const std::string& what_en) {
 
 void ServeLabelFile(const std::string& db_path, const std::string& lot_code,
                     const std::string& actor, const httplib::Request& req,
-                    httplib::Response& res) {
+                    httplib::Response& res, bool preview) {
   auto print = ReadQuery(req, lot_code);
   if (!print.ok()) return SetStatusProblem(res, print.status(), req.path);
   TempFolder tmp;
@@ -154,6 +154,7 @@ void ServeLabelFile(const std::string& db_path, const std::string& lot_code,
 
   print->actor = actor;
   print->destination = "download";
+  print->record = !preview;
   auto store = Store::Open(db_path, OpenMode::kExisting);
   if (!store.ok()) return SetStatusProblem(res, store.status(), req.path);
   auto printed = labeler::PrintLabels(**store, *print);

@@ -26,9 +26,9 @@ namespace agritrace::http {
 // its Content-Type and Content-Disposition, or a problem. The caller has checked the token.
 // The download is a print run like any other (registry/print_runs.h), recorded with
 // destination "download" and `actor` ("token:<id>", "user:<username>"); the X-Agritrace-Print-Run
-// header names it.
+// header names it. A `preview` (the console's picture of a label) is not a print: not recorded.
 void ServeLabelFile(const std::string& db_path, const std::string& lot_code,
                     const std::string& actor, const httplib::Request& req,
-                    httplib::Response& res);
+                    httplib::Response& res, bool preview = false);
 
 }  // namespace agritrace::http

@@ -508,7 +508,7 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
       printer ? printer->Text()
               : !req.destination.empty() ? req.destination
                                          : "file:" + std::filesystem::absolute(req.out).string();
-  if (s.ok()) {
+  if (s.ok() && req.record) {
     PrintRunStart start{req.lot_code, req.lot_only, req.lot_only ? 0 : first,
                         req.lot_only ? 0 : last,  FormatName(req.format), OptionsRecord(req),
                         destination,  req.actor,  req.resume};
@@ -611,8 +611,10 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
     if (run) EndPrintRun(store, run, PrintOutcome::kFailed, req.lot_only ? 0 : first - 1);
     return s;
   }
-  auto ended = EndPrintRun(store, run, PrintOutcome::kComplete, req.lot_only ? 1 : last);
-  if (!ended.ok()) return ended.status();
+  if (run) {
+    auto ended = EndPrintRun(store, run, PrintOutcome::kComplete, req.lot_only ? 1 : last);
+    if (!ended.ok()) return ended.status();
+  }
   uint64_t labels = total * static_cast<uint64_t>(req.options.copies);
   uint64_t per_page = req.options.sheet
                           ? static_cast<uint64_t>(req.options.sheet->cols * req.options.sheet->rows)

@@ -60,6 +60,8 @@ struct PrintRequest {
   // Who prints and how the print run record names the destination ("" for file:<out>).
   std::string actor = "unknown";
   std::string destination;
+  // False for a preview shown on screen (the console's): no label leaves, so no run is recorded.
+  bool record = true;
   // Called now and then with labels done and the total, for a progress line: rendered for
   // files, written to the connection for a printer.
   std::function<void(uint64_t done, uint64_t total)> progress;

@@ -20,7 +20,7 @@ std::string AuditPage(Store& store, Lang lang, const Session& s, const AuditQuer
   std::string out = ConsoleHead(lang, L(lang, "稽查", "Audit"));
   // The report tables' rules, beside the console's own (CSP: inline styles only).
   out += "<style>" + std::string(kAuditSectionsCss) + "</style>";
-  out += ConsoleBar(lang, store.Meta("name"), s) + ConsoleNav(lang, s);
+  out += ConsoleBar(lang, store.Meta("name"), s);
   out += "<section><h1>" + L(lang, "稽查报表", "Audit reports") + "</h1><p class=\"mut\">" +
          L(lang, "CSV 下载见 /audit（农业农村局令牌）或 agritrace audit。",
            "CSV downloads: /audit (bureau token) or agritrace audit.") +

@@ -157,7 +157,7 @@ std::string ListPage(Store& store, Lang lang, const Session& s, const std::strin
   const int64_t from = std::min(total, PageOffset(page, kCertsPerPage));
 
   std::string out = ConsoleHead(lang, L(lang, "认证证书", "Certifications"));
-  out += ConsoleBar(lang, store.Meta("name"), s) + ConsoleNav(lang, s) + notice;
+  out += ConsoleBar(lang, store.Meta("name"), s) + notice;
   out += "<section><h1>" + L(lang, "认证证书", "Certifications") + "</h1>";
   out +=
       "<form class=\"stack\" method=\"get\" action=\"/console/certs\">" +
@@ -245,7 +245,7 @@ std::string CertPage(Store& store, Lang lang, const Session& s, const Json& c, c
   const std::string status = c["status"].get<std::string>();
   std::map<int64_t, std::string> names;
   std::string out = ConsoleHead(lang, number);
-  out += ConsoleBar(lang, store.Meta("name"), s) + ConsoleNav(lang, s) + notice;
+  out += ConsoleBar(lang, store.Meta("name"), s) + notice;
   out += "<section><h1>" + HtmlEscape(TypeName(lang, c["type"].get<std::string>())) + " <code>" +
          HtmlEscape(number) + "</code></h1><dl>";
   auto row = [&](std::string_view zh, std::string_view en, const std::string& html) {
@@ -351,7 +351,7 @@ void AnswerCertPage(ConsoleContext& ctx, Req req, Res res, const Session& s,
       code = 404;
       const Status st = c.ok() ? lots.status() : c.status();
       return ConsoleHead(lang, L(lang, "找不到", "Not found")) +
-             ConsoleBar(lang, store.Meta("name"), s) + ConsoleNav(lang, s) + "<section>" +
+             ConsoleBar(lang, store.Meta("name"), s) + "<section>" +
              StatusBox(lang, st) + "</section>" + ConsoleTail(lang, "/console/certs");
     }
     return CertPage(store, lang, s, *c, (*lots)["lots"], notice, action, reason);

@@ -31,7 +31,7 @@ std::string OrganisationHome(Store& store, Lang lang, const Session& s, int64_t 
       ListOrganisationLots(store, s.user.org_id, PageOffset(page, kLotsPerPage), kLotsPerPage);
 
   std::string out = ConsoleHead(lang, L(lang, "批次 · ", "Lots · ") + org_name);
-  out += ConsoleBar(lang, name, s) + ConsoleNav(lang, s) + error;
+  out += ConsoleBar(lang, name, s) + error;
   if (page == 1) out += ConsoleAlerts(store, lang, s, thresholds);
   out += "<section><h1>" + HtmlEscape(org_name) + "</h1><p class=\"mut\">" +
          L(lang, "本主体的批次，最新的在前；共 ", "This organisation's lots, newest first; ") +
@@ -71,7 +71,7 @@ std::string OrganisationHome(Store& store, Lang lang, const Session& s, int64_t 
 std::string BureauHome(Store& store, Lang lang, const Session& s, ScanThresholds thresholds) {
   const Json counts = RegistryCounts(store);
   std::string out = ConsoleHead(lang, L(lang, "概况", "Overview"));
-  out += ConsoleBar(lang, store.Meta("name"), s) + ConsoleNav(lang, s);
+  out += ConsoleBar(lang, store.Meta("name"), s);
   out += "<section><h1>" + L(lang, "登记概况", "Registry overview") + "</h1><dl>";
   auto row = [&](std::string_view zh, std::string_view en, const char* key) {
     out += "<dt>" + L(lang, zh, en) + "</dt><dd>" + Num(counts[key].get<int64_t>()) + "</dd>";

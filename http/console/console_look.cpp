@@ -104,12 +104,23 @@ std::string ConsoleBar(Lang lang, const std::string& registry_name, const Sessio
 }
 
 std::string ConsoleNav(Lang lang, const Session& s) {
-  if (s.user.bureau()) return "";
   const std::string q = lang == Lang::kEn ? "?lang=en" : "";
-  return "<nav class=\"tabs\"><a href=\"/console/" + q + "\">" + L(lang, "批次", "Lots") +
-         "</a><a href=\"/console/lots/new" + q + "\">" + L(lang, "发放批次", "Issue a lot") +
-         "</a><a href=\"/console/products" + q + "\">" + L(lang, "产品", "Products") +
-         "</a></nav>";
+  auto link = [&](const std::string& path, std::string_view zh, std::string_view en) {
+    return "<a href=\"" + path + q + "\">" + L(lang, zh, en) + "</a>";
+  };
+  std::string out;
+  if (s.user.bureau()) {
+    out = link("/console/", "概况", "Overview") +
+          link("/console/orgs", "经营主体", "Organisations") +
+          link("/console/certs", "认证证书", "Certifications") +
+          link("/console/audit", "稽查", "Audit");
+  } else {
+    out = link("/console/", "批次", "Lots") + link("/console/lots/new", "发放批次", "Issue a lot") +
+          link("/console/products", "产品", "Products");
+    if (s.user.role == "manager")
+      out += link("/console/orgs/" + std::to_string(s.user.org_id), "本主体账号", "Accounts");
+  }
+  return "<nav class=\"tabs\">" + out + "</nav>";
 }
 
 std::string ConsoleTail(Lang lang, const std::string& path) {

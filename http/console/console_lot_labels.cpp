@@ -133,15 +133,16 @@ Result<httplib::Params> DownloadQuery(const PrintChoice& c) {
   return q;
 }
 
-// The label download answered into `res` for `query`; on refusal its problem's details.
+// The label download answered into `res` for `query`, a print run recorded under `actor`
+// unless it is a `preview`; on refusal its problem's details.
 std::optional<Status> Download(ConsoleContext& ctx, const httplib::Request& req,
                                httplib::Response& res, const std::string& code,
-                               httplib::Params query) {
+                               httplib::Params query, const std::string& actor, bool preview) {
   httplib::Request q;
   q.method = "GET";
   q.path = req.path;
   q.params = std::move(query);
-  ServeLabelFile(ctx.api.db_path(), code, q, res);
+  ServeLabelFile(ctx.api.db_path(), code, actor, q, res, preview);
   if (res.status == 200) return std::nullopt;
   Json p = Json::parse(res.body, nullptr, false);
   Status s = Status::Invalid(p.is_object() ? p.value("detail_zh", "") : "",
@@ -420,7 +421,8 @@ void RegisterConsoleLabels(httplib::Server& svr, std::shared_ptr<ConsoleContext>
     const PrintChoice choice = ChoiceOf(req);
     auto query = DownloadQuery(choice);
     std::optional<Status> refused =
-        query.ok() ? Download(ctx, req, res, *code, *query) : query.status();
+        query.ok() ? Download(ctx, req, res, *code, *query, "user:" + s->user.username, false)
+                   : query.status();
     if (!refused) return;  // streaming the file
     Render(ctx, res, lang, *s, *code, choice, {},
            ErrorBox(lang, refused->zh() + "。没有生成文件。", refused->en() + ". No file was made."),
@@ -447,7 +449,8 @@ void RegisterConsoleLabels(httplib::Server& svr, std::shared_ptr<ConsoleContext>
       query->emplace("lot_only", "true");
     }
     std::optional<Status> refused =
-        query.ok() ? Download(ctx, req, res, *code, *query) : query.status();
+        query.ok() ? Download(ctx, req, res, *code, *query, "user:" + s->user.username, true)
+                   : query.status();
     if (refused) {
       res.status = 422;
       res.set_content(refused->zh() + " / " + refused->en(), "text/plain; charset=utf-8");

@@ -56,7 +56,7 @@ std::string TextInput(const std::string& name, const std::string& value, int max
 std::string NotFoundPage(Lang lang, const std::string& registry, const Session& s,
                          const Status& st) {
   return ConsoleHead(lang, L(lang, "找不到", "Not found")) + ConsoleBar(lang, registry, s) +
-         ConsoleNav(lang, s) + "<section>" + ErrorBox(lang, st.zh(), st.en()) + "</section>" +
+         "<section>" + ErrorBox(lang, st.zh(), st.en()) + "</section>" +
          ConsoleTail(lang, "/console/");
 }
 
@@ -68,7 +68,7 @@ std::string OrgListPage(Store& store, Lang lang, const Session& s, const std::st
   Json orgs =
       SearchOrganisations(store, query, PageOffset(page, kOrgsPerPage), kOrgsPerPage, &total);
   std::string out = ConsoleHead(lang, L(lang, "经营主体", "Organisations"));
-  out += ConsoleBar(lang, store.Meta("name"), s) + ConsoleNav(lang, s) + notice;
+  out += ConsoleBar(lang, store.Meta("name"), s) + notice;
   out += "<section><h1>" + L(lang, "经营主体", "Organisations") + "</h1>";
   out +=
       "<form class=\"stack\" method=\"get\" action=\"/console/orgs\">" +
@@ -136,7 +136,7 @@ std::string OrgPage(Store& store, Lang lang, const Session& s, const Json& org,
   const std::string self = "/console/orgs/" + std::to_string(id);
   const std::string org_name = org["name"].get<std::string>();
   std::string out = ConsoleHead(lang, org_name);
-  out += ConsoleBar(lang, store.Meta("name"), s) + ConsoleNav(lang, s) + notice;
+  out += ConsoleBar(lang, store.Meta("name"), s) + notice;
   out += "<section><h1>" + HtmlEscape(org_name) + "</h1><dl><dt>" +
          L(lang, "统一社会信用代码", "Credit code") + "</dt><dd><code>" +
          HtmlEscape(org["credit_code"].get<std::string>()) + "</code></dd><dt>" +

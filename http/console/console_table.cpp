@@ -63,23 +63,4 @@ int RefusalHttp(const Status& st) {
   return http == 404 ? 422 : http;
 }
 
-std::string ConsoleNav(Lang lang, const Session& s) {
-  const std::string q = LangSuffix(lang);
-  auto link = [&](const std::string& path, std::string_view zh, std::string_view en) {
-    return "<a href=\"" + path + q + "\">" + L(lang, zh, en) + "</a>";
-  };
-  std::string out;
-  if (s.user.bureau())
-    out = link("/console/", "概况", "Overview") +
-          link("/console/orgs", "经营主体", "Organisations") +
-          link("/console/certs", "认证证书", "Certifications") +
-          link("/console/audit", "稽查", "Audit");
-  else if (s.user.role == "manager")
-    out = link("/console/", "首页", "Home") +
-          link("/console/orgs/" + std::to_string(s.user.org_id), "本主体账号", "Accounts");
-  return out.empty()
-             ? ""
-             : "<nav class=\"pager\" style=\"justify-content:flex-start\">" + out + "</nav>";
-}
-
 }  // namespace agritrace::http

@@ -34,8 +34,4 @@ int64_t PageOffset(int64_t page, int64_t per_page);
 std::string StatusBox(Lang lang, const Status& st);
 int RefusalHttp(const Status& st);
 
-// The links to the pages of the signed-in role (bureau: overview, organisations, certifications,
-// audit; manager: its organisation's accounts); "" for a clerk.
-std::string ConsoleNav(Lang lang, const Session& s);
-
 }  // namespace agritrace::http

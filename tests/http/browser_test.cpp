@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "tests/http/verify_fixture.h"
+#include "tests/support/screenshots.h"
 
 using namespace agritrace;
 using namespace agritrace::testing;
@@ -13,11 +14,6 @@ using namespace agritrace::testing;
 namespace {
 
 constexpr const char* kChromium = "/usr/bin/chromium";
-
-std::string BuildDir() {
-  std::string bin = AGRITRACE_BIN;
-  return bin.substr(0, bin.rfind('/'));
-}
 
 std::vector<std::string> ChromiumArgs(const TempDir& profile) {
   return {kChromium,
@@ -100,8 +96,7 @@ TEST_CASE("headless Chromium renders each banner at 360x740", "[browser]") {
   REQUIRE(RecallLot(*f.store, recalled_lot, "农残超标").ok());
   f.Start();
   std::string base = "http://127.0.0.1:" + std::to_string(f.server->port());
-  std::string artifacts = BuildDir() + "/test-artifacts";
-  mkdir(artifacts.c_str(), 0755);
+  std::string artifacts = ScreenshotDir();
 
   // Genuine: Chromium's is the first scan of units[0]; the screenshot uses units[1].
   std::string dom = DumpDom(base + "/q/" + units[0]);

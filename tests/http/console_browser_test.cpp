@@ -1,6 +1,7 @@
 // Real Chromium through chromedriver (python3-selenium, tests/http/console_browser.py): a clerk
 // signs in with a one-time password, is made to change it, lands on the home page with its
-// lots, and signs out. Screenshots at 390 and 1280 px land in <build>/test-artifacts/.
+// lots, and signs out. Screenshots at 390 and 1280 px land in ScreenshotDir()
+// (tests/support/screenshots.h).
 #include <sys/stat.h>
 
 #include "tests/http/console_fixture.h"
@@ -20,8 +21,7 @@ TEST_CASE("Chromium: first sign-in, forced password change, home page, sign-out"
   f.AddAccount("wang.fang", "clerk", f.org, "Kp7mQ2xR9tWz", true);
   f.Start();
   const std::string base = "http://127.0.0.1:" + std::to_string(f.server->port());
-  const std::string artifacts = ArtifactsDir();
-  mkdir(artifacts.c_str(), 0755);
+  const std::string artifacts = ScreenshotDir();
 
   auto r = RunProcess({"/usr/bin/python3", AGRITRACE_SOURCE_DIR "/tests/http/console_browser.py",
                        base, "wang.fang", "Kp7mQ2xR9tWz", "茶园春天-2026", artifacts});

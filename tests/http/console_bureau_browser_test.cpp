@@ -18,8 +18,7 @@ TEST_CASE("Chromium: bureau-admin adds an organisation, a certification and a cl
   ConsoleFixture f;
   f.AddAccount("ju.admin", "bureau-admin", 0, "局里的密码-2026");
   f.Start();
-  const std::string artifacts = ArtifactsDir();
-  mkdir(artifacts.c_str(), 0755);
+  const std::string artifacts = ScreenshotDir();
   auto r =
       RunProcess({"/usr/bin/python3", AGRITRACE_SOURCE_DIR "/tests/http/console_bureau.py",
                   "http://127.0.0.1:" + std::to_string(f.server->port()), "ju.admin",

@@ -6,6 +6,7 @@
 
 #include "registry/users.h"
 #include "tests/http/verify_fixture.h"
+#include "tests/support/screenshots.h"
 
 namespace agritrace::testing {
 
@@ -72,18 +73,5 @@ struct ConsoleFixture : VerifyFixture {
 
   std::string Origin() { return "http://127.0.0.1:" + std::to_string(server->port()); }
 };
-
-// Where browser tests leave their screenshots: <build>/test-artifacts.
-inline std::string ArtifactsDir() {
-  std::string bin = AGRITRACE_BIN;
-  return bin.substr(0, bin.rfind('/')) + "/test-artifacts";
-}
-
-// A PNG's width from its IHDR chunk, 0 when it is no PNG.
-inline int PngWidth(const std::string& png) {
-  if (png.size() < 24 || png.compare(1, 3, "PNG") != 0) return 0;
-  return (static_cast<unsigned char>(png[16]) << 24) | (static_cast<unsigned char>(png[17]) << 16) |
-         (static_cast<unsigned char>(png[18]) << 8) | static_cast<unsigned char>(png[19]);
-}
 
 }  // namespace agritrace::testing

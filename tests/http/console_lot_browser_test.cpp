@@ -1,7 +1,7 @@
 // Real Chromium through chromedriver (python3-selenium, tests/http/console_lot_page.py): a clerk
 // opens a lot, adds a trace step, mints 100 codes, downloads the A4 PDF, a QR code from the file
 // decodes (zbarimg) to a minted code whose consumer page opens. Screenshots of the lot page at
-// 390 and 1280 px land in <build>/test-artifacts/, or in $AGRITRACE_SCREENSHOT_DIR when set
+// 390 and 1280 px land in <build>/test-artifacts/, or in $AGRITRACE_SCREENSHOTS when set
 // (docs/images/ for the guide).
 #include <sys/stat.h>
 
@@ -16,17 +16,6 @@ using namespace agritrace;
 using namespace agritrace::testing;
 
 namespace {
-
-std::string BuildDir() {
-  std::string bin = AGRITRACE_BIN;
-  return bin.substr(0, bin.rfind('/'));
-}
-
-int PngWidth(const std::string& png) {
-  if (png.size() < 24 || png.compare(1, 3, "PNG") != 0) return 0;
-  return (static_cast<unsigned char>(png[16]) << 24) | (static_cast<unsigned char>(png[17]) << 16) |
-         (static_cast<unsigned char>(png[18]) << 8) | static_cast<unsigned char>(png[19]);
-}
 
 // The value after `tag ` on its line of `out`.
 std::string LineValue(const std::string& out, const std::string& tag) {
@@ -59,9 +48,7 @@ TEST_CASE("Chromium: a lot's page, a trace step, 100 codes, the A4 PDF decoded a
   f.AddAccount("wang.fang", "clerk", f.org, "茶园春天-2026");
   f.Start();
   const std::string base = "http://127.0.0.1:" + std::to_string(f.server->port());
-  const char* env = std::getenv("AGRITRACE_SCREENSHOT_DIR");
-  const std::string shots = env && *env ? env : BuildDir() + "/test-artifacts";
-  mkdir(shots.c_str(), 0755);
+  const std::string shots = ScreenshotDir();
   TempDir downloads;
 
   auto r = RunProcess({"/usr/bin/python3", AGRITRACE_SOURCE_DIR "/tests/http/console_lot_page.py",

@@ -13,23 +13,6 @@
 using namespace agritrace;
 using namespace agritrace::testing;
 
-namespace {
-
-std::string ScreenshotDir() {
-  const char* env = std::getenv("AGRITRACE_SCREENSHOTS");
-  if (env && *env) return env[0] == '/' ? env : std::string(AGRITRACE_SOURCE_DIR) + "/" + env;
-  std::string bin = AGRITRACE_BIN;
-  return bin.substr(0, bin.rfind('/')) + "/test-artifacts";
-}
-
-int PngWidth(const std::string& png) {
-  if (png.size() < 24 || png.compare(1, 3, "PNG") != 0) return 0;
-  return (static_cast<unsigned char>(png[16]) << 24) | (static_cast<unsigned char>(png[17]) << 16) |
-         (static_cast<unsigned char>(png[18]) << 8) | static_cast<unsigned char>(png[19]);
-}
-
-}  // namespace
-
 TEST_CASE("Chromium: a product added, a lot pasted, previewed and issued, one over output refused",
           "[browser]") {
   struct stat st;
@@ -42,7 +25,6 @@ TEST_CASE("Chromium: a product added, a lot pasted, previewed and issued, one ov
   f.Start();
   const std::string base = "http://127.0.0.1:" + std::to_string(f.server->port());
   const std::string out = ScreenshotDir();
-  mkdir(out.c_str(), 0755);
 
   auto r = RunProcess({"/usr/bin/python3", AGRITRACE_SOURCE_DIR "/tests/http/console_lot_form.py",
                        base, "wang.fang", "茶园春天-2026", DaysAgo(10), DaysAgo(5), out});

@@ -332,6 +332,11 @@ TEST_CASE("console labels: the A4 PDF's QR codes decode to minted codes whose pa
   CHECK(Contains(pdf->get_header_value("Content-Disposition"), "attachment"));
   CHECK(pdf->get_header_value("X-Agritrace-Labels") == "100");
   CHECK(pdf->body.rfind("%PDF-", 0) == 0);
+  // A download from the console is a print run like any other, under the signed-in user.
+  CHECK(f.store->db()
+            .execAndGet("SELECT actor || ' ' || destination FROM print_runs WHERE id = " +
+                        pdf->get_header_value("X-Agritrace-Print-Run"))
+            .getString() == "user:wang.fang download");
   TempDir dir;
   WriteFileText(dir / "labels.pdf", pdf->body);
   REQUIRE(RunProcess({"/usr/bin/pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1",
@@ -386,6 +391,8 @@ TEST_CASE("console labels: the preview image is the labeler's first label", "[co
   REQUIRE(lot_label->status == 200);
   WriteFileText(dir / "lot.png", lot_label->body);
   CHECK(Contains(lt::DecodeOne(lt::LoadPng(dir / "lot.png")), f.lot));
+  // A preview is a picture on screen, not a print: no run recorded.
+  CHECK(f.Rows("print_runs") == 0);
 
   REQUIRE(f.Submit(clerk, f.Page() + "/mint", {{"count", "10"}}, labels)->status == 303);
   const auto stored = f.UnitCodes();
