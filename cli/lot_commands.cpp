@@ -8,7 +8,9 @@
 #include "registry/ed25519.h"
 #include "registry/encoding.h"
 #include "registry/key_ring.h"
+#include "registry/household_table.h"
 #include "registry/lots.h"
+#include "registry/table_import.h"
 
 namespace agritrace::cli {
 namespace {
@@ -38,6 +40,7 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
   auto* issue = lot->add_subcommand("issue", "发放批次并签名 / issue and sign a lot");
   static LotInput in;
   static std::vector<std::string> households, inspections;
+  static std::string households_file;
   issue->add_option("--product", in.product_id, "产品编号 / product id")->required();
   issue->add_option("--origin", in.origin, "产地（村级代码） / origin village code")->required();
   issue->add_option("--harvested", in.harvested, "采收日期 YYYY-MM-DD / harvest date")->required();
@@ -46,6 +49,9 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
   issue->add_option("--cert", in.certs, "适用的证书编号，可多个 / certificate numbers");
   issue->add_option("--brand", in.brand_id, "品牌编号 / brand id");
   issue->add_option("--household", households, "农户 编号:公斤[:poor]，可多个 / household ID:KG[:poor]");
+  issue->add_option("--households-file", households_file,
+                    "农户表 CSV（UTF-8 或 GBK）或 .xlsx：农户编号,公斤[,脱贫户] / households from a "
+                    "CSV or .xlsx table: id,kg[,registered_poor]");
   issue->add_option("--inspection", inspections, "检测 机构:报告编号:pass|fail / inspection AGENCY:REPORT:pass|fail");
   issue->callback([&ctx] {
     ctx.Run([&] {
@@ -55,6 +61,13 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
         auto p = ParseHousehold(h);
         if (!p.ok()) return ctx.Fail(p.status());
         in.households.push_back(*p);
+      }
+      if (!households_file.empty()) {
+        auto file = ReadImportFile(households_file);
+        if (!file.ok()) return ctx.Fail(file.status());
+        auto table = ParseHouseholdTable(*file);
+        if (!table.ok()) return ctx.Fail(table.status());
+        in.households.insert(in.households.end(), table->begin(), table->end());
       }
       for (const auto& i : inspections) {
         auto p = ParseInspection(i);

@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 
-#include <array>
 #include <string_view>
 
 #include "http/audit_api.h"
@@ -42,46 +41,10 @@ constexpr const char* kCss =
     ".login{max-width:420px;margin:40px auto}.login input{flex:1 1 220px}";
 
 // Column headings: the report's key, in Chinese with the key beneath.
-constexpr std::array<std::array<const char*, 2>, 33> kColumns = {{
-    {"number", "证书编号"},
-    {"type", "类型"},
-    {"holder", "持证主体"},
-    {"status", "状态"},
-    {"valid_to", "有效期至"},
-    {"days_to_expiry", "距到期天数"},
-    {"expiring_soon", "即将到期"},
-    {"certified_kg", "核定年产量（公斤）"},
-    {"lots", "批次数"},
-    {"issued_kg", "发放量（公斤）"},
-    {"labelled_kg", "贴标量（公斤）"},
-    {"over_output", "超出核定产量"},
-    {"at", "时间"},
-    {"organisation", "经营主体"},
-    {"product", "产品"},
-    {"reason", "原因"},
-    {"message", "说明"},
-    {"lot", "批次"},
-    {"region", "区划代码"},
-    {"code", "编码"},
-    {"scans", "扫码次数"},
-    {"networks", "网络数"},
-    {"first_scan", "首次扫码"},
-    {"last_scan", "最近扫码"},
-    {"day", "日期"},
-    {"codes", "编码数"},
-    {"region_name", "地区"},
-    {"brand", "品牌"},
-    {"household_kg", "农户供货（公斤）"},
-    {"poor_kg", "脱贫户供货（公斤）"},
-    {"poor_share_percent", "脱贫户占比（%）"},
-    {"units", "件数"},
-    {"kg", "公斤"},
-}};
-
 std::string Heading(const std::string& key) {
-  for (const auto& c : kColumns)
-    if (key == c[0]) return HtmlEscape(c[1]) + "<br><small>" + HtmlEscape(key) + "</small>";
-  return HtmlEscape(key);
+  const std::string zh = ColumnTitleZh(key);
+  return zh == key ? HtmlEscape(key)
+                   : HtmlEscape(zh) + "<br><small>" + HtmlEscape(key) + "</small>";
 }
 
 std::string Cell(const Json& v) {
@@ -101,8 +64,8 @@ std::string Title(const char* tag, const Report& r) {
          HtmlEscape(r.title_en) + "</small></" + tag + ">";
 }
 
-// A report as a table (at most kAuditPageRows rows) with its CSV link.
-std::string Table(const Report& r, const std::string& csv_href) {
+// A report as a table (at most kAuditPageRows rows) with its CSV and Excel links.
+std::string Table(const Report& r, const std::string& report, const std::string& query = "") {
   std::string out = "<div class=\"scroll\"><table><thead><tr>";
   for (const auto& c : r.columns) out += "<th>" + Heading(c) + "</th>";
   out += "</tr></thead><tbody>";
@@ -121,10 +84,12 @@ std::string Table(const Report& r, const std::string& csv_href) {
   out += "</tbody></table></div>";
   if (r.rows.size() > kAuditPageRows)
     out += "<p class=\"mut\">仅显示前 " + std::to_string(kAuditPageRows) + " 行（共 " +
-           std::to_string(r.rows.size()) + " 行），完整内容请下载 CSV / first " +
+           std::to_string(r.rows.size()) + " 行），完整内容请下载 CSV 或 Excel / first " +
            std::to_string(kAuditPageRows) + " of " + std::to_string(r.rows.size()) +
-           " rows; the CSV has them all</p>";
-  out += "<p><a href=\"" + HtmlEscape(csv_href) + "\" download>下载 CSV / Download CSV</a></p>";
+           " rows; the CSV and Excel files have them all</p>";
+  out += "<p><a href=\"" + HtmlEscape(ReportCsvPath(report, query)) +
+         "\" download>下载 CSV / Download CSV</a> · <a href=\"" +
+         HtmlEscape(ReportXlsxPath(report, query)) + "\" download>下载 Excel / Download Excel</a></p>";
   return out;
 }
 
@@ -235,11 +200,11 @@ std::string AuditPage(Store& store, const Principal& who, const PageQuery& q,
          "name=\"month\" value=\"" +
          HtmlEscape(q.month) + "\"><button type=\"submit\">查看 / Show</button></form>";
   out += OutputChartSvg(certs);
-  out += Table(certs, ReportCsvPath("certs", "year=" + q.year)) + "</section>";
+  out += Table(certs, "certs", "year=" + q.year) + "</section>";
 
   const Report refusals = RefusalReport(store);
   out += Section("refusals") + Title("h2", refusals);
-  out += Table(refusals, ReportCsvPath("refusals")) + "</section>";
+  out += Table(refusals, "refusals") + "</section>";
 
   const Report copied = CopiedCodeReport(store, "", thresholds.scans, thresholds.networks);
   const Report unknown = UnknownScanReport(store);
@@ -248,12 +213,12 @@ std::string AuditPage(Store& store, const Principal& who, const PageQuery& q,
          std::to_string(thresholds.networks) + " 个网络的编码 / codes scanned more than " +
          std::to_string(thresholds.scans) + " times or from more than " +
          std::to_string(thresholds.networks) + " networks</p>";
-  out += Title("h3", copied) + Table(copied, ReportCsvPath("scans", scan_query));
-  out += Title("h3", unknown) + Table(unknown, ReportCsvPath("unknown-scans")) + "</section>";
+  out += Title("h3", copied) + Table(copied, "scans", scan_query);
+  out += Title("h3", unknown) + Table(unknown, "unknown-scans") + "</section>";
 
   const Report poverty = PovertyReport(store);
   out += Section("poverty") + Title("h2", poverty);
-  out += Table(poverty, ReportCsvPath("poverty")) + "</section>";
+  out += Table(poverty, "poverty") + "</section>";
 
   const Report monthly = MonthlyReport(store, q.month);
   out += Section("monthly") + Title("h2", monthly);
@@ -264,7 +229,7 @@ std::string AuditPage(Store& store, const Principal& who, const PageQuery& q,
       "\" pattern=\"[0-9]{4}-[0-9]{2}\"></label><input type=\"hidden\" "
       "name=\"year\" value=\"" +
       HtmlEscape(q.year) + "\"><button type=\"submit\">查看 / Show</button></form>";
-  out += Table(monthly, ReportCsvPath("monthly", "month=" + q.month)) + "</section>";
+  out += Table(monthly, "monthly", "month=" + q.month) + "</section>";
   return out + kTail;
 }
 

@@ -2,12 +2,13 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <map>
-#include <sstream>
+#include <optional>
 #include <string_view>
 
 #include "registry/region_code.h"
+#include "registry/table_import.h"
+#include "registry/text_decoding.h"
 
 namespace agritrace {
 namespace {
@@ -52,29 +53,6 @@ Status Insert(Store& store, const RegionInput& r, const std::string& parent) {
   return Status::Ok();
 }
 
-// Strict UTF-8: no stray continuation byte, overlong form, surrogate or code point past U+10FFFF.
-bool IsUtf8(std::string_view s) {
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const size_t len = c < 0x80          ? 1
-                       : (c >> 5) == 0x6  ? 2
-                       : (c >> 4) == 0xE  ? 3
-                       : (c >> 3) == 0x1E ? 4
-                                          : 0;
-    if (len == 0 || len > s.size() - i) return false;
-    uint32_t cp = len == 1 ? c : c & (0x7F >> len);
-    for (size_t k = 1; k < len; ++k) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
-  }
-  return true;
-}
-
 Status ValidateInput(const RegionInput& r) {
   Status s = ValidateRegionCodeFormat(r.code);
   if (!s.ok()) return s;
@@ -97,35 +75,6 @@ Json ToJson(const RegionInput& r, const std::string& parent) {
   return j;
 }
 
-std::vector<std::string> SplitCsvLine(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else out.back() += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  for (auto& f : out) {
-    while (!f.empty() && (f.back() == ' ' || f.back() == '\t')) f.pop_back();
-    while (!f.empty() && (f.front() == ' ' || f.front() == '\t')) f.erase(f.begin());
-  }
-  return out;
-}
-
-int ParseFlag(const std::string& v) {
-  if (v.empty() || v == "0" || v == "false" || v == "no" || v == "否" || v == "N") return 0;
-  if (v == "1" || v == "true" || v == "yes" || v == "是" || v == "Y") return 1;
-  return -1;
-}
 }  // namespace
 
 Result<Json> AddRegion(Store& store, const RegionInput& r) {
@@ -147,31 +96,29 @@ Result<Json> AddRegion(Store& store, const RegionInput& r) {
   return out;
 }
 
-Result<Json> ImportRegionsCsv(Store& store, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return Status::NotFound("无法读取文件 " + path, "cannot read file " + path);
-  std::vector<std::pair<int, RegionInput>> rows;  // line number, region
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n) {
-    if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    auto f = SplitCsvLine(line);
-    if (n == 1 && !f[0].empty() && (f[0][0] < '0' || f[0][0] > '9')) continue;  // header
+Result<Json> ImportRegionsFile(Store& store, const std::string& path) {
+  Result<std::string> file = ReadImportFile(path);
+  if (!file.ok()) return file.status();
+  std::vector<std::pair<int64_t, RegionInput>> rows;  // line number, region
+  bool first = true;
+  Status read = ForEachTableRow(*file, [&](const TableRow& row) -> Status {
+    const std::vector<TableCell>& f = row.cells;
+    const bool header = first && !f[0].text.empty() && (f[0].text[0] < '0' || f[0].text[0] > '9');
+    first = false;
+    if (header) return Status::Ok();
     auto bad = [&](const std::string& zh, const std::string& en) {
-      return Status::Invalid("第 " + std::to_string(n) + " 行：" + zh + "（文件未导入）",
-                             "line " + std::to_string(n) + ": " + en + " (nothing imported)")
-          .with_reason("region-csv");
+      return RowRefusal(row.line, zh, en, "region-csv");
     };
     if (f.size() < 2 || f.size() > 3) return bad("应为 代码,名称[,贫困村]", "expected code,name[,poverty_registered]");
-    int flag = f.size() == 3 ? ParseFlag(f[2]) : 0;
-    if (flag < 0) return bad("贫困村标记应为 0/1：" + f[2], "poverty flag must be 0 or 1: " + f[2]);
-    RegionInput r{f[0], f[1], flag == 1};
+    const std::optional<bool> flag = f.size() == 3 ? ParseYesNo(f[2].text) : false;
+    if (!flag) return bad("贫困村标记应为 0/1：" + f[2].text, "poverty flag must be 0 or 1: " + f[2].text);
+    RegionInput r{f[0].text, f[1].text, *flag};
     Status s = ValidateInput(r);
     if (!s.ok()) return bad(s.zh(), s.en());
-    rows.push_back({n, r});
-  }
+    rows.push_back({row.line, r});
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
   // Parents first: counties (6 digits) before 12-digit codes, townships before their villages.
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     if (a.second.code.size() != b.second.code.size())
