@@ -16,14 +16,17 @@
 namespace agritrace {
 namespace {
 
-Status Unreadable(const std::string& detail) {
-  return Status::Invalid("Excel 文件无法读取（" + detail +
+// `zh` and `en` say what is wrong; a part name or an XML error alone is the same in both.
+Status Unreadable(const std::string& zh, const std::string& en) {
+  return Status::Invalid("Excel 文件无法读取（" + zh +
                              "）：请在 Excel 中打开，另存为 .xlsx 后再导入（文件未导入）",
-                         "the Excel file cannot be read (" + detail +
+                         "the Excel file cannot be read (" + en +
                              "): open it in Excel, save it as .xlsx and import again (nothing "
                              "imported)")
       .with_reason("xlsx-format");
 }
+
+Status Unreadable(const std::string& detail) { return Unreadable(detail, detail); }
 
 Status TooLarge(const std::string& zh, const std::string& en) {
   return Status::Invalid("Excel 文件" + zh + "：请把数据拆成几个文件分别导入（文件未导入）",
@@ -47,7 +50,7 @@ class Package {
   Status Read(const std::string& name, bool required, std::string* out) {
     out->clear();
     const zip_int64_t index = zip_name_locate(zip_.get(), name.c_str(), ZIP_FL_NOCASE);
-    if (index < 0) return required ? Unreadable("缺少 " + name + " / no " + name) : Status::Ok();
+    if (index < 0) return required ? Unreadable("缺少 " + name, "no " + name) : Status::Ok();
     zip_stat_t st;
     zip_stat_init(&st);
     if (zip_stat_index(zip_.get(), static_cast<zip_uint64_t>(index), 0, &st) != 0 ||
@@ -68,7 +71,7 @@ class Package {
       read_ += n;
       out->append(buf, static_cast<size_t>(n));
     }
-    if (!IsUtf8(*out)) return Unreadable(name + " 不是 UTF-8 / " + name + " is not UTF-8");
+    if (!IsUtf8(*out)) return Unreadable(name + " 不是 UTF-8 文本", name + " is not UTF-8");
     return Status::Ok();
   }
 
@@ -147,7 +150,7 @@ Status FirstSheetId(const std::string& part, const std::string& xml, std::string
   for (;;) {
     const XmlScanner::Event e = x.Next();
     if (e == XmlScanner::Event::kError) return XmlError(part, x);
-    if (e == XmlScanner::Event::kDone) return Unreadable("工作簿没有工作表 / no sheet");
+    if (e == XmlScanner::Event::kDone) return Unreadable("工作簿没有工作表", "the workbook has no sheet");
     if (e == XmlScanner::Event::kStart && x.name() == "sheet") {
       const std::string* id = x.attr("id");
       if (!id) return Unreadable(part + ": sheet");
@@ -413,7 +416,7 @@ Status ForEachXlsxRow(std::string_view bytes, const RowFn& each, const XlsxLimit
     const std::string why = zip_error_strerror(&error);
     zip_source_free(source);
     zip_error_fini(&error);
-    return Unreadable("不是完好的 zip 文件 / not a sound zip file: " + why);
+    return Unreadable("不是完好的 zip 文件：" + why, "not a sound zip file: " + why);
   }
   zip_error_fini(&error);
   Package package(raw, limits);
