@@ -1,4 +1,5 @@
-// agritrace audit certs|refusals|scans|poverty|reprints|reexports|monthly: the bureau's reports as text, JSON or CSV.
+// agritrace audit certs|refusals|scans|poverty|reprints|reexports|monthly: the bureau's reports
+// as text, JSON, CSV or an Excel workbook (--out FILE.xlsx).
 #include <fstream>
 #include <iostream>
 
@@ -7,6 +8,7 @@
 #include "registry/code_exports.h"
 #include "registry/dates.h"
 #include "registry/print_runs.h"
+#include "registry/report_xlsx.h"
 
 namespace agritrace::cli {
 namespace {
@@ -15,8 +17,17 @@ struct ReportOptions {
   std::string out;
 };
 
+bool EndsWith(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
 void Emit(Context& ctx, const ReportOptions& opt, const std::vector<Report>& reports) {
-  if (opt.csv) {
+  if (EndsWith(opt.out, ".xlsx")) {
+    if (Status s = WriteReportsXlsx(reports, opt.out); !s.ok()) return ctx.Fail(s);
+    std::cerr << "已写入 / written: " << opt.out << "\n";
+    return;
+  }
+  if (opt.csv || !opt.out.empty()) {
     std::string csv;
     for (const auto& r : reports) csv += (csv.empty() ? "" : "\r\n") + ReportCsv(r);
     if (opt.out.empty()) {
@@ -40,7 +51,18 @@ void Emit(Context& ctx, const ReportOptions& opt, const std::vector<Report>& rep
 
 void AddOutput(CLI::App* cmd, ReportOptions& opt) {
   cmd->add_flag("--csv", opt.csv, "输出 CSV（UTF-8 带 BOM，可直接用表格软件打开） / CSV for spreadsheets");
-  cmd->add_option("--out", opt.out, "CSV 写入文件 / write the CSV to a file");
+  cmd->add_option("--out", opt.out,
+                  "写入文件：.xlsx 为 Excel 工作簿，.csv 为 CSV / write to a file: .xlsx an Excel "
+                  "workbook, .csv CSV");
+  // Checked once all options are read, before the report runs: a usage error (exit 2).
+  cmd->parse_complete_callback([&opt] {
+    if (EndsWith(opt.out, ".xlsx") && opt.csv)
+      throw CLI::ValidationError("--csv", "--csv 与 .xlsx 文件名矛盾 / --csv contradicts a .xlsx file name");
+    // --out without --csv used to be ignored (the report printed): now the name must say.
+    if (!opt.out.empty() && !opt.csv && !EndsWith(opt.out, ".xlsx") && !EndsWith(opt.out, ".csv"))
+      throw CLI::ValidationError("--out", "文件名以 .xlsx 结尾写 Excel，以 .csv 结尾或加 --csv 写 CSV / "
+                                          "name the file .xlsx for Excel, .csv (or add --csv) for CSV");
+  });
 }
 }  // namespace
 

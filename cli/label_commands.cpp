@@ -95,7 +95,8 @@ void RegisterLabelCommands(CLI::App& app, Context& ctx) {
   organic->add_option("--lot", lot, "批次码 / lot code")->required();
   organic
       ->add_option("file", organic_file,
-                   "有机码清单，每行一个，- 为标准输入 / the list, one code a line, - for stdin")
+                   "有机码清单（文本、CSV 或 .xlsx），每行一个，- 为标准输入 / the list (text, CSV "
+                   "or .xlsx), one code a line, - for stdin")
       ->required();
   organic->callback([&ctx] {
     ctx.Run([&] {

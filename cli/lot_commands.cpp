@@ -11,6 +11,7 @@
 #include "registry/key_ring.h"
 #include "registry/lots.h"
 #include "registry/print_runs.h"
+#include "registry/table_import.h"
 
 namespace agritrace::cli {
 namespace {
@@ -40,6 +41,7 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
   auto* issue = lot->add_subcommand("issue", "发放批次并签名 / issue and sign a lot");
   static LotInput in;
   static std::vector<std::string> households, inspections;
+  static std::string households_file;
   issue->add_option("--product", in.product_id, "产品编号 / product id")->required();
   issue->add_option("--origin", in.origin, "产地（村级代码） / origin village code")->required();
   issue->add_option("--harvested", in.harvested, "采收日期 YYYY-MM-DD / harvest date")->required();
@@ -48,9 +50,9 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
   issue->add_option("--cert", in.certs, "适用的证书编号，可多个 / certificate numbers");
   issue->add_option("--brand", in.brand_id, "品牌编号 / brand id");
   issue->add_option("--household", households, "农户 编号:公斤[:poor]，可多个 / household ID:KG[:poor]");
-  static std::string households_csv;
-  issue->add_option("--households-csv", households_csv,
-                    "农户表 CSV：户号,公斤,脱贫户（是/否），可带标题行 / household CSV: id,kg,poor");
+  issue->add_option("--households-file", households_file,
+                    "农户表 CSV（UTF-8 或 GBK）或 .xlsx：农户编号,公斤[,脱贫户] / households from a "
+                    "CSV or .xlsx table: id,kg[,registered_poor]");
   issue->add_option("--inspection", inspections, "检测 机构:报告编号:pass|fail / inspection AGENCY:REPORT:pass|fail");
   issue->callback([&ctx] {
     ctx.Run([&] {
@@ -61,16 +63,12 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
         if (!p.ok()) return ctx.Fail(p.status());
         in.households.push_back(*p);
       }
-      if (!households_csv.empty()) {
-        std::ifstream file(households_csv, std::ios::binary);
-        std::string text(kMaxHouseholdTableBytes + 1, '\0');
-        file.read(text.data(), static_cast<std::streamsize>(text.size()));
-        if (file.bad() || !file.is_open())
-          return ctx.Fail(Status::NotFound("无法读取文件 " + households_csv, "cannot read file " + households_csv));
-        text.resize(static_cast<size_t>(file.gcount()));
-        auto rows = ParseHouseholdTable(text);
-        if (!rows.ok()) return ctx.Fail(rows.status());
-        in.households.insert(in.households.end(), rows->begin(), rows->end());
+      if (!households_file.empty()) {
+        auto file = ReadImportFile(households_file);
+        if (!file.ok()) return ctx.Fail(file.status());
+        auto table = ParseHouseholdTable(*file);
+        if (!table.ok()) return ctx.Fail(table.status());
+        in.households.insert(in.households.end(), table->begin(), table->end());
       }
       for (const auto& i : inspections) {
         auto p = ParseInspection(i);

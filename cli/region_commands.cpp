@@ -23,14 +23,17 @@ void RegisterRegionCommands(CLI::App& app, Context& ctx) {
     });
   });
 
-  auto* imp = region->add_subcommand("import", "从 CSV 导入（代码,名称[,贫困村]） / import CSV code,name[,poverty_registered]");
+  auto* imp = region->add_subcommand(
+      "import", "从 CSV 或 Excel 导入（代码,名称[,贫困村]） / import CSV or Excel: code,name[,poverty_registered]");
   static std::string file;
-  imp->add_option("FILE", file, "UTF-8 CSV 文件 / UTF-8 CSV file")->required();
+  imp->add_option("FILE", file,
+                  "CSV（UTF-8 或 GBK）或 .xlsx 文件 / CSV (UTF-8 or GBK) or .xlsx file")
+      ->required();
   imp->callback([&ctx] {
     ctx.Run([&] {
       auto store = ctx.Open();
       if (!store) return;
-      auto r = ImportRegionsCsv(*store, file);
+      auto r = ImportRegionsFile(*store, file);
       if (!r.ok()) return ctx.Fail(r.status());
       ctx.Print(*r, "已导入 " + (*r)["imported"].dump() + " 个行政区划 / imported " + (*r)["imported"].dump() + " regions");
     });

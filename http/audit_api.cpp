@@ -11,6 +11,7 @@
 #include "registry/code_exports.h"
 #include "registry/dates.h"
 #include "registry/print_runs.h"
+#include "registry/report_xlsx.h"
 
 namespace agritrace::http {
 namespace {
@@ -32,22 +33,42 @@ std::optional<int> Threshold(const httplib::Request& req, httplib::Response& res
   return static_cast<int>(*v);
 }
 
-// ?format=json (the default) or csv: true for CSV; anything else a 422 problem and nullopt.
-std::optional<bool> WantsCsv(const httplib::Request& req, httplib::Response& res) {
-  const std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
-  if (format == "json" || format == "csv") return format == "csv";
-  ParamOutOfRange(res, req, "format 只能是 json 或 csv，收到 “" + QuotedParam(format) + "”",
-                  "format must be json or csv, got \"" + QuotedParam(format) + "\"");
+enum class Format { kJson, kCsv, kXlsx };
+
+// ?format=json (the default; xlsx under /audit/xlsx/), csv or xlsx; anything else a 422 problem
+// and nullopt.
+std::optional<Format> WantedFormat(const httplib::Request& req, httplib::Response& res) {
+  const bool xlsx_path = req.path.rfind("/audit/xlsx/", 0) == 0;
+  const std::string format = req.has_param("format") ? req.get_param_value("format")
+                             : xlsx_path             ? "xlsx"
+                                                     : "json";
+  if (format == "json") return Format::kJson;
+  if (format == "csv") return Format::kCsv;
+  if (format == "xlsx") return Format::kXlsx;
+  ParamOutOfRange(res, req, "format 只能是 json、csv 或 xlsx，收到 “" + QuotedParam(format) + "”",
+                  "format must be json, csv or xlsx, got \"" + QuotedParam(format) + "\"");
   return std::nullopt;
 }
 
-void SendReport(httplib::Response& res, const Report& report, bool csv,
-                const std::string& file_stem) {
-  if (!csv) return SetJson(res, ReportJson(report));
+void SendReport(const httplib::Request& req, httplib::Response& res, const Report& report,
+                Format format, const std::string& file_stem) {
+  if (format == Format::kJson) return SetJson(res, ReportJson(report));
+  std::string body, type, extension;
+  if (format == Format::kCsv) {
+    body = ReportCsv(report);
+    type = "text/csv; charset=utf-8";
+    extension = ".csv";
+  } else {
+    Result<std::string> xlsx = ReportsXlsx({report});
+    if (!xlsx.ok()) return SetStatusProblem(res, xlsx.status(), req.path);
+    body = std::move(xlsx).value();
+    type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    extension = ".xlsx";
+  }
   res.status = 200;
-  res.set_content(ReportCsv(report), "text/csv; charset=utf-8");
+  res.set_content(body, type);
   // The stem is built from checked parameters only (report name, YYYY, YYYY-MM).
-  res.set_header("Content-Disposition", "attachment; filename=\"" + file_stem + ".csv\"");
+  res.set_header("Content-Disposition", "attachment; filename=\"" + file_stem + extension + "\"");
   res.set_header("Cache-Control", "no-store");
 }
 
@@ -63,6 +84,10 @@ std::string ReportCsvPath(const std::string& report, const std::string& query) {
   return "/audit/csv/" + report + "?" + (query.empty() ? "" : query + "&") + "format=csv";
 }
 
+std::string ReportXlsxPath(const std::string& report, const std::string& query) {
+  return "/audit/xlsx/" + report + (query.empty() ? "" : "?" + query);
+}
+
 void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defaults) {
   auto route = [&svr, &api](const std::string& name, ReportFn fn) {
     auto handler = [&api, name, fn](const httplib::Request& req, httplib::Response& res) {
@@ -70,8 +95,8 @@ void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defa
       const TokenSource source = req.path.rfind("/audit/", 0) == 0 ? TokenSource::kBearerOrCookie
                                                                    : TokenSource::kBearer;
       if (!Authorize(api, req, res, {"bureau"}, source)) return;
-      auto csv = WantsCsv(req, res);
-      if (!csv) return;
+      auto format = WantedFormat(req, res);
+      if (!format) return;
       std::string stem = "agritrace-" + name;
       std::optional<Report> report;
       try {
@@ -82,10 +107,11 @@ void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defa
                                            std::string("reading the report failed: ") + e.what()),
                                 req.path);
       }
-      if (report) SendReport(res, *report, *csv, stem);
+      if (report) SendReport(req, res, *report, *format, stem);
     };
     svr.Get("/api/v1/audit/" + name, handler);
     svr.Get("/audit/csv/" + name, handler);
+    svr.Get("/audit/xlsx/" + name, handler);
   };
 
   route("certs",

@@ -8,7 +8,9 @@
 //   GET /api/v1/audit/monthly?month=YYYY-MM                (required)
 // The parameters are those of `agritrace audit …`; threshold and networks default to the
 // server's --scan-threshold and --network-threshold. JSON (schemas/report.schema.json) unless
-// ?format=csv: RFC 4180 CSV with a UTF-8 BOM, as an attachment.
+// ?format=csv: RFC 4180 CSV with a UTF-8 BOM, as an attachment; or ?format=xlsx: an Excel
+// workbook (registry/report_xlsx.h), the default under /audit/xlsx/NAME, which takes the
+// /audit page's cookie as /audit/csv/NAME does.
 #pragma once
 
 #include <string>
@@ -25,6 +27,9 @@ namespace agritrace::http {
 
 // Where the /audit page downloads a report's CSV: "/audit/csv/monthly?month=2026-04&format=csv".
 std::string ReportCsvPath(const std::string& report, const std::string& query = "");
+
+// Where the /audit page downloads a report as Excel: "/audit/xlsx/monthly?month=2026-04".
+std::string ReportXlsxPath(const std::string& report, const std::string& query = "");
 
 // `api` must outlive `svr`'s serving.
 void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defaults);

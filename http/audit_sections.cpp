@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 
-#include <array>
 
 #include "http/audit_api.h"
 #include "http/html_escape.h"
@@ -16,58 +15,10 @@ namespace agritrace::http {
 namespace {
 
 // Column headings: the report's key, in Chinese with the key beneath.
-constexpr std::array<std::array<const char*, 2>, 45> kColumns = {{
-    {"number", "证书编号"},
-    {"type", "类型"},
-    {"holder", "持证主体"},
-    {"status", "状态"},
-    {"valid_to", "有效期至"},
-    {"days_to_expiry", "距到期天数"},
-    {"expiring_soon", "即将到期"},
-    {"certified_kg", "核定年产量（公斤）"},
-    {"lots", "批次数"},
-    {"issued_kg", "发放量（公斤）"},
-    {"labelled_kg", "贴标量（公斤）"},
-    {"over_output", "超出核定产量"},
-    {"at", "时间"},
-    {"organisation", "经营主体"},
-    {"product", "产品"},
-    {"reason", "原因"},
-    {"message", "说明"},
-    {"lot", "批次"},
-    {"region", "区划代码"},
-    {"code", "编码"},
-    {"scans", "扫码次数"},
-    {"networks", "网络数"},
-    {"first_scan", "首次扫码"},
-    {"last_scan", "最近扫码"},
-    {"day", "日期"},
-    {"codes", "编码数"},
-    {"region_name", "地区"},
-    {"brand", "品牌"},
-    {"household_kg", "农户供货（公斤）"},
-    {"poor_kg", "脱贫户供货（公斤）"},
-    {"poor_share_percent", "脱贫户占比（%）"},
-    {"units", "件数"},
-    {"kg", "公斤"},
-    {"run", "打印任务"},
-    {"actor", "操作人"},
-    {"destination", "打印到"},
-    {"format", "格式"},
-    {"serials", "已打印序号"},
-    {"reprinted", "重复打印的序号"},
-    {"reprinted_serials", "重复打印数"},
-    {"copies", "每张份数"},
-    {"export", "导出记录"},
-    {"overlaps", "与之重叠的导出"},
-    {"file", "文件"},
-    {"sha256", "文件 SHA-256"},
-}};
-
 std::string Heading(const std::string& key) {
-  for (const auto& c : kColumns)
-    if (key == c[0]) return HtmlEscape(c[1]) + "<br><small>" + HtmlEscape(key) + "</small>";
-  return HtmlEscape(key);
+  const std::string zh = ColumnTitleZh(key);
+  return zh == key ? HtmlEscape(key)
+                   : HtmlEscape(zh) + "<br><small>" + HtmlEscape(key) + "</small>";
 }
 
 std::string Cell(const Json& v) {
@@ -91,9 +42,9 @@ std::string Section(const char* id) { return std::string("<section id=\"") + id 
 
 }  // namespace
 
-// At most kAuditPageRows rows, with the CSV link when there is one.
+// At most kAuditPageRows rows, with the CSV and Excel links when there are.
 std::string AuditTable(const std::vector<std::string>& columns, const Json& rows,
-                       const std::string& csv_href) {
+                       const std::string& csv_href, const std::string& xlsx_href) {
   std::string out = "<div class=\"scroll audit\"><table><thead><tr>";
   for (const auto& c : columns) out += "<th>" + Heading(c) + "</th>";
   out += "</tr></thead><tbody>";
@@ -113,11 +64,13 @@ std::string AuditTable(const std::vector<std::string>& columns, const Json& rows
   if (rows.size() > kAuditPageRows) {
     const std::string n = std::to_string(kAuditPageRows), all = std::to_string(rows.size());
     out += "<p class=\"mut\">仅显示前 " + n + " 行（共 " + all + " 行）" +
-           (csv_href.empty() ? "" : "，完整内容请下载 CSV") + " / first " + n + " of " + all +
-           " rows" + (csv_href.empty() ? "" : "; the CSV has them all") + "</p>";
+           (csv_href.empty() ? "" : "，完整内容请下载 CSV 或 Excel") + " / first " + n + " of " +
+           all + " rows" + (csv_href.empty() ? "" : "; the CSV and Excel files have them all") +
+           "</p>";
   }
   if (!csv_href.empty())
-    out += "<p><a href=\"" + HtmlEscape(csv_href) + "\" download>下载 CSV / Download CSV</a></p>";
+    out += "<p><a href=\"" + HtmlEscape(csv_href) + "\" download>下载 CSV / Download CSV</a> · <a href=\"" +
+           HtmlEscape(xlsx_href) + "\" download>下载 Excel / Download Excel</a></p>";
   return out;
 }
 
@@ -153,7 +106,9 @@ AuditQuery ReadAuditQuery(const httplib::Request& req) {
 std::string AuditSections(Store& store, const AuditQuery& q, ScanThresholds thresholds,
                           const std::string& self_path, bool csv) {
   auto table = [csv](const Report& r, const std::string& name, const std::string& query = "") {
-    return AuditTable(r.columns, r.rows, csv ? ReportCsvPath(name, query) : "");
+    return csv ? AuditTable(r.columns, r.rows, ReportCsvPath(name, query),
+                            ReportXlsxPath(name, query))
+               : AuditTable(r.columns, r.rows);
   };
   const std::string self = HtmlEscape(self_path);
   const Report certs = CertificateReport(store, q.year);

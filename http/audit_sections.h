@@ -30,13 +30,14 @@ struct AuditQuery {
 AuditQuery ReadAuditQuery(const httplib::Request& req);
 
 // <nav> plus the sections #certs, #refusals, #scans, #poverty, #reprints, #reexports, #monthly. The selectors' forms
-// submit to `self_path`; `csv` adds each table's /audit/csv download link (those take a bureau
-// token, so only the token-signed page offers them).
+// submit to `self_path`; `csv` adds each table's /audit/csv and /audit/xlsx download links
+// (those take a bureau token, so only the token-signed page offers them).
 std::string AuditSections(Store& store, const AuditQuery& q, ScanThresholds thresholds,
                           const std::string& self_path, bool csv);
 
-// One table of `columns` (report keys, headed in Chinese with the key beneath) and `rows`.
+// One table of `columns` (report keys, headed in Chinese with the key beneath) and `rows`, with
+// download links when `csv_href` is given.
 std::string AuditTable(const std::vector<std::string>& columns, const Json& rows,
-                       const std::string& csv_href = "");
+                       const std::string& csv_href = "", const std::string& xlsx_href = "");
 
 }  // namespace agritrace::http

@@ -1,5 +1,6 @@
 #include "registry/audit_reports.h"
 
+#include <array>
 #include <regex>
 
 #include "registry/dates.h"
@@ -33,6 +34,58 @@ std::string Kg(int64_t grams) {
            static_cast<long long>(grams % 1000));
   return buf;
 }
+
+// Chinese column headings, for the /audit page and the .xlsx reports.
+constexpr std::array<std::array<const char*, 2>, 48> kColumnTitles = {{
+    {"number", "证书编号"},
+    {"type", "类型"},
+    {"holder", "持证主体"},
+    {"status", "状态"},
+    {"valid_to", "有效期至"},
+    {"days_to_expiry", "距到期天数"},
+    {"expiring_soon", "即将到期"},
+    {"certified_kg", "核定年产量（公斤）"},
+    {"lots", "批次数"},
+    {"issued_kg", "发放量（公斤）"},
+    {"labelled_kg", "贴标量（公斤）"},
+    {"over_output", "超出核定产量"},
+    {"at", "时间"},
+    {"organisation", "经营主体"},
+    {"product", "产品"},
+    {"reason", "原因"},
+    {"message", "说明"},
+    {"lot", "批次"},
+    {"region", "区划代码"},
+    {"code", "编码"},
+    {"scans", "扫码次数"},
+    {"networks", "网络数"},
+    {"first_scan", "首次扫码"},
+    {"last_scan", "最近扫码"},
+    {"day", "日期"},
+    {"codes", "编码数"},
+    {"region_name", "地区"},
+    {"brand", "品牌"},
+    {"household_kg", "农户供货（公斤）"},
+    {"poor_kg", "脱贫户供货（公斤）"},
+    {"poor_share_percent", "脱贫户占比（%）"},
+    {"units", "件数"},
+    {"kg", "公斤"},
+    {"unknown", "未发放的编码"},
+    {"malformed", "不成编码"},
+    {"products", "产品数"},
+    {"run", "打印任务"},
+    {"actor", "操作人"},
+    {"destination", "打印到"},
+    {"format", "格式"},
+    {"serials", "已打印序号"},
+    {"reprinted", "重复打印的序号"},
+    {"reprinted_serials", "重复打印数"},
+    {"copies", "每张份数"},
+    {"export", "导出记录"},
+    {"overlaps", "与之重叠的导出"},
+    {"file", "文件"},
+    {"sha256", "文件 SHA-256"},
+}};
 
 std::string CsvField(const Json& v) {
   std::string s = v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
@@ -180,6 +233,17 @@ Status CheckReportMonth(const std::string& month) {
   return Status::Invalid("月份格式应为 YYYY-MM，例如 2026-04：" + month,
                          "the month must be YYYY-MM, e.g. 2026-04: " + month)
       .with_reason("report-month");
+}
+
+std::string ColumnTitleZh(const std::string& key) {
+  for (const auto& c : kColumnTitles)
+    if (key == c[0]) return c[1];
+  return key;
+}
+
+bool IsQuantityColumn(const std::string& key) {
+  return key == "kg" || (key.size() > 3 && key.compare(key.size() - 3, 3, "_kg") == 0) ||
+         key == "poor_share_percent";
 }
 
 Json ReportJson(const Report& report) {

@@ -38,6 +38,13 @@ Report MonthlyReport(Store& store, const std::string& month);
 Status CheckReportYear(const std::string& year);
 Status CheckReportMonth(const std::string& month);
 
+// The Chinese heading of a report column ("issued_kg" → "发放量（公斤）"), the key itself when
+// it has none.
+std::string ColumnTitleZh(const std::string& key);
+// Columns whose values are decimal strings ("12.500" kilograms, "33.3" per cent): kept exact as
+// strings in JSON and CSV, written as numbers to spreadsheets.
+bool IsQuantityColumn(const std::string& key);
+
 // {"title_zh", "title_en", "columns", "rows"} (schemas/report.schema.json).
 Json ReportJson(const Report& report);
 // RFC 4180 CSV with a UTF-8 byte order mark so that spreadsheet programs read Chinese correctly.

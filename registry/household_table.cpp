@@ -1,88 +1,76 @@
 #include "registry/household_table.h"
 
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <unordered_map>
 
-#include "registry/csv_fields.h"
+#include "registry/table_import.h"
 
 namespace agritrace {
+namespace {
 
-Result<int64_t> ParseKilograms(std::string_view kg) {
-  auto bad = [&] {
-    return Status::Invalid("公斤数应为不超过 3 位小数的非负数，例如 120.5：" + std::string(kg),
-                           "kilograms must be a non-negative number with up to 3 decimals, "
-                           "e.g. 120.5: " +
-                               std::string(kg))
-        .with_reason("household-mass");
-  };
-  auto dot = kg.find('.');
-  std::string_view whole = kg.substr(0, dot);
-  std::string_view frac = dot == std::string_view::npos ? "" : kg.substr(dot + 1);
-  if (whole.empty() || whole.size() > 9 || frac.size() > 3) return bad();
-  for (std::string_view part : {whole, frac})
-    for (char c : part)
-      if (c < '0' || c > '9') return bad();
-  // At most 999,999,999 kg: far inside int64 as grams.
-  int64_t grams = std::stoll(std::string(whole)) * 1000;
-  if (!frac.empty()) grams += std::stoll((std::string(frac) + "00").substr(0, 3));
-  return grams;
+// "1,200" or "12,345.5" (digit groups of three after the first) without the commas; any other
+// text unchanged, for ParseKilograms to judge.
+std::string WithoutThousands(const std::string& kg) {
+  const size_t end = std::min(kg.find('.'), kg.size());
+  const size_t first = kg.find(',');
+  if (first == std::string::npos || first == 0 || first > 3 || first >= end) return kg;
+  for (size_t i = first; i < end; i += 4)
+    if (kg[i] != ',' || i + 4 > end || kg.find_first_not_of("0123456789", i + 1) < i + 4) return kg;
+  std::string out;
+  for (char c : kg)
+    if (c != ',') out += c;
+  return out;
 }
 
-Result<std::vector<Household>> ParseHouseholdTable(std::string_view text) {
-  if (text.size() > kMaxHouseholdTableBytes)
-    return Status::Invalid("农户表超过 1 MB，请分批录入",
-                           "the household table is larger than 1 MB; enter it in parts")
+}  // namespace
+
+Result<std::vector<Household>> ParseHouseholdTable(std::string_view file) {
+  if (file.size() > kMaxHouseholdTableBytes)
+    return Status::Invalid("农户表超过 8 MB，请分批录入", "the household table is larger than 8 MB; "
+                           "enter it in parts")
         .with_reason("household-table");
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  if (!IsUtf8(text))
-    return Status::Invalid(
-               "农户表不是 UTF-8 文本（可能是 GBK 编码）：Excel 请另存为“CSV UTF-8”，"
-               "或直接从表格复制粘贴",
-               "the household table is not UTF-8 text (GBK, perhaps): in Excel, Save "
-               "As 'CSV UTF-8', or copy and paste the cells")
-        .with_reason("household-table");
-  std::vector<Household> out;
+  std::vector<Household> households;
+  std::unordered_map<std::string, int64_t> seen;  // id → line
   bool first = true;
-  size_t n = 0;
-  for (size_t pos = 0; pos < text.size();) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string line(text.substr(pos, end - pos));
-    pos = end + 1;
-    ++n;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t,") == std::string::npos) continue;
+  Status read = ForEachTableRow(file, [&](const TableRow& row) -> Status {
+    const std::vector<TableCell>& f = row.cells;
     auto bad = [&](const std::string& zh, const std::string& en) {
-      return Status::Invalid("农户表第 " + std::to_string(n) + " 行：" + zh,
-                             "household table line " + std::to_string(n) + ": " + en)
-          .with_reason("household-table");
+      return RowRefusal(row.line, zh, en, "household-table");
     };
-    const bool tabs = line.find('\t') != std::string::npos;
-    auto f = SplitCsvLine(line, tabs ? '\t' : ',');
-    const bool was_first = first;
+    Result<int64_t> grams = f.size() >= 2 ? ParseKilograms(WithoutThousands(f[1].text)) : Status::Invalid("", "");
+    // A first row whose weight is no number is the header ("编号,公斤,脱贫户").
+    const bool header = first && !grams.ok() && f.size() >= 2 && !f[1].text.empty() &&
+                        (f[1].text[0] < '0' || f[1].text[0] > '9');
     first = false;
-    if (f.size() < 2 || f.size() > 3)
-      return bad("应为 户号、公斤、脱贫户（是/否）三列，用 Tab 或逗号分隔",
-                 "expected three cells, 户号 (household id), 公斤 (kg), 脱贫户 (是/否), "
-                 "separated by tabs or commas");
-    std::string kg = f[1];
-    if (tabs)
-      for (size_t c; (c = kg.find(',')) != std::string::npos;) kg.erase(c, 1);
-    auto grams = ParseKilograms(kg);
-    if (!grams.ok()) {
-      if (was_first) continue;  // a header: 户号 公斤 脱贫户
-      return bad(grams.status().zh(), grams.status().en());
-    }
-    const int poor = f.size() == 3 ? ParseFlag(f[2]) : 0;
-    if (poor < 0)
-      return bad("脱贫户一栏应为 是/否、1/0、yes/no 或 Y/N：" + f[2],
-                 "the 脱贫户 (registered poor) cell must be 是/否, 1/0, yes/no or Y/N: " + f[2]);
-    if (f[0].empty()) return bad("户号不能为空", "the household id is empty");
-    if (out.size() == kMaxHouseholdRows)
-      return bad("农户超过 " + std::to_string(kMaxHouseholdRows) + " 户，请核对",
-                 "more than " + std::to_string(kMaxHouseholdRows) + " households; check the table");
-    out.push_back({f[0], *grams, poor == 1});
-  }
-  return out;
+    if (header) return Status::Ok();
+    if (f.size() < 2 || f.size() > 3 || f[0].text.empty())
+      return bad("应为 农户编号,公斤[,脱贫户]，例如 H-0001,120.5,是",
+                 "expected household_id,kg[,registered_poor], e.g. H-0001,120.5,yes");
+    if (!grams.ok())
+      return bad("农户 " + f[0].text + " 的" + grams.status().zh(),
+                 "household " + f[0].text + ": " + grams.status().en());
+    const std::optional<bool> poor = f.size() == 3 ? ParseYesNo(f[2].text) : false;
+    if (!poor)
+      return bad("脱贫户一栏应为 是/否 或 1/0：" + f[2].text,
+                 "registered_poor must be yes/no or 1/0: " + f[2].text);
+    auto [it, fresh] = seen.emplace(f[0].text, row.line);
+    if (!fresh)
+      return bad("农户 " + f[0].text + " 与第 " + std::to_string(it->second) + " 行重复",
+                 "household " + f[0].text + " repeats line " + std::to_string(it->second));
+    if (households.size() == kMaxHouseholdRows)
+      return bad("一个批次最多 100000 户", "at most 100,000 households a lot");
+    households.push_back({f[0].text, *grams, *poor});
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
+  if (households.empty())
+    return Status::Invalid("文件里没有农户：每行 农户编号,公斤[,脱贫户]",
+                           "the file holds no households: one household_id,kg[,registered_poor] "
+                           "a line")
+        .with_reason("household-table");
+  return households;
 }
 
 }  // namespace agritrace

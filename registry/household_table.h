@@ -1,6 +1,9 @@
-// Contributing households as a cooperative keeps them: a spreadsheet of 户号, 公斤, 脱贫户, pasted
-// as tab-separated cells or saved as CSV. The lot's issue rules judge the households themselves
-// (pseudonymous ids, mass); this reads the table and names the line that cannot be read.
+// The households that supplied a lot (DESIGN.md §4), from the table a cooperative keeps in Excel:
+// `户号,公斤[,脱贫户]` (pseudonymous id, kilograms with up to 3 decimals, registered-poor flag
+// 是/否, 1/0, yes/no, Y/N or TRUE/FALSE), an optional header row first, as cells pasted from a
+// spreadsheet (tab-separated), a CSV file (UTF-8 or GBK) or an .xlsx workbook, all read by
+// registry/table_import.h. The lot's issue rules (registry/issue_rules.h) then check the ids and
+// weights as for households typed one by one.
 #pragma once
 
 #include <string_view>
@@ -10,19 +13,16 @@
 
 namespace agritrace {
 
-// A pasted table or uploaded file larger than this, or with more rows, is refused unread.
-inline constexpr size_t kMaxHouseholdTableBytes = 1 << 20;
-inline constexpr size_t kMaxHouseholdRows = 10000;
+// At most this many households a lot: more is not a lot from one village's harvest.
+inline constexpr size_t kMaxHouseholdRows = 100000;
+// A household table larger than this is refused unread (100,000 rows fit many times over).
+inline constexpr size_t kMaxHouseholdTableBytes = 8 << 20;
 
-// Decimal kilograms ("120", "120.5", "0.125") as exact grams: digits only, up to 9 before the
-// point and 3 after. No floating point reaches signed data.
-Result<int64_t> ParseKilograms(std::string_view text);
-
-// Lines of `户号, 公斤[, 脱贫户]`: cells separated by tabs (copied from a spreadsheet) or commas
-// (CSV, RFC 4180 quotes within a line); UTF-8 with or without BOM; CRLF or LF; blank lines
-// skipped; a first line whose 公斤 cell is not a number is a header. 脱贫户 is 是/否, 1/0,
-// yes/no or Y/N (empty: no); a 公斤 cell copied with thousands separators ("1,200") is read as
-// 1200 when the cells are tab-separated. Refusals (reason "household-table") name the line.
-Result<std::vector<Household>> ParseHouseholdTable(std::string_view text);
+// The households of the table's rows. Refused naming the line (reason "household-table"): a row
+// without id and kilograms, kilograms not a decimal number, an unknown flag, the same id twice,
+// more than kMaxHouseholdRows rows, no household at all, a table over kMaxHouseholdTableBytes;
+// or a reason of the table reader. A 公斤 cell with thousands separators ("1,200", as Excel
+// copies a formatted number) is read as 1200.
+Result<std::vector<Household>> ParseHouseholdTable(std::string_view file);
 
 }  // namespace agritrace

@@ -65,6 +65,19 @@ std::string MintLotCode() {
   return code;
 }
 
+Result<int64_t> ParseKilograms(const std::string& kg) {
+  // Exact decimal kilograms to integer grams: no floating point reaches signed data.
+  auto dot = kg.find('.');
+  std::string whole = kg.substr(0, dot), frac = dot == std::string::npos ? "" : kg.substr(dot + 1);
+  Status bad = Status::Invalid("公斤数应为最多 3 位小数的数字，例如 120.5：" + kg,
+                               "kilograms must be a number with up to 3 decimals, e.g. 120.5: " + kg)
+                   .with_reason("kilograms-format");
+  if (whole.empty() || whole.size() > 9 || frac.size() > 3) return bad;
+  for (char c : whole + frac)
+    if (c < '0' || c > '9') return bad;
+  return std::stoll(whole) * 1000 + (frac.empty() ? 0 : std::stoll((frac + "00").substr(0, 3)));
+}
+
 Result<Household> ParseHousehold(const std::string& text) {
   Status bad = Status::Invalid("农户格式应为 编号:公斤[:poor]，例如 H-0001:120.5:poor：" + text,
                                "household must be ID:KG[:poor], e.g. H-0001:120.5:poor: " + text)
@@ -79,7 +92,7 @@ Result<Household> ParseHousehold(const std::string& text) {
     if (text.substr(c2 + 1) != "poor") return bad;
     h.registered_poor = true;
   }
-  auto grams = ParseKilograms(kg);
+  Result<int64_t> grams = ParseKilograms(kg);
   if (!grams.ok()) return bad;
   h.grams = *grams;
   return h;

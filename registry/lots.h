@@ -50,6 +50,8 @@ Result<Json> RecallLot(Store& store, const std::string& code, const std::string&
 Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::string& step,
                            const std::string& at, const std::string& place,
                            const std::string& actor, const std::string& note);
+// Decimal kilograms with up to 3 decimals ("120.5") as exact grams; Invalid "kilograms-format".
+Result<int64_t> ParseKilograms(const std::string& kg);
 // Parses "H-0001:120.5[:poor]" (kilograms, up to 3 decimals) into a household.
 Result<Household> ParseHousehold(const std::string& text);
 Result<Inspection> ParseInspection(const std::string& text);

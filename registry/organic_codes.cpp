@@ -6,20 +6,21 @@
 #include "registry/crockford.h"
 #include "registry/encoding.h"
 #include "registry/lots.h"
+#include "registry/table_import.h"
 
 namespace agritrace {
 namespace {
 
 constexpr size_t kMaxCodes = 10000000;
 
-std::string Line(size_t n) { return std::to_string(n); }
+std::string Line(int64_t n) { return std::to_string(n); }
 
 // The line without spaces, tabs and CR, full-width digits (U+FF10 … U+FF19) made ASCII.
 std::string Normalise(std::string_view line) {
   std::string out;
   for (size_t i = 0; i < line.size(); ++i) {
     const auto c = static_cast<unsigned char>(line[i]);
-    if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (c == ' ' || c == '\t') continue;
     if (c == 0xEF && i + 2 < line.size() && static_cast<unsigned char>(line[i + 1]) == 0xBC &&
         static_cast<unsigned char>(line[i + 2]) >= 0x90 &&
         static_cast<unsigned char>(line[i + 2]) <= 0x99) {
@@ -45,33 +46,44 @@ bool IsOrganicCode(const std::string& s) {
 
 }  // namespace
 
-Result<std::vector<std::string>> ParseOrganicCodes(std::string_view text) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+Result<std::vector<std::string>> ParseOrganicCodes(std::string_view file) {
   std::vector<std::string> codes;
-  std::unordered_map<std::string, size_t> seen;  // code → line
-  size_t line_no = 0;
-  for (size_t at = 0; at <= text.size();) {
-    size_t end = text.find('\n', at);
-    if (end == std::string_view::npos) end = text.size();
-    ++line_no;
-    const std::string raw(text.substr(at, end - at));
-    at = end + 1;
-    const std::string code = Normalise(raw);
-    if (code.empty()) continue;
+  std::unordered_map<std::string, int64_t> seen;  // code → line
+  Status read = ForEachTableRow(file, [&](const TableRow& row) -> Status {
+    const std::string line_no = Line(row.line);
+    const TableCell* cell = nullptr;
+    for (const TableCell& c : row.cells) {
+      if (c.text.empty()) continue;
+      if (cell)
+        return RowRefusal(row.line, "每行只能有一个有机码，这一行有好几格",
+                          "one 有机码 (organic code) a line; this line has several cells",
+                          "organic-code-format");
+      cell = &c;
+    }
+    // Excel keeps 15 digits of a number: a 17-digit code typed into a number cell is lost.
+    if (cell->number)
+      return RowRefusal(row.line,
+                        "有机码是数字格式的单元格，Excel 只保留 15 位有效数字，末尾已经丢失："
+                        "请把这一列设为“文本”格式后重新粘贴认证机构的清单",
+                        "the 有机码 (organic code) is a number cell, and Excel keeps only 15 "
+                        "digits of a number: format the column as Text and paste the certifier's "
+                        "list again",
+                        "organic-code-format");
+    const std::string code = Normalise(cell->text);
     if (!IsOrganicCode(code)) {
-      return Status::Invalid("第 " + Line(line_no) + " 行「" + raw +
+      return Status::Invalid("第 " + line_no + " 行「" + cell->text +
                                  "」不是有机码：有机码是 17 位数字（2024 年起的新规为 18 位），"
                                  "请对照认证机构发来的清单",
-                             "line " + Line(line_no) + " ('" + raw +
+                             "line " + line_no + " ('" + cell->text +
                                  "') is not a 有机码 (organic code): 17 digits, or 18 under the "
                                  "2024 rules; check the certifier's list")
           .with_reason("organic-code-format");
     }
-    auto [it, fresh] = seen.emplace(code, line_no);
+    auto [it, fresh] = seen.emplace(code, row.line);
     if (!fresh) {
-      return Status::Invalid("第 " + Line(line_no) + " 行的有机码 " + code + " 与第 " +
+      return Status::Invalid("第 " + line_no + " 行的有机码 " + code + " 与第 " +
                                  Line(it->second) + " 行重复：每个有机码只能印在一个标签上",
-                             "line " + Line(line_no) + " repeats the 有机码 " + code + " of line " +
+                             "line " + line_no + " repeats the 有机码 " + code + " of line " +
                                  Line(it->second) + ": each code goes on one label only")
           .with_reason("organic-code-repeated");
     }
@@ -80,7 +92,9 @@ Result<std::vector<std::string>> ParseOrganicCodes(std::string_view text) {
           .with_reason("organic-code-format");
     }
     codes.push_back(code);
-  }
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
   if (codes.empty()) {
     return Status::Invalid("文件里没有有机码：每行一个 17 或 18 位的有机码",
                            "the file holds no 有机码 (organic code): one code of 17 or 18 "

@@ -15,11 +15,13 @@
 
 namespace agritrace {
 
-// Reads a certifier's list: one 有机码 a line. Blank lines, spaces, CR, a UTF-8 BOM and
-// full-width digits (from a Chinese input method) are tolerated. Status::Invalid naming the line:
-// reason "organic-code-format" (not 17 or 18 digits), "organic-code-repeated" (twice in the
-// list) or "organic-codes-empty".
-Result<std::vector<std::string>> ParseOrganicCodes(std::string_view text);
+// Reads a certifier's list from a file's bytes: one 有机码 a line, as text or CSV (UTF-8 or GBK)
+// or an Excel sheet with one code a row (registry/table_import.h). Blank lines, spaces, a UTF-8
+// BOM and full-width digits (from a Chinese input method) are tolerated. Status::Invalid naming
+// the line: reason "organic-code-format" (not 17 or 18 digits, several cells in a row, or an
+// Excel number cell, which has lost digits), "organic-code-repeated" (twice in the list),
+// "organic-codes-empty", or a reason of the table reader (the file itself is unreadable).
+Result<std::vector<std::string>> ParseOrganicCodes(std::string_view file);
 
 // Gives `codes` (from ParseOrganicCodes) to the lot's minted units that have no 有机码 yet, in
 // serial order, in one transaction with an "organic_codes.loaded" event that commits to them by

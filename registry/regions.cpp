@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
 #include <map>
-#include <sstream>
+#include <optional>
 #include <string_view>
 
-#include "registry/csv_fields.h"
 #include "registry/region_code.h"
+#include "registry/table_import.h"
+#include "registry/text_decoding.h"
 
 namespace agritrace {
 namespace {
@@ -96,31 +96,29 @@ Result<Json> AddRegion(Store& store, const RegionInput& r) {
   return out;
 }
 
-Result<Json> ImportRegionsCsv(Store& store, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return Status::NotFound("无法读取文件 " + path, "cannot read file " + path);
-  std::vector<std::pair<int, RegionInput>> rows;  // line number, region
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n) {
-    if (n == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    auto f = SplitCsvLine(line);
-    if (n == 1 && !f[0].empty() && (f[0][0] < '0' || f[0][0] > '9')) continue;  // header
+Result<Json> ImportRegionsFile(Store& store, const std::string& path) {
+  Result<std::string> file = ReadImportFile(path);
+  if (!file.ok()) return file.status();
+  std::vector<std::pair<int64_t, RegionInput>> rows;  // line number, region
+  bool first = true;
+  Status read = ForEachTableRow(*file, [&](const TableRow& row) -> Status {
+    const std::vector<TableCell>& f = row.cells;
+    const bool header = first && !f[0].text.empty() && (f[0].text[0] < '0' || f[0].text[0] > '9');
+    first = false;
+    if (header) return Status::Ok();
     auto bad = [&](const std::string& zh, const std::string& en) {
-      return Status::Invalid("第 " + std::to_string(n) + " 行：" + zh + "（文件未导入）",
-                             "line " + std::to_string(n) + ": " + en + " (nothing imported)")
-          .with_reason("region-csv");
+      return RowRefusal(row.line, zh, en, "region-csv");
     };
     if (f.size() < 2 || f.size() > 3) return bad("应为 代码,名称[,贫困村]", "expected code,name[,poverty_registered]");
-    int flag = f.size() == 3 ? ParseFlag(f[2]) : 0;
-    if (flag < 0) return bad("贫困村标记应为 0/1：" + f[2], "poverty flag must be 0 or 1: " + f[2]);
-    RegionInput r{f[0], f[1], flag == 1};
+    const std::optional<bool> flag = f.size() == 3 ? ParseYesNo(f[2].text) : false;
+    if (!flag) return bad("贫困村标记应为 0/1：" + f[2].text, "poverty flag must be 0 or 1: " + f[2].text);
+    RegionInput r{f[0].text, f[1].text, *flag};
     Status s = ValidateInput(r);
     if (!s.ok()) return bad(s.zh(), s.en());
-    rows.push_back({n, r});
-  }
+    rows.push_back({row.line, r});
+    return Status::Ok();
+  });
+  if (!read.ok()) return read;
   // Parents first: counties (6 digits) before 12-digit codes, townships before their villages.
   std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     if (a.second.code.size() != b.second.code.size())

@@ -14,9 +14,10 @@ struct RegionInput {
 
 // Adds one region; its township (for a village) or county (for a township) must exist.
 Result<Json> AddRegion(Store& store, const RegionInput& region);
-// Imports UTF-8 CSV `code,name[,poverty_registered]` (optional BOM and header line) in one
-// transaction: one bad line refuses the whole file, naming the line.
-Result<Json> ImportRegionsCsv(Store& store, const std::string& path);
+// Imports a table `code,name[,poverty_registered]` (an optional header row first) from a CSV
+// or .xlsx file (registry/table_import.h) in one transaction: one bad line refuses the whole
+// file, naming the line (the Excel row).
+Result<Json> ImportRegionsFile(Store& store, const std::string& path);
 // True when `code` lies inside `area` (a county contains its townships and villages, a
 // township its villages).
 bool RegionContains(const std::string& area, const std::string& code);

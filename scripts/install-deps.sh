@@ -8,7 +8,9 @@ build_pkgs=(g++ cmake make pkg-config git ca-certificates
   libssl-dev openssl libsqlite3-dev sqlite3 libsqlitecpp-dev libcpp-httplib-dev
   nlohmann-json3-dev libcli11-dev libqrencode-dev libcairo2-dev libfontconfig-dev
   libfreetype-dev fonts-wqy-microhei catch2 libzxing-dev zlib1g-dev libsodium-dev
-  libzip-dev)  # libzip-dev: AES-256 encrypted code files for print shops (label export)
+  # libzip: .xlsx imports are zips, code files for print shops AES-256 zips (label export);
+  # libxlsxwriter: audit reports as .xlsx.
+  libzip-dev libxlsxwriter-dev)
 # Tests decode what we print: PDF pages through poppler, SVG through librsvg; JSON outputs are
 # checked against schemas/ with python3-jsonschema (draft 2020-12); the browser tests
 # drive Debian's chromium, the console's through chromedriver and python3-selenium (it types

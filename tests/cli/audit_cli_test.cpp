@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "registry/dates.h"
+#include "registry/table_import.h"
 #include "tests/support/cli_runner.h"
 
 using agritrace::testing::Cli;
@@ -96,7 +97,63 @@ TEST_CASE("audit reports print as text, JSON and CSV", "[cli][audit]") {
   CHECK(csv.out.find("南溪村,1,40,10.000,1,0") != std::string::npos);
   CHECK(cli.Run({"audit", "monthly", "--month", month, "--csv", "--out", cli.dir / "m.csv"}).exit_code == 0);
   CHECK(ReadFileText(cli.dir / "m.csv") == csv.out);
+
+  // The same report as an Excel workbook, read back by the import reader: Chinese headings, the
+  // counts and kilograms as number cells, the region code as text.
+  CHECK(cli.Run({"audit", "monthly", "--month", month, "--out", cli.dir / "m.xlsx"}).exit_code == 0);
+  std::vector<agritrace::TableRow> rows;
+  REQUIRE(agritrace::ForEachTableRow(ReadFileText(cli.dir / "m.xlsx"), [&](const agritrace::TableRow& r) {
+            rows.push_back(r);
+            return agritrace::Status::Ok();
+          }).ok());
+  REQUIRE(rows.size() == 2);
+  std::vector<std::string> head, cells;
+  for (const auto& c : rows[0].cells) head.push_back(c.text);
+  for (const auto& c : rows[1].cells) cells.push_back(c.text);
+  CHECK(head == std::vector<std::string>{"区划代码", "地区", "批次数", "件数", "公斤", "产品数", "扫码次数"});
+  CHECK(cells == std::vector<std::string>{"469025100201", "南溪村", "1", "40", "10", "1", "0"});
+  CHECK_FALSE(rows[1].cells[0].number);
+  for (size_t i = 2; i < rows[1].cells.size(); ++i) CHECK(rows[1].cells[i].number);
+  // Two reports, two sheets; the file name decides the format, and contradictions are usage errors.
+  CHECK(cli.Run({"audit", "scans", "--out", cli.dir / "s.xlsx"}).exit_code == 0);
+  CHECK(ReadFileText(cli.dir / "s.xlsx").find("xl/worksheets/sheet2.xml") != std::string::npos);
+  CHECK(cli.Run({"audit", "certs", "--csv", "--out", cli.dir / "c.xlsx"}).exit_code == 2);
+  CHECK(cli.Run({"audit", "certs", "--out", cli.dir / "c.txt"}).exit_code == 2);
+  CHECK(cli.Run({"audit", "certs", "--out", cli.dir / "c.csv"}).exit_code == 0);
+  CHECK(ReadFileText(cli.dir / "c.csv").rfind("\xEF\xBB\xBFnumber,", 0) == 0);
   CHECK(cli.Run({"audit", "monthly", "--month", "2026-13"}).exit_code == 3);
   auto text = cli.Run({"audit", "certs"});
   CHECK(text.out.find("证书产量核对") != std::string::npos);
+}
+
+TEST_CASE("lot issue takes its households from a GBK CSV or an .xlsx table", "[cli][households]") {
+  Cli cli;
+  cli.Seed();
+  const std::string packed = agritrace::AddDays(agritrace::TodayShanghai(), -1);
+  auto issue = [&](const std::string& file) {
+    return cli.Run({"--json", "lot", "issue", "--product", "1", "--origin", "469025100201", "--harvested",
+                    packed, "--packed", packed, "--units", "40", "--cert", "LB-18-2304460123A",
+                    "--households-file", file});
+  };
+  // "农户编号,公斤,脱贫户\nH-1,30,是\nH-2,10,否\n" as Excel on Chinese Windows saves it (GBK).
+  agritrace::testing::WriteFileText(cli.dir / "h.csv",
+                                    "\xC5\xA9\xBB\xA7\xB1\xE0\xBA\xC5,\xB9\xAB\xBD\xEF,"
+                                    "\xCD\xD1\xC6\xB6\xBB\xA7\r\nH-1,30,\xCA\xC7\r\nH-2,10,\xB7\xF1\r\n");
+  auto r = issue(cli.dir / "h.csv");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  json record = json::parse(r.out)["record"];
+  REQUIRE(record["households"].size() == 2);
+  CHECK(record["households"][0] == json{{"id", "H-1"}, {"grams", 30000}, {"registered_poor", true}});
+  CHECK(record["households"][1] == json{{"id", "H-2"}, {"grams", 10000}, {"registered_poor", false}});
+  json poverty = cli.Json({"audit", "poverty"}, "report.schema.json");
+  CHECK(poverty["rows"][0]["poor_share_percent"] == "75.0");
+
+  // A bad line refuses the lot, naming the line; nothing is issued.
+  agritrace::testing::WriteFileText(cli.dir / "bad.csv", "H-1,30,是\nH-2,十\n");
+  auto before = RunProcess({"/usr/bin/sqlite3", cli.db, "SELECT COUNT(*) FROM lots"});
+  auto bad = issue(cli.dir / "bad.csv");
+  CHECK(bad.exit_code == 3);
+  CHECK(bad.err.find("第 2 行") != std::string::npos);
+  CHECK(RunProcess({"/usr/bin/sqlite3", cli.db, "SELECT COUNT(*) FROM lots"}).out == before.out);
 }

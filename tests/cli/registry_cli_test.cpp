@@ -224,7 +224,7 @@ TEST_CASE("a lot issue killed mid-transaction leaves no half-written lot", "[cli
   CHECK(events.out.substr(0, events.out.find('|')) + "\n" == events.out.substr(events.out.find('|') + 1));
 }
 
-TEST_CASE("product edit, brand link and lot issue --households-csv", "[cli]") {
+TEST_CASE("product edit, brand link and lot issue --households-file", "[cli]") {
   Cli cli;
   cli.Seed();
   json edited = cli.Json({"product", "edit", "1", "--name", "白沙绿茶（明前）", "--gtin", ""},
@@ -249,7 +249,7 @@ TEST_CASE("product edit, brand link and lot issue --households-csv", "[cli]") {
 
   WriteFileText(cli.dir / "households.csv", "\xEF\xBB\xBF户号,公斤,脱贫户\nH-0001,12.5,是\nH-0002,7.5,否\n");
   json lot = cli.Json({"lot", "issue", "--product", "1", "--origin", "469025100201", "--harvested",
-                       WeekAgo(), "--packed", Yesterday(), "--units", "10", "--households-csv",
+                       WeekAgo(), "--packed", Yesterday(), "--units", "10", "--households-file",
                        cli.dir / "households.csv"},
                       "lot.schema.json");
   REQUIRE(lot["record"]["households"].size() == 2);
@@ -261,7 +261,7 @@ TEST_CASE("product edit, brand link and lot issue --households-csv", "[cli]") {
   const std::string before = TableCounts(cli);
   auto refused = cli.Run({"lot", "issue", "--product", "1", "--origin", "469025100201",
                           "--harvested", WeekAgo(), "--packed", Yesterday(), "--units", "10",
-                          "--households-csv", cli.dir / "bad.csv"});
+                          "--households-file", cli.dir / "bad.csv"});
   CHECK(refused.exit_code == 3);
   CHECK(refused.err.find("第 2 行") != std::string::npos);
   CHECK(TableCounts(cli) == before);

@@ -1,6 +1,7 @@
 // The bureau's reports over HTTP: bureau token only (401 without, 403 and logged for a
 // cooperative), JSON valid against schemas/report.schema.json, CSV with BOM, and the known
 // answers of the seeded registry (tests/http/audit_fixture.h).
+#include "registry/table_import.h"
 #include "tests/http/audit_fixture.h"
 
 using namespace agritrace;
@@ -99,6 +100,32 @@ TEST_CASE("audit API: the seeded registry's known answers, as JSON and CSV", "[a
                                 ",pollution-free,\"合作社<script>alert(\"\"x\"\")</script>\","
                                 "active,"));
   CHECK(Contains(csv->body, ",false,10.000,1,10.000,11.000,true\r\n"));
+
+  // As an Excel workbook, read back by the import reader: Chinese headings, counts and
+  // kilograms as number cells, the hostile holder as plain text.
+  auto xlsx = f.GetAs(f.bureau_token, "/api/v1/audit/certs?year=" + f.year + "&format=xlsx");
+  REQUIRE(xlsx);
+  CHECK(xlsx->status == 200);
+  CHECK(xlsx->get_header_value("Content-Disposition") ==
+        "attachment; filename=\"agritrace-certs-" + f.year + ".xlsx\"");
+  std::vector<TableRow> rows;
+  REQUIRE(ForEachTableRow(xlsx->body, [&](const TableRow& row) {
+            rows.push_back(row);
+            return Status::Ok();
+          }).ok());
+  REQUIRE(rows.size() == 5);
+  CHECK(rows[0].cells[0].text == "证书编号");
+  CHECK(rows[0].cells[9].text == "发放量（公斤）");
+  bool found = false;
+  for (const TableRow& row : rows) {
+    if (row.cells[0].text != f.over_cert) continue;
+    found = true;
+    CHECK(row.cells[2].text == "合作社<script>alert(\"x\")</script>");
+    CHECK((row.cells[8].number && row.cells[8].text == "1"));    // lots
+    CHECK((row.cells[10].number && row.cells[10].text == "11"));  // labelled_kg
+    CHECK(row.cells[11].text == "TRUE");                         // over_output
+  }
+  CHECK(found);
 
   Json refusals = ReportOf(f, "/api/v1/audit/refusals");
   REQUIRE(refusals["rows"].size() == 1);

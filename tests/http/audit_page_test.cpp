@@ -144,6 +144,12 @@ TEST_CASE("audit page: the reports, their CSV links and the output chart", "[aud
         std::string("/audit/csv/reexports?format=csv"),
         "/audit/csv/monthly?month=" + f.month + "&amp;format=csv"})
     CHECK(Contains(html, "<a href=\"" + link + "\" download>"));
+  for (const std::string& link :
+       {"/audit/xlsx/certs?year=" + f.year, std::string("/audit/xlsx/refusals"),
+        std::string("/audit/xlsx/scans?threshold=5&amp;networks=3"),
+        std::string("/audit/xlsx/unknown-scans"), std::string("/audit/xlsx/poverty"),
+        "/audit/xlsx/monthly?month=" + f.month})
+    CHECK(Contains(html, "<a href=\"" + link + "\" download>下载 Excel"));
   // The links work with the page's cookie (the API under /api/v1/ does not take it).
   const std::string cookie = "agritrace_token=" + f.bureau_token;
   auto csv = f.Get("/audit/csv/refusals?format=csv", {{"Cookie", cookie}});
@@ -159,6 +165,13 @@ TEST_CASE("audit page: the reports, their CSV links and the output chart", "[aud
   auto reexports = f.Get("/audit/csv/reexports?format=csv", {{"Cookie", cookie}});
   REQUIRE(reexports);
   CHECK(reexports->body.rfind("\xEF\xBB\xBFlot,export,at,actor,serials,overlaps,reason,", 0) == 0);
+  auto xlsx = f.Get("/audit/xlsx/refusals", {{"Cookie", cookie}});
+  REQUIRE(xlsx);
+  CHECK(xlsx->status == 200);
+  CHECK(xlsx->get_header_value("Content-Type") ==
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  CHECK(xlsx->body.rfind("PK\x03\x04", 0) == 0);
+  CHECK(f.Get("/audit/xlsx/refusals")->status == 401);
   // The month selector.
   CHECK(Contains(html, "<input type=\"month\" name=\"month\" value=\"" + f.month + "\""));
 
