@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <functional>
+#include <map>
 #include <limits>
 
 #include "http/bearer_auth.h"
@@ -17,8 +18,9 @@ namespace agritrace::http {
 namespace {
 
 // A report from the request's parameters, or nullopt after writing the problem.
-using ReportFn = std::function<std::optional<Report>(const httplib::Request&, httplib::Response&,
-                                                     Store&, std::string& file_stem)>;
+using ReportFn =
+    std::function<std::optional<Report>(const httplib::Request&, httplib::Response&, Store&,
+                                        std::string& file_stem, ScanThresholds defaults)>;
 
 std::optional<int> Threshold(const httplib::Request& req, httplib::Response& res, const char* name,
                              int fallback) {
@@ -38,7 +40,7 @@ enum class Format { kJson, kCsv, kXlsx };
 // ?format=json (the default; xlsx under /audit/xlsx/), csv or xlsx; anything else a 422 problem
 // and nullopt.
 std::optional<Format> WantedFormat(const httplib::Request& req, httplib::Response& res) {
-  const bool xlsx_path = req.path.rfind("/audit/xlsx/", 0) == 0;
+  const bool xlsx_path = req.path.find("/audit/xlsx/") != std::string::npos;
   const std::string format = req.has_param("format") ? req.get_param_value("format")
                              : xlsx_path             ? "xlsx"
                                                      : "json";
@@ -78,84 +80,105 @@ std::optional<Report> Checked(const httplib::Request& req, httplib::Response& re
   return std::nullopt;
 }
 
-}  // namespace
-
-std::string ReportCsvPath(const std::string& report, const std::string& query) {
-  return "/audit/csv/" + report + "?" + (query.empty() ? "" : query + "&") + "format=csv";
-}
-
-std::string ReportXlsxPath(const std::string& report, const std::string& query) {
-  return "/audit/xlsx/" + report + (query.empty() ? "" : "?" + query);
-}
-
-void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defaults) {
-  auto route = [&svr, &api](const std::string& name, ReportFn fn) {
-    auto handler = [&api, name, fn](const httplib::Request& req, httplib::Response& res) {
-      // The page's downloads may use its cookie (GET only, SameSite=Strict); the API may not.
-      const TokenSource source = req.path.rfind("/audit/", 0) == 0 ? TokenSource::kBearerOrCookie
-                                                                   : TokenSource::kBearer;
-      if (!Authorize(api, req, res, {"bureau"}, source)) return;
-      auto format = WantedFormat(req, res);
-      if (!format) return;
-      std::string stem = "agritrace-" + name;
-      std::optional<Report> report;
-      try {
-        report = api.WithReportStore([&](Store& store) { return fn(req, res, store, stem); });
-      } catch (const SQLite::Exception& e) {
-        return SetStatusProblem(res,
-                                Status::Io(std::string("读取报表失败：") + e.what(),
-                                           std::string("reading the report failed: ") + e.what()),
-                                req.path);
-      }
-      if (report) SendReport(req, res, *report, *format, stem);
-    };
-    svr.Get("/api/v1/audit/" + name, handler);
-    svr.Get("/audit/csv/" + name, handler);
-    svr.Get("/audit/xlsx/" + name, handler);
-  };
-
-  route("certs",
+// Every report by its name in the routes.
+const std::map<std::string, ReportFn>& Reports() {
+  static const std::map<std::string, ReportFn> reports = {
+      {"certs",
         [](const httplib::Request& req, httplib::Response& res, Store& store,
-           std::string& stem) -> std::optional<Report> {
+           std::string& stem, ScanThresholds) -> std::optional<Report> {
           std::string year =
               req.has_param("year") ? req.get_param_value("year") : TodayShanghai().substr(0, 4);
           if (Status s = CheckReportYear(year); !s.ok()) return Checked(req, res, s);
           stem += "-" + year;
           return CertificateReport(store, year);
-        });
-  route("refusals",
+        }},
+      {"refusals",
         [](const httplib::Request&, httplib::Response&, Store& store,
-           std::string&) -> std::optional<Report> { return RefusalReport(store); });
-  route("scans",
-        [defaults](const httplib::Request& req, httplib::Response& res, Store& store,
-                   std::string&) -> std::optional<Report> {
+           std::string&, ScanThresholds) -> std::optional<Report> { return RefusalReport(store); }},
+      {"scans",
+        [](const httplib::Request& req, httplib::Response& res, Store& store, std::string&,
+           ScanThresholds defaults) -> std::optional<Report> {
           auto threshold = Threshold(req, res, "threshold", defaults.scans);
           if (!threshold) return std::nullopt;
           auto networks = Threshold(req, res, "networks", defaults.networks);
           if (!networks) return std::nullopt;
           return CopiedCodeReport(store, req.get_param_value("lot"), *threshold, *networks);
-        });
-  route("unknown-scans",
+        }},
+      {"unknown-scans",
         [](const httplib::Request&, httplib::Response&, Store& store,
-           std::string&) -> std::optional<Report> { return UnknownScanReport(store); });
-  route("poverty",
+           std::string&, ScanThresholds) -> std::optional<Report> { return UnknownScanReport(store); }},
+      {"poverty",
         [](const httplib::Request&, httplib::Response&, Store& store,
-           std::string&) -> std::optional<Report> { return PovertyReport(store); });
-  route("reprints",
+           std::string&, ScanThresholds) -> std::optional<Report> { return PovertyReport(store); }},
+      {"reprints",
         [](const httplib::Request&, httplib::Response&, Store& store,
-           std::string&) -> std::optional<Report> { return ReprintReport(store); });
-  route("reexports",
+           std::string&, ScanThresholds) -> std::optional<Report> { return ReprintReport(store); }},
+      {"reexports",
         [](const httplib::Request&, httplib::Response&, Store& store,
-           std::string&) -> std::optional<Report> { return ReexportReport(store); });
-  route("monthly",
+           std::string&, ScanThresholds) -> std::optional<Report> { return ReexportReport(store); }},
+      {"monthly",
         [](const httplib::Request& req, httplib::Response& res, Store& store,
-           std::string& stem) -> std::optional<Report> {
+           std::string& stem, ScanThresholds) -> std::optional<Report> {
           auto month = RequiredParam(req, res, "month", "?month=2026-04");
           if (!month) return std::nullopt;
           if (Status s = CheckReportMonth(*month); !s.ok()) return Checked(req, res, s);
           stem += "-" + *month;
           return MonthlyReport(store, *month);
-        });
+        }},
+  };
+  return reports;
+}
+
+}  // namespace
+
+std::string ReportCsvPath(const std::string& report, const std::string& query,
+                          const std::string& base) {
+  return base + "/csv/" + report + "?" + (query.empty() ? "" : query + "&") + "format=csv";
+}
+
+std::string ReportXlsxPath(const std::string& report, const std::string& query,
+                           const std::string& base) {
+  return base + "/xlsx/" + report + (query.empty() ? "" : "?" + query);
+}
+
+void AnswerAuditReport(ApiContext& api, ScanThresholds defaults, const std::string& name,
+                       const httplib::Request& req, httplib::Response& res) {
+  const auto& reports = Reports();
+  auto it = reports.find(name);
+  if (it == reports.end())
+    return SetStatusProblem(res,
+                            Status::NotFound("没有报表 " + name, "there is no report " + name),
+                            req.path);
+  auto format = WantedFormat(req, res);
+  if (!format) return;
+  std::string stem = "agritrace-" + name;
+  std::optional<Report> report;
+  try {
+    report = api.WithReportStore(
+        [&](Store& store) { return it->second(req, res, store, stem, defaults); });
+  } catch (const SQLite::Exception& e) {
+    return SetStatusProblem(res,
+                            Status::Io(std::string("读取报表失败：") + e.what(),
+                                       std::string("reading the report failed: ") + e.what()),
+                            req.path);
+  }
+  if (report) SendReport(req, res, *report, *format, stem);
+}
+
+void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defaults) {
+  for (const auto& entry : Reports()) {
+    const std::string name = entry.first;
+    auto handler = [&api, defaults, name](const httplib::Request& req, httplib::Response& res) {
+      // The page's downloads may use its cookie (GET only, SameSite=Strict); the API may not.
+      const TokenSource source = req.path.rfind("/audit/", 0) == 0 ? TokenSource::kBearerOrCookie
+                                                                   : TokenSource::kBearer;
+      if (!Authorize(api, req, res, {"bureau"}, source)) return;
+      AnswerAuditReport(api, defaults, name, req, res);
+    };
+    svr.Get("/api/v1/audit/" + name, handler);
+    svr.Get("/audit/csv/" + name, handler);
+    svr.Get("/audit/xlsx/" + name, handler);
+  }
 }
 
 }  // namespace agritrace::http

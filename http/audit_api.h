@@ -21,15 +21,26 @@
 
 namespace httplib {
 class Server;
-}
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace agritrace::http {
 
-// Where the /audit page downloads a report's CSV: "/audit/csv/monthly?month=2026-04&format=csv".
-std::string ReportCsvPath(const std::string& report, const std::string& query = "");
+// Where the /audit page downloads a report's CSV: "/audit/csv/monthly?month=2026-04&format=csv";
+// the console's under base "/console/audit".
+std::string ReportCsvPath(const std::string& report, const std::string& query = "",
+                          const std::string& base = "/audit");
 
 // Where the /audit page downloads a report as Excel: "/audit/xlsx/monthly?month=2026-04".
-std::string ReportXlsxPath(const std::string& report, const std::string& query = "");
+std::string ReportXlsxPath(const std::string& report, const std::string& query = "",
+                           const std::string& base = "/audit");
+
+// Answers a GET of report `name` for a caller already allowed to read it (a bureau token, or a
+// console session of a bureau role): JSON, or CSV / Excel by ?format= or an /xlsx/ path; a
+// problem for bad parameters or an unknown name.
+void AnswerAuditReport(ApiContext& api, ScanThresholds defaults, const std::string& name,
+                       const httplib::Request& req, httplib::Response& res);
 
 // `api` must outlive `svr`'s serving.
 void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defaults);

@@ -96,7 +96,7 @@ std::string AuditPage(Store& store, const Principal& who, const AuditQuery& q,
   out += "<header><h1>稽查报表 <small>Audit reports · " + HtmlEscape(store.Meta("name")) +
          "</small></h1><div class=\"mut\">已登录 / signed in: " + HtmlEscape(who.name) +
          LogoutForm() + "</div></header>";
-  out += AuditSections(store, q, thresholds, "/audit", true);
+  out += AuditSections(store, q, thresholds, "/audit", "/audit");
   return out + kTail;
 }
 

@@ -104,11 +104,10 @@ AuditQuery ReadAuditQuery(const httplib::Request& req) {
 }
 
 std::string AuditSections(Store& store, const AuditQuery& q, ScanThresholds thresholds,
-                          const std::string& self_path, bool csv) {
-  auto table = [csv](const Report& r, const std::string& name, const std::string& query = "") {
-    return csv ? AuditTable(r.columns, r.rows, ReportCsvPath(name, query),
-                            ReportXlsxPath(name, query))
-               : AuditTable(r.columns, r.rows);
+                          const std::string& self_path, const std::string& download_base) {
+  auto table = [&](const Report& r, const std::string& name, const std::string& query = "") {
+    return AuditTable(r.columns, r.rows, ReportCsvPath(name, query, download_base),
+                      ReportXlsxPath(name, query, download_base));
   };
   const std::string self = HtmlEscape(self_path);
   const Report certs = CertificateReport(store, q.year);

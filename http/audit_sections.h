@@ -29,11 +29,11 @@ struct AuditQuery {
 };
 AuditQuery ReadAuditQuery(const httplib::Request& req);
 
-// <nav> plus the sections #certs, #refusals, #scans, #poverty, #reprints, #reexports, #monthly. The selectors' forms
-// submit to `self_path`; `csv` adds each table's /audit/csv and /audit/xlsx download links
-// (those take a bureau token, so only the token-signed page offers them).
+// <nav> plus the sections #certs, #refusals, #scans, #poverty, #reprints, #reexports, #monthly.
+// The selectors' forms submit to `self_path`; each table links its CSV and Excel download under
+// `download_base` ("/audit" for the token-signed page, "/console/audit" for the console's).
 std::string AuditSections(Store& store, const AuditQuery& q, ScanThresholds thresholds,
-                          const std::string& self_path, bool csv);
+                          const std::string& self_path, const std::string& download_base);
 
 // One table of `columns` (report keys, headed in Chinese with the key beneath) and `rows`, with
 // download links when `csv_href` is given.

@@ -339,6 +339,25 @@ TEST_CASE("the console's audit page lists the reports, a denial and a failed sig
   CHECK(Contains(failures, "密码错误"));
   CHECK_FALSE(Contains(html, "wrong-guess-1"));
   CHECK_FALSE(Contains(html, "<script"));
+
+  // Each report downloads as CSV and Excel with the session; a clerk's try is refused and logged.
+  CHECK(Contains(html, "href=\"/console/audit/csv/refusals?format=csv\" download"));
+  CHECK(Contains(html, "href=\"/console/audit/xlsx/reprints\" download"));
+  auto csv = f.GetWith("/console/audit/csv/refusals?format=csv", f.admin);
+  REQUIRE(csv);
+  CHECK(csv->status == 200);
+  CHECK(csv->body.rfind("\xEF\xBB\xBF", 0) == 0);
+  auto xlsx = f.GetWith("/console/audit/xlsx/monthly?month=2026-04", f.admin);
+  REQUIRE(xlsx);
+  CHECK(xlsx->status == 200);
+  CHECK(xlsx->body.rfind("PK\x03\x04", 0) == 0);
+  CHECK(Contains(xlsx->get_header_value("Content-Disposition"), "agritrace-monthly-2026-04.xlsx"));
+  CHECK(f.GetWith("/console/audit/xlsx/monthly?month=13", f.admin)->status == 422);
+  CHECK(f.GetWith("/console/audit/csv/nothing", f.admin)->status == 404);
+  const int64_t denials = f.Rows("access_denials");
+  CHECK(f.GetWith("/console/audit/csv/refusals", clerk)->status == 403);
+  CHECK(f.Rows("access_denials") == denials + 1);
+  CHECK(f.Get("/console/audit/csv/refusals")->status == 303);  // no session: to the sign-in page
 }
 
 TEST_CASE("home alerts: an expiring certificate, one past its output, a copied code",
