@@ -64,6 +64,24 @@ std::string MintLotCode() {
   return code;
 }
 
+std::optional<int64_t> ParseKilograms(std::string_view kg) {
+  auto dot = kg.find('.');
+  std::string_view whole = kg.substr(0, dot),
+                   frac = dot == std::string_view::npos ? "" : kg.substr(dot + 1);
+  if (whole.empty() || whole.size() > 9 || frac.size() > 3) return std::nullopt;
+  int64_t grams = 0;
+  for (char c : whole) {
+    if (c < '0' || c > '9') return std::nullopt;
+    grams = grams * 10 + (c - '0');
+  }
+  for (size_t i = 0; i < 3; ++i) {
+    char c = i < frac.size() ? frac[i] : '0';
+    if (c < '0' || c > '9') return std::nullopt;
+    grams = grams * 10 + (c - '0');
+  }
+  return grams;
+}
+
 Result<Household> ParseHousehold(const std::string& text) {
   Status bad = Status::Invalid("农户格式应为 编号:公斤[:poor]，例如 H-0001:120.5:poor：" + text,
                                "household must be ID:KG[:poor], e.g. H-0001:120.5:poor: " + text)
@@ -78,13 +96,9 @@ Result<Household> ParseHousehold(const std::string& text) {
     if (text.substr(c2 + 1) != "poor") return bad;
     h.registered_poor = true;
   }
-  // Exact decimal kilograms to integer grams: no floating point reaches signed data.
-  auto dot = kg.find('.');
-  std::string whole = kg.substr(0, dot), frac = dot == std::string::npos ? "" : kg.substr(dot + 1);
-  if (whole.empty() || whole.size() > 9 || frac.size() > 3) return bad;
-  for (char c : whole + frac)
-    if (c < '0' || c > '9') return bad;
-  h.grams = std::stoll(whole) * 1000 + (frac.empty() ? 0 : std::stoll((frac + "00").substr(0, 3)));
+  auto grams = ParseKilograms(kg);
+  if (!grams) return bad;
+  h.grams = *grams;
   return h;
 }
 

@@ -2,7 +2,9 @@
 // Recalls and trace steps are later events beside the record.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "registry/store.h"
@@ -46,6 +48,9 @@ Result<Json> RecallLot(Store& store, const std::string& code, const std::string&
 Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::string& step,
                            const std::string& at, const std::string& place,
                            const std::string& actor, const std::string& note);
+// Exact decimal kilograms ("120.5": up to 9 whole digits and 3 decimals) as integer grams, so
+// that no floating point reaches signed data; nullopt for anything else.
+std::optional<int64_t> ParseKilograms(std::string_view text);
 // Parses "H-0001:120.5[:poor]" (kilograms, up to 3 decimals) into a household.
 Result<Household> ParseHousehold(const std::string& text);
 Result<Inspection> ParseInspection(const std::string& text);
