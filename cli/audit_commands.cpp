@@ -97,6 +97,18 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
     });
   });
 
+  auto* hgz = audit->add_subcommand(
+      "hgz", "承诺达标合格证：按主体、月份统计，及尚未开具的批次 / compliance certificates by "
+             "organisation and month, and lots without one");
+  AddOutput(hgz, opt);
+  hgz->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open(OpenMode::kReadOnly);
+      if (!store) return;
+      Emit(ctx, opt, {HgzReport(*store), LotsWithoutHgzReport(*store)});
+    });
+  });
+
   auto* monthly = audit->add_subcommand("monthly", "服务站月度报表 / the stations' monthly report");
   monthly->add_option("--month", month, "月份 YYYY-MM / month")->required();
   AddOutput(monthly, opt);

@@ -93,6 +93,16 @@ std::string FormatKilograms(int64_t grams) {
   return s;
 }
 
+Result<int64_t> ParseHgzWeightKg(std::string_view text) {
+  auto g = ParseKilograms(text);
+  if (!g || *g == 0)
+    return Refuse("hgz-quantity",
+                  "重量应为大于 0 的公斤数，最多 3 位小数，如 120.5：" + std::string(text),
+                  "the weight must be kilograms above 0 with up to 3 decimals, e.g. 120.5: " +
+                      std::string(text));
+  return *g;
+}
+
 std::string HgzBasisText(std::string_view basis) {
   if (basis == "control") return "质量安全控制符合要求";
   if (basis == "self-test") return "自行检测合格";

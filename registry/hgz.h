@@ -63,6 +63,10 @@ struct HgzField {
 // report), commitment, received certificates (collectors), lot.
 std::vector<HgzField> HgzFields(const Json& record);
 
+// A weight typed in kilograms ("12.5": above 0, up to 3 decimals) as grams, or Invalid (reason
+// hgz-quantity) saying how to write it.
+Result<int64_t> ParseHgzWeightKg(std::string_view text);
+
 // Grams as kilograms the way people write them: 12500 → "12.5", 3 → "0.003".
 std::string FormatKilograms(int64_t grams);
 

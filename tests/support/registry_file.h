@@ -32,12 +32,12 @@ inline FileState StateOf(const std::string& path) {
           static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec};
 }
 
-// Issues a 10-unit lot of product 1 under LB-18-2304460123A packed yesterday; returns its code.
-inline std::string IssueLot(Cli& cli) {
+// Issues a lot of `units` of product 1 under LB-18-2304460123A packed yesterday; returns its code.
+inline std::string IssueLot(Cli& cli, const std::string& units = "10") {
   std::string d = AddDays(TodayShanghai(), -1);
   auto r =
       cli.Run({"--json", "lot", "issue", "--product", "1", "--origin", "469025100201",
-               "--harvested", d, "--packed", d, "--units", "10", "--cert", "LB-18-2304460123A"});
+               "--harvested", d, "--packed", d, "--units", units, "--cert", "LB-18-2304460123A"});
   REQUIRE(r.exit_code == 0);
   return nlohmann::json::parse(r.out)["code"];
 }
