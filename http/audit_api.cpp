@@ -113,6 +113,12 @@ void RegisterAuditApi(httplib::Server& svr, ApiContext& api, ScanThresholds defa
   route("poverty",
         [](const httplib::Request&, httplib::Response&, Store& store,
            std::string&) -> std::optional<Report> { return PovertyReport(store); });
+  route("hgz",
+        [](const httplib::Request&, httplib::Response&, Store& store,
+           std::string&) -> std::optional<Report> { return HgzReport(store); });
+  route("lots-without-hgz",
+        [](const httplib::Request&, httplib::Response&, Store& store,
+           std::string&) -> std::optional<Report> { return LotsWithoutHgzReport(store); });
   route("monthly",
         [](const httplib::Request& req, httplib::Response& res, Store& store,
            std::string& stem) -> std::optional<Report> {

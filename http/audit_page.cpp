@@ -42,7 +42,7 @@ constexpr const char* kCss =
     ".login{max-width:420px;margin:40px auto}.login input{flex:1 1 220px}";
 
 // Column headings: the report's key, in Chinese with the key beneath.
-constexpr std::array<std::array<const char*, 2>, 33> kColumns = {{
+constexpr std::array<std::array<const char*, 2>, 43> kColumns = {{
     {"number", "证书编号"},
     {"type", "类型"},
     {"holder", "持证主体"},
@@ -76,6 +76,15 @@ constexpr std::array<std::array<const char*, 2>, 33> kColumns = {{
     {"poor_share_percent", "脱贫户占比（%）"},
     {"units", "件数"},
     {"kg", "公斤"},
+    {"credit_code", "信用代码"},
+    {"month", "月份"},
+    {"certificates", "合格证张数"},
+    {"lots_covered", "涉及批次"},
+    {"covered_kg", "合格证覆盖（公斤）"},
+    {"lots_packed", "当月包装批次"},
+    {"packed_kg", "当月包装（公斤）"},
+    {"covered_percent", "覆盖率（%）"},
+    {"packed", "包装日期"},
 }};
 
 std::string Heading(const std::string& key) {
@@ -223,7 +232,8 @@ std::string AuditPage(Store& store, const Principal& who, const PageQuery& q,
   out +=
       "<nav><a href=\"#certs\">证书产量 / Certificates</a><a href=\"#refusals\">拒绝记录 / "
       "Refusals</a><a href=\"#scans\">扫码异常 / Scans</a><a href=\"#poverty\">脱贫户占比 / "
-      "Poverty</a><a href=\"#monthly\">月度报表 / Monthly</a></nav>";
+      "Poverty</a><a href=\"#hgz\">合格证 / Certificates issued</a><a href=\"#monthly\">月度报表 / "
+      "Monthly</a></nav>";
   if (!q.error_zh.empty())
     out += "<p class=\"err\">" + HtmlEscape(q.error_zh) + "已改用默认值。<br>" +
            HtmlEscape(q.error_en) + "the default is shown instead.</p>";
@@ -254,6 +264,12 @@ std::string AuditPage(Store& store, const Principal& who, const PageQuery& q,
   const Report poverty = PovertyReport(store);
   out += Section("poverty") + Title("h2", poverty);
   out += Table(poverty, ReportCsvPath("poverty")) + "</section>";
+
+  const Report hgz = HgzReport(store);
+  const Report without = LotsWithoutHgzReport(store);
+  out += Section("hgz") + "<h2>承诺达标合格证 <small>Compliance certificates</small></h2>";
+  out += Title("h3", hgz) + Table(hgz, ReportCsvPath("hgz"));
+  out += Title("h3", without) + Table(without, ReportCsvPath("lots-without-hgz")) + "</section>";
 
   const Report monthly = MonthlyReport(store, q.month);
   out += Section("monthly") + Title("h2", monthly);

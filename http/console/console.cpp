@@ -18,6 +18,7 @@ void RegisterConsole(httplib::Server& svr, ApiContext& api, RateLimiter& sign_in
       ConsoleContext{api, sign_in_failures, std::move(network_of), salt, base_url});
   RegisterConsoleAuth(svr, ctx);
   RegisterConsoleHome(svr, ctx);
+  RegisterConsoleHgz(svr, ctx);
 }
 
 }  // namespace agritrace::http

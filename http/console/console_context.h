@@ -61,5 +61,6 @@ void SetConsolePage(httplib::Response& res, int status, std::string html, Lang l
 // The routes of each console file; their handlers share ownership of the context.
 void RegisterConsoleAuth(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
 void RegisterConsoleHome(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
+void RegisterConsoleHgz(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
 
 }  // namespace agritrace::http
