@@ -42,7 +42,7 @@ constexpr const char* kCss =
     ".login{max-width:420px;margin:40px auto}.login input{flex:1 1 220px}";
 
 // Column headings: the report's key, in Chinese with the key beneath.
-constexpr std::array<std::array<const char*, 2>, 43> kColumns = {{
+constexpr std::array<std::array<const char*, 2>, 42> kColumns = {{
     {"number", "证书编号"},
     {"type", "类型"},
     {"holder", "持证主体"},

@@ -130,10 +130,13 @@ TEST_CASE("audit page: the reports, their CSV links and the output chart", "[aud
   CHECK(r->status == 200);
   CheckSelfContained(*r);
   const std::string& html = r->body;
-  for (const char* id : {"certs", "refusals", "scans", "poverty", "monthly"})
+  for (const char* id : {"certs", "refusals", "scans", "poverty", "hgz", "monthly"})
     CHECK(Contains(html, std::string("<section id=\"") + id + "\">"));
-  // certs, refusals, copied codes, unknown codes, poverty, monthly.
-  CHECK(Count(html, "<table>") == 6);
+  // certs, refusals, copied codes, unknown codes, poverty, 合格证, lots without one, monthly.
+  CHECK(Count(html, "<table>") == 8);
+  CHECK(Contains(html, "承诺达标合格证开具情况"));
+  CHECK(Contains(html, "/audit/csv/hgz?format=csv"));
+  CHECK(Contains(html, "/audit/csv/lots-without-hgz?format=csv"));
   for (const std::string& link :
        {"/audit/csv/certs?year=" + f.year + "&amp;format=csv",
         std::string("/audit/csv/refusals?format=csv"),
@@ -191,7 +194,7 @@ TEST_CASE("audit page: a bad month or year is reported and the default shown", "
   CHECK_FALSE(Contains(r->body, "<b>"));
   const std::string this_month = TodayShanghai().substr(0, 7);
   CHECK(Contains(r->body, "name=\"month\" value=\"" + this_month + "\""));
-  CHECK(Count(r->body, "<table>") == 6);
+  CHECK(Count(r->body, "<table>") == 8);
 }
 
 TEST_CASE("audit page: a long table shows its first rows and says the CSV has them all",
