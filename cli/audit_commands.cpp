@@ -1,4 +1,4 @@
-// agritrace audit certs|refusals|scans|poverty|reprints|reexports|monthly: the bureau's reports
+// agritrace audit certs|refusals|scans|poverty|reprints|reexports|hgz|monthly: the bureau's reports
 // as text, JSON, CSV or an Excel workbook (--out FILE.xlsx).
 #include <fstream>
 #include <iostream>
@@ -140,6 +140,18 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
       auto store = ctx.Open(OpenMode::kReadOnly);
       if (!store) return;
       Emit(ctx, opt, {ReexportReport(*store)});
+    });
+  });
+
+  auto* hgz = audit->add_subcommand(
+      "hgz", "承诺达标合格证：按主体、月份统计，及尚未开具的批次 / compliance certificates by "
+             "organisation and month, and lots without one");
+  AddOutput(hgz, opt);
+  hgz->callback([&ctx] {
+    ctx.Run([&] {
+      auto store = ctx.Open(OpenMode::kReadOnly);
+      if (!store) return;
+      Emit(ctx, opt, {HgzReport(*store), LotsWithoutHgzReport(*store)});
     });
   });
 

@@ -46,6 +46,7 @@ void RegisterUserCommands(CLI::App& app, Context& ctx);
 void RegisterAuditCommands(CLI::App& app, Context& ctx);
 void RegisterLogCommands(CLI::App& app, Context& ctx);
 void RegisterLabelCommands(CLI::App& app, Context& ctx);
+void RegisterHgzCommands(CLI::App& app, Context& ctx);
 void RegisterServeCommand(CLI::App& app, Context& ctx);
 void RegisterBackupCommand(CLI::App& app, Context& ctx);
 

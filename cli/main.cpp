@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   RegisterAuditCommands(app, ctx);
   RegisterLogCommands(app, ctx);
   RegisterLabelCommands(app, ctx);
+  RegisterHgzCommands(app, ctx);
   RegisterServeCommand(app, ctx);
   RegisterBackupCommand(app, ctx);
 

@@ -116,6 +116,12 @@ const std::map<std::string, ReportFn>& Reports() {
       {"reexports",
         [](const httplib::Request&, httplib::Response&, Store& store,
            std::string&, ScanThresholds) -> std::optional<Report> { return ReexportReport(store); }},
+      {"hgz",
+        [](const httplib::Request&, httplib::Response&, Store& store,
+           std::string&, ScanThresholds) -> std::optional<Report> { return HgzReport(store); }},
+      {"lots-without-hgz",
+        [](const httplib::Request&, httplib::Response&, Store& store, std::string&,
+           ScanThresholds) -> std::optional<Report> { return LotsWithoutHgzReport(store); }},
       {"monthly",
         [](const httplib::Request& req, httplib::Response& res, Store& store,
            std::string& stem, ScanThresholds) -> std::optional<Report> {

@@ -117,7 +117,8 @@ std::string AuditSections(Store& store, const AuditQuery& q, ScanThresholds thre
       "<nav class=\"reports\"><a href=\"#certs\">证书产量 / Certificates</a><a "
       "href=\"#refusals\">拒绝记录 / Refusals</a><a href=\"#scans\">扫码异常 / Scans</a><a "
       "href=\"#poverty\">脱贫户占比 / Poverty</a><a href=\"#reprints\">重复打印 / Reprints</a><a "
-      "href=\"#reexports\">码包重复导出 / Re-exports</a><a href=\"#monthly\">月度报表 / "
+      "href=\"#reexports\">码包重复导出 / Re-exports</a><a href=\"#hgz\">合格证 / Certificates "
+      "issued</a><a href=\"#monthly\">月度报表 / "
       "Monthly</a></nav>";
   if (!q.error_zh.empty())
     out += "<p class=\"err\">" + HtmlEscape(q.error_zh) + "已改用默认值。<br>" +
@@ -157,6 +158,12 @@ std::string AuditSections(Store& store, const AuditQuery& q, ScanThresholds thre
   const Report reexports = ReexportReport(store);
   out += Section("reexports") + Title("h2", reexports);
   out += table(reexports, "reexports") + "</section>";
+
+  const Report hgz = HgzReport(store);
+  const Report without = LotsWithoutHgzReport(store);
+  out += Section("hgz") + "<h2>承诺达标合格证 <small>Compliance certificates</small></h2>";
+  out += Title("h3", hgz) + table(hgz, "hgz");
+  out += Title("h3", without) + table(without, "lots-without-hgz") + "</section>";
 
   const Report monthly = MonthlyReport(store, q.month);
   out += Section("monthly") + Title("h2", monthly);

@@ -29,7 +29,8 @@ struct AuditQuery {
 };
 AuditQuery ReadAuditQuery(const httplib::Request& req);
 
-// <nav> plus the sections #certs, #refusals, #scans, #poverty, #reprints, #reexports, #monthly.
+// <nav> plus the sections #certs, #refusals, #scans, #poverty, #reprints, #reexports, #hgz,
+// #monthly.
 // The selectors' forms submit to `self_path`; each table links its CSV and Excel download under
 // `download_base` ("/audit" for the token-signed page, "/console/audit" for the console's).
 std::string AuditSections(Store& store, const AuditQuery& q, ScanThresholds thresholds,

@@ -35,7 +35,10 @@ constexpr const char* kCss =
     "input{flex:1 1 200px;font-size:1.1em;padding:9px;border:1px solid #9aa396;border-radius:6px}"
     "button{font-size:1.05em;padding:9px 16px;border:0;border-radius:6px;background:#1c7a35;"
     "color:#fff}"
-    "footer{text-align:center;padding:8px 0 20px}a{color:#1c5a2b}";
+    "footer{text-align:center;padding:8px 0 20px}a{color:#1c5a2b}"
+    ".hgz{border:3px double #1c5a2b}.hgz h1{text-align:center;font-size:1.6em;letter-spacing:.12em;"
+    "margin:4px 0 10px;color:#1c5a2b}.hgz blockquote{margin:8px 0 4px;padding:8px 10px;"
+    "background:#f3f7f1;border-left:4px solid #1c7a35}";
 
 // Up to this many trace steps and households are listed; the page stays well under 30 KB.
 constexpr size_t kMaxTrace = 40;
@@ -345,6 +348,12 @@ void SignatureSection(std::string& out, const Verdict& v, Lang lang) {
 }
 
 }  // namespace
+
+void ConsumerPageHead(std::string& out, Lang lang, const std::string& title) {
+  Head(out, lang, title);
+}
+
+void ConsumerPageFooter(std::string& out, Lang lang) { Footer(out, lang); }
 
 std::string FormatGrams(int64_t grams, Lang lang) {
   const bool zh = lang == Lang::kZh;

@@ -27,6 +27,12 @@ LotPageParts RenderLotPageParts(const LotLookup& lot, Lang lang);
 // The HTTP status the page is sent with: 200 for a registered code, 404 unknown, 400 mistyped.
 int ConsumerPageStatus(const Verdict& v);
 
+// The page's opening up to <main>, with the consumer pages' inline style: the other public pages
+// (the 合格证 page, http/hgz_page.h) look the same.
+void ConsumerPageHead(std::string& out, Lang lang, const std::string& title);
+// The closing links (language, manual entry) and </html>.
+void ConsumerPageFooter(std::string& out, Lang lang);
+
 // The home page: a manual-entry form (GET /lookup?code=…) for codes typed from the label.
 std::string RenderHomePage(Lang lang);
 

@@ -45,6 +45,8 @@ std::string_view RouteName(Route r) {
       return "log_api";
     case Route::kAudit:
       return "audit";
+    case Route::kHgz:
+      return "hgz";
     case Route::kHealth:
       return "healthz";
     case Route::kMetrics:
@@ -66,6 +68,8 @@ Route RouteOf(std::string_view path) {
   if (StartsWith(path, "/api/v1/verify/")) return Route::kVerifyApi;
   if (path == "/.well-known/agritrace/keys.json") return Route::kKeys;
   if (StartsWith(path, "/api/v1/log/")) return Route::kLogApi;
+  if (StartsWith(path, "/h/") || StartsWith(path, "/H/") || StartsWith(path, "/api/v1/hgz/"))
+    return Route::kHgz;
   if (StartsWith(path, "/api/v1/")) return Route::kManagementApi;
   if (path == "/audit" || StartsWith(path, "/audit/")) return Route::kAudit;
   if (path == "/healthz") return Route::kHealth;

@@ -21,6 +21,7 @@ enum class Route {
   kManagementApi, // /api/v1/… with a bearer token (cooperative and bureau)
   kLogApi,        // /api/v1/log/…
   kAudit,         // /audit (the bureau's page)
+  kHgz,           // /h/{number}, /H/{number}, /api/v1/hgz/{number} (承诺达标合格证)
   kHealth,        // /healthz
   kMetrics,       // /metrics
   kOther,

@@ -23,6 +23,7 @@
 #include "http/console/console.h"
 #include "http/consumer_page.h"
 #include "http/event_loop_server.h"
+#include "http/hgz_page.h"
 #include "http/http_response.h"
 #include "http/language.h"
 #include "http/log_api.h"
@@ -463,6 +464,7 @@ void Server::Routes() {
   // The authenticated API, the log and the bureau's page each have their own file; they are
   // registered before the catch-alls below, which answer anything else.
   const ScanThresholds thresholds{options_.scan_threshold, options_.distinct_network_threshold};
+  RegisterHgzRoutes(svr, *impl.api, impl.pool);
   RegisterManagementApi(svr, *impl.api);
   RegisterLogApi(svr, impl.pool, impl.checkpoints);
   RegisterAuditApi(svr, *impl.api, thresholds);

@@ -42,6 +42,13 @@ std::string UnitUrl(std::string_view base, std::string_view code) {
   return url;
 }
 
+std::string HgzUrl(std::string_view base, std::string_view number) {
+  std::string url = Base(base);
+  url += "/H/";
+  AppendSegment(number, &url);
+  return url;
+}
+
 std::string LotUrl(std::string_view base, std::string_view lot_code) {
   return UnitUrl(base, lot_code);
 }

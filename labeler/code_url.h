@@ -13,6 +13,9 @@ namespace agritrace::labeler {
 std::string UnitUrl(std::string_view base, std::string_view code);
 // "{BASE}/Q/{LOT}" for a normalised lot code: one path for both, the length tells them apart.
 std::string LotUrl(std::string_view base, std::string_view lot_code);
+// "{BASE}/H/{NUMBER}" for a 承诺达标合格证's number (registry/hgz.h): its page. 11 characters,
+// so with a base URL of up to 30 characters the QR is version 3 or less at ECC M.
+std::string HgzUrl(std::string_view base, std::string_view number);
 // The origin of a URL as a label prints it: scheme, host and port, upper case, no path and no
 // trailing '/' ("https://v.example.cn:8443/t/" gives "HTTPS://V.EXAMPLE.CN:8443"). Without
 // "://" the text up to its first '/' (a bare host). Offline-signed labels sign it.

@@ -21,6 +21,9 @@ struct LabelContent {
   // 有机码 of this unit (17 digits, 18 under the 2024 rules), for organic products: printed as
   // "有机码 …" in a band of its own, never cut. Empty: none.
   std::string organic_code;
+  // A 承诺达标合格证 (hgz_layout.h): its title, then its fields as paragraphs. When not empty
+  // the label is laid out as the certificate, and only qr_text is used beside it.
+  std::vector<std::string> certificate;
 };
 
 }  // namespace agritrace::labeler

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "labeler/hgz_layout.h"
+
 namespace agritrace::labeler {
 namespace {
 
@@ -328,6 +330,14 @@ Result<LabelLayout> LayoutLabel(const LabelContent& content, int qr_modules,
 }
 
 Result<const LabelLayout*> LayoutCache::Get(const LabelContent& content, int qr_modules) {
+  if (!content.certificate.empty()) {  // one certificate a print: nothing worth caching
+    valid_ = false;
+    Result<LabelLayout> layout = LayoutHgz(content, qr_modules, geometry_, metrics_);
+    if (!layout.ok()) return layout.status();
+    layout_ = std::move(layout).value();
+    ++generation_;
+    return &layout_;
+  }
   const bool organic = !content.organic_code.empty();
   const bool same = valid_ && qr_modules == modules_ && organic == organic_ &&
                     content.product_name == key_.product_name && content.brand == key_.brand &&

@@ -1,6 +1,7 @@
 #include "registry/audit_reports.h"
 
 #include <array>
+#include <climits>
 #include <regex>
 
 #include "registry/dates.h"
@@ -36,7 +37,7 @@ std::string Kg(int64_t grams) {
 }
 
 // Chinese column headings, for the /audit page and the .xlsx reports.
-constexpr std::array<std::array<const char*, 2>, 48> kColumnTitles = {{
+constexpr std::array<std::array<const char*, 2>, 57> kColumnTitles = {{
     {"number", "证书编号"},
     {"type", "类型"},
     {"holder", "持证主体"},
@@ -85,6 +86,15 @@ constexpr std::array<std::array<const char*, 2>, 48> kColumnTitles = {{
     {"overlaps", "与之重叠的导出"},
     {"file", "文件"},
     {"sha256", "文件 SHA-256"},
+    {"credit_code", "信用代码"},
+    {"month", "月份"},
+    {"certificates", "合格证张数"},
+    {"lots_covered", "涉及批次"},
+    {"covered_kg", "合格证覆盖（公斤）"},
+    {"lots_packed", "当月包装批次"},
+    {"packed_kg", "当月包装（公斤）"},
+    {"covered_percent", "覆盖率（%）"},
+    {"packed", "包装日期"},
 }};
 
 std::string CsvField(const Json& v) {
@@ -218,6 +228,60 @@ Report MonthlyReport(Store& store, const std::string& month) {
                       {"lots", q.getColumn(2).getInt64()}, {"units", q.getColumn(3).getInt64()},
                       {"kg", Kg(q.getColumn(4).getInt64())}, {"products", q.getColumn(5).getInt64()},
                       {"scans", q.getColumn(6).getInt64()}});
+  return r;
+}
+
+Report HgzReport(Store& store) {
+  Report r{"承诺达标合格证开具情况（按主体、月份）", "compliance certificates by organisation and month",
+           {"organisation", "credit_code", "month", "certificates", "lots_covered", "covered_kg",
+            "lots_packed", "packed_kg", "covered_percent"}};
+  // Certificates by their issue date, lots by their packing date, each month in Beijing time.
+  SQLite::Statement q(store.db(),
+      "WITH h AS (SELECT org_id, substr(issued_on, 1, 7) AS m, COUNT(*) AS n, "
+      "    COUNT(DISTINCT lot_id) AS lots, SUM(covered_g) AS g FROM hgz GROUP BY 1, 2), "
+      "  l AS (SELECT org_id, substr(packed, 1, 7) AS m, COUNT(*) AS n, "
+      "    SUM(units * net_content_g) AS g FROM lots GROUP BY 1, 2), "
+      "  k AS (SELECT org_id, m FROM h UNION SELECT org_id, m FROM l) "
+      "SELECT o.name, o.credit_code, k.m, COALESCE(h.n, 0), COALESCE(h.lots, 0), "
+      "  COALESCE(h.g, 0), COALESCE(l.n, 0), COALESCE(l.g, 0) "
+      "FROM k JOIN organisations o ON o.id = k.org_id "
+      "LEFT JOIN h ON h.org_id = k.org_id AND h.m = k.m "
+      "LEFT JOIN l ON l.org_id = k.org_id AND l.m = k.m ORDER BY k.m DESC, o.name");
+  while (q.executeStep()) {
+    const int64_t covered = q.getColumn(5).getInt64(), packed = q.getColumn(7).getInt64();
+    Json row = {{"organisation", q.getColumn(0).getString()},
+                {"credit_code", q.getColumn(1).getString()},
+                {"month", q.getColumn(2).getString()},
+                {"certificates", q.getColumn(3).getInt64()},
+                {"lots_covered", q.getColumn(4).getInt64()},
+                {"covered_kg", Kg(covered)},
+                {"lots_packed", q.getColumn(6).getInt64()},
+                {"packed_kg", Kg(packed)},
+                {"covered_percent", nullptr}};
+    // Per mille in integers (a month's certificates may cover lots packed earlier: over 100%).
+    if (packed > 0 && covered <= INT64_MAX / 1000) {
+      const int64_t permille = (covered * 1000 + packed / 2) / packed;
+      row["covered_percent"] = std::to_string(permille / 10) + "." + std::to_string(permille % 10);
+    }
+    r.rows.push_back(row);
+  }
+  return r;
+}
+
+Report LotsWithoutHgzReport(Store& store) {
+  Report r{"尚未开具合格证的批次", "lots without a compliance certificate",
+           {"lot", "organisation", "product", "packed", "units", "kg"}};
+  r.rows = Rows(store,
+                "SELECT l.code, o.name, p.name, l.packed, l.units, "
+                "  printf('%d.%03d', (l.units * l.net_content_g) / 1000, "
+                "    (l.units * l.net_content_g) % 1000) "
+                "FROM lots l JOIN organisations o ON o.id = l.org_id "
+                "JOIN products p ON p.id = l.product_id "
+                "WHERE NOT EXISTS (SELECT 1 FROM hgz h WHERE h.lot_id = l.id) "
+                "  AND NOT EXISTS (SELECT 1 FROM trace_events t WHERE t.lot_id = l.id "
+                "    AND t.step = 'recall') "
+                "ORDER BY l.id DESC",
+                r.columns);
   return r;
 }
 

@@ -1,4 +1,4 @@
-// The agriculture bureau's reports (audit certs|refusals|scans|poverty|monthly). Each report is
+// The agriculture bureau's reports (audit certs|refusals|scans|poverty|monthly|hgz). Each report is
 // a table: named columns and rows of JSON values, printable as JSON, CSV or text.
 #pragma once
 
@@ -32,6 +32,12 @@ Report UnknownScanReport(Store& store);
 Report PovertyReport(Store& store);
 // The service stations' monthly report per origin region: lots, units, kilograms, products, scans.
 Report MonthlyReport(Store& store, const std::string& month);
+
+// 承诺达标合格证 per organisation per month (registry/hgz.h): certificates, the weight they
+// cover against the weight of the lots packed that month, the share covered.
+Report HgzReport(Store& store);
+// Lots (not recalled) that no 承诺达标合格证 covers yet, newest first.
+Report LotsWithoutHgzReport(Store& store);
 
 // The parameters of the reports, checked alike by `agritrace audit` and the bureau API: a year
 // is YYYY, a month YYYY-MM (Status::Invalid otherwise, reason "report-year" / "report-month").

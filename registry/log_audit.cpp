@@ -48,7 +48,7 @@ std::string ColumnText(const SQLite::Column& c) {
 }
 
 // Event kinds whose rows are looked up from the row side, one byte per event.
-enum Mark : uint8_t { kOther, kLot, kLotSeen, kTrace, kTraceSeen };
+enum Mark : uint8_t { kOther, kLot, kLotSeen, kTrace, kTraceSeen, kHgz, kHgzSeen };
 
 struct Mint {
   int64_t event = 0, lot_id = 0, first = 0, last = 0, regular = 0;
@@ -75,6 +75,7 @@ class Auditor {
     CheckUsers();
     CheckLots();
     CheckTrace();
+    CheckHgz();
     CheckUnits();
     CheckPrintRuns();
     CheckCodeExports();
@@ -150,6 +151,8 @@ class Auditor {
       const Json& data = leaf.contains("data") ? leaf["data"] : Json(nullptr);
       if (kind == "lot.issued") {
         marks_.back() = kLot;
+      } else if (kind == "hgz.issued") {
+        marks_.back() = kHgz;
       } else if (kind == "lot.trace" || kind == "lot.recalled") {
         marks_.back() = kTrace;
       } else if (kind == "registry.initialised") {
@@ -477,8 +480,8 @@ class Auditor {
       const std::string key = "id=" + N(id) + " code=" + code;
       lot_ids_[code] = id;
       const int64_t ev = q.getColumn(13).getInt64();
-      Json leaf = ev >= 0 && static_cast<uint64_t>(ev) < marks_.size() && marks_[ev] != kOther &&
-                          marks_[ev] != kTrace && marks_[ev] != kTraceSeen
+      Json leaf = ev >= 0 && static_cast<uint64_t>(ev) < marks_.size() &&
+                          (marks_[ev] == kLot || marks_[ev] == kLotSeen)
                       ? LeafAt(ev)
                       : Json(nullptr);
       if (leaf.is_null()) {
@@ -589,6 +592,71 @@ class Auditor {
     }
     for (size_t i = 0; i < marks_.size(); ++i)
       if (marks_[i] == kTrace) WithoutRow("trace_events", "event_index=" + N(i), i, "lot.trace");
+  }
+
+  // 承诺达标合格证 (registry/hgz.h): each row against its hgz.issued event, the columns against
+  // the signed record, and a collector's received certificates against the record's list.
+  // Runs after CheckLots, which maps lot codes to ids.
+  void CheckHgz() {
+    SQLite::Statement q(db_,
+                        "SELECT h.id, h.number, l.code, h.org_id, h.style, h.basis, h.report, "
+                        "h.weight_g, h.pieces, h.covered_g, h.contact, h.issued_on, "
+                        "h.record_json, h.signature, h.kid, h.event_index, h.issued_at "
+                        "FROM hgz h LEFT JOIN lots l ON l.id = h.lot_id ORDER BY h.id");
+    SQLite::Statement received(db_,
+                               "SELECT h.number FROM hgz_received r LEFT JOIN hgz h ON "
+                               "h.id = r.received_id WHERE r.hgz_id = ? ORDER BY 1");
+    while (q.executeStep()) {
+      ++report_.rows_checked;
+      const int64_t id = q.getColumn(0).getInt64(), ev = q.getColumn(15).getInt64();
+      const std::string key = "id=" + N(id) + " number=" + q.getColumn(1).getString();
+      const bool is_hgz = ev >= 0 && static_cast<uint64_t>(ev) < marks_.size() &&
+                          (marks_[ev] == kHgz || marks_[ev] == kHgzSeen);
+      if (!is_hgz) {
+        WithoutEvent("hgz", key, "（event_index " + N(ev) + " 不是 hgz.issued 事件）",
+                     " (event_index " + N(ev) + " is not an hgz.issued event)");
+        continue;
+      }
+      if (marks_[ev] == kHgzSeen) {
+        WithoutEvent("hgz", key, "（事件 " + N(ev) + " 已属于另一行）",
+                     " (event " + N(ev) + " already belongs to another row)");
+        continue;
+      }
+      marks_[ev] = kHgzSeen;
+      Json leaf = LeafAt(ev);
+      const Json& data = leaf.is_object() ? leaf["data"] : Json(nullptr);
+      const Json& record = data.is_object() ? data.value("record", Json::object()) : Json::object();
+      std::vector<std::string> diffs;
+      auto canonical = CanonicalJson(record);
+      if (!canonical.ok() || *canonical != q.getColumn(12).getString())
+        diffs.push_back("record_json");
+      if (Text(q.getColumn(13)) != Member(data, "signature")) diffs.push_back("signature");
+      if (Text(q.getColumn(14)) != Member(data, "kid")) diffs.push_back("kid");
+      if (Text(q.getColumn(1)) != Member(record, "number")) diffs.push_back("number");
+      if (Text(q.getColumn(2)) != Member(record, "lot")) diffs.push_back("lot_id");
+      if (ColumnText(q.getColumn(3)) != Member(record.value("party", Json::object()), "id"))
+        diffs.push_back("org_id");
+      const char* same[] = {"style",    "basis",   "report",    "weight_g", "pieces",
+                            "covered_g", "contact", "issued_on"};
+      for (int c = 0; c < 8; ++c)
+        if (ColumnText(q.getColumn(4 + c)) != Member(record, same[c])) diffs.push_back(same[c]);
+      if (Text(q.getColumn(16)) != Member(record, "issued_at")) diffs.push_back("issued_at");
+      Differs("hgz", key, ev, diffs);
+      Json want = record.value("received", Json::array()), got = Json::array();
+      std::sort(want.begin(), want.end());
+      received.reset();
+      received.bind(1, id);
+      while (received.executeStep()) got.push_back(Text(received.getColumn(0)));
+      if (got != want) Differs("hgz_received", "hgz_id=" + N(id), ev, {"received_id"});
+    }
+    SQLite::Statement orphans(db_,
+                              "SELECT DISTINCT hgz_id FROM hgz_received WHERE hgz_id NOT IN "
+                              "(SELECT id FROM hgz) ORDER BY 1");
+    while (orphans.executeStep())
+      WithoutEvent("hgz_received", "hgz_id=" + N(orphans.getColumn(0).getInt64()),
+                   "（没有这张合格证）", " (no such certificate)");
+    for (size_t i = 0; i < marks_.size(); ++i)
+      if (marks_[i] == kHgz) WithoutRow("hgz", "event_index=" + N(i), i, "hgz.issued");
   }
 
   // Units in (lot_id, serial) order against the minted ranges in the same order: each range's

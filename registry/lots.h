@@ -2,7 +2,9 @@
 // Recalls and trace steps are later events beside the record.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "registry/store.h"

@@ -26,6 +26,7 @@ void RegisterConsole(httplib::Server& svr, ApiContext& api, RateLimiter& sign_in
   RegisterConsoleOrgs(svr, ctx);
   RegisterConsoleCerts(svr, ctx);
   RegisterConsoleAudit(svr, ctx);
+  RegisterConsoleHgz(svr, ctx);
 }
 
 }  // namespace agritrace::http

@@ -77,5 +77,6 @@ void RegisterConsoleLabels(httplib::Server& svr, std::shared_ptr<ConsoleContext>
 void RegisterConsoleOrgs(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
 void RegisterConsoleCerts(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
 void RegisterConsoleAudit(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
+void RegisterConsoleHgz(httplib::Server& svr, std::shared_ptr<ConsoleContext> owner);
 
 }  // namespace agritrace::http

@@ -131,10 +131,14 @@ TEST_CASE("audit page: the reports, their CSV links and the output chart", "[aud
   CheckSelfContained(*r);
   const std::string& html = r->body;
   for (const char* id :
-       {"certs", "refusals", "scans", "poverty", "reprints", "reexports", "monthly"})
+       {"certs", "refusals", "scans", "poverty", "reprints", "reexports", "hgz", "monthly"})
     CHECK(Contains(html, std::string("<section id=\"") + id + "\">"));
-  // certs, refusals, copied codes, unknown codes, poverty, reprints, re-exports, monthly.
-  CHECK(Count(html, "<table>") == 8);
+  // certs, refusals, copied codes, unknown codes, poverty, reprints, re-exports, 合格证, lots
+  // without one, monthly.
+  CHECK(Count(html, "<table>") == 10);
+  CHECK(Contains(html, "承诺达标合格证开具情况"));
+  CHECK(Contains(html, "/audit/csv/hgz?format=csv"));
+  CHECK(Contains(html, "/audit/csv/lots-without-hgz?format=csv"));
   for (const std::string& link :
        {"/audit/csv/certs?year=" + f.year + "&amp;format=csv",
         std::string("/audit/csv/refusals?format=csv"),

@@ -1,6 +1,6 @@
 // Headless Chromium opens the consumer page as a phone would (360×740): the banner of a
 // genuine, a copied, an unknown and a recalled code is in the rendered DOM, a screenshot of
-// each lands in <build>/test-artifacts/, and the page is small and self-contained.
+// each lands in ScreenshotDir(), and the page is small and self-contained.
 #include <sys/stat.h>
 
 #include <regex>
@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* kChromium = "/usr/bin/chromium";
 
-std::vector<std::string> ChromiumArgs(const TempDir& profile) {
+std::vector<std::string> ChromiumArgs(const TempDir& profile, int width = 360, int height = 740) {
   return {kChromium,
           "--headless",
           "--no-sandbox",
@@ -27,13 +27,13 @@ std::vector<std::string> ChromiumArgs(const TempDir& profile) {
           "--disable-sync",
           "--hide-scrollbars",
           "--user-data-dir=" + profile.path(),
-          "--window-size=360,740",
+          "--window-size=" + std::to_string(width) + "," + std::to_string(height),
           "--accept-lang=zh-CN,zh"};  // a phone set to Chinese
 }
 
-std::string DumpDom(const std::string& url) {
+std::string DumpDom(const std::string& url, int width = 360) {
   TempDir profile;
-  auto args = ChromiumArgs(profile);
+  auto args = ChromiumArgs(profile, width);
   args.push_back("--dump-dom");
   args.push_back(url);
   auto r = RunProcess(args);
@@ -53,17 +53,18 @@ std::pair<int, int> PngSize(const std::string& png) {
   return {static_cast<int>(be32(16)), static_cast<int>(be32(20))};
 }
 
-void Screenshot(const std::string& url, const std::string& file) {
+void Screenshot(const std::string& url, const std::string& file, int width = 360,
+                int height = 740) {
   TempDir profile;
-  auto args = ChromiumArgs(profile);
+  auto args = ChromiumArgs(profile, width, height);
   args.push_back("--screenshot=" + file);
   args.push_back(url);
   auto r = RunProcess(args);
   INFO(r.err);
   CHECK(r.exit_code == 0);
   auto size = PngSize(ReadFileText(file));
-  CHECK(size.first == 360);
-  CHECK(size.second == 740);
+  CHECK(size.first == width);
+  CHECK(size.second == height);
 }
 
 // The served page itself: small, and nothing in it points to another host.
@@ -130,4 +131,34 @@ TEST_CASE("headless Chromium renders each banner at 360x740", "[browser]") {
   for (const std::string& path : {"/q/" + units[0], "/q/" + units[2], "/q/" + unknown,
                                   "/q/" + recalled[0], "/q/" + lot, std::string("/")})
     CheckSelfContained(f, path);
+}
+
+// A 承诺达标合格证's page on a 390 px phone: the certificate before the lot's provenance, every
+// field in the rendered DOM; the screenshot is docs/images/hgz-page-390.png.
+TEST_CASE("headless Chromium renders the 合格证 page at 390 px", "[browser][hgz]") {
+  struct stat st;
+  if (stat(kChromium, &st) != 0)
+    FAIL("Chromium is missing: apt-get install -y chromium (scripts/install-deps.sh test)");
+  VerifyFixture f;
+  std::string lot = f.Issue(f.TeaLot());
+  auto issued = IssueHgz(*f.store, SampleHgz(lot));
+  REQUIRE(issued.ok());
+  const std::string number = (*issued)["number"];
+  f.Start();
+  std::string base = "http://127.0.0.1:" + std::to_string(f.server->port());
+  std::string artifacts = ScreenshotDir();
+
+  std::string dom = DumpDom(base + "/H/" + number, 390);
+  CHECK(Contains(dom, "data-status=\"valid\""));
+  const size_t cert = dom.find("承诺达标合格证</h1>");
+  REQUIRE(cert != std::string::npos);
+  for (const char* s : {"白沙绿茶", "12.5 公斤", "白沙黎族自治县牙叉镇南溪村",
+                        "白沙县牙叉镇茶叶专业合作社", "13800138000", "委托检测合格",
+                        "未使用禁用农药、兽药及其他化合物；使用的常规农药、兽药残留不超标。"}) {
+    INFO(s);
+    CHECK(dom.find(s, cert) < dom.find("id=\"provenance\""));
+  }
+  CHECK(dom.find("LB-18-2304460123A", dom.find("id=\"provenance\"")) != std::string::npos);
+  Screenshot(base + "/H/" + number, artifacts + "/hgz-page-390.png", 390, 1500);
+  CheckSelfContained(f, "/h/" + number);
 }

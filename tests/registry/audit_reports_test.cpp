@@ -163,3 +163,44 @@ TEST_CASE("report parameters: years and months are checked, reports become JSON"
                               {"columns", {"a", "b"}},
                               {"rows", {{{"a", "x"}, {"b", 1}}}}});
 }
+
+TEST_CASE("hgz reports: certificates per organisation and month, lots without one", "[audit][hgz]") {
+  RegistryFixture f;
+  const std::string covered = (*IssueLot(*f.store, f.TeaLot(100)))["code"];    // 25 kg
+  const std::string uncovered = (*IssueLot(*f.store, f.TeaLot(40)))["code"];   // 10 kg
+  const std::string recalled = (*IssueLot(*f.store, f.TeaLot(10)))["code"];
+  REQUIRE(RecallLot(*f.store, recalled, "抽检不合格").ok());
+  REQUIRE(IssueHgz(*f.store, testing::SampleHgz(covered)).ok());  // 12.5 kg
+  HgzInput pieces = testing::SampleHgz(covered);
+  pieces.weight_g = 0, pieces.pieces = 10;  // 2.5 kg
+  REQUIRE(IssueHgz(*f.store, pieces).ok());
+
+  Report r = HgzReport(*f.store);
+  const std::string month = TodayShanghai().substr(0, 7);
+  const std::string packed_month = DaysAgo(5).substr(0, 7);
+  const Json* row = Row(r, "month", month);
+  REQUIRE(row);
+  CHECK((*row)["organisation"] == "白沙县牙叉镇茶叶专业合作社");
+  CHECK((*row)["credit_code"] == "91350100M000100Y43");
+  CHECK((*row)["certificates"] == 2);
+  CHECK((*row)["lots_covered"] == 1);
+  CHECK((*row)["covered_kg"] == "15.000");
+  if (packed_month == month) {  // the lots were packed five days ago: the same month or the last
+    CHECK((*row)["lots_packed"] == 3);
+    CHECK((*row)["packed_kg"] == "37.500");
+    CHECK((*row)["covered_percent"] == "40.0");
+  } else {
+    CHECK((*row)["lots_packed"] == 0);
+    CHECK((*row)["covered_percent"].is_null());
+    const Json* earlier = Row(r, "month", packed_month);
+    REQUIRE(earlier);
+    CHECK((*earlier)["certificates"] == 0);
+    CHECK((*earlier)["packed_kg"] == "37.500");
+  }
+
+  Report without = LotsWithoutHgzReport(*f.store);
+  REQUIRE(without.rows.size() == 1);  // neither the covered lot nor the recalled one
+  CHECK(without.rows[0]["lot"] == uncovered);
+  CHECK(without.rows[0]["kg"] == "10.000");
+  CHECK(ReportCsv(without).find(uncovered) != std::string::npos);
+}

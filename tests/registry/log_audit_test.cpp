@@ -8,6 +8,7 @@
 #include "registry/checkpoint_signer.h"
 #include "registry/encoding.h"
 #include "registry/code_exports.h"
+#include "registry/hgz.h"
 #include "registry/log_store.h"
 #include "registry/print_runs.h"
 #include "registry/tokens.h"
@@ -369,6 +370,79 @@ TEST_CASE("every tampered users row is named by table and key", "[log_audit]") {
     CHECK(q.getColumn(0).getString() == event_kind);
   }
   CHECK(r.mismatch_count == 1);  // one edit, one mismatch: nothing else is blamed
+}
+
+// Two 承诺达标合格证 on the first lot: a producer's and a collector's that received it.
+struct HgzAuditFixture : AuditFixture {
+  std::string producer, collector;
+  int64_t producer_id = 0, collector_id = 0;
+  HgzAuditFixture() {
+    HgzInput in = testing::SampleHgz(lot);
+    in.weight_g = 1500;
+    producer = (*IssueHgz(*store, in))["number"];
+    in.style = "collector";
+    in.pieces = 2, in.weight_g = 0;
+    in.from = {producer};
+    collector = (*IssueHgz(*store, in))["number"];
+    producer_id = store->db().execAndGet("SELECT id FROM hgz WHERE number = '" + producer + "'").getInt64();
+    collector_id = store->db().execAndGet("SELECT id FROM hgz WHERE number = '" + collector + "'").getInt64();
+  }
+};
+
+TEST_CASE("certificates (hgz) agree with their log, and every tampered one is named",
+          "[log_audit][hgz]") {
+  HgzAuditFixture f;
+  {
+    LogAuditReport clean = f.Audit();
+    INFO(Listing(clean));
+    REQUIRE(clean.mismatch_count == 0);
+  }
+  std::string table = "hgz", key, reason = "row-differs", column;
+  SECTION("weight raised in the column") {
+    f.Sql("UPDATE hgz SET weight_g = 9000, covered_g = 9000 WHERE number = '" + f.producer + "'");
+    key = "number=" + f.producer, column = "weight_g, covered_g";
+  }
+  SECTION("the signed record rewritten") {
+    f.Sql("UPDATE hgz SET record_json = replace(record_json, '\"weight_g\":1500', "
+          "'\"weight_g\":9000') WHERE number = '" + f.producer + "'");
+    key = "number=" + f.producer, column = "record_json";
+  }
+  SECTION("the basis changed") {
+    f.Sql("UPDATE hgz SET basis = 'self-test' WHERE number = '" + f.producer + "'");
+    key = "number=" + f.producer, column = "basis";
+  }
+  SECTION("moved to another lot") {
+    f.Sql("UPDATE hgz SET lot_id = " + std::to_string(f.lot2_id) + " WHERE number = '" +
+          f.collector + "'");
+    key = "number=" + f.collector, column = "lot_id";
+  }
+  SECTION("a received certificate removed") {
+    f.Sql("DELETE FROM hgz_received WHERE hgz_id = " + std::to_string(f.collector_id));
+    table = "hgz_received", key = "hgz_id=" + std::to_string(f.collector_id);
+    column = "received_id";
+  }
+  SECTION("a certificate deleted") {
+    f.Sql("DELETE FROM hgz_received");
+    f.Sql("DELETE FROM hgz WHERE number = '" + f.collector + "'");
+    key = "event_index=", reason = "event-without-row";
+  }
+  SECTION("a certificate forged from another's row") {
+    f.Sql("INSERT INTO hgz(number, lot_id, org_id, style, basis, report, weight_g, pieces, "
+          "covered_g, contact, issued_on, record_json, signature, kid, event_index, issued_at) "
+          "SELECT 'HZZZZZZZZZZ', lot_id, org_id, style, basis, report, weight_g, pieces, "
+          "covered_g, contact, issued_on, record_json, signature, kid, event_index, issued_at "
+          "FROM hgz WHERE number = '" + f.producer + "'");
+    key = "number=HZZZZZZZZZZ", reason = "row-without-event";
+  }
+  LogAuditReport r = f.Audit();
+  INFO(Listing(r));
+  const TableMismatch* m = Find(r, table, key);
+  REQUIRE(m != nullptr);
+  CHECK(m->reason == reason);
+  CHECK(m->zh.find("表 " + table + " 行 ") == 0);
+  if (!column.empty()) CHECK(m->en.find(column) != std::string::npos);
+  // An hgz row mistaken for a lot (or the other way round) would blame more than one row.
+  CHECK(r.mismatch_count == 1);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "registry/certifications.h"
 #include "registry/dates.h"
+#include "registry/hgz.h"
 #include "registry/key_ring.h"
 #include "registry/lots.h"
 #include "registry/organisations.h"
@@ -41,6 +42,17 @@ inline std::string Snapshot(Store& store, const std::string& except = "") {
     }
   }
   return out;
+}
+
+// A 承诺达标合格证 for 12.5 kg of `lot`, on a commissioned test with its report.
+inline HgzInput SampleHgz(const std::string& lot) {
+  HgzInput in;
+  in.lot = lot;
+  in.weight_g = 12500;
+  in.basis = "commissioned-test";
+  in.report = "HN2026-0412";
+  in.contact = "13800138000";
+  return in;
 }
 
 inline std::string DaysAgo(int n) { return AddDays(TodayShanghai(), -n); }
