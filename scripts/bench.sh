@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Performance figures (DESIGN.md §10), each printed as a ratio against a baseline measured in the
 # same run on the same machine, so the numbers mean something on any hardware.
-# Usage: scripts/bench.sh [registry|labels|log|verify|all]
+# Usage: scripts/bench.sh [registry|labels|log|verify|console|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -10,6 +10,55 @@ BUILD_TYPE=Release scripts/build.sh build-release >/dev/null
 B=$PWD/build-release/bench
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}' if b else 'n/a')" "$1" "$2"; }
 get() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | head -n1; }
+A="$PWD/build-release/agritrace"
+
+# A registry in $1 with one region, cooperative and product, as AGRITRACE_DB.
+new_registry() {
+  export AGRITRACE_DB=$1/registry.db
+  $A init --base-url https://v.bench.example --name bench.example >/dev/null
+  printf '469025,白沙黎族自治县\n469025100000,牙叉镇\n469025100201,南溪村,1\n' > "$1/r.csv"
+  $A region import "$1/r.csv" >/dev/null
+  $A org add --name 合作社 --credit-code 91350100M000100Y43 --kind cooperative --region 469025 >/dev/null
+  $A product add --org 1 --name 白沙绿茶 --category 茶叶 --net-content-g 250 >/dev/null
+}
+# Issues a lot of $1 units packed yesterday and prints its code.
+issue_lot() {
+  local d
+  d=$(TZ=Asia/Shanghai date -d yesterday +%F)
+  $A --json lot issue --product 1 --origin 469025100201 --harvested "$d" --packed "$d" --units "$1" \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])'
+}
+# $1/codes.lua: a wrk script that GETs $ROUTE followed by the codes of $CODES_FILE in turn.
+codes_lua() {
+  cat > "$1/codes.lua" <<'LUA'
+local codes = {}
+for line in io.lines(os.getenv("CODES_FILE")) do codes[#codes + 1] = line end
+local i = 0
+function init(args) i = math.random(#codes) end
+function request()
+  i = i % #codes + 1
+  return wrk.format("GET", os.getenv("ROUTE") .. codes[i])
+end
+LUA
+}
+# wrk against the server; summary prints: requests/s, p50 ms, p99 ms, errors, responses.
+wrk_run() { wrk -t2 -c64 -d"${DURATION:-10}"s --latency "$@"; }
+summary() {
+  python3 - "$1" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+def ms(label):
+    m = re.search(r"\s%s\s+([\d.]+)(us|ms|s)" % label, t)
+    if not m: return float("nan")
+    v, u = float(m.group(1)), m.group(2)
+    return v / 1000 if u == "us" else v * 1000 if u == "s" else v
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+done = int(re.search(r"(\d+) requests in", t).group(1))
+errs = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", t))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
+print(f"{rps:.0f} {ms('50%'):.2f} {ms('99%'):.2f} {errs + (int(non2xx.group(1)) if non2xx else 0)} {done}")
+PY
+}
 
 if [[ $what == all || $what == registry ]]; then
   echo "== registry: lot issue and Ed25519 signing =="
@@ -42,28 +91,11 @@ fi
 if [[ $what == all || $what == verify ]]; then
   echo "== verify service under wrk -t2 -c64 vs nginx serving a static 2 KB file =="
   work=$(mktemp -d /tmp/agritrace-bench-verify-XXXXXX)
-  A="$PWD/build-release/agritrace"
-  export AGRITRACE_DB=$work/registry.db
-  d=$(TZ=Asia/Shanghai date -d yesterday +%F)
-  $A init --base-url https://v.bench.example --name bench.example >/dev/null
-  printf '469025,白沙黎族自治县\n469025100000,牙叉镇\n469025100201,南溪村,1\n' > "$work/r.csv"
-  $A region import "$work/r.csv" >/dev/null
-  $A org add --name 合作社 --credit-code 91350100M000100Y43 --kind cooperative --region 469025 >/dev/null
-  $A product add --org 1 --name 白沙绿茶 --category 茶叶 --net-content-g 250 >/dev/null
-  lot=$($A --json lot issue --product 1 --origin 469025100201 --harvested "$d" --packed "$d" --units 20000 \
-        | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')
+  new_registry "$work"
+  lot=$(issue_lot 20000)
   $A label mint --lot "$lot" --count 20000 >/dev/null
   sqlite3 "$AGRITRACE_DB" "SELECT code FROM units" > "$work/codes.txt"
-  cat > "$work/codes.lua" <<'LUA'
-local codes = {}
-for line in io.lines(os.getenv("CODES_FILE")) do codes[#codes + 1] = line end
-local i = 0
-function init(args) i = math.random(#codes) end
-function request()
-  i = i % #codes + 1
-  return wrk.format("GET", os.getenv("ROUTE") .. codes[i])
-end
-LUA
+  codes_lua "$work"
   port=18080; nginx_port=18081
   # nginx baseline: a static 2 KB file, same machine, same wrk settings.
   mkdir -p "$work/nginx/html" "$work/nginx/logs"
@@ -85,23 +117,6 @@ NGINX
   trap 'kill $nginx_pid $serve_pid 2>/dev/null || true' EXIT
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 
-  wrk_run() { wrk -t2 -c64 -d"${DURATION:-10}"s --latency "$@"; }
-  summary() {  # requests/s, p50 ms, p99 ms, errors
-    python3 - "$1" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-def ms(label):
-    m = re.search(r"\s%s\s+([\d.]+)(us|ms|s)" % label, t)
-    if not m: return float("nan")
-    v, u = float(m.group(1)), m.group(2)
-    return v / 1000 if u == "us" else v * 1000 if u == "s" else v
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
-done = int(re.search(r"(\d+) requests in", t).group(1))
-errs = sum(int(x) for x in re.findall(r"(?:connect|read|write|timeout) (\d+)", t))
-non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", t)
-print(f"{rps:.0f} {ms('50%'):.2f} {ms('99%'):.2f} {errs + (int(non2xx.group(1)) if non2xx else 0)} {done}")
-PY
-  }
   wrk_run "http://127.0.0.1:$nginx_port/static.txt" > "$work/nginx.txt"
   read -r nginx_rps nginx_p50 nginx_p99 nginx_err _ < <(summary "$work/nginx.txt")
   echo "nginx static 2 KB: req/s=$nginx_rps p50_ms=$nginx_p50 p99_ms=$nginx_p99 errors=$nginx_err"
@@ -121,5 +136,57 @@ PY
   trap - EXIT
   stored=$(sqlite3 "$AGRITRACE_DB" "SELECT COUNT(*) FROM scans")
   echo "wrk counted $total responses; server queued $answered scans; stored after shutdown: $stored; lost: $((answered - stored))"
+  rm -rf "$work"
+fi
+
+if [[ $what == all || $what == console ]]; then
+  codes=${CONSOLE_CODES:-3000000}; lots=${CONSOLE_LOTS:-30}
+  echo "== console pages with $codes codes in $lots lots; the verify page with and without console use =="
+  work=$(mktemp -d /tmp/agritrace-bench-console-XXXXXX)
+  new_registry "$work"
+  per_lot=$(( (codes + lots - 1) / lots ))
+  for i in $(seq "$lots"); do
+    lot=$(issue_lot "$per_lot")
+    $A label mint --lot "$lot" --count "$per_lot" >/dev/null
+    printf '\rminted %d of %d lots' "$i" "$lots" >&2
+  done
+  echo >&2
+  echo "codes in the registry: $(sqlite3 "$AGRITRACE_DB" "SELECT COUNT(*) FROM units")"
+  sqlite3 "$AGRITRACE_DB" "SELECT code FROM units WHERE lot_id = (SELECT MAX(id) FROM lots) LIMIT 20000" \
+    > "$work/codes.txt"
+  codes_lua "$work"
+  echo 'bench-clerk-pass' | $A user add --username bench.clerk --role clerk --org 1 --password-stdin >/dev/null
+  echo 'bench-bureau-pass' | $A user add --username bench.bureau --role bureau --password-stdin >/dev/null
+  port=18082
+  $A serve --listen 127.0.0.1:$port --threads 64 --rate-limit 0 2>"$work/serve.log" & serve_pid=$!
+  trap 'kill $serve_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+
+  # Scans first, so the lot page's chart and copied-code lists have rows to read.
+  CODES_FILE=$work/codes.txt ROUTE=/q/ wrk_run -s "$work/codes.lua" "http://127.0.0.1:$port" > "$work/alone.txt"
+  read -r alone_rps alone_p50 alone_p99 alone_err _ < <(summary "$work/alone.txt")
+  echo "GET /q/{code} alone: req/s=$alone_rps p50_ms=$alone_p50 p99_ms=$alone_p99 errors=$alone_err"
+
+  clerk_pages=(/console/ "/console/?page=2" "/console/lots/$lot" "/console/lots/$lot/labels"
+               /console/products /console/lots/new)
+  bureau_pages=(/console/ /console/orgs /console/orgs/1 /console/certs /console/audit
+                "/console/lots/$lot")
+  pages() {  # user password new-password rounds
+    python3 bench/console_pages.py "http://127.0.0.1:$port" "$1" "$2" "$3" "$4" "${@:5}"
+  }
+  echo "-- clerk pages (200 loads each) --"
+  pages bench.clerk bench-clerk-pass bench-clerk-pass-2 200 "${clerk_pages[@]}"
+  echo "-- bureau pages (200 loads each) --"
+  pages bench.bureau bench-bureau-pass bench-bureau-pass-2 200 "${bureau_pages[@]}"
+
+  # The consumer page while a clerk keeps loading console pages.
+  ( while :; do pages bench.clerk bench-clerk-pass-2 bench-clerk-pass-2 50 "${clerk_pages[@]}" >/dev/null || exit; done ) &
+  busy_pid=$!
+  CODES_FILE=$work/codes.txt ROUTE=/q/ wrk_run -s "$work/codes.lua" "http://127.0.0.1:$port" > "$work/busy.txt"
+  kill $busy_pid 2>/dev/null; wait $busy_pid 2>/dev/null || true
+  read -r busy_rps busy_p50 busy_p99 busy_err _ < <(summary "$work/busy.txt")
+  echo "GET /q/{code} while the console is in use: req/s=$busy_rps p50_ms=$busy_p50 p99_ms=$busy_p99 errors=$busy_err ratio_to_alone=$(ratio "$busy_rps" "$alone_rps")"
+  kill -TERM $serve_pid; wait $serve_pid || true
+  trap - EXIT
   rm -rf "$work"
 fi

@@ -116,7 +116,8 @@ std::string ConsoleNav(Lang lang, const Session& s) {
           link("/console/audit", "稽查", "Audit");
   } else {
     out = link("/console/", "批次", "Lots") + link("/console/lots/new", "发放批次", "Issue a lot") +
-          link("/console/products", "产品", "Products");
+          link("/console/products", "产品", "Products") +
+          link("/console/hgz", "合格证", "Certificates (hgz)");
     if (s.user.role == "manager")
       out += link("/console/orgs/" + std::to_string(s.user.org_id), "本主体账号", "Accounts");
   }

@@ -16,7 +16,7 @@ std::string L(Lang lang, std::string_view zh, std::string_view en);
 std::string ConsoleHead(Lang lang, const std::string& title);
 // The bar on every signed-in page: registry name, who is signed in, sign-out form, language.
 std::string ConsoleBar(Lang lang, const std::string& registry_name, const Session& s);
-// The links under the bar (ConsoleBar adds them): a clerk's lots, lot form and products, plus a
+// The links under the bar (ConsoleBar adds them): a clerk's lots, lot form, products and 合格证, plus a
 // manager's accounts; the bureau's overview, organisations, certifications and audit.
 std::string ConsoleNav(Lang lang, const Session& s);
 // </main></body></html> with the language switch for `path`.
