@@ -9,36 +9,18 @@ Prints one line per step reached ("STEP name"); exits non-zero on the first fail
 import sys
 
 import chromium_driver
+from browser_steps import Browser, step
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 base, username, one_time, new_password, out_dir = sys.argv[1:6]
 
 driver = chromium_driver.start()
+b = Browser(driver, out_dir)
 
 
-def wait_for_url(suffix):
-    """After a click: the form's answer (a redirect after an argon2id check) may take a moment
-    on a loaded machine; the next page is the one whose URL ends in `suffix`."""
-    try:
-        WebDriverWait(driver, 30).until(lambda d: d.current_url.endswith(suffix))
-    except Exception:
-        raise AssertionError(f"expected a URL ending in {suffix}, at {driver.current_url}")
-
-
-def step(name):
-    print("STEP", name, flush=True)
-
-
-def shots(name, height_390=844, height_1280=800):
-    """The current page at a phone's and a desktop's width (viewport sized, no scrollbars)."""
-    for width, height in ((390, height_390), (1280, height_1280)):
-        driver.set_window_size(width, height)
-        # The window's outer size includes no chrome in headless mode; check the viewport.
-        inner = driver.execute_script("return [window.innerWidth, document.documentElement.scrollWidth]")
-        if inner[1] > inner[0]:
-            raise SystemExit(f"{name} at {width}px scrolls sideways: {inner}")
-        driver.save_screenshot(f"{out_dir}/console-{name}-{width}.png")
+def shots(name):
+    """Viewport sized: each page as a phone and a desktop first show it."""
+    b.shots(name, heights=(844, 800))
 
 
 try:
@@ -49,10 +31,7 @@ try:
     step("login-page")
 
     driver.set_window_size(390, 844)
-    driver.find_element(By.NAME, "username").send_keys(username)
-    driver.find_element(By.NAME, "password").send_keys(one_time)
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait_for_url("/console/password")
+    b.sign_in(base, username, one_time, lands_on="/console/password")
     assert "首次登录" in driver.page_source
     shots("password")
     step("forced-password-change")
@@ -60,18 +39,18 @@ try:
     driver.find_element(By.NAME, "current").send_keys(one_time)
     driver.find_element(By.NAME, "new_password").send_keys(new_password)
     driver.find_element(By.NAME, "repeat").send_keys(new_password)
-    driver.find_element(By.CSS_SELECTOR, "main form.stack button[type=submit]").click()
-    wait_for_url("/console/")
+    b.click_and_wait_page(
+        driver.find_element(By.CSS_SELECTOR, "main form.stack button[type=submit]"))
+    b.wait_for_url("/console/")
     cookies = driver.get_cookies()
     session = [c for c in cookies if c["name"] == "agritrace_console"]
     assert session and session[0]["httpOnly"] and session[0].get("sameSite") == "Strict", cookies
     step("home")
     print("HOME", driver.find_element(By.TAG_NAME, "main").text.replace("\n", " | "), flush=True)
-    shots("home", 844, 800)
+    shots("home")
 
     driver.set_window_size(1280, 800)
-    driver.find_element(By.CSS_SELECTOR, ".bar button[type=submit]").click()
-    wait_for_url("/console/login")
+    b.sign_out()
     driver.get(base + "/console/")
     assert driver.current_url.endswith("/console/login"), driver.current_url
     step("signed-out")
