@@ -6,11 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
 scripts/install-deps.sh bench
-BUILD_TYPE=Release scripts/build.sh build-release >/dev/null
-B=$PWD/build-release/bench
+# BENCH_BUILD=build measures an existing build tree instead of making build-release.
+bench_build=${BENCH_BUILD:-build-release}
+[ -n "${BENCH_BUILD:-}" ] || BUILD_TYPE=Release scripts/build.sh build-release >/dev/null
+B=$PWD/$bench_build/bench
 ratio() { python3 -c "import sys; a,b=float(sys.argv[1]),float(sys.argv[2]); print(f'{a/b:.2f}' if b else 'n/a')" "$1" "$2"; }
 get() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" | head -n1; }
-A="$PWD/build-release/agritrace"
+A="$PWD/$bench_build/agritrace"
 
 # A registry in $1 with one region, cooperative and product, as AGRITRACE_DB.
 new_registry() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: installs what is missing, builds, creates a demo registry
 # in ./demo/ (a Hainan 白沙 green-tea cooperative with a green-food certificate and a GI lot),
-# issues and prints signed lots. Safe to run again: ./demo/ is made afresh each time.
+# issues and prints signed lots, a 承诺达标合格证, a code file and an Excel report. Safe to run
+# again: ./demo/ is made afresh each time.
 # The organisations, certificate numbers and village codes are illustrative, not real records.
 # Adds a bureau-admin and a clerk console account with one-time passwords printed at the end.
 # Ends by serving the verify page and the console on 127.0.0.1:8080 until Ctrl-C; --no-serve stops before that.
@@ -86,7 +87,17 @@ echo "登记库 / registry: $AGRITRACE_DB   绿色食品批次 / green-food lot:
 echo "A4 不干胶标签 / A4 sticker sheets: demo/labels-a4.pdf   热敏打印机 TSPL / thermal printer: demo/labels.tspl"
 echo "（把 TSPL 文件发到打印机：cat demo/labels.tspl > /dev/usb/lp0 / send it to the printer）"
 
-echo "== 6. 控制台账号 / console accounts =="
+echo "== 6. 承诺达标合格证、码包、Excel 报表 / compliance certificate, code file, Excel report =="
+hgz=$(json hgz issue --lot "$green" --weight-kg 100 --basis commissioned-test \
+      --report "HN$(date +%Y)-0412" --contact 13800000000 | field number)
+at hgz show "$hgz"
+at hgz print "$hgz" --format pdf --size 100x70 --out demo/hgz-100x70.pdf
+at label export --lot "$green" --from 1 --to 100 --out demo/codes-1-100.csv
+at audit monthly --month "$(TZ=Asia/Shanghai date +%Y-%m)" --out demo/monthly.xlsx
+echo "合格证 / certificate: demo/hgz-100x70.pdf   码包 / code file for a print shop: demo/codes-1-100.csv"
+echo "月度报表 / monthly report: demo/monthly.xlsx"
+
+echo "== 7. 控制台账号 / console accounts =="
 # One-time passwords made now, by the registry's own generator: none is built into the binary.
 admin_pw=$(json user add --username bureau.admin --role bureau-admin | field initial_password)
 clerk_pw=$(json user add --username nanxi.clerk --role clerk --org "$org" | field initial_password)
@@ -94,9 +105,10 @@ at user list
 
 first_unit=$(sqlite3 "$AGRITRACE_DB" "SELECT u.code FROM units u JOIN lots l ON l.id = u.lot_id WHERE l.code = '$green' AND u.serial = 1")
 echo
-echo "== 7. 扫码验真与控制台 / the verify page and the console =="
+echo "== 8. 扫码验真与控制台 / the verify page and the console =="
 echo "演示标签的验真页 / a demo label's page:  http://127.0.0.1:8080/q/$first_unit"
 echo "批次码页 / the lot code's page:          http://127.0.0.1:8080/q/$gi"
+echo "合格证 / the certificate's page:          http://127.0.0.1:8080/h/$hgz"
 echo "JSON:                                    http://127.0.0.1:8080/api/v1/verify/$first_unit"
 echo
 echo "控制台 / console:                         http://127.0.0.1:8080/console/"

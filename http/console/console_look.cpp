@@ -104,6 +104,7 @@ std::string ConsoleBar(Lang lang, const std::string& registry_name, const Sessio
 }
 
 std::string ConsoleNav(Lang lang, const Session& s) {
+  if (s.user.must_change_password) return "";  // every link would lead back to the password page
   const std::string q = lang == Lang::kEn ? "?lang=en" : "";
   auto link = [&](const std::string& path, std::string_view zh, std::string_view en) {
     return "<a href=\"" + path + q + "\">" + L(lang, zh, en) + "</a>";
