@@ -354,9 +354,9 @@ TEST_CASE("the console's audit page lists the reports, a denial and a failed sig
   CHECK(Contains(xlsx->get_header_value("Content-Disposition"), "agritrace-monthly-2026-04.xlsx"));
   CHECK(f.GetWith("/console/audit/xlsx/monthly?month=13", f.admin)->status == 422);
   CHECK(f.GetWith("/console/audit/csv/nothing", f.admin)->status == 404);
-  const int64_t denials = f.Rows("access_denials");
+  const int64_t denied = f.Rows("access_denials");
   CHECK(f.GetWith("/console/audit/csv/refusals", clerk)->status == 403);
-  CHECK(f.Rows("access_denials") == denials + 1);
+  CHECK(f.Rows("access_denials") == denied + 1);
   CHECK(f.Get("/console/audit/csv/refusals")->status == 303);  // no session: to the sign-in page
 }
 
