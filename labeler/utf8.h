@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "registry/text_decoding.h"
+
 namespace agritrace::labeler {
 
 inline constexpr char32_t kReplacementChar = 0xFFFD;
@@ -15,6 +17,6 @@ inline constexpr char32_t kReplacementChar = 0xFFFD;
 char32_t NextCodePoint(std::string_view text, size_t* pos);
 
 // Appends the UTF-8 form of `cp` to `*out`.
-void AppendUtf8(char32_t cp, std::string* out);
+using agritrace::AppendUtf8;
 
 }  // namespace agritrace::labeler

@@ -16,6 +16,8 @@ namespace agritrace {
 bool IsUtf8(std::string_view s);
 // The length of the longest strictly valid UTF-8 prefix of `s` (s.size() when all of it is).
 size_t Utf8ValidPrefix(std::string_view s);
+// Appends the UTF-8 form of code point `cp` to `*out` (the labeler and the xlsx reader share it).
+void AppendUtf8(char32_t cp, std::string* out);
 
 // `bytes` as UTF-8 text without a byte order mark. Valid UTF-8 is taken as UTF-8, except text
 // whose only non-ASCII characters are two-byte ones (U+0080–U+07FF: Latin accents, Greek,
