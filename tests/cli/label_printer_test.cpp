@@ -177,7 +177,7 @@ TEST_CASE("label print --printer tcp:// sends exactly the file's bytes and recor
   CHECK(zebra.connections().at(0) == lt::ReadFile(cli.dir / "same.zpl"));
 }
 
-TEST_CASE("a dropped connection names the serials sent; --resume sends the rest, none twice",
+TEST_CASE("a dropped connection names the serials sent, --resume sends the rest, none twice",
           "[cli][labels][printer]") {
   Cli cli;
   cli.Seed();

@@ -53,7 +53,7 @@ struct CoopFixture : ConsoleFixture {
 
 }  // namespace
 
-TEST_CASE("console products: added with the user as actor; a bad GTIN refused beside its field",
+TEST_CASE("console products: added with the user as actor, a bad GTIN refused beside its field",
           "[console]") {
   CoopFixture f;
   auto page = f.GetWith("/console/products", f.cookie);
@@ -118,7 +118,7 @@ TEST_CASE("console products: added with the user as actor; a bad GTIN refused be
   CHECK(State(f) == before);
 }
 
-TEST_CASE("console products: one's own changed; another organisation's neither shown nor changed",
+TEST_CASE("console products: one's own changed, another organisation's neither shown nor changed",
           "[console]") {
   CoopFixture f;
   const std::string own = "/console/products/" + std::to_string(f.coffee);

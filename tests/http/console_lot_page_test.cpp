@@ -234,7 +234,7 @@ TEST_CASE("console recall: a clerk is refused, a manager must confirm", "[consol
   CHECK(Contains(f.Get("/q/" + f.lot)->body, "农残超标"));
 }
 
-TEST_CASE("console lot page: another organisation's lot is a 404, logged; the bureau reads it",
+TEST_CASE("console lot page: another organisation's lot is a 404, logged, the bureau reads it",
           "[console][lot]") {
   LotConsole f;
   const std::string stranger = f.SignIn("chen.li", kPassword);
@@ -273,7 +273,7 @@ TEST_CASE("console lot page: another organisation's lot is a 404, logged; the bu
   CHECK_FALSE(Contains(bureau->body, "name=\"confirm\""));
 }
 
-TEST_CASE("console labels: mint 100 codes; limits refused with nothing written",
+TEST_CASE("console labels: mint 100 codes, limits refused with nothing written",
           "[console][labels]") {
   LotConsole f;
   const std::string clerk = f.SignIn("wang.fang", kPassword);

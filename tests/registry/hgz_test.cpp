@@ -172,7 +172,7 @@ TEST_CASE("bad certificate input is refused with a reason and writes nothing", "
   (void)before;
 }
 
-TEST_CASE("a test basis carries its report; a landline is a contact too", "[hgz]") {
+TEST_CASE("a test basis carries its report, a landline is a contact too", "[hgz]") {
   HgzFixture f;
   HgzInput in = f.Weight(1000);
   in.basis = "commissioned-test";

@@ -70,7 +70,7 @@ TEST_CASE("an unreadable line is named, in Chinese and English", "[household_tab
   }
 }
 
-TEST_CASE("GBK bytes are read; an oversized table, too many rows and no rows are refused",
+TEST_CASE("GBK bytes are read, an oversized table, too many rows and no rows are refused",
           "[household_table]") {
   auto gbk = ParseHouseholdTable("\xBB\xA7\xBA\xC5\xD2\xBB,10,1\n");  // 户号一 in GBK
   REQUIRE(gbk.ok());

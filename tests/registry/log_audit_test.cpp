@@ -467,7 +467,7 @@ struct PrintAuditFixture : AuditFixture {
 
 }  // namespace
 
-TEST_CASE("print runs agree with their log events; every edit is named", "[log_audit]") {
+TEST_CASE("print runs agree with their log events, every edit is named", "[log_audit]") {
   PrintAuditFixture f;
   {
     LogAuditReport clean = f.Audit();
@@ -537,7 +537,7 @@ TEST_CASE("reprints: serials an earlier run printed, but not those a resumed run
   CHECK(f.Audit().mismatch_count == 0);
 }
 
-TEST_CASE("code exports agree with their log events; every edit is named", "[log_audit]") {
+TEST_CASE("code exports agree with their log events, every edit is named", "[log_audit]") {
   AuditFixture f;
   CodeExport e;
   e.lot_code = f.lot;
