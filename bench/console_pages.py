@@ -31,8 +31,14 @@ def main():
         if form is not None:
             body = urllib.parse.urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=body, headers=headers)
-        r = conn.getresponse()
+        try:
+            conn.request(method, path, body=body, headers=headers)
+            r = conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            # The server ended the keep-alive connection (its idle or per-connection limit).
+            conn.close()
+            conn.request(method, path, body=body, headers=headers)
+            r = conn.getresponse()
         data = r.read()
         m = re.search(r"agritrace_console=([A-Za-z0-9_-]+)", r.getheader("Set-Cookie") or "")
         if m:

@@ -176,10 +176,11 @@ if [[ $what == all || $what == console ]]; then
   pages() {  # user password new-password rounds
     python3 bench/console_pages.py "http://127.0.0.1:$port" "$1" "$2" "$3" "$4" "${@:5}"
   }
-  echo "-- clerk pages (200 loads each) --"
-  pages bench.clerk bench-clerk-pass bench-clerk-pass-2 200 "${clerk_pages[@]}"
-  echo "-- bureau pages (200 loads each) --"
-  pages bench.bureau bench-bureau-pass bench-bureau-pass-2 200 "${bureau_pages[@]}"
+  rounds=${CONSOLE_ROUNDS:-200}
+  echo "-- clerk pages ($rounds loads each) --"
+  pages bench.clerk bench-clerk-pass bench-clerk-pass-2 "$rounds" "${clerk_pages[@]}"
+  echo "-- bureau pages ($rounds loads each) --"
+  pages bench.bureau bench-bureau-pass bench-bureau-pass-2 "$rounds" "${bureau_pages[@]}"
 
   # The consumer page while a clerk keeps loading console pages.
   ( while :; do pages bench.clerk bench-clerk-pass-2 bench-clerk-pass-2 50 "${clerk_pages[@]}" >/dev/null || exit; done ) &
