@@ -67,4 +67,13 @@ void RoleRefusedPage(httplib::Response& res, Lang lang, const std::string& zh,
                  lang);
 }
 
+std::optional<ConsoleLotForm> OpenConsoleLotForm(ConsoleContext& ctx, const httplib::Request& req,
+                                                 httplib::Response& res) {
+  auto s = RequireSession(ctx, req, res);
+  if (!s || !CheckForm(ctx, req, res, &*s)) return std::nullopt;
+  auto code = OpenConsoleLot(ctx, req, res, *s, req.matches[1]);
+  if (!code) return std::nullopt;
+  return ConsoleLotForm{std::move(*s), std::move(*code)};
+}
+
 }  // namespace agritrace::http

@@ -20,6 +20,16 @@ std::optional<std::string> OpenConsoleLot(ConsoleContext& ctx, const httplib::Re
                                           httplib::Response& res, const Session& s,
                                           const std::string& segment);
 
+// A form posted on one of a lot's pages: the live session, after its CSRF token and Origin are
+// checked, and the lot of the path's first group. Nullopt once the answer (sign-in page, 403 or
+// 404) is written.
+struct ConsoleLotForm {
+  Session session;
+  std::string code;
+};
+std::optional<ConsoleLotForm> OpenConsoleLotForm(ConsoleContext& ctx, const httplib::Request& req,
+                                                 httplib::Response& res);
+
 // A 403 page: the signed-in role may not do this; nothing was changed.
 void RoleRefusedPage(httplib::Response& res, Lang lang, const std::string& zh,
                      const std::string& en);

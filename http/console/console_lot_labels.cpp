@@ -381,10 +381,10 @@ void RegisterConsoleLabels(httplib::Server& svr, std::shared_ptr<ConsoleContext>
   svr.Post(lot + "/mint", [owner](const httplib::Request& req, httplib::Response& res) {
     ConsoleContext& ctx = *owner;
     const Lang lang = ConsoleLang(req);
-    auto s = RequireSession(ctx, req, res);
-    if (!s || !CheckForm(ctx, req, res, &*s)) return;
-    auto code = OpenConsoleLot(ctx, req, res, *s, req.matches[1]);
-    if (!code) return;
+    auto opened = OpenConsoleLotForm(ctx, req, res);
+    if (!opened) return;
+    const Session& s = opened->session;
+    const std::string& code = opened->code;
     MintState mint{"", req.get_param_value("count").substr(0, 32),
                    req.get_param_value("spare").substr(0, 32)};
     auto count = mint.count.empty() ? std::optional<int64_t>(0) : WholeNumber(mint.count);
@@ -395,11 +395,11 @@ void RegisterConsoleLabels(httplib::Server& svr, std::shared_ptr<ConsoleContext>
     } else {
       auto r = ctx.api.WithStore([&](Store& store) {
         return labeler::MintUnitCodes(store,
-                                      {*code, *count, *spare, "user:" + s->user.username});
+                                      {code, *count, *spare, "user:" + s.user.username});
       });
       if (r.ok()) {
         res.set_header("Cache-Control", "no-store");
-        return res.set_redirect("/console/lots/" + *code + "/labels?minted=" +
+        return res.set_redirect("/console/lots/" + code + "/labels?minted=" +
                                     (*r)["first_serial"].dump() + "-" +
                                     (*r)["last_serial"].dump() +
                                     (lang == Lang::kEn ? "&lang=en" : ""),
@@ -408,23 +408,23 @@ void RegisterConsoleLabels(httplib::Server& svr, std::shared_ptr<ConsoleContext>
       refused = r.status();
     }
     mint.error = ErrorBox(lang, refused.zh() + "。未发任何码。", refused.en() + ". No code was minted.");
-    Render(ctx, res, lang, *s, *code, {}, mint, "", "", 422);
+    Render(ctx, res, lang, s, code, {}, mint, "", "", 422);
   });
 
   svr.Post(lot + "/print", [owner](const httplib::Request& req, httplib::Response& res) {
     ConsoleContext& ctx = *owner;
     const Lang lang = ConsoleLang(req);
-    auto s = RequireSession(ctx, req, res);
-    if (!s || !CheckForm(ctx, req, res, &*s)) return;
-    auto code = OpenConsoleLot(ctx, req, res, *s, req.matches[1]);
-    if (!code) return;
+    auto opened = OpenConsoleLotForm(ctx, req, res);
+    if (!opened) return;
+    const Session& s = opened->session;
+    const std::string& code = opened->code;
     const PrintChoice choice = ChoiceOf(req);
     auto query = DownloadQuery(choice);
     std::optional<Status> refused =
-        query.ok() ? Download(ctx, req, res, *code, *query, "user:" + s->user.username, false)
+        query.ok() ? Download(ctx, req, res, code, *query, "user:" + s.user.username, false)
                    : query.status();
     if (!refused) return;  // streaming the file
-    Render(ctx, res, lang, *s, *code, choice, {},
+    Render(ctx, res, lang, s, code, choice, {},
            ErrorBox(lang, refused->zh() + "。没有生成文件。", refused->en() + ". No file was made."),
            "", 422);
   });

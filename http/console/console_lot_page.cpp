@@ -345,10 +345,10 @@ void RegisterConsoleLotPage(httplib::Server& svr, std::shared_ptr<ConsoleContext
            [owner](const httplib::Request& req, httplib::Response& res) {
              ConsoleContext& ctx = *owner;
              const Lang lang = ConsoleLang(req);
-             auto s = RequireSession(ctx, req, res);
-             if (!s || !CheckForm(ctx, req, res, &*s)) return;
-             auto code = OpenConsoleLot(ctx, req, res, *s, req.matches[1]);
-             if (!code) return;
+             auto opened = OpenConsoleLotForm(ctx, req, res);
+             if (!opened) return;
+             const Session& s = opened->session;
+             const std::string& code = opened->code;
              FormState form;
              form.step = req.get_param_value("step");
              form.at = Trimmed(req.get_param_value("at"));
@@ -366,26 +366,26 @@ void RegisterConsoleLotPage(httplib::Server& svr, std::shared_ptr<ConsoleContext
                                          "the note is at most 1000 bytes; shorten it");
              if (refused.ok()) {
                auto r = ctx.api.WithStore([&](Store& store) {
-                 return AddTraceEvent(store, *code, form.step, StepTime(form.at), form.place,
-                                      "user:" + s->user.username, form.note);
+                 return AddTraceEvent(store, code, form.step, StepTime(form.at), form.place,
+                                      "user:" + s.user.username, form.note);
                });
-               if (r.ok()) return Redirect(res, "/console/lots/" + *code + LangSuffix(lang) + "#trace");
+               if (r.ok()) return Redirect(res, "/console/lots/" + code + LangSuffix(lang) + "#trace");
                refused = r.status();
              }
              form.step_error = ErrorBox(lang, refused.zh() + "。未添加任何环节。",
                                         refused.en() + ". No step was added.");
-             Render(ctx, res, lang, *s, *code, form, 422);
+             Render(ctx, res, lang, s, code, form, 422);
            });
 
   svr.Post(std::string(kConsoleLotPath) + "/recall",
            [owner](const httplib::Request& req, httplib::Response& res) {
              ConsoleContext& ctx = *owner;
              const Lang lang = ConsoleLang(req);
-             auto s = RequireSession(ctx, req, res);
-             if (!s || !CheckForm(ctx, req, res, &*s)) return;
-             auto code = OpenConsoleLot(ctx, req, res, *s, req.matches[1]);
-             if (!code) return;
-             if (s->user.role != "manager")
+             auto opened = OpenConsoleLotForm(ctx, req, res);
+             if (!opened) return;
+             const Session& s = opened->session;
+             const std::string& code = opened->code;
+             if (s.user.role != "manager")
                return RoleRefusedPage(
                    res, lang, "只有本主体的负责人可以召回批次；未做任何修改。",
                    "Only a manager of the organisation may recall a lot; nothing was changed.");
@@ -404,13 +404,13 @@ void RegisterConsoleLotPage(httplib::Server& svr, std::shared_ptr<ConsoleContext
                                          "the reason is at most 1000 bytes; shorten it");
              if (refused.ok()) {
                auto r = ctx.api.WithStore([&](Store& store) {
-                 return RecallLot(store, *code, form.reason, "user:" + s->user.username);
+                 return RecallLot(store, code, form.reason, "user:" + s.user.username);
                });
-               if (r.ok()) return Redirect(res, "/console/lots/" + *code + LangSuffix(lang));
+               if (r.ok()) return Redirect(res, "/console/lots/" + code + LangSuffix(lang));
                refused = r.status();
              }
              form.recall_error = ErrorBox(lang, refused.zh(), refused.en());
-             Render(ctx, res, lang, *s, *code, form, 422);
+             Render(ctx, res, lang, s, code, form, 422);
            });
 }
 
