@@ -170,6 +170,9 @@ void RegisterLabelCommands(CLI::App& app, Context& ctx) {
   print->add_option("--to", preq.to, "结束序号 / last serial");
   print->add_flag("--lot-only", preq.lot_only,
                   "只打印一个批次码（承诺达标合格证式） / one lot-code label");
+  print->add_option("--hgz", preq.hgz,
+                    "与 --lot-only 同用：标签的二维码是本批次这张承诺达标合格证的（一码两用） / with "
+                    "--lot-only: the label's QR is this certificate's, one QR for both");
   print->add_flag("--offline-signed", preq.offline_signed,
                   "二维码带登记库签名，无网络也能用公钥验证（二维码更大） / QRs carry the registry's "
                   "signature, checkable offline (bigger QRs)");
@@ -192,7 +195,7 @@ void RegisterLabelCommands(CLI::App& app, Context& ctx) {
   print->callback([&ctx, print] {
     ctx.Run([&] {
       if (preq.resume) {
-        for (const char* o : {"--lot", "--from", "--to", "--lot-only", "--offline-signed",
+        for (const char* o : {"--lot", "--from", "--to", "--lot-only", "--hgz", "--offline-signed",
                               "--format", "--size", "--dpi", "--sheet", "--ecc", "--copies",
                               "--out"})
           if (print->count(o))

@@ -28,6 +28,7 @@
 #include "labeler/zpl_renderer.h"
 #include "registry/checked_math.h"
 #include "registry/encoding.h"
+#include "registry/hgz.h"
 #include "registry/key_ring.h"
 #include "registry/lots.h"
 #include "registry/organic_codes.h"
@@ -210,6 +211,7 @@ Json OptionsRecord(const PrintRequest& r) {
             {"ecc", std::string(1, EccLetter(r.options.ecc))},
             {"copies", r.options.copies},
             {"offline_signed", r.offline_signed}};
+  if (!r.hgz.empty()) o["hgz"] = r.hgz;
   if (r.options.sheet)
     o["sheet"] = "a4:" + std::to_string(r.options.sheet->cols) + "x" +
                  std::to_string(r.options.sheet->rows);
@@ -422,6 +424,29 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
     if (!key.ok()) return key.status();
     signer = std::move(key).value();
   }
+  std::string hgz_number;  // normalised, checked to be this lot's
+  if (!req.hgz.empty()) {
+    if (!req.lot_only)
+      return Status::Invalid("--hgz 只用于 --lot-only 的批次标签：单品标签的二维码是各自的单品码",
+                             "--hgz goes with --lot-only: a unit label's QR is its own unit code")
+          .with_reason("hgz-lot-only");
+    auto number = NormalizeHgzNumber(req.hgz);
+    if (!number.ok()) return number.status();
+    auto hgz = GetHgz(store, *number);
+    if (!hgz.ok()) return hgz.status();
+    const std::string of_lot = (*hgz)["record"].value("lot", "");
+    if (of_lot != req.lot_code)
+      return Status::Invalid("合格证 " + *number + " 是批次 " + FormatLotCode(of_lot) +
+                                 " 的，不是批次 " + FormatLotCode(req.lot_code) +
+                                 " 的；请用 agritrace hgz list --lot " +
+                                 FormatLotCode(req.lot_code) + " 查看本批次的合格证",
+                             "certificate " + *number + " belongs to lot " + FormatLotCode(of_lot) +
+                                 ", not " + FormatLotCode(req.lot_code) +
+                                 "; agritrace hgz list --lot " + FormatLotCode(req.lot_code) +
+                                 " shows this lot's")
+          .with_reason("hgz-other-lot");
+    hgz_number = *number;
+  }
   const Json& record = lot->record;
   std::string gtin = record["product"].value("gtin", "");
 
@@ -532,6 +557,11 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
   } else if (req.lot_only) {
     content.qr_text = LotUrl(base, req.lot_code);
     content.code_display = FormatLotCode(req.lot_code);
+    if (!hgz_number.empty()) {  // the certificate's QR and title; its page leads to the lot
+      content.qr_text = HgzUrl(base, hgz_number);
+      content.code_display = hgz_number;  // under the QR, as the code it carries
+      content.footer = std::string(kHgzTitle);
+    }
     s = renderer->Add(content);
   } else {
     uint64_t done = 0;

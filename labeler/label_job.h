@@ -42,6 +42,10 @@ struct PrintRequest {
   std::string lot_code;
   int64_t from = 0, to = 0;  // serial range; 0, 0: every minted unit
   bool lot_only = false;     // one lot code QR instead of unit codes (承诺达标合格证 style)
+  // With lot_only: the number of one of the lot's 承诺达标合格证 (registry/hgz.h). The label's
+  // QR is then the certificate's (HgzUrl), whose page shows the certificate and then the lot:
+  // one QR for both, the label titled 承诺达标合格证 as the rules ask of a merged mark.
+  std::string hgz;
   // Unit QRs carry lot, serial and the registry's signature (offline_label.h) instead of the
   // unit code's URL, so that they can be checked with no network. Not with lot_only.
   bool offline_signed = false;

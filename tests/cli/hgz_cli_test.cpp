@@ -201,3 +201,62 @@ TEST_CASE("a printed 合格证's QR decodes to its page from PDF, PNG and TSPL",
   CHECK(size.exit_code == 3);
   CHECK(size.err.find("100x70") != std::string::npos);
 }
+
+TEST_CASE("a lot label carries its 合格证's QR with --hgz: one QR for both", "[cli][hgz][labels]") {
+  Cli cli;
+  cli.Seed();
+  const std::string lot = IssueLot(cli, "100");
+  const std::string other = IssueLot(cli, "100");
+  json a = cli.Json({"hgz", "issue", "--lot", lot, "--weight-kg", "12.5", "--basis", "control",
+                     "--contact", "13800138000"},
+                    "hgz.schema.json");
+  json b = cli.Json({"hgz", "issue", "--lot", other, "--weight-kg", "1", "--basis", "control",
+                     "--contact", "13800138000"},
+                    "hgz.schema.json");
+  const std::string number = a["number"];
+  const std::string url = std::string(kBase) + "/H/" + number;
+
+  // PDF: the QR decodes to the certificate's page (which shows the lot after it), and the
+  // label is titled 承诺达标合格证 beside the lot's own lines.
+  json printed = cli.Json({"label", "print", "--lot", lot, "--lot-only", "--hgz", number,
+                           "--format", "pdf", "--size", "60x40", "--out", cli.dir / "lot.pdf"},
+                          "label-print.schema.json");
+  CHECK(printed["labels"] == 1);
+  REQUIRE(RunProcess({"/usr/bin/pdftoppm", "-r", "600", "-png", "-singlefile",
+                      cli.dir / "lot.pdf", cli.dir / "lot"})
+              .exit_code == 0);
+  CHECK(lt::DecodeOne(lt::LoadPng(cli.dir / "lot.png")) == url);
+  std::string text = RunProcess({"/usr/bin/pdftotext", cli.dir / "lot.pdf", "-"}).out;
+  CHECK(text.find("承诺达标合格证") != std::string::npos);
+  CHECK(text.find(number) != std::string::npos);
+  CHECK(text.find("批次 " + lot.substr(0, 5) + "-" + lot.substr(5)) != std::string::npos);
+  // The print run records which certificate the label carried.
+  CHECK(RunProcess({"/usr/bin/sqlite3", cli.db, "SELECT options FROM print_runs"}).out.find(
+            "\"hgz\":\"" + number + "\"") != std::string::npos);
+
+  // TSPL for the roll printer: the QRCODE command carries exactly the certificate's URL.
+  REQUIRE(cli.Run({"label", "print", "--lot", lot, "--lot-only", "--hgz", number, "--format",
+                   "tspl", "--size", "60x40", "--out", cli.dir / "lot.tspl"})
+              .exit_code == 0);
+  CHECK(TsplQrData(lt::ReadFile(cli.dir / "lot.tspl")) == url);
+
+  // Refused, with nothing written: another lot's certificate, a unit label, an unknown number.
+  const std::string runs = Count(cli, "print_runs");
+  const std::string other_number = b["number"];
+  auto wrong = cli.Run({"label", "print", "--lot", lot, "--lot-only", "--hgz", other_number,
+                        "--format", "pdf", "--out", cli.dir / "wrong.pdf"});
+  CHECK(wrong.exit_code == 3);
+  CHECK(wrong.err.find("错误：合格证 " + other_number + " 是批次") == 0);
+  CHECK(wrong.err.find("hgz list --lot") != std::string::npos);
+  cli.Json({"label", "mint", "--lot", lot, "--count", "2"}, "label-mint.schema.json");
+  auto units = cli.Run({"label", "print", "--lot", lot, "--hgz", number, "--format", "pdf",
+                        "--out", cli.dir / "units.pdf"});
+  CHECK(units.exit_code == 3);
+  CHECK(units.err.find("--lot-only") != std::string::npos);
+  CHECK(cli.Run({"label", "print", "--lot", lot, "--lot-only", "--hgz", "H0000000000",
+                 "--format", "pdf", "--out", cli.dir / "none.pdf"})
+            .exit_code == 4);
+  for (const char* f : {"wrong.pdf", "units.pdf", "none.pdf"})
+    CHECK(RunProcess({"/usr/bin/test", "-e", cli.dir / f}).exit_code != 0);
+  CHECK(Count(cli, "print_runs") == runs);
+}
