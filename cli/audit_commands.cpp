@@ -5,6 +5,7 @@
 
 #include "cli/context.h"
 #include "registry/audit_reports.h"
+#include "registry/copied_codes.h"
 #include "registry/code_exports.h"
 #include "registry/dates.h"
 #include "registry/print_runs.h"
@@ -103,6 +104,7 @@ void RegisterAuditCommands(CLI::App& app, Context& ctx) {
   AddOutput(scans, opt);
   scans->callback([&ctx] {
     ctx.Run([&] {
+      if (Status s = CheckNetworkThreshold(networks, "--networks"); !s.ok()) return ctx.Fail(s);
       auto store = ctx.Open(OpenMode::kReadOnly);
       if (!store) return;
       std::vector<Report> reports = {CopiedCodeReport(*store, lot, threshold, networks)};

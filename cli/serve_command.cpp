@@ -4,6 +4,7 @@
 
 #include "cli/context.h"
 #include "http/server.h"
+#include "registry/copied_codes.h"
 
 namespace agritrace::cli {
 
@@ -49,6 +50,9 @@ void RegisterServeCommand(CLI::App& app, Context& ctx) {
       std::smatch m;
       if (!std::regex_match(listen, m, std::regex(R"((\[[0-9a-fA-F:]+\]|[^:]+):(\d{1,5}))")) || std::stoi(m[2]) > 65535)
         return ctx.Fail(Status::Invalid("--listen 应为 主机:端口，例如 127.0.0.1:8080", "--listen must be host:port, e.g. 127.0.0.1:8080"));
+      if (Status s = CheckNetworkThreshold(options.distinct_network_threshold, "--network-threshold");
+          !s.ok())
+        return ctx.Fail(s);
       if (options.threads < 1 || options.threads > 1024)
         return ctx.Fail(Status::Invalid("--threads 应在 1 到 1024 之间", "--threads must be 1 to 1024"));
       if (options.event_loops < 0 || options.event_loops > 64)

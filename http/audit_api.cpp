@@ -9,6 +9,7 @@
 #include "http/bearer_auth.h"
 #include "http/http_response.h"
 #include "http/query_params.h"
+#include "registry/copied_codes.h"
 #include "registry/code_exports.h"
 #include "registry/dates.h"
 #include "registry/print_runs.h"
@@ -102,6 +103,10 @@ const std::map<std::string, ReportFn>& Reports() {
           if (!threshold) return std::nullopt;
           auto networks = Threshold(req, res, "networks", defaults.networks);
           if (!networks) return std::nullopt;
+          if (Status s = CheckNetworkThreshold(*networks, "networks"); !s.ok()) {
+            ParamOutOfRange(res, req, s.zh(), s.en());
+            return std::nullopt;
+          }
           return CopiedCodeReport(store, req.get_param_value("lot"), *threshold, *networks);
         }},
       {"unknown-scans",

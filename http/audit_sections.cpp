@@ -44,7 +44,7 @@ std::string Section(const char* id) { return std::string("<section id=\"") + id 
 
 // At most kAuditPageRows rows, with the CSV and Excel links when there are.
 std::string AuditTable(const std::vector<std::string>& columns, const Json& rows,
-                       const std::string& csv_href, const std::string& xlsx_href) {
+                       const std::string& csv_href, const std::string& xlsx_href, int64_t total) {
   std::string out = "<div class=\"scroll audit\"><table><thead><tr>";
   for (const auto& c : columns) out += "<th>" + Heading(c) + "</th>";
   out += "</tr></thead><tbody>";
@@ -61,8 +61,9 @@ std::string AuditTable(const std::vector<std::string>& columns, const Json& rows
   if (rows.empty())
     out += "<tr><td colspan=\"" + std::to_string(columns.size()) + "\">无 / none</td></tr>";
   out += "</tbody></table></div>";
-  if (rows.size() > kAuditPageRows) {
-    const std::string n = std::to_string(kAuditPageRows), all = std::to_string(rows.size());
+  const int64_t all_rows = total >= 0 ? total : static_cast<int64_t>(rows.size());
+  if (all_rows > static_cast<int64_t>(kAuditPageRows)) {
+    const std::string n = std::to_string(kAuditPageRows), all = std::to_string(all_rows);
     out += "<p class=\"mut\">仅显示前 " + n + " 行（共 " + all + " 行）" +
            (csv_href.empty() ? "" : "，完整内容请下载 CSV 或 Excel") + " / first " + n + " of " +
            all + " rows" + (csv_href.empty() ? "" : "; the CSV and Excel files have them all") +
@@ -107,7 +108,7 @@ std::string AuditSections(Store& store, const AuditQuery& q, ScanThresholds thre
                           const std::string& self_path, const std::string& download_base) {
   auto table = [&](const Report& r, const std::string& name, const std::string& query = "") {
     return AuditTable(r.columns, r.rows, ReportCsvPath(name, query, download_base),
-                      ReportXlsxPath(name, query, download_base));
+                      ReportXlsxPath(name, query, download_base), r.total_rows);
   };
   const std::string self = HtmlEscape(self_path);
   const Report certs = CertificateReport(store, q.year);
@@ -137,7 +138,8 @@ std::string AuditSections(Store& store, const AuditQuery& q, ScanThresholds thre
   out += Section("refusals") + Title("h2", refusals);
   out += table(refusals, "refusals") + "</section>";
 
-  const Report copied = CopiedCodeReport(store, "", thresholds.scans, thresholds.networks);
+  const Report copied =
+      CopiedCodeReport(store, "", thresholds.scans, thresholds.networks, 0, kAuditPageRows);
   const Report unknown = UnknownScanReport(store);
   out += Section("scans") + "<h2>扫码异常 <small>Suspicious scans</small></h2>";
   out += "<p class=\"mut\">扫码超过 " + std::to_string(thresholds.scans) + " 次或来自超过 " +

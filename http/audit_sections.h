@@ -37,8 +37,10 @@ std::string AuditSections(Store& store, const AuditQuery& q, ScanThresholds thre
                           const std::string& self_path, const std::string& download_base);
 
 // One table of `columns` (report keys, headed in Chinese with the key beneath) and `rows`, with
-// download links when `csv_href` is given.
+// download links when `csv_href` is given; `total` >= 0 when `rows` are only the first of that
+// many.
 std::string AuditTable(const std::vector<std::string>& columns, const Json& rows,
-                       const std::string& csv_href = "", const std::string& xlsx_href = "");
+                       const std::string& csv_href = "", const std::string& xlsx_href = "",
+                       int64_t total = -1);
 
 }  // namespace agritrace::http

@@ -2,9 +2,12 @@
 
 #include <array>
 #include <climits>
+#include <map>
 #include <regex>
 
+#include "registry/copied_codes.h"
 #include "registry/dates.h"
+#include "registry/scan_store.h"
 
 namespace agritrace {
 namespace {
@@ -117,8 +120,9 @@ Report CertificateReport(Store& store, const std::string& year, int64_t holder_o
       "    WHERE lc.cert_id = c.id AND substr(l.packed, 1, 4) = ?1), "
       "  (SELECT COALESCE(SUM(l.units * l.net_content_g), 0) FROM lots l JOIN lot_certs lc ON lc.lot_id = l.id "
       "    WHERE lc.cert_id = c.id AND substr(l.packed, 1, 4) = ?1), "
-      "  (SELECT COALESCE(SUM(l.net_content_g), 0) FROM units u JOIN lots l ON l.id = u.lot_id "
-      "    JOIN lot_certs lc ON lc.lot_id = l.id WHERE lc.cert_id = c.id AND substr(l.packed, 1, 4) = ?1) "
+      "  (SELECT COALESCE(SUM(l.net_content_g * (SELECT COALESCE(MAX(u.serial), 0) FROM units u "
+      "    WHERE u.lot_id = l.id)), 0) FROM lots l JOIN lot_certs lc ON lc.lot_id = l.id "
+      "    WHERE lc.cert_id = c.id AND substr(l.packed, 1, 4) = ?1) "
       "FROM certifications c JOIN organisations o ON o.id = c.holder_org_id "
       "WHERE ?2 = 0 OR c.holder_org_id = ?2 ORDER BY c.id");
   q.bind(1, year);
@@ -164,19 +168,21 @@ Report RefusalReport(Store& store) {
 }
 
 Report CopiedCodeReport(Store& store, const std::string& lot_code, int threshold, int networks,
-                        int64_t org_id) {
+                        int64_t org_id, size_t limit) {
   Report r{"疑似被复制的追溯码", "codes that look copied",
            {"lot", "region", "code", "scans", "networks", "first_scan", "last_scan"}};
-  r.rows = Rows(store,
-                "SELECT l.code, l.origin, s.code, COUNT(*), COUNT(DISTINCT s.net), MIN(s.at), MAX(s.at) "
-                "FROM scans s JOIN units u ON u.code = s.code JOIN lots l ON l.id = u.lot_id "
-                "WHERE s.kind = 'unit' AND (?1 = '' OR l.code = ?1) "
-                "AND (CAST(?4 AS INTEGER) = 0 OR l.org_id = CAST(?4 AS INTEGER)) "
-                "GROUP BY s.code HAVING COUNT(*) > CAST(?2 AS INTEGER) OR COUNT(DISTINCT s.net) > CAST(?3 AS INTEGER) "
-                "ORDER BY l.code, COUNT(*) DESC",
-                r.columns,
-                {lot_code, std::to_string(threshold), std::to_string(networks),
-                 std::to_string(org_id)});
+  CopiedCodeQuery q;
+  q.lot_code = lot_code;
+  q.org_id = org_id;
+  q.threshold = threshold;
+  q.networks = networks;
+  q.limit = limit;
+  const CopiedCodes found = FindCopiedCodes(store.db(), q);
+  for (const CopiedCode& c : found.rows)
+    r.rows.push_back({{"lot", c.lot_code}, {"region", c.origin}, {"code", c.code},
+                      {"scans", c.scans}, {"networks", c.networks}, {"first_scan", c.first_at},
+                      {"last_scan", c.last_at}});
+  r.total_rows = found.total;
   return r;
 }
 
@@ -215,19 +221,35 @@ Report PovertyReport(Store& store) {
 Report MonthlyReport(Store& store, const std::string& month) {
   Report r{month + " 月度报表", "monthly report " + month,
            {"region", "region_name", "lots", "units", "kg", "products", "scans"}};
+  // Scans of the region's lot and unit codes in the month (Beijing time): the folded ones per lot
+  // and day in lot_scan_days (schemas/sql/011_console_tallies.sql), plus the unfolded tail.
+  std::map<std::string, int64_t> tail_scans;  // origin -> scans
+  {
+    SQLite::Statement tail(store.db(),
+                           "SELECT s.at, COALESCE(lu.origin, lc.origin) FROM scans s "
+                           "LEFT JOIN units u ON u.code = s.code LEFT JOIN lots lu ON lu.id = u.lot_id "
+                           "LEFT JOIN lots lc ON lc.code = s.code WHERE s.id > ? AND "
+                           "COALESCE(lu.origin, lc.origin) IS NOT NULL");
+    tail.bind(1, ScanTalliesThrough(store.db()));
+    while (tail.executeStep())
+      if (ShanghaiTime(tail.getColumn(0).getString()).compare(0, 7, month) == 0)
+        ++tail_scans[tail.getColumn(1).getString()];
+  }
   SQLite::Statement q(store.db(),
       "SELECT l.origin, g.name, COUNT(*), SUM(l.units), SUM(l.units * l.net_content_g), "
       "  COUNT(DISTINCT l.product_id), "
-      "  (SELECT COUNT(*) FROM scans s JOIN units u ON u.code = s.code JOIN lots l2 ON l2.id = u.lot_id "
-      "    WHERE l2.origin = l.origin AND substr(s.at, 1, 7) = ?1) "
+      "  (SELECT COALESCE(SUM(d.count), 0) FROM lots l2 JOIN lot_scan_days d ON d.lot_id = l2.id "
+      "    WHERE l2.origin = l.origin AND d.day >= ?1 || '-01' AND d.day <= ?1 || '-31') "
       "FROM lots l JOIN regions g ON g.code = l.origin WHERE substr(l.packed, 1, 7) = ?1 "
       "GROUP BY l.origin ORDER BY l.origin");
   q.bind(1, month);
-  while (q.executeStep())
-    r.rows.push_back({{"region", q.getColumn(0).getString()}, {"region_name", q.getColumn(1).getString()},
+  while (q.executeStep()) {
+    const std::string origin = q.getColumn(0).getString();
+    r.rows.push_back({{"region", origin}, {"region_name", q.getColumn(1).getString()},
                       {"lots", q.getColumn(2).getInt64()}, {"units", q.getColumn(3).getInt64()},
                       {"kg", Kg(q.getColumn(4).getInt64())}, {"products", q.getColumn(5).getInt64()},
-                      {"scans", q.getColumn(6).getInt64()}});
+                      {"scans", q.getColumn(6).getInt64() + tail_scans[origin]}});
+  }
   return r;
 }
 

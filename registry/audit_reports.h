@@ -13,6 +13,7 @@ struct Report {
   std::string title_zh, title_en;
   std::vector<std::string> columns;
   Json rows = Json::array();  // objects keyed by column
+  int64_t total_rows = -1;     // rows in all when `rows` holds only the first ones, else -1
 };
 
 // Per certificate: this calendar year's lots and kilograms issued and labelled (unit codes
@@ -21,16 +22,18 @@ struct Report {
 Report CertificateReport(Store& store, const std::string& year, int64_t holder_org_id = 0);
 // Lot issues refused by the rules, newest first.
 Report RefusalReport(Store& store);
-// Unit codes scanned more than `threshold` times or from more than `networks` networks, by lot.
-// `org_id` > 0: only that organisation's lots.
+// Unit codes scanned more than `threshold` times or from more than `networks` networks, the
+// most scanned first (registry/copied_codes.h). `org_id` > 0: only that organisation's lots.
+// `limit` > 0 keeps that many rows and sets total_rows.
 Report CopiedCodeReport(Store& store, const std::string& lot_code, int threshold, int networks,
-                        int64_t org_id = 0);
+                        int64_t org_id = 0, size_t limit = 0);
 // Lookups of codes the registry never issued or that are no codes (forgery attempts), by UTC
 // day: counted per network per day, so `networks` is how many networks tried that day.
 Report UnknownScanReport(Store& store);
 // Per origin region and brand: household kilograms and the share from registered-poor households.
 Report PovertyReport(Store& store);
-// The service stations' monthly report per origin region: lots, units, kilograms, products, scans.
+// The service stations' monthly report per origin region: lots, units, kilograms, products, and
+// scans of the region's lot and unit codes in the month (Beijing time).
 Report MonthlyReport(Store& store, const std::string& month);
 
 // 承诺达标合格证 per organisation per month (registry/hgz.h): certificates, the weight they

@@ -6,10 +6,11 @@ Result<Json> ListOrganisationLots(Store& store, int64_t org_id, int64_t offset, 
   if (limit < 1 || limit > kMaxLotPageSize || offset < 0)
     return Status::Invalid("每页 1 到 " + std::to_string(kMaxLotPageSize) + " 个批次",
                            "a page holds 1 to " + std::to_string(kMaxLotPageSize) + " lots");
-  // Units counted through the (lot_id, serial) index; recall is a trace step (lots.h).
+  // Codes minted: the largest serial, as serials run 1..N (unit_store.h); recall is a trace
+  // step (lots.h).
   SQLite::Statement q(store.db(),
                       "SELECT l.code, p.name, l.packed, l.units, "
-                      "(SELECT COUNT(*) FROM units u WHERE u.lot_id = l.id), "
+                      "(SELECT COALESCE(MAX(u.serial), 0) FROM units u WHERE u.lot_id = l.id), "
                       "EXISTS (SELECT 1 FROM trace_events t WHERE t.lot_id = l.id AND "
                       "t.step = 'recall') "
                       "FROM lots l JOIN products p ON p.id = l.product_id "

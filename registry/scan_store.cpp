@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "registry/dates.h"
 #include "registry/encoding.h"
 #include "registry/store.h"
 
@@ -71,13 +72,12 @@ Status InsertScans(SQLite::Database& db, const std::vector<ScanRow>& rows,
   return Status::Ok();
 }
 
-namespace {
-
-// The last scans.id folded into scan_tallies.
-int64_t FoldedThrough(SQLite::Database& db) {
+int64_t ScanTalliesThrough(SQLite::Database& db) {
   SQLite::Statement q(db, "SELECT value FROM registry_meta WHERE key = 'scan_tallies_through'");
   return q.executeStep() ? std::stoll(q.getColumn(0).getString()) : 0;
 }
+
+namespace {
 
 std::vector<std::string> SplitNets(const std::string& text) {
   std::vector<std::string> nets;
@@ -97,30 +97,62 @@ std::string JoinNets(const std::vector<std::string>& nets) {
   return out;
 }
 
-// Adds `count` scans, the first at `first_at`, to a summary; AddNet then adds their networks,
-// keeping at most `max_nets` distinct ones.
-void AddScans(ScanSummary& s, int64_t count, const std::string& first_at) {
+// Adds `count` scans, the first at `first_at` and the last at `last_at`, to a summary; AddNet
+// then adds their networks, keeping at most `max_nets` distinct ones.
+void AddScans(ScanSummary& s, int64_t count, const std::string& first_at,
+              const std::string& last_at) {
   s.count += count;
   if (s.first_at.empty() || first_at < s.first_at) s.first_at = first_at;
+  if (last_at > s.last_at) s.last_at = last_at;
 }
 void AddNet(ScanSummary& s, const std::string& net, size_t max_nets) {
   if (s.nets.size() < max_nets && std::find(s.nets.begin(), s.nets.end(), net) == s.nets.end())
     s.nets.push_back(net);
 }
 
-void ReadTally(SQLite::Statement& q, const std::string& code, size_t max_nets, ScanSummary& s) {
+// Reads a tally into `s`; its lot (units.lot_id, 0 for a lot code) into `lot_id` when given.
+// False when the code has no tally.
+bool ReadTally(SQLite::Statement& q, const std::string& code, size_t max_nets, ScanSummary& s,
+               int64_t* lot_id = nullptr) {
   q.reset();
   q.bind(1, code);
-  if (q.executeStep()) {
+  const bool found = q.executeStep();
+  if (found) {
     s.count = q.getColumn(0).getInt64();
     s.first_at = q.getColumn(1).getString();
     s.nets = SplitNets(q.getColumn(2).getString());
     if (s.nets.size() > max_nets) s.nets.resize(max_nets);
+    s.last_at = q.getColumn(3).getString();
+    if (lot_id) *lot_id = q.getColumn(4).isNull() ? 0 : q.getColumn(4).getInt64();
   }
   q.reset();
+  return found;
 }
 
-constexpr const char* kTallySql = "SELECT count, first_at, nets FROM scan_tallies WHERE code = ?";
+constexpr const char* kTallySql =
+    "SELECT count, first_at, nets, last_at, lot_id FROM scan_tallies WHERE code = ?";
+
+// The Beijing day of RFC 3339 UTC timestamps, remembered for the hour last asked: a fold's scans
+// come in time order, so nearly every call is a comparison.
+class BeijingDay {
+ public:
+  const std::string& Of(const std::string& at) {
+    if (at.compare(0, 13, hour_) != 0) {
+      hour_ = at.substr(0, 13);
+      day_ = ShanghaiTime(at).substr(0, 10);
+    }
+    return day_;
+  }
+
+ private:
+  std::string hour_, day_;
+};
+
+// A code's scans in the unfolded tail: the summary, and how many fell on each Beijing day.
+struct TailScans {
+  ScanSummary summary;
+  std::map<std::string, int64_t> days;
+};
 
 }  // namespace
 
@@ -128,18 +160,21 @@ Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
   std::vector<std::string> changed;
   try {
     SQLite::Transaction tx(db);
-    const int64_t through = FoldedThrough(db);
+    const int64_t through = ScanTalliesThrough(db);
     // The tail, summarised per code in memory: its size is bounded by how often the recorder
     // folds (or, once, by the history of a registry upgraded from schema 2).
-    std::unordered_map<std::string, ScanSummary> tail;
+    std::unordered_map<std::string, TailScans> tail;
     int64_t last = through;
+    BeijingDay day;
     SQLite::Statement rows(db, "SELECT id, code, at, net FROM scans WHERE id > ? ORDER BY id");
     rows.bind(1, through);
     while (rows.executeStep()) {
       last = rows.getColumn(0).getInt64();
-      ScanSummary& s = tail[rows.getColumn(1).getString()];
-      AddScans(s, 1, rows.getColumn(2).getString());
-      AddNet(s, rows.getColumn(3).getString(), kTallyNets);
+      TailScans& t = tail[rows.getColumn(1).getString()];
+      const std::string at = rows.getColumn(2).getString();
+      AddScans(t.summary, 1, at, at);
+      AddNet(t.summary, rows.getColumn(3).getString(), kTallyNets);
+      ++t.days[day.Of(at)];
     }
     if (tail.empty()) return changed;
     // Codes in order: neighbouring tallies share pages, so each page is written once.
@@ -147,22 +182,60 @@ Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
     for (const auto& [code, _] : tail) changed.push_back(code);
     std::sort(changed.begin(), changed.end());
     SQLite::Statement read(db, kTallySql);
-    SQLite::Statement write(db,
-                            "INSERT INTO scan_tallies(code, count, first_at, nets) VALUES (?, ?, ?, ?) "
-                            "ON CONFLICT(code) DO UPDATE SET count = excluded.count, "
-                            "first_at = excluded.first_at, nets = excluded.nets");
+    // A code first scanned: its lot, as a unit code or else as a lot code.
+    SQLite::Statement unit_lot(db, "SELECT lot_id FROM units WHERE code = ?");
+    SQLite::Statement lot_of_code(db, "SELECT id FROM lots WHERE code = ?");
+    SQLite::Statement write(
+        db,
+        "INSERT INTO scan_tallies(code, count, first_at, nets, lot_id, net_count, last_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET count = excluded.count, "
+        "first_at = excluded.first_at, nets = excluded.nets, lot_id = excluded.lot_id, "
+        "net_count = excluded.net_count, last_at = excluded.last_at");
+    std::map<std::pair<int64_t, std::string>, int64_t> lot_days;
     for (const auto& code : changed) {
       ScanSummary s;
-      ReadTally(read, code, kTallyNets, s);
-      const ScanSummary& more = tail[code];
-      AddScans(s, more.count, more.first_at);
-      for (const auto& net : more.nets) AddNet(s, net, kTallyNets);
+      int64_t unit_lot_id = 0;
+      const bool known = ReadTally(read, code, kTallyNets, s, &unit_lot_id);
+      if (!known) {
+        unit_lot.reset();
+        unit_lot.bind(1, code);
+        if (unit_lot.executeStep()) unit_lot_id = unit_lot.getColumn(0).getInt64();
+        unit_lot.reset();
+      }
+      int64_t lot_id = unit_lot_id;
+      if (lot_id == 0) {  // a lot code (few of them, read each fold)
+        lot_of_code.reset();
+        lot_of_code.bind(1, code);
+        if (lot_of_code.executeStep()) lot_id = lot_of_code.getColumn(0).getInt64();
+        lot_of_code.reset();
+      }
+      const TailScans& more = tail[code];
+      AddScans(s, more.summary.count, more.summary.first_at, more.summary.last_at);
+      for (const auto& net : more.summary.nets) AddNet(s, net, kTallyNets);
+      if (lot_id != 0)
+        for (const auto& [d, n] : more.days) lot_days[{lot_id, d}] += n;
       write.reset();
       write.bind(1, code);
       write.bind(2, s.count);
       write.bind(3, s.first_at);
       write.bind(4, JoinNets(s.nets));
+      if (unit_lot_id != 0)
+        write.bind(5, unit_lot_id);
+      else
+        write.bind(5);
+      write.bind(6, static_cast<int64_t>(s.nets.size()));
+      write.bind(7, s.last_at);
       write.exec();
+    }
+    SQLite::Statement add_day(db,
+                              "INSERT INTO lot_scan_days(lot_id, day, count) VALUES (?, ?, ?) "
+                              "ON CONFLICT(lot_id, day) DO UPDATE SET count = count + excluded.count");
+    for (const auto& [key, n] : lot_days) {
+      add_day.reset();
+      add_day.bind(1, key.first);
+      add_day.bind(2, key.second);
+      add_day.bind(3, n);
+      add_day.exec();
     }
     SQLite::Statement mark(db,
                            "UPDATE registry_meta SET value = ? WHERE key = 'scan_tallies_through'");
@@ -179,7 +252,7 @@ Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
 
 int64_t UnfoldedScans(SQLite::Database& db) {
   SQLite::Statement q(db, "SELECT COUNT(*) FROM scans WHERE id > ?");
-  q.bind(1, FoldedThrough(db));
+  q.bind(1, ScanTalliesThrough(db));
   q.executeStep();
   return q.getColumn(0).getInt64();
 }
@@ -207,7 +280,8 @@ ScanSummary ScanSummaryQuery::Run(const std::string& code, size_t max_nets) {
   tail_->reset();
   tail_->bind(1, code);
   while (tail_->executeStep()) {
-    AddScans(s, 1, tail_->getColumn(0).getString());
+    const std::string at = tail_->getColumn(0).getString();
+    AddScans(s, 1, at, at);
     AddNet(s, tail_->getColumn(1).getString(), max_nets);
   }
   tail_->reset();
@@ -240,43 +314,38 @@ std::vector<LotScan> ScansOfLot(SQLite::Database& db, const std::string& lot_cod
   return out;
 }
 
-namespace {
-
-// The smallest scan id whose `at` is at or after `since_utc`, assuming `at` grows with the id
-// (the writer appends scans as they come); one past the last id when there is none.
-int64_t FirstScanIdSince(SQLite::Database& db, const std::string& since_utc) {
-  SQLite::Statement next(db, "SELECT id, at FROM scans WHERE id >= ? ORDER BY id LIMIT 1");
-  int64_t lo = 0, hi = db.execAndGet("SELECT COALESCE(MAX(id), 0) + 1 FROM scans").getInt64();
-  while (lo < hi) {
-    const int64_t mid = lo + (hi - lo) / 2;
-    next.reset();
-    next.bind(1, mid);
-    if (!next.executeStep()) {
-      hi = mid;
-    } else if (next.getColumn(1).getString() < since_utc) {
-      lo = next.getColumn(0).getInt64() + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return lo;
-}
-
-}  // namespace
-
 std::vector<DayCount> ScansPerDayOfLot(SQLite::Database& db, const std::string& lot_code,
-                                       const std::string& since_utc) {
-  const int64_t first_id = FirstScanIdSince(db, since_utc);
-  SQLite::Statement q(db,
-                      "SELECT substr(datetime(s.at, '+8 hours'), 1, 10) AS day, COUNT(*) "
-                      "FROM scans s WHERE s.id >= ?1 AND s.at >= ?3 AND (s.code = ?2 OR s.code IN "
-                      "(SELECT u.code FROM units u JOIN lots l ON l.id = u.lot_id "
-                      "WHERE l.code = ?2)) GROUP BY day ORDER BY day");
-  q.bind(1, first_id);
-  q.bind(2, lot_code);
-  q.bind(3, since_utc);
+                                       const std::string& first_day) {
+  std::unique_ptr<SQLite::Transaction> snapshot;  // the days and the tail from the same fold
+  if (sqlite3_get_autocommit(db.getHandle()))
+    snapshot = std::make_unique<SQLite::Transaction>(db, SQLite::TransactionBehavior::DEFERRED);
+  std::map<std::string, int64_t> days;
+  int64_t lot_id = 0;
+  {
+    SQLite::Statement id(db, "SELECT id FROM lots WHERE code = ?");
+    id.bind(1, lot_code);
+    if (!id.executeStep()) return {};
+    lot_id = id.getColumn(0).getInt64();
+  }
+  SQLite::Statement folded(db, "SELECT day, count FROM lot_scan_days WHERE lot_id = ? AND day >= ?");
+  folded.bind(1, lot_id);
+  folded.bind(2, first_day);
+  while (folded.executeStep()) days[folded.getColumn(0).getString()] += folded.getColumn(1).getInt64();
+  // The unfolded tail, each row's code looked up by its key: bounded by the fold (scan_recorder.h).
+  SQLite::Statement tail(db,
+                         "SELECT s.at FROM scans s LEFT JOIN units u ON u.code = s.code "
+                         "WHERE s.id > ?1 AND (s.code = ?2 OR u.lot_id = ?3)");
+  tail.bind(1, ScanTalliesThrough(db));
+  tail.bind(2, lot_code);
+  tail.bind(3, lot_id);
+  BeijingDay day;
+  while (tail.executeStep()) {
+    const std::string& d = day.Of(tail.getColumn(0).getString());
+    if (d >= first_day) ++days[d];
+  }
+  if (snapshot) snapshot->commit();
   std::vector<DayCount> out;
-  while (q.executeStep()) out.push_back({q.getColumn(0).getString(), q.getColumn(1).getInt64()});
+  for (const auto& [d, n] : days) out.push_back({d, n});
   return out;
 }
 

@@ -49,12 +49,16 @@ int64_t CountScanMisses(SQLite::Database& db, const std::string& kind);
 // returns the codes whose tallies changed. After it, SummarizeFolded is complete for every code.
 Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db);
 
+// The last scans.id folded into scan_tallies: scans after it are the unfolded tail.
+int64_t ScanTalliesThrough(SQLite::Database& db);
+
 // Scans appended since the last fold.
 int64_t UnfoldedScans(SQLite::Database& db);
 
 struct ScanSummary {
   int64_t count = 0;
   std::string first_at;           // empty when the code was never scanned
+  std::string last_at;            // RFC 3339 UTC of the latest scan, empty likewise
   std::vector<std::string> nets;  // distinct networks, at most `max_nets` of them
 };
 
@@ -94,12 +98,11 @@ struct DayCount {
   std::string day;  // YYYY-MM-DD in Asia/Shanghai
   int64_t count = 0;
 };
-// Scans of `lot_code` and of its unit codes at or after `since_utc` (RFC 3339), per Shanghai day,
-// oldest first; days without scans are left out. The table has no index on time or code, but its
-// ids grow with time: a binary search over ids finds the first scan of the window, so only the
-// window's scans are read, however old the table.
+// Scans of `lot_code` and of its unit codes on `first_day` (YYYY-MM-DD, Asia/Shanghai) and
+// after, per Shanghai day, oldest first; days without scans are left out. Read from lot_scan_days
+// (schemas/sql/011_console_tallies.sql) plus the unfolded tail, never the whole table.
 std::vector<DayCount> ScansPerDayOfLot(SQLite::Database& db, const std::string& lot_code,
-                                       const std::string& since_utc);
+                                       const std::string& first_day);
 
 // Rows in the table (all codes).
 int64_t CountAllScans(SQLite::Database& db);

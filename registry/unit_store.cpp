@@ -87,7 +87,11 @@ Result<int64_t> InsertUnits(SQLite::Database& db, int64_t lot_id,
 
 Result<UnitCounts> CountUnits(SQLite::Database& db, int64_t lot_id) {
   try {
-    SQLite::Statement q(db, "SELECT COUNT(*), COALESCE(SUM(spare), 0) FROM units WHERE lot_id = ?");
+    // Serials run 1..N without gaps (UnitWriter), so N is the largest; spares through their
+    // partial index (schemas/sql/011_console_tallies.sql): neither reads the lot's other codes.
+    SQLite::Statement q(db,
+                        "SELECT (SELECT COALESCE(MAX(serial), 0) FROM units WHERE lot_id = ?1), "
+                        "(SELECT COUNT(*) FROM units WHERE lot_id = ?1 AND spare = 1)");
     q.bind(1, lot_id);
     q.executeStep();
     UnitCounts counts;

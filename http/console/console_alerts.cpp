@@ -1,11 +1,10 @@
 #include "http/console/console_alerts.h"
 
-#include <set>
-
 #include "http/console/console_context.h"
 #include "http/console/console_look.h"
 #include "http/html_escape.h"
 #include "registry/audit_reports.h"
+#include "registry/copied_codes.h"
 #include "registry/dates.h"
 
 namespace agritrace::http {
@@ -30,7 +29,12 @@ std::string Item(const std::string& html) { return "<li>" + html + "</li>"; }
 std::string ConsoleAlerts(Store& store, Lang lang, const Session& s, ScanThresholds thresholds) {
   const int64_t org = s.user.bureau() ? 0 : s.user.org_id;
   const Report certs = CertificateReport(store, TodayShanghai().substr(0, 4), org);
-  const Report copied = CopiedCodeReport(store, "", thresholds.scans, thresholds.networks, org);
+  CopiedCodeQuery copied_query;
+  copied_query.org_id = org;
+  copied_query.threshold = thresholds.scans;
+  copied_query.networks = thresholds.networks;
+  copied_query.limit = kItemsShown;
+  const CopiedCodes copied = FindCopiedCodes(store.db(), copied_query);
   std::string expiring, over;
   int64_t n_expiring = 0, n_over = 0;
   for (const auto& row : certs.rows) {
@@ -52,21 +56,16 @@ std::string ConsoleAlerts(Store& store, Lang lang, const Session& s, ScanThresho
                  HtmlEscape(Str(row, "certified_kg")) + L(lang, " 公斤", " kg"));
     }
   }
-  std::set<std::string> copied_lots;
   std::string codes;
-  int64_t n_copied = 0;
-  for (const auto& row : copied.rows) {
-    copied_lots.insert(Str(row, "lot"));
-    if (++n_copied <= kItemsShown)
-      codes +=
-          Item("<code>" + HtmlEscape(Str(row, "code")) + "</code>" + L(lang, "（批次 ", " (lot ") +
-               HtmlEscape(Str(row, "lot")) + L(lang, "）扫码 ", ") scanned ") +
-               HtmlEscape(row["scans"].dump()) + L(lang, " 次、来自 ", " times from ") +
-               HtmlEscape(row["networks"].dump()) + L(lang, " 个网络", " networks"));
-  }
+  const int64_t n_copied = copied.total;
+  for (const auto& row : copied.rows)
+    codes += Item("<code>" + HtmlEscape(row.code) + "</code>" + L(lang, "（批次 ", " (lot ") +
+                  HtmlEscape(row.lot_code) + L(lang, "）扫码 ", ") scanned ") +
+                  std::to_string(row.scans) + L(lang, " 次、来自 ", " times from ") +
+                  std::to_string(row.networks) + L(lang, " 个网络", " networks"));
 
   std::string out = "<section id=\"alerts\"><h2>" + L(lang, "提醒", "Alerts") + "</h2>";
-  if (n_expiring == 0 && n_over == 0 && copied.rows.empty())
+  if (n_expiring == 0 && n_over == 0 && n_copied == 0)
     return out + "<p>" + L(lang, "没有需要处理的提醒。", "Nothing needs attention.") +
            "</p></section>";
   auto block = [&](const std::string& title, int64_t count, const std::string& items) {
@@ -81,7 +80,7 @@ std::string ConsoleAlerts(Store& store, Lang lang, const Session& s, ScanThresho
           "Certificates whose lots are past the certified output"),
         n_over, over);
   if (bureau && n_copied > 0)
-    out += "<p class=\"mut\">" + L(lang, "涉及 ", "Across ") + std::to_string(copied_lots.size()) +
+    out += "<p class=\"mut\">" + L(lang, "涉及 ", "Across ") + std::to_string(copied.lots) +
            L(lang, " 个批次的扫码异常；详见", " lots with suspicious scans; see ") +
            "<a href=\"/console/audit" + LangSuffix(lang) + "\">" + L(lang, "稽查", "Audit") +
            "</a></p>";

@@ -218,8 +218,7 @@ std::string RecallSection(Lang lang, const Session& s, const std::string& code, 
 std::string ScansSection(Store& store, Lang lang, const ConsoleContext& ctx,
                          const std::string& code) {
   const std::string first_day = AddDays(TodayShanghai(), -(kChartDays - 1));
-  auto since = ParseTimestamp(first_day);  // 00:00 Beijing time, in UTC
-  auto counts = ScansPerDayOfLot(store.db(), code, since.ok() ? *since : first_day);
+  auto counts = ScansPerDayOfLot(store.db(), code, first_day);
   int64_t total = 0;
   for (const auto& c : counts) total += c.count;
   std::string out = "<section id=\"scans\"><h2>" +
@@ -229,8 +228,8 @@ std::string ScansSection(Store& store, Lang lang, const ConsoleContext& ctx,
                       " scans in all (the lot code and its unit codes)") +
                     "</p>" + ScanDayChartSvg(counts, first_day, kChartDays, lang);
 
-  const Report copied =
-      CopiedCodeReport(store, code, ctx.thresholds.scans, ctx.thresholds.networks);
+  const Report copied = CopiedCodeReport(store, code, ctx.thresholds.scans,
+                                         ctx.thresholds.networks, 0, kCopiedShown);
   out += "<h2 id=\"copied\">" + L(lang, "疑似被复制的追溯码", "Codes that look copied") +
          "</h2><p class=\"mut\">" +
          L(lang, "与消费者页面和稽查报表同一规则：扫码超过 ", "The consumer page's and audit's rule: "
@@ -245,12 +244,10 @@ std::string ScansSection(Store& store, Lang lang, const ConsoleContext& ctx,
                       h_first = L(lang, "首次（北京时间）", "First (Beijing)"),
                       h_last = L(lang, "最近（北京时间）", "Latest (Beijing)");
     out += "<div class=\"scroll\"><table class=\"cards\" data-copied=\"" +
-           std::to_string(copied.rows.size()) + "\"><thead><tr><th>" + h_code +
+           std::to_string(copied.total_rows) + "\"><thead><tr><th>" + h_code +
            "</th><th class=\"n\">" + h_scans + "</th><th class=\"n\">" + h_nets + "</th><th>" +
            h_first + "</th><th>" + h_last + "</th></tr></thead><tbody>";
-    size_t shown = 0;
     for (const auto& row : copied.rows) {
-      if (++shown > kCopiedShown) break;
       auto td = [](const std::string& h, const std::string& html, bool n = false) {
         return "<td" + std::string(n ? " class=\"n\"" : "") + " data-h=\"" + HtmlEscape(h) +
                "\">" + html + "</td>";
@@ -261,10 +258,10 @@ std::string ScansSection(Store& store, Lang lang, const ConsoleContext& ctx,
              td(h_last, HtmlEscape(ShanghaiTime(row["last_scan"].get<std::string>()))) + "</tr>";
     }
     out += "</tbody></table></div>";
-    if (copied.rows.size() > kCopiedShown)
-      out += "<p class=\"mut\">" +
-             L(lang, "只列出前 50 个；完整清单见稽查报表。",
-               "Only the first 50 are listed; the audit report has them all.") +
+    if (copied.total_rows > static_cast<int64_t>(kCopiedShown))
+      out += "<p class=\"mut\">" + L(lang, "共 ", "") + std::to_string(copied.total_rows) +
+             L(lang, " 个，只列出扫码最多的 50 个；完整清单见稽查报表。",
+               " in all; only the 50 most scanned are listed. The audit report has them all.") +
              "</p>";
   }
   return out + "</section>";

@@ -90,6 +90,15 @@ TEST_CASE("audit reports print as text, JSON and CSV", "[cli][audit]") {
   CHECK(poverty["rows"][0]["poor_share_percent"] == "75.0");
   json scans = cli.Json({"audit", "scans"}, "report-list.schema.json");
   CHECK(scans.size() == 2);
+  // A code keeps 16 networks: a threshold it could never pass is refused, not silently empty.
+  CHECK(cli.Run({"audit", "scans", "--networks", "15"}).exit_code == 0);
+  auto never = cli.Run({"audit", "scans", "--networks", "16"});
+  CHECK(never.exit_code == 3);
+  CHECK(never.err.find("错误：--networks 应为 0 到 15") == 0);
+  CHECK(never.err.find("Error: --networks must be 0 to 15") != std::string::npos);
+  auto serve = cli.Run({"serve", "--network-threshold", "16"});
+  CHECK(serve.exit_code == 3);
+  CHECK(serve.err.find("--network-threshold 应为 0 到 15") != std::string::npos);
   std::string month = agritrace::AddDays(agritrace::TodayShanghai(), -1).substr(0, 7);
   auto csv = cli.Run({"audit", "monthly", "--month", month, "--csv"});
   REQUIRE(csv.exit_code == 0);

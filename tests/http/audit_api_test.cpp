@@ -178,6 +178,7 @@ TEST_CASE("audit API: bad parameters are problems, in zh and en", "[audit_api]")
            {"/api/v1/audit/scans?threshold=-1", 400, "parameter-invalid"},
            {"/api/v1/audit/scans?networks=lots", 400, "parameter-invalid"},
            {"/api/v1/audit/scans?threshold=99999999999", 422, "parameter-out-of-range"},
+           {"/api/v1/audit/scans?networks=16", 422, "parameter-out-of-range"},
        }) {
     INFO(c.path);
     ExpectProblem(f.GetAs(f.bureau_token, c.path), c.status, c.type);

@@ -98,6 +98,79 @@ TEST_CASE("scan report: copied codes by lot and forgery attempts by day", "[audi
         f.store->db().execAndGet("SELECT COUNT(*) FROM scans WHERE kind = 'unit'").getInt64());
 }
 
+// The console's figures come from tallies the scan writer folds (copied codes, scans per day);
+// what is not folded yet is read from the tail. Either way the answer must be the same.
+TEST_CASE("copied codes, scans per day and the monthly scans: the same folded, unfolded or mixed",
+          "[audit][scans]") {
+  RegistryFixture f;
+  auto lot = IssueLot(*f.store, f.TeaLot());
+  const std::string code = (*lot)["code"];
+  const std::string packed = (*lot)["record"]["packed"];
+  AddUnitCodes(*f.store, code, 4, "C");
+  // Beijing time: 2026-04-12T17:00Z is already the 13th.
+  for (int i = 0; i < 7; ++i) AddScan(*f.store, "C100001", "unit", "2026-04-12T01:00:0" + std::to_string(i) + "Z", "net-a");
+  for (int i = 0; i < 4; ++i) AddScan(*f.store, "C100002", "unit", "2026-04-12T17:00:00Z", "net-" + std::to_string(i));
+  AddScan(*f.store, code, "lot", "2026-04-12T02:00:00Z", "net-z");
+  AddScan(*f.store, "C100003", "unit", "2026-04-12T03:00:00Z", "net-a");
+
+  auto figures = [&] {
+    Report all = CopiedCodeReport(*f.store, "", 5, 3);
+    Report one = CopiedCodeReport(*f.store, code, 5, 3, 0, 1);
+    std::string out = all.rows.dump() + "|" + one.rows.dump() + "|" + std::to_string(one.total_rows);
+    for (const auto& d : ScansPerDayOfLot(f.store->db(), code, "2026-04-01"))
+      out += "|" + d.day + "=" + std::to_string(d.count);
+    return out;
+  };
+  const std::string unfolded = figures();
+  Report copied = CopiedCodeReport(*f.store, "", 5, 3);
+  REQUIRE(copied.rows.size() == 2);
+  CHECK(copied.rows[0]["code"] == "C100001");  // most scans first
+  CHECK(copied.rows[0]["first_scan"] == "2026-04-12T01:00:00Z");
+  CHECK(copied.rows[0]["last_scan"] == "2026-04-12T01:00:06Z");
+  CHECK(copied.rows[1]["networks"] == 4);
+  Report limited = CopiedCodeReport(*f.store, code, 5, 3, 0, 1);
+  REQUIRE(limited.rows.size() == 1);
+  CHECK(limited.rows[0]["code"] == "C100001");
+  CHECK(limited.total_rows == 2);
+  auto days = ScansPerDayOfLot(f.store->db(), code, "2026-04-01");
+  REQUIRE(days.size() == 2);
+  CHECK(days[0].day == "2026-04-12");
+  CHECK(days[0].count == 9);  // 7 + the lot code + C100003
+  CHECK(days[1].day == "2026-04-13");
+  CHECK(days[1].count == 4);
+  CHECK(ScansPerDayOfLot(f.store->db(), code, "2026-04-13").size() == 1);
+
+  REQUIRE(MergeScanTallies(f.store->db()).ok());
+  CHECK(UnfoldedScans(f.store->db()) == 0);
+  CHECK(figures() == unfolded);
+
+  // Mixed: C100003 folded once, five more unfolded: now it is copied too, second by scans.
+  for (int i = 0; i < 5; ++i) AddScan(*f.store, "C100003", "unit", "2026-04-13T03:00:00Z", "net-b");
+  const std::string mixed = figures();
+  Report three = CopiedCodeReport(*f.store, "", 5, 3);
+  REQUIRE(three.rows.size() == 3);
+  CHECK(three.rows[1]["code"] == "C100003");
+  CHECK(three.rows[1]["scans"] == 6);
+  CHECK(three.rows[1]["networks"] == 2);
+  CHECK(three.rows[1]["last_scan"] == "2026-04-13T03:00:00Z");
+  REQUIRE(MergeScanTallies(f.store->db()).ok());
+  CHECK(figures() == mixed);
+
+  // Another organisation's lots hold none of them; an unknown lot neither.
+  CHECK(CopiedCodeReport(*f.store, "", 5, 3, f.other_org).rows.empty());
+  CHECK(CopiedCodeReport(*f.store, "", 5, 3, f.org).rows.size() == 3);
+  CHECK(CopiedCodeReport(*f.store, "0000000000", 5, 3).rows.empty());
+
+  // The monthly report counts the lot code's and the unit codes' scans in the Beijing month.
+  const std::string month = packed.substr(0, 7);
+  AddScan(*f.store, "C100004", "unit", packed + "T05:00:00Z", "n");
+  const Json before = MonthlyReport(*f.store, month).rows;
+  REQUIRE(before.size() == 1);
+  CHECK(before[0]["scans"] == 1);
+  REQUIRE(MergeScanTallies(f.store->db()).ok());
+  CHECK(MonthlyReport(*f.store, month).rows == before);
+}
+
 TEST_CASE("poverty report: share from registered-poor households", "[audit]") {
   RegistryFixture f;
   BrandInput b{"白沙绿茶", "regional-public", "469025", "provincial", "", 2019, {f.tea}};

@@ -76,6 +76,56 @@ TEST_CASE("a version-2 registry keeps its scans, and they fold into tallies", "[
   CHECK_THROWS(db.exec("INSERT INTO scans(code, kind, at, net) VALUES ('C', 'bogus', 'x', 'n')"));
 }
 
+TEST_CASE("a version-10 registry's folded scans reach the console's tallies", "[store][migrations]") {
+  TempDir dir;
+  std::string path = dir / "v10.db";
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const char* f : {"001_registry", "002_labels_scans", "003_scan_tallies", "004_organic_codes",
+                          "005_scan_misses", "006_registry_identity_denial_counts", "007_users",
+                          "008_hgz", "009_print_runs", "010_code_exports"})
+      db.exec(ReadFileText(std::string(AGRITRACE_SOURCE_DIR "/schemas/sql/") + f + ".sql"));
+    db.exec("PRAGMA user_version=10");
+    // Foreign keys are off on this raw connection: a lot and its codes without the rest.
+    db.exec("INSERT INTO lots(id, code, product_id, org_id, origin, harvested, packed, units, "
+            "net_content_g, record_json, signature, kid, event_index, issued_at) VALUES "
+            "(7, 'LOTCODE000', 1, 1, '469025100201', '2026-01-01', '2026-01-01', 2, 250, '{}', "
+            "'s', 'k', 0, '2026-01-01T00:00:00Z')");
+    db.exec("INSERT INTO units(code, lot_id, serial, spare) VALUES ('AAAA', 7, 1, 0), ('BBBB', 7, 2, 1)");
+    // Three scans folded (the 2nd at 16:30 UTC, the 2nd of January in Beijing), one not.
+    db.exec("INSERT INTO scans(code, kind, at, net) VALUES "
+            "('AAAA', 'unit', '2026-01-01T01:00:00Z', 'n1'), "
+            "('AAAA', 'unit', '2026-01-01T16:30:00Z', 'n2'), "
+            "('LOTCODE000', 'lot', '2026-01-01T02:00:00Z', 'n1'), "
+            "('AAAA', 'unit', '2026-01-03T00:00:00Z', 'n3')");
+    db.exec("INSERT INTO scan_tallies(code, count, first_at, nets) VALUES "
+            "('AAAA', 2, '2026-01-01T01:00:00Z', 'n1' || char(10) || 'n2'), "
+            "('LOTCODE000', 1, '2026-01-01T02:00:00Z', 'n1')");
+    db.exec("UPDATE registry_meta SET value = '3' WHERE key = 'scan_tallies_through'");
+  }
+  auto s = Store::Open(path, OpenMode::kExisting);
+  REQUIRE(s.ok());
+  auto& db = (*s)->db();
+  CHECK(db.execAndGet("SELECT lot_id || ' ' || net_count || ' ' || last_at FROM scan_tallies "
+                      "WHERE code = 'AAAA'")
+            .getString() == "7 2 2026-01-01T16:30:00Z");  // the unfolded scan is not in yet
+  CHECK(db.execAndGet("SELECT lot_id IS NULL FROM scan_tallies WHERE code = 'LOTCODE000'").getInt() == 1);
+  CHECK(db.execAndGet("SELECT group_concat(day || '=' || count, ' ') FROM "
+                      "(SELECT day, count FROM lot_scan_days WHERE lot_id = 7 ORDER BY day)")
+            .getString() == "2026-01-01=2 2026-01-02=1");
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM units INDEXED BY units_spare WHERE lot_id = 7 AND spare = 1")
+            .getInt() == 1);
+  // The next fold adds the tail on top, once.
+  REQUIRE(MergeScanTallies(db).ok());
+  CHECK(db.execAndGet("SELECT count || ' ' || net_count || ' ' || last_at FROM scan_tallies "
+                      "WHERE code = 'AAAA'")
+            .getString() == "3 3 2026-01-03T00:00:00Z");
+  auto days = ScansPerDayOfLot(db, "LOTCODE000", "2026-01-01");
+  REQUIRE(days.size() == 3);
+  CHECK(days[2].day == "2026-01-03");
+  CHECK(days[2].count == 1);
+}
+
 TEST_CASE("a newer database is refused and left untouched", "[store][migrations]") {
   TempDir dir;
   std::string path = dir / "new.db";

@@ -1,0 +1,47 @@
+// Codes that look copied (DESIGN.md §9): unit codes scanned more than a threshold of times or
+// from more than a threshold of networks. Found through scan_tallies' indexes on count and on
+// net_count (schemas/sql/011_console_tallies.sql), so the cost grows with the codes that look
+// copied, not with the codes or scans stored; the unfolded tail is added, so the answer is
+// exact. Networks are counted up to kTallyNets (scan_store.h): a `networks` threshold of
+// kTallyNets or more flags nothing by networks.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "registry/status.h"
+
+namespace agritrace {
+
+// A networks threshold must be 0 to kTallyNets - 1 (15): a tally keeps no more networks than
+// that, so a larger one could never be passed. Status::Invalid (reason "network-threshold")
+// naming `option` otherwise.
+Status CheckNetworkThreshold(int64_t networks, const std::string& option);
+
+struct CopiedCodeQuery {
+  std::string lot_code;  // "" for every lot
+  int64_t org_id = 0;    // > 0: only that organisation's lots
+  int64_t threshold = 5;  // scans beyond which a code looks copied
+  int64_t networks = 3;   // distinct networks beyond which a code looks copied
+  size_t limit = 0;       // rows kept, the most scanned first; 0 keeps all
+};
+
+struct CopiedCode {
+  std::string code, lot_code, origin;
+  int64_t scans = 0, networks = 0;
+  std::string first_at, last_at;  // RFC 3339 UTC
+};
+
+struct CopiedCodes {
+  int64_t total = 0;  // codes that look copied, whatever `limit`
+  int64_t lots = 0;   // lots they belong to
+  std::vector<CopiedCode> rows;  // most scans first, then by code
+};
+
+// One read snapshot; SQLite::Exception on a database failure.
+CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q);
+
+}  // namespace agritrace
