@@ -139,13 +139,16 @@ std::string AuditSections(Store& store, const AuditQuery& q, ScanThresholds thre
   out += table(refusals, "refusals") + "</section>";
 
   const Report copied =
-      CopiedCodeReport(store, "", thresholds.scans, thresholds.networks, 0, kAuditPageRows);
+      CopiedCodeReport(store, "", thresholds.scans, thresholds.networks, 0, kAuditPageRows,
+                       ScanTail::kSkip);
   const Report unknown = UnknownScanReport(store);
   out += Section("scans") + "<h2>扫码异常 <small>Suspicious scans</small></h2>";
   out += "<p class=\"mut\">扫码超过 " + std::to_string(thresholds.scans) + " 次或来自超过 " +
-         std::to_string(thresholds.networks) + " 个网络的编码 / codes scanned more than " +
+         std::to_string(thresholds.networks) +
+         " 个网络的编码；扫码每秒汇总一次，下载的 CSV、Excel 含最近一秒 / codes scanned more than " +
          std::to_string(thresholds.scans) + " times or from more than " +
-         std::to_string(thresholds.networks) + " networks</p>";
+         std::to_string(thresholds.networks) +
+         " networks; scans are tallied every second, the downloads include the last one</p>";
   out += Title("h3", copied) + table(copied, "scans", scan_query);
   out += Title("h3", unknown) + table(unknown, "unknown-scans") + "</section>";
 
@@ -167,7 +170,7 @@ std::string AuditSections(Store& store, const AuditQuery& q, ScanThresholds thre
   out += Title("h3", hgz) + table(hgz, "hgz");
   out += Title("h3", without) + table(without, "lots-without-hgz") + "</section>";
 
-  const Report monthly = MonthlyReport(store, q.month);
+  const Report monthly = MonthlyReport(store, q.month, ScanTail::kSkip);
   out += Section("monthly") + Title("h2", monthly);
   out += "<form class=\"pick\" method=\"get\" action=\"" + self +
          "#monthly\"><label>月份 / Month <input type=\"month\" name=\"month\" value=\"" +

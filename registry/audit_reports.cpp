@@ -168,7 +168,7 @@ Report RefusalReport(Store& store) {
 }
 
 Report CopiedCodeReport(Store& store, const std::string& lot_code, int threshold, int networks,
-                        int64_t org_id, size_t limit) {
+                        int64_t org_id, size_t limit, ScanTail tail) {
   Report r{"疑似被复制的追溯码", "codes that look copied",
            {"lot", "region", "code", "scans", "networks", "first_scan", "last_scan"}};
   CopiedCodeQuery q;
@@ -177,6 +177,7 @@ Report CopiedCodeReport(Store& store, const std::string& lot_code, int threshold
   q.threshold = threshold;
   q.networks = networks;
   q.limit = limit;
+  q.tail = tail;
   const CopiedCodes found = FindCopiedCodes(store.db(), q);
   for (const CopiedCode& c : found.rows)
     r.rows.push_back({{"lot", c.lot_code}, {"region", c.origin}, {"code", c.code},
@@ -218,13 +219,13 @@ Report PovertyReport(Store& store) {
   return r;
 }
 
-Report MonthlyReport(Store& store, const std::string& month) {
+Report MonthlyReport(Store& store, const std::string& month, ScanTail tail_scans) {
   Report r{month + " 月度报表", "monthly report " + month,
            {"region", "region_name", "lots", "units", "kg", "products", "scans"}};
   // Scans of the region's lot and unit codes in the month (Beijing time): the folded ones per lot
   // and day in lot_scan_days (schemas/sql/011_console_tallies.sql), plus the unfolded tail.
-  std::map<std::string, int64_t> tail_scans;  // origin -> scans
-  {
+  std::map<std::string, int64_t> unfolded;  // origin -> scans
+  if (tail_scans == ScanTail::kRead) {
     SQLite::Statement tail(store.db(),
                            "SELECT s.at, COALESCE(lu.origin, lc.origin) FROM scans s "
                            "LEFT JOIN units u ON u.code = s.code LEFT JOIN lots lu ON lu.id = u.lot_id "
@@ -233,7 +234,7 @@ Report MonthlyReport(Store& store, const std::string& month) {
     tail.bind(1, ScanTalliesThrough(store.db()));
     while (tail.executeStep())
       if (ShanghaiTime(tail.getColumn(0).getString()).compare(0, 7, month) == 0)
-        ++tail_scans[tail.getColumn(1).getString()];
+        ++unfolded[tail.getColumn(1).getString()];
   }
   SQLite::Statement q(store.db(),
       "SELECT l.origin, g.name, COUNT(*), SUM(l.units), SUM(l.units * l.net_content_g), "
@@ -248,7 +249,7 @@ Report MonthlyReport(Store& store, const std::string& month) {
     r.rows.push_back({{"region", origin}, {"region_name", q.getColumn(1).getString()},
                       {"lots", q.getColumn(2).getInt64()}, {"units", q.getColumn(3).getInt64()},
                       {"kg", Kg(q.getColumn(4).getInt64())}, {"products", q.getColumn(5).getInt64()},
-                      {"scans", q.getColumn(6).getInt64() + tail_scans[origin]}});
+                      {"scans", q.getColumn(6).getInt64() + unfolded[origin]}});
   }
   return r;
 }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "registry/scan_store.h"
 #include "registry/store.h"
 
 namespace agritrace {
@@ -26,7 +27,7 @@ Report RefusalReport(Store& store);
 // most scanned first (registry/copied_codes.h). `org_id` > 0: only that organisation's lots.
 // `limit` > 0 keeps that many rows and sets total_rows.
 Report CopiedCodeReport(Store& store, const std::string& lot_code, int threshold, int networks,
-                        int64_t org_id = 0, size_t limit = 0);
+                        int64_t org_id = 0, size_t limit = 0, ScanTail tail = ScanTail::kRead);
 // Lookups of codes the registry never issued or that are no codes (forgery attempts), by UTC
 // day: counted per network per day, so `networks` is how many networks tried that day.
 Report UnknownScanReport(Store& store);
@@ -34,7 +35,7 @@ Report UnknownScanReport(Store& store);
 Report PovertyReport(Store& store);
 // The service stations' monthly report per origin region: lots, units, kilograms, products, and
 // scans of the region's lot and unit codes in the month (Beijing time).
-Report MonthlyReport(Store& store, const std::string& month);
+Report MonthlyReport(Store& store, const std::string& month, ScanTail tail = ScanTail::kRead);
 
 // 承诺达标合格证 per organisation per month (registry/hgz.h): certificates, the weight they
 // cover against the weight of the lots packed that month, the share covered.

@@ -25,6 +25,11 @@ void AddTallyNets(std::vector<std::string>& nets, const std::string& net) {
     nets.push_back(net);
 }
 
+// Networks in a tally's newline-separated list.
+size_t SplitCount(const std::string& nets) {
+  return nets.empty() ? 0 : static_cast<size_t>(std::count(nets.begin(), nets.end(), '\n')) + 1;
+}
+
 }  // namespace
 
 Status CheckNetworkThreshold(int64_t networks, const std::string& option) {
@@ -60,7 +65,7 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
 
   // The unfolded tail: bounded by how often the scan recorder folds.
   std::unordered_map<std::string, Tail> tail;
-  {
+  if (q.tail == ScanTail::kRead) {
     SQLite::Statement rows(db, "SELECT code, at, net FROM scans WHERE id > ? AND kind = 'unit'");
     rows.bind(1, ScanTalliesThrough(db));
     while (rows.executeStep()) {
@@ -73,41 +78,50 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
     }
   }
 
-  // Candidates, with their scans, most first; the rows are filled in at the end.
+  // Folded tallies past a threshold, in scope. Counted inside SQLite per lot (an index range,
+  // no row reaches this code), and only the first `limit` read here: most scans first through
+  // index scan_tallies_count, then those past only the network threshold, which have fewer.
+  const std::string in_lots =
+      scope ? " AND lot_id IN (SELECT id FROM lots WHERE (?3 = '' OR code = ?3) AND "
+              "(?4 = 0 OR org_id = ?4))"
+            : " AND lot_id IS NOT NULL";
+  const std::string past_count = "count > ?1" + in_lots;
+  const std::string past_nets_only = "net_count > ?2 AND count <= ?1" + in_lots;
+  auto bind = [&](SQLite::Statement& st) {  // the parameters a statement has (the highest used)
+    const int n = st.getBindParameterCount();
+    st.bind(1, q.threshold);
+    if (n >= 2) st.bind(2, q.networks);
+    if (n >= 4) {
+      st.bind(3, q.lot_code);
+      st.bind(4, q.org_id);
+    }
+  };
+  std::unordered_map<int64_t, int64_t> per_lot;  // lot -> codes that look copied
+  for (const std::string& where : {past_count, past_nets_only}) {
+    SQLite::Statement count(db, "SELECT lot_id, COUNT(*) FROM scan_tallies WHERE " + where +
+                                    " GROUP BY lot_id");
+    bind(count);
+    while (count.executeStep()) per_lot[count.getColumn(0).getInt64()] += count.getColumn(1).getInt64();
+  }
+
+  // Candidates, with their scans, most first; the rows are filled in at the end. Folded codes
+  // come most scanned first, so the first `limit` are enough; a code with unfolded scans may
+  // outrank them, so those are all kept until the sort below.
   struct Candidate {
     int64_t scans;
     std::string code;
     int64_t lot_id;
   };
   std::vector<Candidate> kept;
-  std::unordered_set<int64_t> lots;
-  // Folded codes come most scanned first, so the first `limit` of them are enough; a code with
-  // unfolded scans may outrank them, so those are all kept until the sort below.
-  auto take = [&](int64_t scans, const std::string& code, int64_t lot_id, bool unfolded = false) {
-    ++out.total;
-    lots.insert(lot_id);
-    if (unfolded || q.limit == 0 || kept.size() < q.limit) kept.push_back({scans, code, lot_id});
-  };
-  // Folded tallies past the scan threshold (index scan_tallies_count, most scans first), then
-  // those past only the network threshold, which all have fewer scans.
-  SQLite::Statement by_count(db,
-                             "SELECT code, lot_id, count FROM scan_tallies WHERE count > ?1 AND "
-                             "lot_id IS NOT NULL ORDER BY count DESC");
-  by_count.bind(1, q.threshold);
-  while (by_count.executeStep()) {
-    const std::string code = by_count.getColumn(0).getString();
-    const int64_t lot = by_count.getColumn(1).getInt64();
-    if (in_scope(lot) && !tail.count(code)) take(by_count.getColumn(2).getInt64(), code, lot);
-  }
-  SQLite::Statement by_nets(db,
-                            "SELECT code, lot_id, count FROM scan_tallies WHERE net_count > ?2 AND "
-                            "count <= ?1 AND lot_id IS NOT NULL ORDER BY count DESC");
-  by_nets.bind(1, q.threshold);
-  by_nets.bind(2, q.networks);
-  while (by_nets.executeStep()) {
-    const std::string code = by_nets.getColumn(0).getString();
-    const int64_t lot = by_nets.getColumn(1).getInt64();
-    if (in_scope(lot) && !tail.count(code)) take(by_nets.getColumn(2).getInt64(), code, lot);
+  for (const std::string& where : {past_count, past_nets_only}) {
+    SQLite::Statement top(db, "SELECT code, lot_id, count FROM scan_tallies WHERE " + where +
+                                  " ORDER BY count DESC");
+    bind(top);
+    while ((q.limit == 0 || kept.size() < q.limit) && top.executeStep()) {
+      std::string code = top.getColumn(0).getString();
+      if (!tail.count(code))
+        kept.push_back({top.getColumn(2).getInt64(), std::move(code), top.getColumn(1).getInt64()});
+    }
   }
 
   // Codes with unfolded scans: their tally plus their tail, judged whole.
@@ -116,13 +130,18 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
                           "WHERE code = ?");
   SQLite::Statement unit(db, "SELECT lot_id FROM units WHERE code = ?");
   std::unordered_map<std::string, Tail> merged;  // tail codes that qualify, whole
+  auto qualifies = [&](int64_t scans, int64_t nets) {
+    return scans > q.threshold || nets > q.networks;
+  };
   for (auto& [code, t] : tail) {
     Tail whole = t;
     int64_t lot = 0;
+    bool counted = false;  // its folded tally alone was counted above
     tally.reset();
     tally.bind(1, code);
     if (tally.executeStep()) {
-      whole.count += tally.getColumn(0).getInt64();
+      const int64_t folded = tally.getColumn(0).getInt64();
+      whole.count += folded;
       const std::string first = tally.getColumn(1).getString();
       if (first < whole.first_at) whole.first_at = first;
       const std::string last = tally.getColumn(3).getString();
@@ -137,6 +156,8 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
       for (const auto& n : t.nets) AddTallyNets(all, n);
       whole.nets = std::move(all);
       lot = tally.getColumn(4).isNull() ? 0 : tally.getColumn(4).getInt64();
+      counted = lot != 0 && in_scope(lot) &&
+                qualifies(folded, static_cast<int64_t>(SplitCount(nets)));
     }
     tally.reset();
     if (lot == 0) {
@@ -145,13 +166,17 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
       if (unit.executeStep()) lot = unit.getColumn(0).getInt64();
       unit.reset();
     }
+    if (counted) --per_lot[lot];
     if (lot == 0 || !in_scope(lot)) continue;
-    const auto nets = static_cast<int64_t>(whole.nets.size());
-    if (whole.count <= q.threshold && nets <= q.networks) continue;
-    take(whole.count, code, lot, true);
+    if (!qualifies(whole.count, static_cast<int64_t>(whole.nets.size()))) continue;
+    ++per_lot[lot];
+    kept.push_back({whole.count, code, lot});
     merged.emplace(code, std::move(whole));
   }
-  out.lots = static_cast<int64_t>(lots.size());
+  for (const auto& [lot, n] : per_lot) {
+    out.total += n;
+    if (n > 0) ++out.lots;
+  }
 
   std::sort(kept.begin(), kept.end(), [](const Candidate& a, const Candidate& b) {
     return a.scans != b.scans ? a.scans > b.scans : a.code < b.code;

@@ -1,9 +1,9 @@
 // Codes that look copied (DESIGN.md §9): unit codes scanned more than a threshold of times or
 // from more than a threshold of networks. Found through scan_tallies' indexes on count and on
 // net_count (schemas/sql/011_console_tallies.sql), so the cost grows with the codes that look
-// copied, not with the codes or scans stored; the unfolded tail is added, so the answer is
-// exact. Networks are counted up to kTallyNets (scan_store.h): a `networks` threshold of
-// kTallyNets or more flags nothing by networks.
+// copied, not with the codes or scans stored; the unfolded tail is added (unless the query says
+// ScanTail::kSkip), so the answer is exact. Networks are counted up to kTallyNets (scan_store.h),
+// so a `networks` threshold must stay below it (CheckNetworkThreshold).
 #pragma once
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "registry/scan_store.h"
 #include "registry/status.h"
 
 namespace agritrace {
@@ -27,6 +28,7 @@ struct CopiedCodeQuery {
   int64_t threshold = 5;  // scans beyond which a code looks copied
   int64_t networks = 3;   // distinct networks beyond which a code looks copied
   size_t limit = 0;       // rows kept, the most scanned first; 0 keeps all
+  ScanTail tail = ScanTail::kRead;  // kSkip: as of the last fold, for pages (scan_store.h)
 };
 
 struct CopiedCode {

@@ -315,7 +315,7 @@ std::vector<LotScan> ScansOfLot(SQLite::Database& db, const std::string& lot_cod
 }
 
 std::vector<DayCount> ScansPerDayOfLot(SQLite::Database& db, const std::string& lot_code,
-                                       const std::string& first_day) {
+                                       const std::string& first_day, ScanTail tail_scans) {
   std::unique_ptr<SQLite::Transaction> snapshot;  // the days and the tail from the same fold
   if (sqlite3_get_autocommit(db.getHandle()))
     snapshot = std::make_unique<SQLite::Transaction>(db, SQLite::TransactionBehavior::DEFERRED);
@@ -331,17 +331,20 @@ std::vector<DayCount> ScansPerDayOfLot(SQLite::Database& db, const std::string& 
   folded.bind(1, lot_id);
   folded.bind(2, first_day);
   while (folded.executeStep()) days[folded.getColumn(0).getString()] += folded.getColumn(1).getInt64();
-  // The unfolded tail, each row's code looked up by its key: bounded by the fold (scan_recorder.h).
-  SQLite::Statement tail(db,
-                         "SELECT s.at FROM scans s LEFT JOIN units u ON u.code = s.code "
-                         "WHERE s.id > ?1 AND (s.code = ?2 OR u.lot_id = ?3)");
-  tail.bind(1, ScanTalliesThrough(db));
-  tail.bind(2, lot_code);
-  tail.bind(3, lot_id);
-  BeijingDay day;
-  while (tail.executeStep()) {
-    const std::string& d = day.Of(tail.getColumn(0).getString());
-    if (d >= first_day) ++days[d];
+  if (tail_scans == ScanTail::kRead) {
+    // The unfolded tail, each row's code looked up by its key: bounded by the fold
+    // (scan_recorder.h).
+    SQLite::Statement tail(db,
+                           "SELECT s.at FROM scans s LEFT JOIN units u ON u.code = s.code "
+                           "WHERE s.id > ?1 AND (s.code = ?2 OR u.lot_id = ?3)");
+    tail.bind(1, ScanTalliesThrough(db));
+    tail.bind(2, lot_code);
+    tail.bind(3, lot_id);
+    BeijingDay day;
+    while (tail.executeStep()) {
+      const std::string& d = day.Of(tail.getColumn(0).getString());
+      if (d >= first_day) ++days[d];
+    }
   }
   if (snapshot) snapshot->commit();
   std::vector<DayCount> out;

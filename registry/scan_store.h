@@ -52,6 +52,12 @@ Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db);
 // The last scans.id folded into scan_tallies: scans after it are the unfolded tail.
 int64_t ScanTalliesThrough(SQLite::Database& db);
 
+// Whether a reader adds the unfolded tail to what the tallies say. kRead: exact, at the cost of
+// reading the tail (up to the recorder's fold_rows scans). kSkip: as of the last fold, which the
+// scan recorder makes at least every fold_interval (1 s) while it serves: what pages read, so
+// that a burst of scans does not slow them.
+enum class ScanTail { kRead, kSkip };
+
 // Scans appended since the last fold.
 int64_t UnfoldedScans(SQLite::Database& db);
 
@@ -100,9 +106,11 @@ struct DayCount {
 };
 // Scans of `lot_code` and of its unit codes on `first_day` (YYYY-MM-DD, Asia/Shanghai) and
 // after, per Shanghai day, oldest first; days without scans are left out. Read from lot_scan_days
-// (schemas/sql/011_console_tallies.sql) plus the unfolded tail, never the whole table.
+// (schemas/sql/011_console_tallies.sql) plus, with ScanTail::kRead, the unfolded tail; never the
+// whole table.
 std::vector<DayCount> ScansPerDayOfLot(SQLite::Database& db, const std::string& lot_code,
-                                       const std::string& first_day);
+                                       const std::string& first_day,
+                                       ScanTail tail = ScanTail::kRead);
 
 // Rows in the table (all codes).
 int64_t CountAllScans(SQLite::Database& db);

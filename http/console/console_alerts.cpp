@@ -34,6 +34,7 @@ std::string ConsoleAlerts(Store& store, Lang lang, const Session& s, ScanThresho
   copied_query.threshold = thresholds.scans;
   copied_query.networks = thresholds.networks;
   copied_query.limit = kItemsShown;
+  copied_query.tail = ScanTail::kSkip;  // as of the last fold: a burst of scans must not slow it
   const CopiedCodes copied = FindCopiedCodes(store.db(), copied_query);
   std::string expiring, over;
   int64_t n_expiring = 0, n_over = 0;

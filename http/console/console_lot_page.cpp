@@ -218,18 +218,20 @@ std::string RecallSection(Lang lang, const Session& s, const std::string& code, 
 std::string ScansSection(Store& store, Lang lang, const ConsoleContext& ctx,
                          const std::string& code) {
   const std::string first_day = AddDays(TodayShanghai(), -(kChartDays - 1));
-  auto counts = ScansPerDayOfLot(store.db(), code, first_day);
+  // As of the last fold (at most a second behind while serving): a burst must not slow the page.
+  auto counts = ScansPerDayOfLot(store.db(), code, first_day, ScanTail::kSkip);
   int64_t total = 0;
   for (const auto& c : counts) total += c.count;
   std::string out = "<section id=\"scans\"><h2>" +
                     L(lang, "近 30 天每日扫码", "Scans per day, last 30 days") +
                     "</h2><p class=\"mut\">" + L(lang, "共 ", "") + std::to_string(total) +
-                    L(lang, " 次（本批次的批次码和单品码）",
-                      " scans in all (the lot code and its unit codes)") +
+                    L(lang, " 次（本批次的批次码和单品码；扫码每秒汇总一次）",
+                      " scans in all (the lot code and its unit codes; scans are tallied every "
+                      "second)") +
                     "</p>" + ScanDayChartSvg(counts, first_day, kChartDays, lang);
 
   const Report copied = CopiedCodeReport(store, code, ctx.thresholds.scans,
-                                         ctx.thresholds.networks, 0, kCopiedShown);
+                                         ctx.thresholds.networks, 0, kCopiedShown, ScanTail::kSkip);
   out += "<h2 id=\"copied\">" + L(lang, "疑似被复制的追溯码", "Codes that look copied") +
          "</h2><p class=\"mut\">" +
          L(lang, "与消费者页面和稽查报表同一规则：扫码超过 ", "The consumer page's and audit's rule: "

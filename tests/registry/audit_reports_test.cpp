@@ -140,9 +140,14 @@ TEST_CASE("copied codes, scans per day and the monthly scans: the same folded, u
   CHECK(days[1].count == 4);
   CHECK(ScansPerDayOfLot(f.store->db(), code, "2026-04-13").size() == 1);
 
+  // Pages read as of the last fold (ScanTail::kSkip): nothing yet, then the same.
+  CHECK(CopiedCodeReport(*f.store, "", 5, 3, 0, 0, ScanTail::kSkip).rows.empty());
+  CHECK(ScansPerDayOfLot(f.store->db(), code, "2026-04-01", ScanTail::kSkip).empty());
   REQUIRE(MergeScanTallies(f.store->db()).ok());
   CHECK(UnfoldedScans(f.store->db()) == 0);
   CHECK(figures() == unfolded);
+  CHECK(CopiedCodeReport(*f.store, "", 5, 3, 0, 0, ScanTail::kSkip).rows == copied.rows);
+  CHECK(ScansPerDayOfLot(f.store->db(), code, "2026-04-01", ScanTail::kSkip).size() == 2);
 
   // Mixed: C100003 folded once, five more unfolded: now it is copied too, second by scans.
   for (int i = 0; i < 5; ++i) AddScan(*f.store, "C100003", "unit", "2026-04-13T03:00:00Z", "net-b");
@@ -167,8 +172,10 @@ TEST_CASE("copied codes, scans per day and the monthly scans: the same folded, u
   const Json before = MonthlyReport(*f.store, month).rows;
   REQUIRE(before.size() == 1);
   CHECK(before[0]["scans"] == 1);
+  CHECK(MonthlyReport(*f.store, month, ScanTail::kSkip).rows[0]["scans"] == 0);
   REQUIRE(MergeScanTallies(f.store->db()).ok());
   CHECK(MonthlyReport(*f.store, month).rows == before);
+  CHECK(MonthlyReport(*f.store, month, ScanTail::kSkip).rows == before);
 }
 
 TEST_CASE("poverty report: share from registered-poor households", "[audit]") {
