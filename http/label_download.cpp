@@ -59,6 +59,7 @@ Result<labeler::PrintRequest> ReadQuery(const httplib::Request& req, const std::
   p.from = q.Int("from", 0, 1, kMax);
   p.to = q.Int("to", 0, 1, kMax);
   p.lot_only = q.Bool("lot_only");
+  p.hgz = q.String("hgz");
   p.offline_signed = q.Bool("offline_signed");
   if (Status s = q.Finish(); !s.ok()) return s;
   if (p.lot_only && (p.from || p.to))

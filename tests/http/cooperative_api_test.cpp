@@ -5,6 +5,7 @@
 
 #include "labeler/code_parser.h"
 #include "labeler/sheet_layout.h"
+#include "registry/hgz.h"
 #include "registry/key_ring.h"
 #include "tests/http/api_fixture.h"
 #include "tests/labeler/test_support.h"
@@ -377,7 +378,30 @@ TEST_CASE("cooperative API: label files over HTTP decode to the stored codes",
   CHECK(f.store->db()
             .execAndGet("SELECT COUNT(*) FROM events WHERE kind LIKE 'labels.print-%'")
             .getInt64() == 2 * runs);
+  // The lot label with one of the lot's 合格证: its QR is the certificate's page.
+  auto one_piece = [](const std::string& lot) {
+    HgzInput in;
+    in.lot = lot;
+    in.pieces = 1;
+    in.basis = "control";
+    in.contact = "13800138000";
+    return in;
+  };
+  auto hgz = IssueHgz(*f.store, one_piece(code));
+  REQUIRE(hgz.ok());
+  const std::string number = (*hgz)["number"];
+  auto merged = f.GetAs(labels + "?format=zpl&lot_only=true&hgz=" + number, f.coop);
+  REQUIRE(merged);
+  CHECK(merged->status == 200);
+  CHECK(Contains(merged->body, "/H/" + number));
+  CHECK_FALSE(Contains(merged->body, "/Q/" + code));
+  ExpectProblem(f.GetAs(labels + "?format=zpl&hgz=" + number, f.coop), 422, "hgz-lot-only");
   Json fresh = Expect(f.Post("/api/v1/lots", f.coop, TeaLotBody(f, 5)), 201, "lot.schema.json");
+  ExpectProblem(f.GetAs(labels + "?format=zpl&lot_only=true&hgz=" +
+                            (*IssueHgz(*f.store, one_piece(fresh["code"].get<std::string>())))["number"]
+                                .get<std::string>(),
+                        f.coop),
+                422, "hgz-other-lot");
   ExpectProblem(f.GetAs("/api/v1/lots/" + fresh["code"].get<std::string>() + "/labels", f.coop),
                 422, "no-units");
   CHECK(RunProcess({"/bin/ls", "-A", tmp.path()}).out == "");
