@@ -560,7 +560,10 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
     if (!hgz_number.empty()) {  // the certificate's QR and title; its page leads to the lot
       content.qr_text = HgzUrl(base, hgz_number);
       content.code_display = hgz_number;  // under the QR, as the code it carries
-      content.footer = std::string(kHgzTitle);
+      // The title prominent, as the rules ask of a merged mark: it takes the largest line, the
+      // product moves to the next (in place of the brand, which is the least kept line).
+      content.brand = content.product_name;
+      content.product_name = std::string(kHgzTitle);
     }
     s = renderer->Add(content);
   } else {

@@ -92,9 +92,13 @@ hgz=$(json hgz issue --lot "$green" --weight-kg 100 --basis commissioned-test \
       --report "HN$(date +%Y)-0412" --contact 13800000000 | field number)
 at hgz show "$hgz"
 at hgz print "$hgz" --format pdf --size 100x70 --out demo/hgz-100x70.pdf
+# One label for both: the lot label carrying the certificate's QR.
+at label print --lot "$green" --lot-only --hgz "$hgz" --format pdf --size 60x40 \
+  --out demo/lot-label-with-hgz.pdf
 at label export --lot "$green" --from 1 --to 100 --out demo/codes-1-100.csv
 at audit monthly --month "$(TZ=Asia/Shanghai date +%Y-%m)" --out demo/monthly.xlsx
 echo "合格证 / certificate: demo/hgz-100x70.pdf   码包 / code file for a print shop: demo/codes-1-100.csv"
+echo "带合格证二维码的批次标签（一码两用）/ the lot label with the certificate's QR: demo/lot-label-with-hgz.pdf"
 echo "月度报表 / monthly report: demo/monthly.xlsx"
 
 echo "== 7. 控制台账号 / console accounts =="

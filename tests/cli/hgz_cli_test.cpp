@@ -217,7 +217,7 @@ TEST_CASE("a lot label carries its 合格证's QR with --hgz: one QR for both", 
   const std::string url = std::string(kBase) + "/H/" + number;
 
   // PDF: the QR decodes to the certificate's page (which shows the lot after it), and the
-  // label is titled 承诺达标合格证 beside the lot's own lines.
+  // label is titled 承诺达标合格证 above the lot's own lines.
   json printed = cli.Json({"label", "print", "--lot", lot, "--lot-only", "--hgz", number,
                            "--format", "pdf", "--size", "60x40", "--out", cli.dir / "lot.pdf"},
                           "label-print.schema.json");
@@ -227,7 +227,8 @@ TEST_CASE("a lot label carries its 合格证's QR with --hgz: one QR for both", 
               .exit_code == 0);
   CHECK(lt::DecodeOne(lt::LoadPng(cli.dir / "lot.png")) == url);
   std::string text = RunProcess({"/usr/bin/pdftotext", cli.dir / "lot.pdf", "-"}).out;
-  CHECK(text.find("承诺达标合格证") != std::string::npos);
+  REQUIRE(text.find("承诺达标合格证") != std::string::npos);
+  CHECK(text.find("承诺达标合格证") < text.find("白沙绿茶"));  // the title first, the product after
   CHECK(text.find(number) != std::string::npos);
   CHECK(text.find("批次 " + lot.substr(0, 5) + "-" + lot.substr(5)) != std::string::npos);
   // The print run records which certificate the label carried.
