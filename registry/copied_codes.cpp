@@ -11,26 +11,6 @@
 #include "registry/scan_store.h"
 
 namespace agritrace {
-namespace {
-
-// A code's scans after the last fold.
-struct Tail {
-  int64_t count = 0;
-  std::string first_at, last_at;
-  std::vector<std::string> nets;  // distinct, at most kTallyNets
-};
-
-void AddTallyNets(std::vector<std::string>& nets, const std::string& net) {
-  if (nets.size() < kTallyNets && std::find(nets.begin(), nets.end(), net) == nets.end())
-    nets.push_back(net);
-}
-
-// Networks in a tally's newline-separated list.
-size_t SplitCount(const std::string& nets) {
-  return nets.empty() ? 0 : static_cast<size_t>(std::count(nets.begin(), nets.end(), '\n')) + 1;
-}
-
-}  // namespace
 
 Status CheckNetworkThreshold(int64_t networks, const std::string& option) {
   const int64_t max = static_cast<int64_t>(kTallyNets) - 1;
@@ -63,19 +43,12 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
   }
   auto in_scope = [&](int64_t lot) { return !scope || scope->count(lot) > 0; };
 
-  // The unfolded tail: bounded by how often the scan recorder folds.
-  std::unordered_map<std::string, Tail> tail;
+  // Codes with scans after the last fold: judged whole below, left out of the folded counts.
+  std::vector<UnfoldedCode> unfolded;
+  std::unordered_set<std::string> unfolded_codes;
   if (q.tail == ScanTail::kRead) {
-    SQLite::Statement rows(db, "SELECT code, at, net FROM scans WHERE id > ? AND kind = 'unit'");
-    rows.bind(1, ScanTalliesThrough(db));
-    while (rows.executeStep()) {
-      Tail& t = tail[rows.getColumn(0).getString()];
-      const std::string at = rows.getColumn(1).getString();
-      ++t.count;
-      if (t.first_at.empty() || at < t.first_at) t.first_at = at;
-      if (at > t.last_at) t.last_at = at;
-      AddTallyNets(t.nets, rows.getColumn(2).getString());
-    }
+    unfolded = UnfoldedCodes(db);
+    for (const UnfoldedCode& u : unfolded) unfolded_codes.insert(u.code);
   }
 
   // Folded tallies past a threshold, in scope. Counted inside SQLite per lot (an index range,
@@ -119,59 +92,24 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
     bind(top);
     while ((q.limit == 0 || kept.size() < q.limit) && top.executeStep()) {
       std::string code = top.getColumn(0).getString();
-      if (!tail.count(code))
+      if (!unfolded_codes.count(code))
         kept.push_back({top.getColumn(2).getInt64(), std::move(code), top.getColumn(1).getInt64()});
     }
   }
 
-  // Codes with unfolded scans: their tally plus their tail, judged whole.
-  SQLite::Statement tally(db,
-                          "SELECT count, first_at, nets, last_at, lot_id FROM scan_tallies "
-                          "WHERE code = ?");
-  SQLite::Statement unit(db, "SELECT lot_id FROM units WHERE code = ?");
-  std::unordered_map<std::string, Tail> merged;  // tail codes that qualify, whole
-  auto qualifies = [&](int64_t scans, int64_t nets) {
-    return scans > q.threshold || nets > q.networks;
+  // Codes with unfolded scans: the folded tally was counted above if it alone qualified; the
+  // whole (tally plus tail) is judged now.
+  auto qualifies = [&](const ScanSummary& s) {
+    return s.count > q.threshold || static_cast<int64_t>(s.nets.size()) > q.networks;
   };
-  for (auto& [code, t] : tail) {
-    Tail whole = t;
-    int64_t lot = 0;
-    bool counted = false;  // its folded tally alone was counted above
-    tally.reset();
-    tally.bind(1, code);
-    if (tally.executeStep()) {
-      const int64_t folded = tally.getColumn(0).getInt64();
-      whole.count += folded;
-      const std::string first = tally.getColumn(1).getString();
-      if (first < whole.first_at) whole.first_at = first;
-      const std::string last = tally.getColumn(3).getString();
-      if (last > whole.last_at) whole.last_at = last;
-      const std::string nets = tally.getColumn(2).getString();
-      std::vector<std::string> all;
-      for (size_t pos = 0; pos < nets.size();) {
-        size_t end = std::min(nets.find('\n', pos), nets.size());
-        if (end > pos) AddTallyNets(all, nets.substr(pos, end - pos));
-        pos = end + 1;
-      }
-      for (const auto& n : t.nets) AddTallyNets(all, n);
-      whole.nets = std::move(all);
-      lot = tally.getColumn(4).isNull() ? 0 : tally.getColumn(4).getInt64();
-      counted = lot != 0 && in_scope(lot) &&
-                qualifies(folded, static_cast<int64_t>(SplitCount(nets)));
-    }
-    tally.reset();
-    if (lot == 0) {
-      unit.reset();
-      unit.bind(1, code);
-      if (unit.executeStep()) lot = unit.getColumn(0).getInt64();
-      unit.reset();
-    }
-    if (counted) --per_lot[lot];
-    if (lot == 0 || !in_scope(lot)) continue;
-    if (!qualifies(whole.count, static_cast<int64_t>(whole.nets.size()))) continue;
-    ++per_lot[lot];
-    kept.push_back({whole.count, code, lot});
-    merged.emplace(code, std::move(whole));
+  std::unordered_map<std::string, const ScanSummary*> merged;  // unfolded codes kept, whole
+  for (const UnfoldedCode& u : unfolded) {
+    if (u.lot_id == 0 || !in_scope(u.lot_id)) continue;  // a lot code, or out of scope
+    if (qualifies(u.folded)) --per_lot[u.lot_id];
+    if (!qualifies(u.whole)) continue;
+    ++per_lot[u.lot_id];
+    kept.push_back({u.whole.count, u.code, u.lot_id});
+    merged.emplace(u.code, &u.whole);
   }
   for (const auto& [lot, n] : per_lot) {
     out.total += n;
@@ -203,10 +141,10 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
     row.lot_code = named->second.first;
     row.origin = named->second.second;
     if (auto m = merged.find(c.code); m != merged.end()) {
-      row.scans = m->second.count;
-      row.networks = static_cast<int64_t>(m->second.nets.size());
-      row.first_at = m->second.first_at;
-      row.last_at = m->second.last_at;
+      row.scans = m->second->count;
+      row.networks = static_cast<int64_t>(m->second->nets.size());
+      row.first_at = m->second->first_at;
+      row.last_at = m->second->last_at;
     } else {
       folded.reset();
       folded.bind(1, c.code);

@@ -154,28 +154,44 @@ struct TailScans {
   std::map<std::string, int64_t> days;
 };
 
+// The scans after `through`, summarised per code in memory; `last` becomes the last id read.
+// Bounded by how often the recorder folds (or, once, by the history of a registry upgraded from
+// schema 2).
+std::unordered_map<std::string, TailScans> ReadTail(SQLite::Database& db, int64_t through,
+                                                    int64_t* last) {
+  std::unordered_map<std::string, TailScans> tail;
+  BeijingDay day;
+  SQLite::Statement rows(db, "SELECT id, code, at, net FROM scans WHERE id > ? ORDER BY id");
+  rows.bind(1, through);
+  *last = through;
+  while (rows.executeStep()) {
+    *last = rows.getColumn(0).getInt64();
+    TailScans& t = tail[rows.getColumn(1).getString()];
+    const std::string at = rows.getColumn(2).getString();
+    AddScans(t.summary, 1, at, at);
+    AddNet(t.summary, rows.getColumn(3).getString(), kTallyNets);
+    ++t.days[day.Of(at)];
+  }
+  return tail;
+}
+
+// The lot of a unit code never folded, 0 when it is no unit code.
+int64_t UnitLot(SQLite::Statement& unit_lot, const std::string& code) {
+  unit_lot.reset();
+  unit_lot.bind(1, code);
+  const int64_t lot = unit_lot.executeStep() ? unit_lot.getColumn(0).getInt64() : 0;
+  unit_lot.reset();
+  return lot;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
   std::vector<std::string> changed;
   try {
     SQLite::Transaction tx(db);
-    const int64_t through = ScanTalliesThrough(db);
-    // The tail, summarised per code in memory: its size is bounded by how often the recorder
-    // folds (or, once, by the history of a registry upgraded from schema 2).
-    std::unordered_map<std::string, TailScans> tail;
-    int64_t last = through;
-    BeijingDay day;
-    SQLite::Statement rows(db, "SELECT id, code, at, net FROM scans WHERE id > ? ORDER BY id");
-    rows.bind(1, through);
-    while (rows.executeStep()) {
-      last = rows.getColumn(0).getInt64();
-      TailScans& t = tail[rows.getColumn(1).getString()];
-      const std::string at = rows.getColumn(2).getString();
-      AddScans(t.summary, 1, at, at);
-      AddNet(t.summary, rows.getColumn(3).getString(), kTallyNets);
-      ++t.days[day.Of(at)];
-    }
+    int64_t last = 0;
+    std::unordered_map<std::string, TailScans> tail = ReadTail(db, ScanTalliesThrough(db), &last);
     if (tail.empty()) return changed;
     // Codes in order: neighbouring tallies share pages, so each page is written once.
     changed.reserve(tail.size());
@@ -195,13 +211,7 @@ Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
     for (const auto& code : changed) {
       ScanSummary s;
       int64_t unit_lot_id = 0;
-      const bool known = ReadTally(read, code, kTallyNets, s, &unit_lot_id);
-      if (!known) {
-        unit_lot.reset();
-        unit_lot.bind(1, code);
-        if (unit_lot.executeStep()) unit_lot_id = unit_lot.getColumn(0).getInt64();
-        unit_lot.reset();
-      }
+      if (!ReadTally(read, code, kTallyNets, s, &unit_lot_id)) unit_lot_id = UnitLot(unit_lot, code);
       int64_t lot_id = unit_lot_id;
       if (lot_id == 0) {  // a lot code (few of them, read each fold)
         lot_of_code.reset();
@@ -248,6 +258,25 @@ Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
         .with_reason("scan-store-failed");
   }
   return changed;
+}
+
+std::vector<UnfoldedCode> UnfoldedCodes(SQLite::Database& db) {
+  int64_t last = 0;
+  std::unordered_map<std::string, TailScans> tail = ReadTail(db, ScanTalliesThrough(db), &last);
+  std::vector<UnfoldedCode> out;
+  out.reserve(tail.size());
+  SQLite::Statement read(db, kTallySql);
+  SQLite::Statement unit_lot(db, "SELECT lot_id FROM units WHERE code = ?");
+  for (auto& [code, t] : tail) {
+    UnfoldedCode u;
+    u.code = code;
+    if (!ReadTally(read, code, kTallyNets, u.folded, &u.lot_id)) u.lot_id = UnitLot(unit_lot, code);
+    u.whole = u.folded;
+    AddScans(u.whole, t.summary.count, t.summary.first_at, t.summary.last_at);
+    for (const auto& net : t.summary.nets) AddNet(u.whole, net, kTallyNets);
+    out.push_back(std::move(u));
+  }
+  return out;
 }
 
 int64_t UnfoldedScans(SQLite::Database& db) {

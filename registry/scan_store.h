@@ -72,6 +72,17 @@ struct ScanSummary {
 // and the unfolded tail, read in one snapshot).
 ScanSummary SummarizeScans(SQLite::Database& db, const std::string& code, size_t max_nets);
 
+// A code with scans after the last fold: its lot (units.lot_id; 0 for a lot code), its tally as
+// folded, and the whole of it (the tally plus the unfolded scans).
+struct UnfoldedCode {
+  std::string code;
+  int64_t lot_id = 0;
+  ScanSummary folded, whole;
+};
+// Every code with unfolded scans, read in one pass over the tail (callers that need a consistent
+// view run it inside their own read transaction).
+std::vector<UnfoldedCode> UnfoldedCodes(SQLite::Database& db);
+
 // The same questions with their statements prepared once, for a connection that asks them on
 // every first scan of a code. Not thread-safe (one per connection).
 class ScanSummaryQuery {
