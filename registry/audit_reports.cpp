@@ -226,15 +226,16 @@ Report MonthlyReport(Store& store, const std::string& month, ScanTail tail_scans
   // and day in lot_scan_days (schemas/sql/011_console_tallies.sql), plus the unfolded tail.
   std::map<std::string, int64_t> unfolded;  // origin -> scans
   if (tail_scans == ScanTail::kRead) {
-    SQLite::Statement tail(store.db(),
-                           "SELECT s.at, COALESCE(lu.origin, lc.origin) FROM scans s "
-                           "LEFT JOIN units u ON u.code = s.code LEFT JOIN lots lu ON lu.id = u.lot_id "
-                           "LEFT JOIN lots lc ON lc.code = s.code WHERE s.id > ? AND "
-                           "COALESCE(lu.origin, lc.origin) IS NOT NULL");
-    tail.bind(1, ScanTalliesThrough(store.db()));
-    while (tail.executeStep())
-      if (ShanghaiTime(tail.getColumn(0).getString()).compare(0, 7, month) == 0)
-        ++unfolded[tail.getColumn(1).getString()];
+    SQLite::Statement origin(store.db(), "SELECT origin FROM lots WHERE id = ?");
+    for (const UnfoldedCode& u : UnfoldedCodes(store.db())) {
+      if (u.lot_id == 0) continue;
+      origin.reset();
+      origin.bind(1, u.lot_id);
+      if (!origin.executeStep()) continue;
+      int64_t& n = unfolded[origin.getColumn(0).getString()];
+      for (const auto& [day, count] : u.days)
+        if (day.compare(0, 7, month) == 0) n += count;
+    }
   }
   SQLite::Statement q(store.db(),
       "SELECT l.origin, g.name, COUNT(*), SUM(l.units), SUM(l.units * l.net_content_g), "

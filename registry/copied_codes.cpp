@@ -104,7 +104,7 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
   };
   std::unordered_map<std::string, const ScanSummary*> merged;  // unfolded codes kept, whole
   for (const UnfoldedCode& u : unfolded) {
-    if (u.lot_id == 0 || !in_scope(u.lot_id)) continue;  // a lot code, or out of scope
+    if (!u.unit || !in_scope(u.lot_id)) continue;  // a lot code, or out of scope
     if (qualifies(u.folded)) --per_lot[u.lot_id];
     if (!qualifies(u.whole)) continue;
     ++per_lot[u.lot_id];

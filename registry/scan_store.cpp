@@ -186,21 +186,48 @@ int64_t UnitLot(SQLite::Statement& unit_lot, const std::string& code) {
 
 }  // namespace
 
+std::vector<UnfoldedCode> UnfoldedCodes(SQLite::Database& db, int64_t* last_id) {
+  int64_t last = 0;
+  std::unordered_map<std::string, TailScans> tail = ReadTail(db, ScanTalliesThrough(db), &last);
+  if (last_id) *last_id = last;
+  std::vector<UnfoldedCode> out;
+  out.reserve(tail.size());
+  SQLite::Statement read(db, kTallySql);
+  SQLite::Statement unit_lot(db, "SELECT lot_id FROM units WHERE code = ?");
+  SQLite::Statement lot_of_code(db, "SELECT id FROM lots WHERE code = ?");
+  for (auto& [code, t] : tail) {
+    UnfoldedCode u;
+    u.code = code;
+    int64_t unit_lot_id = 0;
+    if (!ReadTally(read, code, kTallyNets, u.folded, &unit_lot_id))
+      unit_lot_id = UnitLot(unit_lot, code);
+    u.unit = unit_lot_id != 0;
+    u.lot_id = unit_lot_id;
+    if (!u.unit) {  // a lot code (few of them, looked up each time)
+      lot_of_code.reset();
+      lot_of_code.bind(1, code);
+      if (lot_of_code.executeStep()) u.lot_id = lot_of_code.getColumn(0).getInt64();
+      lot_of_code.reset();
+    }
+    u.whole = u.folded;
+    AddScans(u.whole, t.summary.count, t.summary.first_at, t.summary.last_at);
+    for (const auto& net : t.summary.nets) AddNet(u.whole, net, kTallyNets);
+    u.days = std::move(t.days);
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
 Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
   std::vector<std::string> changed;
   try {
     SQLite::Transaction tx(db);
     int64_t last = 0;
-    std::unordered_map<std::string, TailScans> tail = ReadTail(db, ScanTalliesThrough(db), &last);
-    if (tail.empty()) return changed;
+    std::vector<UnfoldedCode> codes = UnfoldedCodes(db, &last);
+    if (codes.empty()) return changed;
     // Codes in order: neighbouring tallies share pages, so each page is written once.
-    changed.reserve(tail.size());
-    for (const auto& [code, _] : tail) changed.push_back(code);
-    std::sort(changed.begin(), changed.end());
-    SQLite::Statement read(db, kTallySql);
-    // A code first scanned: its lot, as a unit code or else as a lot code.
-    SQLite::Statement unit_lot(db, "SELECT lot_id FROM units WHERE code = ?");
-    SQLite::Statement lot_of_code(db, "SELECT id FROM lots WHERE code = ?");
+    std::sort(codes.begin(), codes.end(),
+              [](const UnfoldedCode& a, const UnfoldedCode& b) { return a.code < b.code; });
     SQLite::Statement write(
         db,
         "INSERT INTO scan_tallies(code, count, first_at, nets, lot_id, net_count, last_at) "
@@ -208,34 +235,24 @@ Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
         "first_at = excluded.first_at, nets = excluded.nets, lot_id = excluded.lot_id, "
         "net_count = excluded.net_count, last_at = excluded.last_at");
     std::map<std::pair<int64_t, std::string>, int64_t> lot_days;
-    for (const auto& code : changed) {
-      ScanSummary s;
-      int64_t unit_lot_id = 0;
-      if (!ReadTally(read, code, kTallyNets, s, &unit_lot_id)) unit_lot_id = UnitLot(unit_lot, code);
-      int64_t lot_id = unit_lot_id;
-      if (lot_id == 0) {  // a lot code (few of them, read each fold)
-        lot_of_code.reset();
-        lot_of_code.bind(1, code);
-        if (lot_of_code.executeStep()) lot_id = lot_of_code.getColumn(0).getInt64();
-        lot_of_code.reset();
-      }
-      const TailScans& more = tail[code];
-      AddScans(s, more.summary.count, more.summary.first_at, more.summary.last_at);
-      for (const auto& net : more.summary.nets) AddNet(s, net, kTallyNets);
-      if (lot_id != 0)
-        for (const auto& [d, n] : more.days) lot_days[{lot_id, d}] += n;
+    changed.reserve(codes.size());
+    for (const UnfoldedCode& u : codes) {
+      const ScanSummary& s = u.whole;
+      if (u.lot_id != 0)
+        for (const auto& [d, n] : u.days) lot_days[{u.lot_id, d}] += n;
       write.reset();
-      write.bind(1, code);
+      write.bind(1, u.code);
       write.bind(2, s.count);
       write.bind(3, s.first_at);
       write.bind(4, JoinNets(s.nets));
-      if (unit_lot_id != 0)
-        write.bind(5, unit_lot_id);
+      if (u.unit)
+        write.bind(5, u.lot_id);
       else
         write.bind(5);
       write.bind(6, static_cast<int64_t>(s.nets.size()));
       write.bind(7, s.last_at);
       write.exec();
+      changed.push_back(u.code);
     }
     SQLite::Statement add_day(db,
                               "INSERT INTO lot_scan_days(lot_id, day, count) VALUES (?, ?, ?) "
@@ -258,25 +275,6 @@ Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
         .with_reason("scan-store-failed");
   }
   return changed;
-}
-
-std::vector<UnfoldedCode> UnfoldedCodes(SQLite::Database& db) {
-  int64_t last = 0;
-  std::unordered_map<std::string, TailScans> tail = ReadTail(db, ScanTalliesThrough(db), &last);
-  std::vector<UnfoldedCode> out;
-  out.reserve(tail.size());
-  SQLite::Statement read(db, kTallySql);
-  SQLite::Statement unit_lot(db, "SELECT lot_id FROM units WHERE code = ?");
-  for (auto& [code, t] : tail) {
-    UnfoldedCode u;
-    u.code = code;
-    if (!ReadTally(read, code, kTallyNets, u.folded, &u.lot_id)) u.lot_id = UnitLot(unit_lot, code);
-    u.whole = u.folded;
-    AddScans(u.whole, t.summary.count, t.summary.first_at, t.summary.last_at);
-    for (const auto& net : t.summary.nets) AddNet(u.whole, net, kTallyNets);
-    out.push_back(std::move(u));
-  }
-  return out;
 }
 
 int64_t UnfoldedScans(SQLite::Database& db) {
@@ -360,21 +358,11 @@ std::vector<DayCount> ScansPerDayOfLot(SQLite::Database& db, const std::string& 
   folded.bind(1, lot_id);
   folded.bind(2, first_day);
   while (folded.executeStep()) days[folded.getColumn(0).getString()] += folded.getColumn(1).getInt64();
-  if (tail_scans == ScanTail::kRead) {
-    // The unfolded tail, each row's code looked up by its key: bounded by the fold
-    // (scan_recorder.h).
-    SQLite::Statement tail(db,
-                           "SELECT s.at FROM scans s LEFT JOIN units u ON u.code = s.code "
-                           "WHERE s.id > ?1 AND (s.code = ?2 OR u.lot_id = ?3)");
-    tail.bind(1, ScanTalliesThrough(db));
-    tail.bind(2, lot_code);
-    tail.bind(3, lot_id);
-    BeijingDay day;
-    while (tail.executeStep()) {
-      const std::string& d = day.Of(tail.getColumn(0).getString());
-      if (d >= first_day) ++days[d];
-    }
-  }
+  if (tail_scans == ScanTail::kRead)
+    for (const UnfoldedCode& u : UnfoldedCodes(db))
+      if (u.lot_id == lot_id)
+        for (const auto& [d, n] : u.days)
+          if (d >= first_day) days[d] += n;
   if (snapshot) snapshot->commit();
   std::vector<DayCount> out;
   for (const auto& [d, n] : days) out.push_back({d, n});

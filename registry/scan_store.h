@@ -11,6 +11,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -72,16 +73,20 @@ struct ScanSummary {
 // and the unfolded tail, read in one snapshot).
 ScanSummary SummarizeScans(SQLite::Database& db, const std::string& code, size_t max_nets);
 
-// A code with scans after the last fold: its lot (units.lot_id; 0 for a lot code), its tally as
-// folded, and the whole of it (the tally plus the unfolded scans).
+// A code with scans after the last fold: the lot its scans are of (a unit code's lot, or the lot
+// whose code it is; 0 for neither), its tally as folded, the whole of it (the tally plus the
+// unfolded scans) and its unfolded scans per Beijing day.
 struct UnfoldedCode {
   std::string code;
   int64_t lot_id = 0;
+  bool unit = false;  // a unit code; else a lot code (or neither, with lot_id 0)
   ScanSummary folded, whole;
+  std::map<std::string, int64_t> days;
 };
-// Every code with unfolded scans, read in one pass over the tail (callers that need a consistent
-// view run it inside their own read transaction).
-std::vector<UnfoldedCode> UnfoldedCodes(SQLite::Database& db);
+// Every code with unfolded scans, read in one pass over the tail: what the fold writes and what
+// exact readers add to the tallies (callers wanting one view run it inside a read transaction).
+// `last_id`: the last scans.id read.
+std::vector<UnfoldedCode> UnfoldedCodes(SQLite::Database& db, int64_t* last_id = nullptr);
 
 // The same questions with their statements prepared once, for a connection that asks them on
 // every first scan of a code. Not thread-safe (one per connection).
