@@ -427,8 +427,10 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
   std::string hgz_number;  // normalised, checked to be this lot's
   if (!req.hgz.empty()) {
     if (!req.lot_only)
-      return Status::Invalid("--hgz 只用于 --lot-only 的批次标签：单品标签的二维码是各自的单品码",
-                             "--hgz goes with --lot-only: a unit label's QR is its own unit code")
+      return Status::Invalid("合格证二维码只能印在批次码标签上（命令行加 --lot-only，接口加 "
+                             "lot_only=true）：单品标签的二维码是各自的单品码",
+                             "a certificate's QR goes on the lot-code label only (--lot-only, or "
+                             "lot_only=true in the API): a unit label's QR is its own unit code")
           .with_reason("hgz-lot-only");
     auto number = NormalizeHgzNumber(req.hgz);
     if (!number.ok()) return number.status();
@@ -438,14 +440,15 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
     if (of_lot != req.lot_code)
       return Status::Invalid("合格证 " + *number + " 是批次 " + FormatLotCode(of_lot) +
                                  " 的，不是批次 " + FormatLotCode(req.lot_code) +
-                                 " 的；请用 agritrace hgz list --lot " +
-                                 FormatLotCode(req.lot_code) + " 查看本批次的合格证",
+                                 " 的；本批次的合格证见控制台的合格证页，或 agritrace hgz list --lot " +
+                                 FormatLotCode(req.lot_code),
                              "certificate " + *number + " belongs to lot " + FormatLotCode(of_lot) +
                                  ", not " + FormatLotCode(req.lot_code) +
-                                 "; agritrace hgz list --lot " + FormatLotCode(req.lot_code) +
-                                 " shows this lot's")
+                                 "; this lot's are on the console's certificate page, or in "
+                                 "agritrace hgz list --lot " + FormatLotCode(req.lot_code))
           .with_reason("hgz-other-lot");
     hgz_number = *number;
+    req.hgz = hgz_number;  // the print run records it as the certificate shows it
   }
   const Json& record = lot->record;
   std::string gtin = record["product"].value("gtin", "");
