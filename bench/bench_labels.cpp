@@ -9,7 +9,6 @@
 //                                         insert loop of the same rows
 //
 // One line per measurement, "key=value" pairs, for scripts/bench.sh to compare.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <qrencode.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -35,11 +34,13 @@
 #include "labeler/tspl_renderer.h"
 #include "labeler/unit_code.h"
 #include "labeler/zpl_renderer.h"
+#include "registry/sqlite_connection.h"
 #include "registry/unit_store.h"
 
 namespace {
 
 using namespace agritrace::labeler;
+namespace sql = agritrace::sql;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kBase = "HTTPS://TRACE.BAISHA.GOV.CN/AB";  // 30 characters
@@ -216,11 +217,11 @@ void Zint(const std::vector<std::string>& urls, const std::vector<LabelContent>&
 }
 
 // A fresh database file as the registry opens it (WAL, synchronous=FULL) with the units table.
-std::unique_ptr<SQLite::Database> FreshUnitsDb(const std::string& path) {
-  auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-  db->exec("PRAGMA journal_mode=WAL");
-  db->exec("PRAGMA synchronous=FULL");
-  db->exec(
+std::unique_ptr<sql::Connection> FreshUnitsDb(const std::string& path) {
+  auto db = sql::SqliteConnection::Open(path, {.create = true});
+  db->Exec("PRAGMA journal_mode=WAL");
+  db->Exec("PRAGMA synchronous=FULL");
+  db->Exec(
       "CREATE TABLE units (code TEXT PRIMARY KEY, lot_id INTEGER NOT NULL, "
       "serial INTEGER NOT NULL, spare INTEGER NOT NULL DEFAULT 0, UNIQUE (lot_id, serial)) "
       "WITHOUT ROWID");
@@ -240,17 +241,17 @@ int StoreMode(size_t n) {
   {
     auto db = FreshUnitsDb(d + "/raw.db");
     const auto start = Clock::now();
-    SQLite::Transaction tx(*db);
-    SQLite::Statement insert(*db,
+    sql::Transaction tx(*db);
+    sql::Statement insert(*db,
                              "INSERT INTO units (code, lot_id, serial, spare) VALUES (?,?,?,0)");
     for (size_t i = 0; i < n; ++i) {
-      insert.reset();
-      insert.bindNoCopy(1, codes[i]);
-      insert.bind(2, int64_t{1});
-      insert.bind(3, static_cast<int64_t>(i + 1));
-      insert.exec();
+      insert.Reset();
+      insert.BindView(1, codes[i]);
+      insert.Bind(2, int64_t{1});
+      insert.Bind(3, static_cast<int64_t>(i + 1));
+      insert.Exec();
     }
-    tx.commit();
+    tx.Commit();
     raw_rate = n / Seconds(start);
   }
   // Ours: mint each code from the CSPRNG and store it through UnitWriter.
@@ -258,7 +259,7 @@ int StoreMode(size_t n) {
   {
     auto db = FreshUnitsDb(d + "/mint.db");
     const auto start = Clock::now();
-    SQLite::Transaction tx(*db);
+    sql::Transaction tx(*db);
     auto writer = agritrace::UnitWriter::Open(*db, 1);
     if (!writer.ok()) return 1;
     for (size_t i = 0; i < n; ++i) {
@@ -268,7 +269,7 @@ int StoreMode(size_t n) {
         return 1;
       }
     }
-    tx.commit();
+    tx.Commit();
     mint_rate = n / Seconds(start);
   }
   std::filesystem::remove_all(d);

@@ -9,9 +9,7 @@
 //
 // The database runs WAL with synchronous=NORMAL: commits are not fsynced, so this measures the
 // log's own work rather than the disk. The registry itself uses synchronous=FULL (DESIGN.md §8).
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <httplib.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,11 +29,13 @@
 #include "registry/log_store.h"
 #include "registry/merkle.h"
 #include "registry/signed_note.h"
+#include "registry/sql_connection.h"
 #include "registry/store.h"
 
 namespace {
 
 using agritrace::MerkleLog;
+namespace sql = agritrace::sql;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kAt = "2026-11-22T05:00:00Z";
@@ -68,22 +68,22 @@ void Check(const agritrace::Status& s) {
 
 // Appends events [from, to) in transactions of `batch`, through a reused MerkleLog (`log`) or,
 // when it is null, through the free AppendLeaf the registry's Store calls once per event.
-void AppendEvents(SQLite::Database& db, MerkleLog* log, uint64_t from, uint64_t to,
+void AppendEvents(sql::Connection& db, MerkleLog* log, uint64_t from, uint64_t to,
                   uint64_t batch) {
-  SQLite::Statement ins(db, "INSERT INTO events(idx, kind, at, leaf) VALUES (?, ?, ?, ?)");
+  sql::Statement ins(db, "INSERT INTO events(idx, kind, at, leaf) VALUES (?, ?, ?, ?)");
   for (uint64_t start = from; start < to; start += batch) {
-    SQLite::Transaction tx(db);
+    sql::Transaction tx(db);
     for (uint64_t i = start; i < std::min(to, start + batch); ++i) {
       const std::string leaf = Leaf(i);
-      ins.bind(1, static_cast<int64_t>(i));
-      ins.bind(2, "lot.issued");
-      ins.bind(3, kAt);
-      ins.bindNoCopy(4, leaf);
-      ins.exec();
-      ins.reset();
+      ins.Bind(1, static_cast<int64_t>(i));
+      ins.Bind(2, "lot.issued");
+      ins.Bind(3, kAt);
+      ins.BindView(4, leaf);
+      ins.Exec();
+      ins.Reset();
       Check(log ? log->Append(i, leaf) : agritrace::AppendLeaf(db, i, leaf));
     }
-    tx.commit();
+    tx.Commit();
   }
 }
 
@@ -102,13 +102,13 @@ int main(int argc, char** argv) {
   const std::string path = (dir / "log.db").string();
   int rc = 0;
   // As `agritrace serve` does: SQLite's memory statistics would serialise the server's threads.
-  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  agritrace::PrepareStoreForThreads();
   try {
     // A real registry file (every migration), so that the server below can open it.
     auto store = agritrace::Store::Open(path, agritrace::OpenMode::kCreate);
     if (!store.ok()) Die(store.status().message());
-    SQLite::Database& db = (*store)->db();
-    db.exec("PRAGMA synchronous = NORMAL");
+    sql::Connection& db = (*store)->db();
+    db.Exec("PRAGMA synchronous = NORMAL");
     MerkleLog log(db);
     std::printf("events=%llu db=%s journal_mode=WAL synchronous=NORMAL batch=1000\n",
                 static_cast<unsigned long long>(n), path.c_str());
@@ -235,7 +235,7 @@ int main(int argc, char** argv) {
       if (failed) Die("HTTP proofs failed");
     }
 
-    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    db.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
     struct stat st;
     if (stat(path.c_str(), &st) == 0)
       std::printf("db_bytes=%lld\n", static_cast<long long>(st.st_size));

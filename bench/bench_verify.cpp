@@ -101,16 +101,16 @@ int Prepare(const std::string& db, const std::string& codes_file, int units) {
   std::string lot_code = (*issued)["code"];
   std::ofstream out(codes_file);
   s = store.Transact([&]() -> Status {
-    SQLite::Statement ins(store.db(),
+    sql::Statement ins(store.db(),
                           "INSERT INTO units(code, lot_id, serial) SELECT ?, id, ? FROM lots "
                           "WHERE code = ?");
     for (int i = 1; i <= units; ++i) {
       std::string code = labeler::MintUnitCode();
-      ins.reset();
-      ins.bind(1, code);
-      ins.bind(2, i);
-      ins.bind(3, lot_code);
-      ins.exec();
+      ins.Reset();
+      ins.Bind(1, code);
+      ins.Bind(2, i);
+      ins.Bind(3, lot_code);
+      ins.Exec();
       out << code << "\n";
     }
     return Status::Ok();

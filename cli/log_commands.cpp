@@ -46,10 +46,9 @@ void RegisterLogCommands(CLI::App& app, Context& ctx) {
       auto proof = InclusionProof(store->db(), index, n);
       if (!proof.ok()) return ctx.Fail(proof.status());
       auto root = Root(store->db(), n);
-      SQLite::Statement leaf(store->db(), "SELECT leaf FROM events WHERE idx = ?");
-      leaf.bind(1, static_cast<int64_t>(index));
-      if (!leaf.executeStep()) return ctx.Fail(Status::NotFound("没有这个事件", "no such event"));
-      std::string text = leaf.getColumn(0).getString();
+      auto leaf = EventLeaf(store->db(), index);
+      if (!leaf.ok()) return ctx.Fail(leaf.status());
+      const std::string& text = *leaf;
       Json out = {{"index", index}, {"size", n}, {"leaf", text},
                   {"leaf_hash", Base64Encode(merkle::LeafHash(text))}, {"root", Base64Encode(*root)},
                   {"proof", Hashes(*proof)}};
@@ -91,7 +90,7 @@ void RegisterLogCommands(CLI::App& app, Context& ctx) {
           auto audit = AuditTables(store->db());
           if (!audit.ok()) return ctx.Fail(audit.status());
           uint64_t n = Size(store->db());
-          int64_t checkpoints = store->db().execAndGet("SELECT COUNT(*) FROM checkpoints").getInt64();
+          int64_t checkpoints = CountCheckpoints(store->db());
           const bool ok = log_status.ok() && audit->mismatch_count == 0;
           Json mismatches = Json::array();
           std::string human;

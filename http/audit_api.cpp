@@ -167,7 +167,7 @@ void AnswerAuditReport(ApiContext& api, ScanThresholds defaults, const std::stri
   try {
     report = api.WithReportStore(
         [&](Store& store) { return it->second(req, res, store, stem, defaults); });
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     return SetStatusProblem(res,
                             Status::Io(std::string("读取报表失败：") + e.what(),
                                        std::string("reading the report failed: ") + e.what()),

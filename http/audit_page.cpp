@@ -124,7 +124,7 @@ void RegisterAuditPage(httplib::Server& svr, ApiContext& api, ScanThresholds thr
     try {
       html =
           api.WithReportStore([&](Store& store) { return AuditPage(store, *who, q, thresholds); });
-    } catch (const SQLite::Exception& e) {
+    } catch (const sql::Error& e) {
       return SetStatusProblem(res,
                               Status::Io(std::string("读取报表失败：") + e.what(),
                                          std::string("reading the reports failed: ") + e.what()),
@@ -143,7 +143,7 @@ void RegisterAuditPage(httplib::Server& svr, ApiContext& api, ScanThresholds thr
     std::optional<Principal> who;
     try {
       who = api.WithStore([&](Store& store) { return Authenticate(store, token); });
-    } catch (const SQLite::Exception& e) {
+    } catch (const sql::Error& e) {
       return SetStatusProblem(res,
                               Status::Io(std::string("读取令牌失败：") + e.what(),
                                          std::string("reading tokens failed: ") + e.what()),

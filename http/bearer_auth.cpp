@@ -69,7 +69,7 @@ void RecordDenial(ApiContext& api, const Principal& who, const httplib::Request&
   api.WithStore([&](Store& store) {
     try {
       RecordAccessDenial(store, who.token_id, req.method + " " + req.path, reason);
-    } catch (const SQLite::Exception& e) {
+    } catch (const sql::Error& e) {
       // The refusal stands even when it cannot be logged; say so where an operator looks.
       std::fprintf(stderr, "agritrace serve: cannot log access denial: %s\n", e.what());
     }
@@ -104,7 +104,7 @@ std::optional<Principal> Authorize(ApiContext& api, const httplib::Request& req,
   std::optional<Principal> who;
   try {
     who = api.WithStore([&](Store& store) { return Authenticate(store, token); });
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     SetStatusProblem(res,
                      Status::Io(std::string("读取令牌失败：") + e.what(),
                                 std::string("reading tokens failed: ") + e.what()),

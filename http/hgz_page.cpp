@@ -24,7 +24,7 @@ std::optional<LotLookup> ReadLot(ReaderPool& pool, const std::string& code) {
     auto lot = lease->lookup().ByLotCode(code, TodayShanghai());
     if (!lot.ok()) return std::nullopt;
     return std::move(lot).value();
-  } catch (const SQLite::Exception&) {
+  } catch (const sql::Error&) {
     lease->Discard();
     return std::nullopt;
   }

@@ -25,7 +25,7 @@ void SetProof(httplib::Response& res, const std::vector<std::string>& proof) {
   res.set_header("Access-Control-Allow-Origin", "*");
 }
 
-Status ReadFailed(const SQLite::Exception& e) {
+Status ReadFailed(const sql::Error& e) {
   return Status::Io(std::string("读取日志失败：") + e.what(),
                     std::string("reading the log failed: ") + e.what());
 }
@@ -38,7 +38,7 @@ void WithLease(ReaderPool& pool, const httplib::Request& req, httplib::Response&
   if (!lease.ok()) return SetStatusProblem(res, lease.status(), req.path);
   try {
     fn(*lease);
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     lease->Discard();
     SetStatusProblem(res, ReadFailed(e), req.path);
   }
@@ -119,17 +119,11 @@ void RegisterLogApi(httplib::Server& svr, ReaderPool& pool, CheckpointCache& che
                              "count must be 1 to " + N(kMaxLogEventsPerPage) +
                                  " (larger values are served as " + N(kMaxLogEventsPerPage) + ")");
     WithLease(pool, req, res, [&](ReaderPool::Lease& lease) {
-      SQLite::Statement q(lease.db(),
-                          "SELECT idx, leaf FROM events WHERE idx >= ? ORDER BY idx LIMIT ?");
-      q.bind(1, static_cast<int64_t>(*start));
-      q.bind(2, static_cast<int64_t>(std::min(*count, kMaxLogEventsPerPage)));
       JsonWriter w;
       w.BeginArray();
-      while (q.executeStep())
-        w.BeginObject()
-            .Member("index", q.getColumn(0).getInt64())
-            .Member("leaf", q.getColumn(1).getString())
-            .EndObject();
+      for (const StoredEvent& e :
+           EventsFrom(lease.db(), *start, std::min(*count, kMaxLogEventsPerPage)))
+        w.BeginObject().Member("index", e.index).Member("leaf", e.leaf).EndObject();
       w.EndArray();
       res.set_content(w.Take(), "application/json; charset=utf-8");
       res.set_header("Cache-Control", "no-store");

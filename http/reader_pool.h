@@ -3,13 +3,12 @@
 // prepared VerifyLookup and goes back to the pool after the request.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "registry/sql_connection.h"
 #include "registry/status.h"
 #include "registry/verify_lookup.h"
 
@@ -18,7 +17,7 @@ namespace agritrace::http {
 class ReaderPool {
  public:
   struct Connection {
-    std::unique_ptr<SQLite::Database> db;
+    std::unique_ptr<sql::Connection> db;
     std::unique_ptr<VerifyLookup> lookup;
   };
 
@@ -32,7 +31,7 @@ class ReaderPool {
     ~Lease() {
       if (conn_) pool_->Return(std::move(conn_));
     }
-    SQLite::Database& db() { return *conn_->db; }
+    sql::Connection& db() { return *conn_->db; }
     VerifyLookup& lookup() { return *conn_->lookup; }
     // After an error the connection may be in a bad state: do not reuse it.
     void Discard() { conn_.reset(); }

@@ -1,7 +1,5 @@
 #include "http/scan_recorder.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <functional>
 #include <iostream>
@@ -29,27 +27,13 @@ uint64_t NetKey(const std::string& net) {
 Result<std::unique_ptr<ScanRecorder>> ScanRecorder::Open(const std::string& db_path,
                                                          ScanRecorderOptions options,
                                                          Metrics* metrics) {
-  std::unique_ptr<SQLite::Database> db;
+  std::unique_ptr<sql::Connection> db;
   try {
-    // NOMUTEX: only the writer thread uses this connection.
-    db = std::make_unique<SQLite::Database>(db_path, SQLite::OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                                            5000);
-    db->exec("PRAGMA journal_mode=WAL");
-    // A commit writes the WAL without waiting for fsync: it survives a crash of this process,
-    // and a power cut loses at most the last moments of scans (never registry state, which the
-    // Store commits with synchronous=FULL). An fsync stall on a busy disk would otherwise stop
-    // the writer for seconds while the queue fills.
-    db->exec("PRAGMA synchronous=NORMAL");
-    // Checkpoints stay on this connection, right after its commits: from any other thread
-    // they could never catch up with the writer, and the WAL would grow without end. Keep
-    // the file from staying huge after a burst.
-    db->exec("PRAGMA journal_size_limit=67108864");
-    // Scans index random codes: keep the index pages a batch touches in memory.
-    db->exec("PRAGMA cache_size=-32768");
-    if (!db->tableExists("scans") || !db->tableExists("scan_tallies"))
+    db = OpenScanWriterConnection(db_path);
+    if (!db->TableExists("scans") || !db->TableExists("scan_tallies"))
       return Status::Io("登记库中没有 scans 表，请先运行 agritrace init",
                         "the registry has no scans table; run agritrace init first");
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     return Status::Io("无法打开登记库 " + db_path + "：" + e.what(),
                       "cannot open the registry " + db_path + ": " + e.what());
   }
@@ -71,7 +55,7 @@ Result<std::unique_ptr<ScanRecorder>> ScanRecorder::Open(const std::string& db_p
     if (!missing.empty())
       std::cerr << "agritrace serve: 从扫码日志恢复 " << missing.size() << " 条扫码记录 / replayed "
                 << missing.size() << " scans from the journal\n";
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     return Status::Io(std::string("读取扫码日志位置失败：") + e.what(),
                       std::string("reading the scan journal position failed: ") + e.what());
   }
@@ -87,7 +71,7 @@ Result<std::unique_ptr<ScanRecorder>> ScanRecorder::Open(const std::string& db_p
 
 std::string ScanJournalPath(const std::string& db_path) { return db_path + "-scans"; }
 
-ScanRecorder::ScanRecorder(std::unique_ptr<SQLite::Database> db,
+ScanRecorder::ScanRecorder(std::unique_ptr<sql::Connection> db,
                            std::unique_ptr<ScanJournal> journal, uint64_t next_ticket,
                            ScanRecorderOptions options, Metrics* metrics)
     : db_(std::move(db)),
@@ -159,7 +143,7 @@ Result<ScanTally> ScanRecorder::Record(const ScanRow& scan, VerifyLookup& reader
   return RecordWith(scan, [&](size_t max_nets) { return reader.ScanHistory(scan.code, max_nets); });
 }
 
-Result<ScanTally> ScanRecorder::Record(const ScanRow& scan, SQLite::Database& reader) {
+Result<ScanTally> ScanRecorder::Record(const ScanRow& scan, sql::Connection& reader) {
   return RecordWith(scan,
                     [&](size_t max_nets) { return SummarizeScans(reader, scan.code, max_nets); });
 }
@@ -205,7 +189,7 @@ Result<ScanTally> ScanRecorder::RecordWith(const ScanRow& scan, const LoadHistor
     ScanSummary s;
     try {
       s = load(options_.nets_tracked);
-    } catch (const SQLite::Exception& e) {
+    } catch (const sql::Error& e) {
       return Status::Io(std::string("读取扫码记录失败：") + e.what(),
                         std::string("reading scans failed: ") + e.what());
     }

@@ -14,8 +14,6 @@
 // Lookups of unknown and malformed codes are only counted (scan_misses): they have no tally.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -32,6 +30,7 @@
 #include "http/metrics.h"
 #include "http/scan_journal.h"
 #include "registry/scan_store.h"
+#include "registry/sql_connection.h"
 #include "registry/status.h"
 #include "registry/verify_lookup.h"
 
@@ -85,7 +84,7 @@ class ScanRecorder {
   // Queues `scan` and returns the tally of its code including it. `reader` belongs to the
   // calling thread and loads a tally not yet in memory. Thread-safe.
   Result<ScanTally> Record(const ScanRow& scan, VerifyLookup& reader);
-  Result<ScanTally> Record(const ScanRow& scan, SQLite::Database& reader);
+  Result<ScanTally> Record(const ScanRow& scan, sql::Connection& reader);
 
   // Blocks until every scan queued before the call is committed (or counted as dropped).
   void Flush();
@@ -118,7 +117,7 @@ class ScanRecorder {
   };
   static constexpr size_t kShards = 64;
 
-  ScanRecorder(std::unique_ptr<SQLite::Database> db, std::unique_ptr<ScanJournal> journal,
+  ScanRecorder(std::unique_ptr<sql::Connection> db, std::unique_ptr<ScanJournal> journal,
                uint64_t next_ticket, ScanRecorderOptions options, Metrics* metrics);
   Shard& ShardOf(const std::string& code);
   template <typename LoadHistory>
@@ -136,7 +135,7 @@ class ScanRecorder {
   // Folds committed scans into scan_tallies and unpins their tallies.
   void Fold();
 
-  std::unique_ptr<SQLite::Database> db_;  // the writer thread's only
+  std::unique_ptr<sql::Connection> db_;  // the writer thread's only
   ScanRecorderOptions options_;
   Metrics* metrics_;
   Shard shards_[kShards];

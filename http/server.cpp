@@ -2,7 +2,6 @@
 
 #include <httplib.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -193,7 +192,7 @@ Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerO
     if (!store.ok()) return store.status();
     if (options.read_only) {
       // The path, or its immutable=1 URI on a read-only mount: the pool opens the same.
-      read_only_name = (*store)->db().getFilename();
+      read_only_name = (*store)->open_name();
     } else {
       auto s = ScanSalt((*store)->db());
       if (!s.ok()) return s.status();
@@ -421,7 +420,7 @@ void Server::Routes() {
                         {"current", k.retired_at.empty()}});
       }
       name = lease->lookup().RegistryName();
-    } catch (const SQLite::Exception& e) {
+    } catch (const sql::Error& e) {
       lease->Discard();
       return SetProblem(
           res,
@@ -441,8 +440,8 @@ void Server::Routes() {
     bool db_ok = lease.ok();
     if (db_ok) {
       try {
-        db_ok = lease->db().execAndGet("SELECT COUNT(*) FROM signing_keys").getInt64() >= 0;
-      } catch (const SQLite::Exception&) {
+        db_ok = CanReadRegistry(lease->db());
+      } catch (const sql::Error&) {
         lease->Discard();
         db_ok = false;
       }
@@ -578,7 +577,7 @@ std::optional<httplib::Response> Server::GateHead(const RequestHead& head,
     try {
       std::lock_guard<std::mutex> lock(impl.gate_mu);
       if (Authenticate(*impl.gate_store, token)) return std::nullopt;  // the route checks roles
-    } catch (const SQLite::Exception&) {
+    } catch (const sql::Error&) {
       return std::nullopt;  // the route's own lookup answers the failure
     }
   }
@@ -634,9 +633,7 @@ void Server::Stop() {
 }
 
 int RunServer(const std::string& db_path, ServerOptions options) {
-  // SQLite's memory statistics take one process-wide mutex on every allocation, which
-  // serialises the request threads. Possible only before SQLite initialises (a no-op after).
-  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  PrepareStoreForThreads();
   // Block the stop signals before any thread starts, so every thread inherits the mask and
   // this thread alone takes them with sigtimedwait: no work inside a signal handler.
   sigset_t stop_signals, old_mask;

@@ -225,7 +225,7 @@ Result<Verdict> VerifyService::Verify(const VerifyRequest& request) {
       if (!tally.ok()) return tally.status();
       v.tally = *tally;
     }
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     lease->Discard();
     return Status::Io(std::string("读取登记库失败：") + e.what(),
                       std::string("reading the registry failed: ") + e.what());

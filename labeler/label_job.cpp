@@ -47,11 +47,9 @@ struct LotInfo {
 Result<LotInfo> FindLot(Store& store, const std::string& code) {
   auto lot = GetLot(store, code);
   if (!lot.ok()) return lot.status();
-  SQLite::Statement q(store.db(), "SELECT id, units FROM lots WHERE code = ?");
-  q.bind(1, code);
-  q.executeStep();
-  return LotInfo{q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), (*lot)["record"],
-                 (*lot)["recalled"].get<bool>()};
+  auto capacity = GetLotCapacity(store, code);
+  if (!capacity.ok()) return capacity.status();
+  return LotInfo{capacity->id, capacity->units, (*lot)["record"], (*lot)["recalled"].get<bool>()};
 }
 
 Status RefuseRecalled(const std::string& code) {

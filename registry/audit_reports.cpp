@@ -12,21 +12,21 @@
 namespace agritrace {
 namespace {
 
-Json Cell(SQLite::Column c) {
-  if (c.isNull()) return nullptr;
-  if (c.isInteger()) return c.getInt64();
-  return c.getString();
+Json Cell(sql::Value c) {
+  if (c.IsNull()) return nullptr;
+  if (c.IsInteger()) return c.Int64();
+  return c.String();
 }
 
 // Runs `sql` with text parameters and turns each row into an object keyed by `columns`.
 Json Rows(Store& store, const std::string& sql, const std::vector<std::string>& columns,
           const std::vector<std::string>& params = {}) {
-  SQLite::Statement q(store.db(), sql);
-  for (size_t i = 0; i < params.size(); ++i) q.bind(static_cast<int>(i + 1), params[i]);
+  sql::Statement q(store.db(), sql);
+  for (size_t i = 0; i < params.size(); ++i) q.Bind(static_cast<int>(i + 1), params[i]);
   Json rows = Json::array();
-  while (q.executeStep()) {
+  while (q.Step()) {
     Json row = Json::object();
-    for (size_t i = 0; i < columns.size(); ++i) row[columns[i]] = Cell(q.getColumn(static_cast<int>(i)));
+    for (size_t i = 0; i < columns.size(); ++i) row[columns[i]] = Cell(q.Column(static_cast<int>(i)));
     rows.push_back(row);
   }
   return rows;
@@ -114,7 +114,7 @@ Report CertificateReport(Store& store, const std::string& year, int64_t holder_o
            {"number", "type", "holder", "status", "valid_to", "days_to_expiry", "expiring_soon",
             "certified_kg", "lots", "issued_kg", "labelled_kg", "over_output"}};
   std::string today = TodayShanghai();
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
       "SELECT c.number, c.type, o.name, c.status, c.valid_to, c.annual_output_kg, "
       "  (SELECT COUNT(*) FROM lots l JOIN lot_certs lc ON lc.lot_id = l.id "
       "    WHERE lc.cert_id = c.id AND substr(l.packed, 1, 4) = ?1), "
@@ -125,17 +125,17 @@ Report CertificateReport(Store& store, const std::string& year, int64_t holder_o
       "    WHERE lc.cert_id = c.id AND substr(l.packed, 1, 4) = ?1) "
       "FROM certifications c JOIN organisations o ON o.id = c.holder_org_id "
       "WHERE ?2 = 0 OR c.holder_org_id = ?2 ORDER BY c.id");
-  q.bind(1, year);
-  q.bind(2, holder_org_id);
-  while (q.executeStep()) {
-    Json row = {{"number", q.getColumn(0).getString()}, {"type", q.getColumn(1).getString()},
-                {"holder", q.getColumn(2).getString()}, {"status", q.getColumn(3).getString()},
-                {"valid_to", Cell(q.getColumn(4))}, {"lots", q.getColumn(6).getInt64()},
-                {"issued_kg", Kg(q.getColumn(7).getInt64())}, {"labelled_kg", Kg(q.getColumn(8).getInt64())}};
+  q.Bind(1, year);
+  q.Bind(2, holder_org_id);
+  while (q.Step()) {
+    Json row = {{"number", q.Column(0).String()}, {"type", q.Column(1).String()},
+                {"holder", q.Column(2).String()}, {"status", q.Column(3).String()},
+                {"valid_to", Cell(q.Column(4))}, {"lots", q.Column(6).Int64()},
+                {"issued_kg", Kg(q.Column(7).Int64())}, {"labelled_kg", Kg(q.Column(8).Int64())}};
     long days = 0;
     bool soon = false;
-    if (!q.getColumn(4).isNull()) {
-      days = DaysBetween(today, q.getColumn(4).getString());
+    if (!q.Column(4).IsNull()) {
+      days = DaysBetween(today, q.Column(4).String());
       soon = days >= 0 && days <= 60;
       row["days_to_expiry"] = days;
     } else {
@@ -143,10 +143,10 @@ Report CertificateReport(Store& store, const std::string& year, int64_t holder_o
     }
     row["expiring_soon"] = soon;
     bool over = false;
-    if (!q.getColumn(5).isNull()) {
-      int64_t limit = q.getColumn(5).getInt64() * 1000;
+    if (!q.Column(5).IsNull()) {
+      int64_t limit = q.Column(5).Int64() * 1000;
       row["certified_kg"] = Kg(limit);
-      over = q.getColumn(7).getInt64() > limit || q.getColumn(8).getInt64() > limit;
+      over = q.Column(7).Int64() > limit || q.Column(8).Int64() > limit;
     } else {
       row["certified_kg"] = nullptr;
     }
@@ -202,17 +202,17 @@ Report UnknownScanReport(Store& store) {
 Report PovertyReport(Store& store) {
   Report r{"脱贫户（建档立卡户）供货占比", "share from registered-poor households",
            {"region", "region_name", "brand", "lots", "household_kg", "poor_kg", "poor_share_percent"}};
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
       "SELECT l.origin, g.name, b.name, COUNT(DISTINCT l.id), SUM(h.grams), "
       "  SUM(CASE WHEN h.registered_poor THEN h.grams ELSE 0 END) "
       "FROM lots l JOIN lot_households h ON h.lot_id = l.id JOIN regions g ON g.code = l.origin "
       "LEFT JOIN brands b ON b.id = l.brand_id GROUP BY l.origin, l.brand_id ORDER BY l.origin, b.name");
-  while (q.executeStep()) {
-    int64_t total = q.getColumn(4).getInt64(), poor = q.getColumn(5).getInt64();
+  while (q.Step()) {
+    int64_t total = q.Column(4).Int64(), poor = q.Column(5).Int64();
     // Per mille in integers, printed with one decimal: no floating point in reports either.
     int64_t permille = total ? (poor * 1000 + total / 2) / total : 0;
-    r.rows.push_back({{"region", q.getColumn(0).getString()}, {"region_name", q.getColumn(1).getString()},
-                      {"brand", Cell(q.getColumn(2))}, {"lots", q.getColumn(3).getInt64()},
+    r.rows.push_back({{"region", q.Column(0).String()}, {"region_name", q.Column(1).String()},
+                      {"brand", Cell(q.Column(2))}, {"lots", q.Column(3).Int64()},
                       {"household_kg", Kg(total)}, {"poor_kg", Kg(poor)},
                       {"poor_share_percent", std::to_string(permille / 10) + "." + std::to_string(permille % 10)}});
   }
@@ -226,31 +226,31 @@ Report MonthlyReport(Store& store, const std::string& month, ScanTail tail_scans
   // and day in lot_scan_days (schemas/sql/011_console_tallies.sql), plus the unfolded tail.
   std::map<std::string, int64_t> unfolded;  // origin -> scans
   if (tail_scans == ScanTail::kRead) {
-    SQLite::Statement origin(store.db(), "SELECT origin FROM lots WHERE id = ?");
+    sql::Statement origin(store.db(), "SELECT origin FROM lots WHERE id = ?");
     for (const UnfoldedCode& u : UnfoldedCodes(store.db())) {
       if (u.lot_id == 0) continue;
-      origin.reset();
-      origin.bind(1, u.lot_id);
-      if (!origin.executeStep()) continue;
-      int64_t& n = unfolded[origin.getColumn(0).getString()];
+      origin.Reset();
+      origin.Bind(1, u.lot_id);
+      if (!origin.Step()) continue;
+      int64_t& n = unfolded[origin.Column(0).String()];
       for (const auto& [day, count] : u.days)
         if (day.compare(0, 7, month) == 0) n += count;
     }
   }
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
       "SELECT l.origin, g.name, COUNT(*), SUM(l.units), SUM(l.units * l.net_content_g), "
       "  COUNT(DISTINCT l.product_id), "
       "  (SELECT COALESCE(SUM(d.count), 0) FROM lots l2 JOIN lot_scan_days d ON d.lot_id = l2.id "
       "    WHERE l2.origin = l.origin AND d.day >= ?1 || '-01' AND d.day <= ?1 || '-31') "
       "FROM lots l JOIN regions g ON g.code = l.origin WHERE substr(l.packed, 1, 7) = ?1 "
       "GROUP BY l.origin ORDER BY l.origin");
-  q.bind(1, month);
-  while (q.executeStep()) {
-    const std::string origin = q.getColumn(0).getString();
-    r.rows.push_back({{"region", origin}, {"region_name", q.getColumn(1).getString()},
-                      {"lots", q.getColumn(2).getInt64()}, {"units", q.getColumn(3).getInt64()},
-                      {"kg", Kg(q.getColumn(4).getInt64())}, {"products", q.getColumn(5).getInt64()},
-                      {"scans", q.getColumn(6).getInt64() + unfolded[origin]}});
+  q.Bind(1, month);
+  while (q.Step()) {
+    const std::string origin = q.Column(0).String();
+    r.rows.push_back({{"region", origin}, {"region_name", q.Column(1).String()},
+                      {"lots", q.Column(2).Int64()}, {"units", q.Column(3).Int64()},
+                      {"kg", Kg(q.Column(4).Int64())}, {"products", q.Column(5).Int64()},
+                      {"scans", q.Column(6).Int64() + unfolded[origin]}});
   }
   return r;
 }
@@ -260,7 +260,7 @@ Report HgzReport(Store& store) {
            {"organisation", "credit_code", "month", "certificates", "lots_covered", "covered_kg",
             "lots_packed", "packed_kg", "covered_percent"}};
   // Certificates by their issue date, lots by their packing date, each month in Beijing time.
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
       "WITH h AS (SELECT org_id, substr(issued_on, 1, 7) AS m, COUNT(*) AS n, "
       "    COUNT(DISTINCT lot_id) AS lots, SUM(covered_g) AS g FROM hgz GROUP BY 1, 2), "
       "  l AS (SELECT org_id, substr(packed, 1, 7) AS m, COUNT(*) AS n, "
@@ -271,15 +271,15 @@ Report HgzReport(Store& store) {
       "FROM k JOIN organisations o ON o.id = k.org_id "
       "LEFT JOIN h ON h.org_id = k.org_id AND h.m = k.m "
       "LEFT JOIN l ON l.org_id = k.org_id AND l.m = k.m ORDER BY k.m DESC, o.name");
-  while (q.executeStep()) {
-    const int64_t covered = q.getColumn(5).getInt64(), packed = q.getColumn(7).getInt64();
-    Json row = {{"organisation", q.getColumn(0).getString()},
-                {"credit_code", q.getColumn(1).getString()},
-                {"month", q.getColumn(2).getString()},
-                {"certificates", q.getColumn(3).getInt64()},
-                {"lots_covered", q.getColumn(4).getInt64()},
+  while (q.Step()) {
+    const int64_t covered = q.Column(5).Int64(), packed = q.Column(7).Int64();
+    Json row = {{"organisation", q.Column(0).String()},
+                {"credit_code", q.Column(1).String()},
+                {"month", q.Column(2).String()},
+                {"certificates", q.Column(3).Int64()},
+                {"lots_covered", q.Column(4).Int64()},
                 {"covered_kg", Kg(covered)},
-                {"lots_packed", q.getColumn(6).getInt64()},
+                {"lots_packed", q.Column(6).Int64()},
                 {"packed_kg", Kg(packed)},
                 {"covered_percent", nullptr}};
     // Per mille in integers (a month's certificates may cover lots packed earlier: over 100%).

@@ -1,10 +1,7 @@
 #include "registry/backup.h"
 
-#include <SQLiteCpp/Backup.h>
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <dirent.h>
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +9,7 @@
 #include <vector>
 
 #include "registry/key_ring.h"
+#include "registry/sqlite_connection.h"
 
 namespace agritrace {
 namespace {
@@ -100,29 +98,23 @@ Result<Json> BackupRegistry(const std::string& db_path, const std::string& out_p
 
   Json out;
   try {
-    SQLite::Database src(db_path, SQLite::OPEN_READONLY, 5000);
+    auto src = sql::SqliteConnection::Open(db_path, {.read_only = true});
     int pages = 0;
     {
-      SQLite::Database dst(partial, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-      SQLite::Backup backup(dst, src);
-      // Steps of 256 pages let writers in between; a change restarts the copy (one snapshot).
-      for (int rc = SQLITE_OK; rc != SQLITE_DONE;) {
-        rc = backup.executeStep(256);
-        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) usleep(10000);
-      }
-      pages = backup.getTotalPageCount();
-      std::string check = dst.execAndGet("PRAGMA integrity_check").getString();
+      sql::SqliteConnection dst(partial, {.create = true});
+      pages = sql::CopySqliteDatabase(*src, dst);
+      std::string check = dst.QueryValue("PRAGMA integrity_check").String();
       if (check != "ok") {
         cleanup();
         return Status::Corruption("备份副本完整性检查失败：" + check,
                                   "the backup copy failed its integrity check: " + check);
       }
-      out["events"] = dst.execAndGet("SELECT COUNT(*) FROM events").getInt64();
+      out["events"] = dst.QueryValue("SELECT COUNT(*) FROM events").Int64();
     }
     struct stat st;
     out["bytes"] = stat(partial.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
     out["pages"] = pages;
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     cleanup();
     return Status::Io(std::string("备份失败：") + e.what() + "；请检查目标目录可写、空间足够",
                       std::string("backup failed: ") + e.what() +

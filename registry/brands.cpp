@@ -36,24 +36,24 @@ Result<Json> AddBrand(Store& store, const BrandInput& b) {
     for (int64_t p : b.products)
       if (Status r = RequireProduct(store, p); !r.ok()) return r;
     std::string now = NowUtc();
-    SQLite::Statement ins(store.db(),
+    sql::Statement ins(store.db(),
                           "INSERT INTO brands(name, scheme, region, level, year, recognised_by, "
                           "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    ins.bind(1, b.name);
-    ins.bind(2, b.scheme);
-    ins.bind(3, b.region);
-    ins.bind(4, b.level);
-    ins.bind(5, b.year);
-    if (b.recognised_by.empty()) ins.bind(6); else ins.bind(6, b.recognised_by);
-    ins.bind(7, now);
-    ins.exec();
-    int64_t id = store.db().getLastInsertRowid();
-    SQLite::Statement link(store.db(), "INSERT OR IGNORE INTO brand_products VALUES (?, ?)");
+    ins.Bind(1, b.name);
+    ins.Bind(2, b.scheme);
+    ins.Bind(3, b.region);
+    ins.Bind(4, b.level);
+    ins.Bind(5, b.year);
+    if (b.recognised_by.empty()) ins.Bind(6); else ins.Bind(6, b.recognised_by);
+    ins.Bind(7, now);
+    ins.Exec();
+    int64_t id = store.db().LastInsertId();
+    sql::Statement link(store.db(), "INSERT OR IGNORE INTO brand_products VALUES (?, ?)");
     for (int64_t p : b.products) {
-      link.reset();
-      link.bind(1, id);
-      link.bind(2, p);
-      link.exec();
+      link.Reset();
+      link.Bind(1, id);
+      link.Bind(2, p);
+      link.Exec();
     }
     out = {{"id", id}, {"name", b.name}, {"scheme", b.scheme}, {"region", b.region},
            {"level", b.level}, {"year", b.year}, {"products", b.products}, {"created_at", now}};
@@ -65,22 +65,22 @@ Result<Json> AddBrand(Store& store, const BrandInput& b) {
 }
 
 Result<Json> GetBrand(Store& store, int64_t id) {
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       "SELECT name, scheme, region, level, year, recognised_by FROM brands "
                       "WHERE id = ?");
-  q.bind(1, id);
-  if (!q.executeStep())
+  q.Bind(1, id);
+  if (!q.Step())
     return Status::NotFound("找不到编号为 " + std::to_string(id) + " 的品牌",
                             "no brand with id " + std::to_string(id))
         .with_reason("brand-unknown");
-  Json out = {{"id", id}, {"name", q.getColumn(0).getString()},
-              {"scheme", q.getColumn(1).getString()}, {"region", q.getColumn(2).getString()},
-              {"level", q.getColumn(3).getString()}, {"year", q.getColumn(4).getInt()}};
-  if (!q.getColumn(5).isNull()) out["recognised_by"] = q.getColumn(5).getString();
+  Json out = {{"id", id}, {"name", q.Column(0).String()},
+              {"scheme", q.Column(1).String()}, {"region", q.Column(2).String()},
+              {"level", q.Column(3).String()}, {"year", q.Column(4).Int()}};
+  if (!q.Column(5).IsNull()) out["recognised_by"] = q.Column(5).String();
   Json products = Json::array();
-  SQLite::Statement p(store.db(), "SELECT product_id FROM brand_products WHERE brand_id = ?");
-  p.bind(1, id);
-  while (p.executeStep()) products.push_back(p.getColumn(0).getInt64());
+  sql::Statement p(store.db(), "SELECT product_id FROM brand_products WHERE brand_id = ?");
+  p.Bind(1, id);
+  while (p.Step()) products.push_back(p.Column(0).Int64());
   out["products"] = products;
   return out;
 }
@@ -96,10 +96,10 @@ Json BrandsForOrganisation(Store& store, int64_t org_id) {
   auto org = GetOrganisation(store, org_id);
   if (!org.ok()) return out;
   const std::string region = (*org)["region"].get<std::string>();
-  SQLite::Statement q(store.db(), "SELECT id, region FROM brands ORDER BY id");
-  while (q.executeStep())
-    if (Nested(q.getColumn(1).getString(), region))
-      if (auto b = GetBrand(store, q.getColumn(0).getInt64()); b.ok()) out.push_back(*b);
+  sql::Statement q(store.db(), "SELECT id, region FROM brands ORDER BY id");
+  while (q.Step())
+    if (Nested(q.Column(1).String(), region))
+      if (auto b = GetBrand(store, q.Column(0).Int64()); b.ok()) out.push_back(*b);
   return out;
 }
 
@@ -133,10 +133,10 @@ Result<Json> LinkBrandProduct(Store& store, int64_t brand_id, int64_t product_id
                                    (*brand)["region"].get<std::string>() +
                                    ", outside this organisation's area")
           .with_reason("brand-area");
-    SQLite::Statement link(store.db(), "INSERT INTO brand_products VALUES (?, ?)");
-    link.bind(1, brand_id);
-    link.bind(2, product_id);
-    link.exec();
+    sql::Statement link(store.db(), "INSERT INTO brand_products VALUES (?, ?)");
+    link.Bind(1, brand_id);
+    link.Bind(2, product_id);
+    link.Exec();
     out = {{"brand_id", brand_id}, {"product_id", product_id}};
     if (!actor.empty()) out["actor"] = actor;
     return LogEvent(store, "brand.product-linked", out);

@@ -13,22 +13,22 @@ Status CertNotFound(const std::string& number) {
       .with_reason("cert-unknown");
 }
 
-Json ReadCert(Store& store, SQLite::Statement& q) {
-  int64_t id = q.getColumn(0).getInt64();
-  Json c = {{"id", id}, {"type", q.getColumn(1).getString()},
-            {"number", q.getColumn(2).getString()}, {"issuer", q.getColumn(3).getString()},
-            {"holder", q.getColumn(4).getInt64()}, {"valid_from", q.getColumn(5).getString()},
-            {"status", q.getColumn(8).getString()}, {"created_at", q.getColumn(10).getString()}};
-  if (!q.getColumn(6).isNull()) c["valid_to"] = q.getColumn(6).getString();
-  if (!q.getColumn(7).isNull()) c["annual_output_kg"] = q.getColumn(7).getInt64();
-  if (!q.getColumn(9).isNull()) c["status_reason"] = q.getColumn(9).getString();
+Json ReadCert(Store& store, sql::Statement& q) {
+  int64_t id = q.Column(0).Int64();
+  Json c = {{"id", id}, {"type", q.Column(1).String()},
+            {"number", q.Column(2).String()}, {"issuer", q.Column(3).String()},
+            {"holder", q.Column(4).Int64()}, {"valid_from", q.Column(5).String()},
+            {"status", q.Column(8).String()}, {"created_at", q.Column(10).String()}};
+  if (!q.Column(6).IsNull()) c["valid_to"] = q.Column(6).String();
+  if (!q.Column(7).IsNull()) c["annual_output_kg"] = q.Column(7).Int64();
+  if (!q.Column(9).IsNull()) c["status_reason"] = q.Column(9).String();
   Json products = Json::array(), area = Json::array();
-  SQLite::Statement p(store.db(), "SELECT product_id FROM cert_products WHERE cert_id = ? ORDER BY 1");
-  p.bind(1, id);
-  while (p.executeStep()) products.push_back(p.getColumn(0).getInt64());
-  SQLite::Statement a(store.db(), "SELECT region FROM cert_areas WHERE cert_id = ? ORDER BY 1");
-  a.bind(1, id);
-  while (a.executeStep()) area.push_back(a.getColumn(0).getString());
+  sql::Statement p(store.db(), "SELECT product_id FROM cert_products WHERE cert_id = ? ORDER BY 1");
+  p.Bind(1, id);
+  while (p.Step()) products.push_back(p.Column(0).Int64());
+  sql::Statement a(store.db(), "SELECT region FROM cert_areas WHERE cert_id = ? ORDER BY 1");
+  a.Bind(1, id);
+  while (a.Step()) area.push_back(a.Column(0).String());
   c["products"] = products;
   if (!area.empty()) c["area"] = area;
   return c;
@@ -81,16 +81,16 @@ Result<Json> AddCertification(Store& store, const CertificationInput& in,
   Json out;
   Status s = store.Transact([&]() -> Status {
     if (Status r = RequireOrganisation(store, in.holder); !r.ok()) return r;
-    SQLite::Statement dup(store.db(), "SELECT 1 FROM certifications WHERE number = ?");
-    dup.bind(1, in.number);
-    if (dup.executeStep())
+    sql::Statement dup(store.db(), "SELECT 1 FROM certifications WHERE number = ?");
+    dup.Bind(1, in.number);
+    if (dup.Step())
       return Status::Conflict("证书 " + in.number + " 已登记", "certificate " + in.number + " exists");
     for (int64_t p : in.products) {
       if (Status r = RequireProduct(store, p); !r.ok()) return r;
-      SQLite::Statement own(store.db(), "SELECT org_id FROM products WHERE id = ?");
-      own.bind(1, p);
-      own.executeStep();
-      if (own.getColumn(0).getInt64() != in.holder)
+      sql::Statement own(store.db(), "SELECT org_id FROM products WHERE id = ?");
+      own.Bind(1, p);
+      own.Step();
+      if (own.Column(0).Int64() != in.holder)
         return Status::Invalid("产品 " + std::to_string(p) + " 不属于持证主体 " + std::to_string(in.holder),
                                "product " + std::to_string(p) + " does not belong to holder " +
                                    std::to_string(in.holder))
@@ -99,36 +99,36 @@ Result<Json> AddCertification(Store& store, const CertificationInput& in,
     for (const auto& r : in.area)
       if (Status st = RequireRegion(store, r); !st.ok()) return st;
     std::string now = NowUtc();
-    SQLite::Statement ins(store.db(),
+    sql::Statement ins(store.db(),
                           "INSERT INTO certifications(type, number, issuer, holder_org_id, valid_from, "
                           "valid_to, annual_output_kg, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    ins.bind(1, in.type);
-    ins.bind(2, in.number);
-    ins.bind(3, in.issuer);
-    ins.bind(4, in.holder);
-    ins.bind(5, *from);
-    if (to.empty()) ins.bind(6); else ins.bind(6, to);
-    if (in.annual_output_kg < 0) ins.bind(7); else ins.bind(7, in.annual_output_kg);
-    ins.bind(8, now);
-    ins.exec();
-    int64_t id = store.db().getLastInsertRowid();
-    SQLite::Statement lp(store.db(), "INSERT OR IGNORE INTO cert_products VALUES (?, ?)");
+    ins.Bind(1, in.type);
+    ins.Bind(2, in.number);
+    ins.Bind(3, in.issuer);
+    ins.Bind(4, in.holder);
+    ins.Bind(5, *from);
+    if (to.empty()) ins.Bind(6); else ins.Bind(6, to);
+    if (in.annual_output_kg < 0) ins.Bind(7); else ins.Bind(7, in.annual_output_kg);
+    ins.Bind(8, now);
+    ins.Exec();
+    int64_t id = store.db().LastInsertId();
+    sql::Statement lp(store.db(), "INSERT OR IGNORE INTO cert_products VALUES (?, ?)");
     for (int64_t p : in.products) {
-      lp.reset();
-      lp.bind(1, id);
-      lp.bind(2, p);
-      lp.exec();
+      lp.Reset();
+      lp.Bind(1, id);
+      lp.Bind(2, p);
+      lp.Exec();
     }
-    SQLite::Statement la(store.db(), "INSERT OR IGNORE INTO cert_areas VALUES (?, ?)");
+    sql::Statement la(store.db(), "INSERT OR IGNORE INTO cert_areas VALUES (?, ?)");
     for (const auto& r : in.area) {
-      la.reset();
-      la.bind(1, id);
-      la.bind(2, r);
-      la.exec();
+      la.Reset();
+      la.Bind(1, id);
+      la.Bind(2, r);
+      la.Exec();
     }
-    SQLite::Statement q(store.db(), std::string(kSelect) + "WHERE id = ?");
-    q.bind(1, id);
-    q.executeStep();
+    sql::Statement q(store.db(), std::string(kSelect) + "WHERE id = ?");
+    q.Bind(1, id);
+    q.Step();
     out = ReadCert(store, q);
     Json event = out;
     event["actor"] = actor;
@@ -146,9 +146,9 @@ Result<Json> ChangeCertificationStatus(Store& store, const std::string& number,
     return Status::Invalid("请用 --reason 写明原因，稽查时要看", "give a --reason; auditors read it");
   Json out;
   Status s = store.Transact([&]() -> Status {
-    SQLite::Statement q(store.db(), std::string(kSelect) + "WHERE number = ?");
-    q.bind(1, number);
-    if (!q.executeStep()) return CertNotFound(number);
+    sql::Statement q(store.db(), std::string(kSelect) + "WHERE number = ?");
+    q.Bind(1, number);
+    if (!q.Step()) return CertNotFound(number);
     Json cert = ReadCert(store, q);
     std::string current = cert["status"];
     if (current == "revoked")
@@ -158,12 +158,12 @@ Result<Json> ChangeCertificationStatus(Store& store, const std::string& number,
     if (current == target)
       return Status::Conflict("证书 " + number + " 已经是 " + target + " 状态",
                               "certificate " + number + " is already " + target);
-    SQLite::Statement up(store.db(),
+    sql::Statement up(store.db(),
                          "UPDATE certifications SET status = ?, status_reason = ? WHERE number = ?");
-    up.bind(1, target);
-    up.bind(2, reason);
-    up.bind(3, number);
-    up.exec();
+    up.Bind(1, target);
+    up.Bind(2, reason);
+    up.Bind(3, number);
+    up.Exec();
     cert["status"] = target;
     cert["status_reason"] = reason;
     out = cert;
@@ -179,27 +179,27 @@ Result<Json> ChangeCertificationStatus(Store& store, const std::string& number,
 }
 
 Result<Json> GetCertification(Store& store, const std::string& number) {
-  SQLite::Statement q(store.db(), std::string(kSelect) + "WHERE number = ?");
-  q.bind(1, number);
-  if (!q.executeStep()) return CertNotFound(number);
+  sql::Statement q(store.db(), std::string(kSelect) + "WHERE number = ?");
+  q.Bind(1, number);
+  if (!q.Step()) return CertNotFound(number);
   Json c = ReadCert(store, q);
   AddValidityToday(c);
   Json lots = Json::array();
-  SQLite::Statement l(store.db(),
+  sql::Statement l(store.db(),
                       "SELECT l.code, l.packed, l.units, l.units * l.net_content_g FROM lots l "
                       "JOIN lot_certs lc ON lc.lot_id = l.id WHERE lc.cert_id = ? ORDER BY l.id");
-  l.bind(1, c["id"].get<int64_t>());
-  while (l.executeStep())
-    lots.push_back({{"code", l.getColumn(0).getString()}, {"packed", l.getColumn(1).getString()},
-                    {"units", l.getColumn(2).getInt64()}, {"total_g", l.getColumn(3).getInt64()}});
+  l.Bind(1, c["id"].get<int64_t>());
+  while (l.Step())
+    lots.push_back({{"code", l.Column(0).String()}, {"packed", l.Column(1).String()},
+                    {"units", l.Column(2).Int64()}, {"total_g", l.Column(3).Int64()}});
   c["lots"] = lots;
   return c;
 }
 
 Json ListCertifications(Store& store) {
   Json out = Json::array();
-  SQLite::Statement q(store.db(), std::string(kSelect) + "ORDER BY id");
-  while (q.executeStep()) {
+  sql::Statement q(store.db(), std::string(kSelect) + "ORDER BY id");
+  while (q.Step()) {
     Json c = ReadCert(store, q);
     AddValidityToday(c);
     out.push_back(c);
@@ -208,30 +208,30 @@ Json ListCertifications(Store& store) {
 }
 
 Result<Json> ListCertificationLots(Store& store, const std::string& number) {
-  SQLite::Statement c(store.db(), "SELECT id, status FROM certifications WHERE number = ?");
-  c.bind(1, number);
-  if (!c.executeStep()) return CertNotFound(number);
+  sql::Statement c(store.db(), "SELECT id, status FROM certifications WHERE number = ?");
+  c.Bind(1, number);
+  if (!c.Step()) return CertNotFound(number);
   Json lots = Json::array();
-  SQLite::Statement l(store.db(),
+  sql::Statement l(store.db(),
                       "SELECT l.code, l.product_id, p.name, l.org_id, l.origin, l.harvested, "
                       "l.packed, l.units, l.units * l.net_content_g, l.issued_at, "
                       "EXISTS (SELECT 1 FROM trace_events t WHERE t.lot_id = l.id AND "
                       "t.step = 'recall') FROM lots l JOIN lot_certs lc ON lc.lot_id = l.id "
                       "JOIN products p ON p.id = l.product_id WHERE lc.cert_id = ? ORDER BY l.id");
-  l.bind(1, c.getColumn(0).getInt64());
-  while (l.executeStep())
-    lots.push_back({{"code", l.getColumn(0).getString()},
-                    {"product_id", l.getColumn(1).getInt64()},
-                    {"product", l.getColumn(2).getString()},
-                    {"org_id", l.getColumn(3).getInt64()},
-                    {"origin", l.getColumn(4).getString()},
-                    {"harvested", l.getColumn(5).getString()},
-                    {"packed", l.getColumn(6).getString()},
-                    {"units", l.getColumn(7).getInt64()},
-                    {"total_g", l.getColumn(8).getInt64()},
-                    {"issued_at", l.getColumn(9).getString()},
-                    {"recalled", l.getColumn(10).getInt() != 0}});
-  return Json{{"number", number}, {"status", c.getColumn(1).getString()}, {"lots", lots}};
+  l.Bind(1, c.Column(0).Int64());
+  while (l.Step())
+    lots.push_back({{"code", l.Column(0).String()},
+                    {"product_id", l.Column(1).Int64()},
+                    {"product", l.Column(2).String()},
+                    {"org_id", l.Column(3).Int64()},
+                    {"origin", l.Column(4).String()},
+                    {"harvested", l.Column(5).String()},
+                    {"packed", l.Column(6).String()},
+                    {"units", l.Column(7).Int64()},
+                    {"total_g", l.Column(8).Int64()},
+                    {"issued_at", l.Column(9).String()},
+                    {"recalled", l.Column(10).Int() != 0}});
+  return Json{{"number", number}, {"status", c.Column(1).String()}, {"lots", lots}};
 }
 
 void AddValidityToday(Json& cert) {

@@ -11,19 +11,19 @@ constexpr const char* kExportColumns =
     "SELECT e.id, l.code, e.first_serial, e.last_serial, e.format, e.file, e.sha256, e.bytes, "
     "e.actor, e.again_reason, e.exported_at FROM code_exports e JOIN lots l ON l.id = e.lot_id ";
 
-CodeExport ReadExport(SQLite::Statement& q) {
+CodeExport ReadExport(sql::Statement& q) {
   CodeExport e;
-  e.id = q.getColumn(0).getInt64();
-  e.lot_code = q.getColumn(1).getString();
-  e.first_serial = q.getColumn(2).getInt64();
-  e.last_serial = q.getColumn(3).getInt64();
-  e.format = q.getColumn(4).getString();
-  e.file = q.getColumn(5).getString();
-  e.sha256 = q.getColumn(6).getString();
-  e.bytes = q.getColumn(7).getInt64();
-  e.actor = q.getColumn(8).getString();
-  if (!q.getColumn(9).isNull()) e.again_reason = q.getColumn(9).getString();
-  e.exported_at = q.getColumn(10).getString();
+  e.id = q.Column(0).Int64();
+  e.lot_code = q.Column(1).String();
+  e.first_serial = q.Column(2).Int64();
+  e.last_serial = q.Column(3).Int64();
+  e.format = q.Column(4).String();
+  e.file = q.Column(5).String();
+  e.sha256 = q.Column(6).String();
+  e.bytes = q.Column(7).Int64();
+  e.actor = q.Column(8).String();
+  if (!q.Column(9).IsNull()) e.again_reason = q.Column(9).String();
+  e.exported_at = q.Column(10).String();
   return e;
 }
 
@@ -33,14 +33,14 @@ std::string Range(int64_t a, int64_t b) { return RangesText({{a, b}}); }
 
 std::vector<CodeExport> OverlappingExports(Store& store, const std::string& lot_code,
                                            int64_t first_serial, int64_t last_serial) {
-  SQLite::Statement q(store.db(), std::string(kExportColumns) +
+  sql::Statement q(store.db(), std::string(kExportColumns) +
                                       "WHERE l.code = ? AND e.first_serial <= ? AND "
                                       "e.last_serial >= ? ORDER BY e.id");
-  q.bind(1, lot_code);
-  q.bind(2, last_serial);
-  q.bind(3, first_serial);
+  q.Bind(1, lot_code);
+  q.Bind(2, last_serial);
+  q.Bind(3, first_serial);
   std::vector<CodeExport> out;
-  while (q.executeStep()) out.push_back(ReadExport(q));
+  while (q.Step()) out.push_back(ReadExport(q));
   return out;
 }
 
@@ -89,7 +89,7 @@ Result<Json> RecordCodeExport(Store& store, const CodeExport& in, bool again) {
          OverlappingExports(store, in.lot_code, in.first_serial, in.last_serial))
       overlaps.push_back(e.id);
     const int64_t id =
-        store.db().execAndGet("SELECT COALESCE(MAX(id), 0) + 1 FROM code_exports").getInt64();
+        store.db().QueryValue("SELECT COALESCE(MAX(id), 0) + 1 FROM code_exports").Int64();
     const std::string now = NowUtc();
     out = {{"id", id},
            {"lot", in.lot_code},
@@ -107,26 +107,26 @@ Result<Json> RecordCodeExport(Store& store, const CodeExport& in, bool again) {
     }
     auto ev = store.AppendEvent("codes.exported", out);
     if (!ev.ok()) return ev.status();
-    SQLite::Statement ins(store.db(),
+    sql::Statement ins(store.db(),
                           "INSERT INTO code_exports(id, lot_id, first_serial, last_serial, format, "
                           "file, sha256, bytes, actor, again_reason, exported_at, event_index) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    ins.bind(1, id);
-    ins.bind(2, *lot_id);
-    ins.bind(3, in.first_serial);
-    ins.bind(4, in.last_serial);
-    ins.bind(5, in.format);
-    ins.bind(6, in.file);
-    ins.bind(7, in.sha256);
-    ins.bind(8, in.bytes);
-    ins.bind(9, in.actor);
+    ins.Bind(1, id);
+    ins.Bind(2, *lot_id);
+    ins.Bind(3, in.first_serial);
+    ins.Bind(4, in.last_serial);
+    ins.Bind(5, in.format);
+    ins.Bind(6, in.file);
+    ins.Bind(7, in.sha256);
+    ins.Bind(8, in.bytes);
+    ins.Bind(9, in.actor);
     if (in.again_reason.empty())
-      ins.bind(10);
+      ins.Bind(10);
     else
-      ins.bind(10, in.again_reason);
-    ins.bind(11, now);
-    ins.bind(12, *ev);
-    ins.exec();
+      ins.Bind(10, in.again_reason);
+    ins.Bind(11, now);
+    ins.Bind(12, *ev);
+    ins.Exec();
     out["event_index"] = *ev;
     return Status::Ok();
   });
@@ -138,9 +138,9 @@ Report ReexportReport(Store& store) {
   Report r{"码包重复导出记录",
            "code files exported again",
            {"lot", "export", "at", "actor", "serials", "overlaps", "reason", "file", "sha256"}};
-  SQLite::Statement q(
+  sql::Statement q(
       store.db(), std::string(kExportColumns) + "WHERE e.again_reason IS NOT NULL ORDER BY e.id");
-  while (q.executeStep()) {
+  while (q.Step()) {
     CodeExport e = ReadExport(q);
     std::string overlaps;
     for (const CodeExport& o : OverlappingExports(store, e.lot_code, e.first_serial, e.last_serial))

@@ -1,6 +1,5 @@
 #include "registry/copied_codes.h"
 
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <memory>
@@ -23,22 +22,22 @@ Status CheckNetworkThreshold(int64_t networks, const std::string& option) {
       .with_reason("network-threshold");
 }
 
-CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
-  std::unique_ptr<SQLite::Transaction> snapshot;  // tallies and tail from the same fold
-  if (sqlite3_get_autocommit(db.getHandle()))
-    snapshot = std::make_unique<SQLite::Transaction>(db, SQLite::TransactionBehavior::DEFERRED);
+CopiedCodes FindCopiedCodes(sql::Connection& db, const CopiedCodeQuery& q) {
+  std::unique_ptr<sql::Transaction> snapshot;  // tallies and tail from the same fold
+  if (!db.InTransaction())
+    snapshot = std::make_unique<sql::Transaction>(db, sql::TxKind::kRead);
   CopiedCodes out;
 
   // The lots in scope; none given means every lot.
   std::optional<std::unordered_set<int64_t>> scope;
   if (!q.lot_code.empty() || q.org_id > 0) {
-    SQLite::Statement lots(db,
+    sql::Statement lots(db,
                            "SELECT id FROM lots WHERE (?1 = '' OR code = ?1) AND "
                            "(?2 = 0 OR org_id = ?2)");
-    lots.bind(1, q.lot_code);
-    lots.bind(2, q.org_id);
+    lots.Bind(1, q.lot_code);
+    lots.Bind(2, q.org_id);
     scope.emplace();
-    while (lots.executeStep()) scope->insert(lots.getColumn(0).getInt64());
+    while (lots.Step()) scope->insert(lots.Column(0).Int64());
     if (scope->empty()) return out;
   }
   auto in_scope = [&](int64_t lot) { return !scope || scope->count(lot) > 0; };
@@ -60,21 +59,21 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
             : " AND lot_id IS NOT NULL";
   const std::string past_count = "count > ?1" + in_lots;
   const std::string past_nets_only = "net_count > ?2 AND count <= ?1" + in_lots;
-  auto bind = [&](SQLite::Statement& st) {  // the parameters a statement has (the highest used)
-    const int n = st.getBindParameterCount();
-    st.bind(1, q.threshold);
-    if (n >= 2) st.bind(2, q.networks);
+  auto bind = [&](sql::Statement& st) {  // the parameters a statement has (the highest used)
+    const int n = st.ParameterCount();
+    st.Bind(1, q.threshold);
+    if (n >= 2) st.Bind(2, q.networks);
     if (n >= 4) {
-      st.bind(3, q.lot_code);
-      st.bind(4, q.org_id);
+      st.Bind(3, q.lot_code);
+      st.Bind(4, q.org_id);
     }
   };
   std::unordered_map<int64_t, int64_t> per_lot;  // lot -> codes that look copied
   for (const std::string& where : {past_count, past_nets_only}) {
-    SQLite::Statement count(db, "SELECT lot_id, COUNT(*) FROM scan_tallies WHERE " + where +
+    sql::Statement count(db, "SELECT lot_id, COUNT(*) FROM scan_tallies WHERE " + where +
                                     " GROUP BY lot_id");
     bind(count);
-    while (count.executeStep()) per_lot[count.getColumn(0).getInt64()] += count.getColumn(1).getInt64();
+    while (count.Step()) per_lot[count.Column(0).Int64()] += count.Column(1).Int64();
   }
 
   // Candidates, with their scans, most first; the rows are filled in at the end. Folded codes
@@ -87,13 +86,13 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
   };
   std::vector<Candidate> kept;
   for (const std::string& where : {past_count, past_nets_only}) {
-    SQLite::Statement top(db, "SELECT code, lot_id, count FROM scan_tallies WHERE " + where +
+    sql::Statement top(db, "SELECT code, lot_id, count FROM scan_tallies WHERE " + where +
                                   " ORDER BY count DESC");
     bind(top);
-    while ((q.limit == 0 || kept.size() < q.limit) && top.executeStep()) {
-      std::string code = top.getColumn(0).getString();
+    while ((q.limit == 0 || kept.size() < q.limit) && top.Step()) {
+      std::string code = top.Column(0).String();
       if (!unfolded_codes.count(code))
-        kept.push_back({top.getColumn(2).getInt64(), std::move(code), top.getColumn(1).getInt64()});
+        kept.push_back({top.Column(2).Int64(), std::move(code), top.Column(1).Int64()});
     }
   }
 
@@ -121,8 +120,8 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
   });
   if (q.limit > 0 && kept.size() > q.limit) kept.resize(q.limit);
 
-  SQLite::Statement lot_row(db, "SELECT code, origin FROM lots WHERE id = ?");
-  SQLite::Statement folded(db,
+  sql::Statement lot_row(db, "SELECT code, origin FROM lots WHERE id = ?");
+  sql::Statement folded(db,
                            "SELECT count, net_count, first_at, last_at FROM scan_tallies "
                            "WHERE code = ?");
   std::unordered_map<int64_t, std::pair<std::string, std::string>> lot_names;
@@ -131,11 +130,11 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
     row.code = c.code;
     auto named = lot_names.find(c.lot_id);
     if (named == lot_names.end()) {
-      lot_row.reset();
-      lot_row.bind(1, c.lot_id);
+      lot_row.Reset();
+      lot_row.Bind(1, c.lot_id);
       std::pair<std::string, std::string> name;
-      if (lot_row.executeStep())
-        name = {lot_row.getColumn(0).getString(), lot_row.getColumn(1).getString()};
+      if (lot_row.Step())
+        name = {lot_row.Column(0).String(), lot_row.Column(1).String()};
       named = lot_names.emplace(c.lot_id, name).first;
     }
     row.lot_code = named->second.first;
@@ -146,18 +145,18 @@ CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q) {
       row.first_at = m->second->first_at;
       row.last_at = m->second->last_at;
     } else {
-      folded.reset();
-      folded.bind(1, c.code);
-      if (folded.executeStep()) {
-        row.scans = folded.getColumn(0).getInt64();
-        row.networks = folded.getColumn(1).getInt64();
-        row.first_at = folded.getColumn(2).getString();
-        row.last_at = folded.getColumn(3).getString();
+      folded.Reset();
+      folded.Bind(1, c.code);
+      if (folded.Step()) {
+        row.scans = folded.Column(0).Int64();
+        row.networks = folded.Column(1).Int64();
+        row.first_at = folded.Column(2).String();
+        row.last_at = folded.Column(3).String();
       }
     }
     out.rows.push_back(std::move(row));
   }
-  if (snapshot) snapshot->commit();
+  if (snapshot) snapshot->Commit();
   return out;
 }
 

@@ -6,13 +6,12 @@
 // so a `networks` threshold must stay below it (CheckNetworkThreshold).
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "registry/scan_store.h"
+#include "registry/sql_connection.h"
 #include "registry/status.h"
 
 namespace agritrace {
@@ -43,7 +42,7 @@ struct CopiedCodes {
   std::vector<CopiedCode> rows;  // most scans first, then by code
 };
 
-// One read snapshot; SQLite::Exception on a database failure.
-CopiedCodes FindCopiedCodes(SQLite::Database& db, const CopiedCodeQuery& q);
+// One read snapshot; sql::Error on a database failure.
+CopiedCodes FindCopiedCodes(sql::Connection& db, const CopiedCodeQuery& q);
 
 }  // namespace agritrace

@@ -201,9 +201,9 @@ Result<Json> IssueHgz(Store& store, const HgzInput& in) {
     std::optional<int64_t> covered =
         in.weight_g > 0 ? std::optional<int64_t>(in.weight_g) : CheckedMul(in.pieces, net_g);
     std::optional<int64_t> used = 0;
-    SQLite::Statement q(store.db(), "SELECT covered_g FROM hgz WHERE lot_id = ?");
-    q.bind(1, lot_id);
-    while (used && q.executeStep()) used = CheckedAdd(*used, q.getColumn(0).getInt64());
+    sql::Statement q(store.db(), "SELECT covered_g FROM hgz WHERE lot_id = ?");
+    q.Bind(1, lot_id);
+    while (used && q.Step()) used = CheckedAdd(*used, q.Column(0).Int64());
     if (!used) return Status::Corruption("批次合格证的重量合计溢出", "the lot's certificate weights overflow");
     if (!covered || !SumWithin(*used, *covered, total_g)) {
       const int64_t left_g = std::max<int64_t>(0, total_g - *used);
@@ -219,21 +219,21 @@ Result<Json> IssueHgz(Store& store, const HgzInput& in) {
     }
 
     std::vector<int64_t> from_ids;
-    SQLite::Statement fq(store.db(), "SELECT id FROM hgz WHERE number = ?");
+    sql::Statement fq(store.db(), "SELECT id FROM hgz WHERE number = ?");
     for (const auto& n : from) {
-      fq.reset();
-      fq.bind(1, n);
-      if (!fq.executeStep()) return HgzNotFound(n).with_reason("hgz-from-unknown");
-      from_ids.push_back(fq.getColumn(0).getInt64());
+      fq.Reset();
+      fq.Bind(1, n);
+      if (!fq.Step()) return HgzNotFound(n).with_reason("hgz-from-unknown");
+      from_ids.push_back(fq.Column(0).Int64());
     }
 
     std::string number;
-    SQLite::Statement taken(store.db(), "SELECT 1 FROM hgz WHERE number = ?");
+    sql::Statement taken(store.db(), "SELECT 1 FROM hgz WHERE number = ?");
     do {
       number = NewNumber();
-      taken.reset();
-      taken.bind(1, number);
-    } while (taken.executeStep());
+      taken.Reset();
+      taken.Bind(1, number);
+    } while (taken.Step());
 
     const Json& producer = lr["producer"];
     const std::string now = NowUtc(), today = TodayShanghai();
@@ -265,42 +265,42 @@ Result<Json> IssueHgz(Store& store, const HgzInput& in) {
     const std::string signature = Base64UrlEncode(key->key.Sign(*canonical));
 
     auto& db = store.db();
-    SQLite::Statement ins(db,
+    sql::Statement ins(db,
                           "INSERT INTO hgz(number, lot_id, org_id, style, basis, report, weight_g, "
                           "pieces, covered_g, contact, issued_on, record_json, signature, kid, "
                           "event_index, issued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,-1,?)");
-    ins.bind(1, number);
-    ins.bind(2, lot_id);
-    ins.bind(3, producer["id"].get<int64_t>());
-    ins.bind(4, in.style);
-    ins.bind(5, in.basis);
-    if (in.report.empty()) ins.bind(6); else ins.bind(6, in.report);
-    if (in.weight_g > 0) ins.bind(7, in.weight_g); else ins.bind(7);
-    if (in.pieces > 0) ins.bind(8, in.pieces); else ins.bind(8);
-    ins.bind(9, *covered);
-    ins.bind(10, in.contact);
-    ins.bind(11, today);
-    ins.bind(12, *canonical);
-    ins.bind(13, signature);
-    ins.bind(14, key->kid);
-    ins.bind(15, now);
-    ins.exec();
-    const int64_t id = db.getLastInsertRowid();
-    SQLite::Statement rec(db, "INSERT INTO hgz_received(hgz_id, received_id) VALUES (?, ?)");
+    ins.Bind(1, number);
+    ins.Bind(2, lot_id);
+    ins.Bind(3, producer["id"].get<int64_t>());
+    ins.Bind(4, in.style);
+    ins.Bind(5, in.basis);
+    if (in.report.empty()) ins.Bind(6); else ins.Bind(6, in.report);
+    if (in.weight_g > 0) ins.Bind(7, in.weight_g); else ins.Bind(7);
+    if (in.pieces > 0) ins.Bind(8, in.pieces); else ins.Bind(8);
+    ins.Bind(9, *covered);
+    ins.Bind(10, in.contact);
+    ins.Bind(11, today);
+    ins.Bind(12, *canonical);
+    ins.Bind(13, signature);
+    ins.Bind(14, key->kid);
+    ins.Bind(15, now);
+    ins.Exec();
+    const int64_t id = db.LastInsertId();
+    sql::Statement rec(db, "INSERT INTO hgz_received(hgz_id, received_id) VALUES (?, ?)");
     for (int64_t r : from_ids) {
-      rec.reset();
-      rec.bind(1, id);
-      rec.bind(2, r);
-      rec.exec();
+      rec.Reset();
+      rec.Bind(1, id);
+      rec.Bind(2, r);
+      rec.Exec();
     }
     CrashPoint("hgz-issue-before-event");
     auto ev = store.AppendEvent("hgz.issued",
                                 {{"record", record}, {"signature", signature}, {"kid", key->kid}});
     if (!ev.ok()) return ev.status();
-    SQLite::Statement idx(db, "UPDATE hgz SET event_index = ? WHERE id = ?");
-    idx.bind(1, *ev);
-    idx.bind(2, id);
-    idx.exec();
+    sql::Statement idx(db, "UPDATE hgz SET event_index = ? WHERE id = ?");
+    idx.Bind(1, *ev);
+    idx.Bind(2, id);
+    idx.Exec();
     out = {{"number", number}, {"record", record}, {"signature", signature},
            {"kid", key->kid}, {"event_index", *ev}};
     return Status::Ok();
@@ -310,13 +310,13 @@ Result<Json> IssueHgz(Store& store, const HgzInput& in) {
 }
 
 Result<Json> GetHgz(Store& store, const std::string& number) {
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       "SELECT lot_id, record_json, signature, kid, event_index FROM hgz "
                       "WHERE number = ?");
-  q.bind(1, number);
-  if (!q.executeStep()) return HgzNotFound(number);
-  const std::string canonical = q.getColumn(1).getString(), signature = q.getColumn(2).getString(),
-                    kid = q.getColumn(3).getString();
+  q.Bind(1, number);
+  if (!q.Step()) return HgzNotFound(number);
+  const std::string canonical = q.Column(1).String(), signature = q.Column(2).String(),
+                    kid = q.Column(3).String();
   auto pub = PublicKeyOf(store, kid);
   auto sig = Base64UrlDecode(signature);
   const bool valid = pub.ok() && sig && Ed25519Verify(*pub, canonical, *sig);
@@ -325,9 +325,9 @@ Result<Json> GetHgz(Store& store, const std::string& number) {
               {"record_canonical", canonical},
               {"signature", signature},
               {"kid", kid},
-              {"event_index", q.getColumn(4).getInt64()},
+              {"event_index", q.Column(4).Int64()},
               {"signature_valid", valid},
-              {"lot_recalled", IsRecalled(store, q.getColumn(0).getInt64())}};
+              {"lot_recalled", IsRecalled(store, q.Column(0).Int64())}};
 }
 
 Result<Json> ListHgz(Store& store, const std::string& lot) {
@@ -337,21 +337,21 @@ Result<Json> ListHgz(Store& store, const std::string& lot) {
     if (!id.ok()) return id.status();
     lot_id = *id;
   }
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       "SELECT h.number, l.code, h.issued_on, h.style, h.basis, h.weight_g, "
                       "h.pieces, h.covered_g, o.name FROM hgz h JOIN lots l ON l.id = h.lot_id "
                       "JOIN organisations o ON o.id = h.org_id WHERE ? = 0 OR h.lot_id = ? "
                       "ORDER BY h.id DESC");
-  q.bind(1, lot_id);
-  q.bind(2, lot_id);
+  q.Bind(1, lot_id);
+  q.Bind(2, lot_id);
   Json out = Json::array();
-  while (q.executeStep()) {
-    Json h = {{"number", q.getColumn(0).getString()}, {"lot", q.getColumn(1).getString()},
-              {"issued_on", q.getColumn(2).getString()}, {"style", q.getColumn(3).getString()},
-              {"basis", q.getColumn(4).getString()}, {"covered_g", q.getColumn(7).getInt64()},
-              {"party", q.getColumn(8).getString()}};
-    if (!q.getColumn(5).isNull()) h["weight_g"] = q.getColumn(5).getInt64();
-    if (!q.getColumn(6).isNull()) h["pieces"] = q.getColumn(6).getInt64();
+  while (q.Step()) {
+    Json h = {{"number", q.Column(0).String()}, {"lot", q.Column(1).String()},
+              {"issued_on", q.Column(2).String()}, {"style", q.Column(3).String()},
+              {"basis", q.Column(4).String()}, {"covered_g", q.Column(7).Int64()},
+              {"party", q.Column(8).String()}};
+    if (!q.Column(5).IsNull()) h["weight_g"] = q.Column(5).Int64();
+    if (!q.Column(6).IsNull()) h["pieces"] = q.Column(6).Int64();
     out.push_back(h);
   }
   return out;

@@ -62,66 +62,66 @@ Status CheckHouseholds(const std::vector<Household>& hs) {
   return Status::Ok();
 }
 
-Json CertRecord(SQLite::Statement& q) {
-  Json c = {{"type", q.getColumn(1).getString()}, {"number", q.getColumn(2).getString()},
-            {"issuer", q.getColumn(3).getString()}, {"valid_from", q.getColumn(5).getString()}};
-  if (!q.getColumn(6).isNull()) c["valid_to"] = q.getColumn(6).getString();
+Json CertRecord(sql::Statement& q) {
+  Json c = {{"type", q.Column(1).String()}, {"number", q.Column(2).String()},
+            {"issuer", q.Column(3).String()}, {"valid_from", q.Column(5).String()}};
+  if (!q.Column(6).IsNull()) c["valid_to"] = q.Column(6).String();
   return c;
 }
 
 Status CheckCert(Store& store, const std::string& number, const LotInput& lot,
                  const std::string& packed, int64_t org_id, int64_t total_g, CheckedLot* out) {
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       "SELECT id, type, number, issuer, holder_org_id, valid_from, valid_to, "
                       "annual_output_kg, status FROM certifications WHERE number = ?");
-  q.bind(1, number);
-  if (!q.executeStep())
+  q.Bind(1, number);
+  if (!q.Step())
     return Status::NotFound("找不到证书 " + number + "；请核对编号，或先用 agritrace cert add 登记",
                             "no certificate " + number + "; check the number or register it with agritrace cert add")
         .with_reason("cert-unknown");
-  int64_t id = q.getColumn(0).getInt64();
-  const CertType* type = FindCertType(q.getColumn(1).getString());
+  int64_t id = q.Column(0).Int64();
+  const CertType* type = FindCertType(q.Column(1).String());
   std::string name_zh = std::string(type ? type->name_zh : "") + "证书 " + number;
   std::string name_en = "certificate " + number;
-  std::string status = q.getColumn(8).getString();
+  std::string status = q.Column(8).String();
   if (status == "revoked")
     return Refuse("cert-revoked", name_zh + " 已被撤销，不能再用于新批次", name_en + " is revoked and cannot cover new lots");
   if (status == "suspended")
     return Refuse("cert-suspended", name_zh + " 已暂停，恢复前不能用于新批次", name_en + " is suspended; no new lots until it is reinstated");
-  if (q.getColumn(4).getInt64() != org_id)
+  if (q.Column(4).Int64() != org_id)
     return Refuse("cert-holder", name_zh + " 不属于本批次产品的生产主体，不能使用", name_en + " is not held by this lot's organisation");
-  std::string from = q.getColumn(5).getString();
-  std::string to = q.getColumn(6).isNull() ? "" : q.getColumn(6).getString();
+  std::string from = q.Column(5).String();
+  std::string to = q.Column(6).IsNull() ? "" : q.Column(6).String();
   if (packed < from || (!to.empty() && packed > to))
     return Refuse("cert-not-valid-on-packing-date",
                   name_zh + " 的有效期为 " + from + " 至 " + (to.empty() ? "长期" : to) + "，不覆盖包装日期 " + packed,
                   name_en + " is valid " + from + " to " + (to.empty() ? "open-ended" : to) + ", not on the packing date " + packed);
-  SQLite::Statement cover(store.db(), "SELECT 1 FROM cert_products WHERE cert_id = ? AND product_id = ?");
-  cover.bind(1, id);
-  cover.bind(2, lot.product_id);
-  if (!cover.executeStep())
+  sql::Statement cover(store.db(), "SELECT 1 FROM cert_products WHERE cert_id = ? AND product_id = ?");
+  cover.Bind(1, id);
+  cover.Bind(2, lot.product_id);
+  if (!cover.Step())
     return Refuse("cert-product", name_zh + " 不覆盖产品 " + std::to_string(lot.product_id) + "；请向发证机构申请增加该产品",
                   name_en + " does not cover product " + std::to_string(lot.product_id));
   if (type && type->key == "geographic-indication") {
     bool inside = false;
-    SQLite::Statement area(store.db(), "SELECT region FROM cert_areas WHERE cert_id = ?");
-    area.bind(1, id);
-    while (!inside && area.executeStep()) inside = RegionContains(area.getColumn(0).getString(), lot.origin);
+    sql::Statement area(store.db(), "SELECT region FROM cert_areas WHERE cert_id = ?");
+    area.Bind(1, id);
+    while (!inside && area.Step()) inside = RegionContains(area.Column(0).String(), lot.origin);
     if (!inside)
       return Refuse("gi-outside-area", "产地 " + lot.origin + " 不在地理标志 " + number + " 的保护区域内",
                     "origin " + lot.origin + " is outside the protected area of " + number);
   }
-  if (!q.getColumn(7).isNull()) {
+  if (!q.Column(7).IsNull()) {
     // A limit too large for grams in int64 is no limit; the sum of accepted lots stays below it.
-    int64_t limit_g = CheckedMul(q.getColumn(7).getInt64(), 1000).value_or(INT64_MAX);
-    SQLite::Statement used(store.db(),
+    int64_t limit_g = CheckedMul(q.Column(7).Int64(), 1000).value_or(INT64_MAX);
+    sql::Statement used(store.db(),
                            "SELECT COALESCE(SUM(l.units * l.net_content_g), 0) FROM lots l "
                            "JOIN lot_certs lc ON lc.lot_id = l.id "
                            "WHERE lc.cert_id = ? AND substr(l.packed, 1, 4) = ?");
-    used.bind(1, id);
-    used.bind(2, packed.substr(0, 4));
-    used.executeStep();
-    int64_t already = used.getColumn(0).getInt64();
+    used.Bind(1, id);
+    used.Bind(2, packed.substr(0, 4));
+    used.Step();
+    int64_t already = used.Column(0).Int64();
     if (!SumWithin(already, total_g, limit_g)) {
       auto kg = [](int64_t g) {
         char buf[32];
@@ -156,12 +156,12 @@ Result<CheckedLot> CheckIssueRules(Store& store, const LotInput& lot) {
   out.producer.erase("created_at");
 
   if (Status s = RequireRegion(store, lot.origin); !s.ok()) return s;
-  SQLite::Statement region(store.db(), "SELECT name, poverty_registered FROM regions WHERE code = ?");
-  region.bind(1, lot.origin);
-  region.executeStep();
-  out.origin = {{"code", lot.origin}, {"name", region.getColumn(0).getString()},
+  sql::Statement region(store.db(), "SELECT name, poverty_registered FROM regions WHERE code = ?");
+  region.Bind(1, lot.origin);
+  region.Step();
+  out.origin = {{"code", lot.origin}, {"name", region.Column(0).String()},
                 {"full_name", RegionFullName(store, lot.origin)},
-                {"poverty_registered", region.getColumn(1).getInt() != 0}};
+                {"poverty_registered", region.Column(1).Int() != 0}};
 
   std::string harvested, packed;
   if (Status s = CheckDates(lot, &harvested, &packed); !s.ok()) return s;

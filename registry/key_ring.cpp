@@ -21,16 +21,16 @@ Result<Json> CreateSigningKey(Store& store) {
   if (!s.ok()) return s;
   auto& db = store.db();
   std::string now = NowUtc();
-  bool first = db.execAndGet("SELECT COUNT(*) FROM signing_keys").getInt() == 0;
-  SQLite::Statement retire(db, "UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL");
-  retire.bind(1, now);
-  retire.exec();
-  SQLite::Statement ins(db,
+  bool first = db.QueryValue("SELECT COUNT(*) FROM signing_keys").Int() == 0;
+  sql::Statement retire(db, "UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL");
+  retire.Bind(1, now);
+  retire.Exec();
+  sql::Statement ins(db,
                         "INSERT INTO signing_keys(kid, public_key, created_at) VALUES (?, ?, ?)");
-  ins.bind(1, kid);
-  ins.bind(2, raw.data(), static_cast<int>(raw.size()));
-  ins.bind(3, now);
-  ins.exec();
+  ins.Bind(1, kid);
+  ins.BindBlob(2, raw);
+  ins.Bind(3, now);
+  ins.Exec();
   Json out = {{"kid", kid}, {"public_key", Base64Encode(raw)}, {"created_at", now}};
   auto ev = store.AppendEvent(first ? "key.created" : "key.rotated", out);
   if (!ev.ok()) return ev.status();
@@ -38,38 +38,38 @@ Result<Json> CreateSigningKey(Store& store) {
 }
 
 Result<SigningKey> CurrentSigningKey(Store& store) {
-  SQLite::Statement q(store.db(), "SELECT kid FROM signing_keys WHERE retired_at IS NULL");
-  if (!q.executeStep())
+  sql::Statement q(store.db(), "SELECT kid FROM signing_keys WHERE retired_at IS NULL");
+  if (!q.Step())
     return Status::NotFound("登记库还没有签名密钥，请先运行 agritrace init",
                             "the registry has no signing key; run agritrace init");
-  std::string kid = q.getColumn(0).getString();
+  std::string kid = q.Column(0).String();
   auto key = Ed25519PrivateKey::LoadPem(KeyDirFor(store.path()) + "/" + kid + ".pem");
   if (!key.ok()) return key.status();
   return SigningKey{kid, std::move(key).value()};
 }
 
 Result<std::string> PublicKeyOf(Store& store, const std::string& kid) {
-  SQLite::Statement q(store.db(), "SELECT public_key FROM signing_keys WHERE kid = ?");
-  q.bind(1, kid);
-  if (!q.executeStep())
+  sql::Statement q(store.db(), "SELECT public_key FROM signing_keys WHERE kid = ?");
+  q.Bind(1, kid);
+  if (!q.Step())
     return Status::NotFound("未知的签名密钥 " + kid, "unknown signing key " + kid);
-  auto col = q.getColumn(0);
-  return std::string(static_cast<const char*>(col.getBlob()), col.getBytes());
+  auto col = q.Column(0);
+  return col.Blob();
 }
 
 Json ListSigningKeys(Store& store) {
   Json keys = Json::array();
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       "SELECT kid, public_key, created_at, retired_at FROM signing_keys "
                       "ORDER BY created_at, rowid");
-  while (q.executeStep()) {
-    auto pub = q.getColumn(1);
-    Json k = {{"kid", q.getColumn(0).getString()},
+  while (q.Step()) {
+    auto pub = q.Column(1);
+    Json k = {{"kid", q.Column(0).String()},
               {"public_key",
-               Base64Encode(std::string(static_cast<const char*>(pub.getBlob()), pub.getBytes()))},
-              {"created_at", q.getColumn(2).getString()},
-              {"current", q.getColumn(3).isNull()}};
-    if (!q.getColumn(3).isNull()) k["retired_at"] = q.getColumn(3).getString();
+               Base64Encode(pub.Blob())},
+              {"created_at", q.Column(2).String()},
+              {"current", q.Column(3).IsNull()}};
+    if (!q.Column(3).IsNull()) k["retired_at"] = q.Column(3).String();
     keys.push_back(k);
   }
   return keys;
@@ -78,10 +78,10 @@ Json ListSigningKeys(Store& store) {
 std::vector<NoteVerifier> NoteVerifiers(Store& store) {
   std::vector<NoteVerifier> out;
   std::string name = store.Meta("name");
-  SQLite::Statement q(store.db(), "SELECT public_key FROM signing_keys ORDER BY created_at, rowid");
-  while (q.executeStep()) {
-    auto pub = q.getColumn(0);
-    out.push_back({name, std::string(static_cast<const char*>(pub.getBlob()), pub.getBytes())});
+  sql::Statement q(store.db(), "SELECT public_key FROM signing_keys ORDER BY created_at, rowid");
+  while (q.Step()) {
+    auto pub = q.Column(0);
+    out.push_back({name, pub.Blob()});
   }
   return out;
 }

@@ -17,10 +17,10 @@ namespace {
 
 std::string N(int64_t v) { return std::to_string(v); }
 
-std::string Text(const SQLite::Column& c) { return c.isNull() ? std::string() : c.getString(); }
+std::string Text(const sql::Value& c) { return c.IsNull() ? std::string() : c.String(); }
 
-std::string Blob(const SQLite::Column& c) {
-  return std::string(static_cast<const char*>(c.getBlob()), c.getBytes());
+std::string Blob(const sql::Value& c) {
+  return c.Blob();
 }
 
 // A JSON member as the text a column holds ("" for absent or null), for comparing with Text().
@@ -41,10 +41,10 @@ std::optional<bool> Bool(const Json& obj, const char* name) {
   return obj[name].get<bool>();
 }
 
-std::string ColumnText(const SQLite::Column& c) {
-  if (c.isNull()) return {};
-  if (c.isInteger()) return N(c.getInt64());
-  return c.getString();
+std::string ColumnText(const sql::Value& c) {
+  if (c.IsNull()) return {};
+  if (c.IsInteger()) return N(c.Int64());
+  return c.String();
 }
 
 // Event kinds whose rows are looked up from the row side, one byte per event.
@@ -63,7 +63,7 @@ struct Expected {
 
 class Auditor {
  public:
-  Auditor(SQLite::Database& db, size_t max) : db_(db), max_(max) {}
+  Auditor(sql::Connection& db, size_t max) : db_(db), max_(max) {}
 
   LogAuditReport Run() {
     ReadEvents();
@@ -120,22 +120,22 @@ class Auditor {
   // The leaf of event `idx` parsed, or null when there is no such event.
   Json LeafAt(int64_t idx) {
     if (!leaf_at_)
-      leaf_at_ = std::make_unique<SQLite::Statement>(db_, "SELECT leaf FROM events WHERE idx = ?");
-    leaf_at_->reset();
-    leaf_at_->bind(1, idx);
-    if (!leaf_at_->executeStep()) return nullptr;
-    Json leaf = Json::parse(leaf_at_->getColumn(0).getString(), nullptr, false);
+      leaf_at_ = std::make_unique<sql::Statement>(db_, "SELECT leaf FROM events WHERE idx = ?");
+    leaf_at_->Reset();
+    leaf_at_->Bind(1, idx);
+    if (!leaf_at_->Step()) return nullptr;
+    Json leaf = Json::parse(leaf_at_->Column(0).String(), nullptr, false);
     return leaf.is_discarded() ? Json(nullptr) : leaf;
   }
 
   void ReadEvents() {
-    SQLite::Statement q(db_, "SELECT idx, kind, at, leaf FROM events ORDER BY idx");
-    while (q.executeStep()) {
-      const int64_t idx = q.getColumn(0).getInt64();
+    sql::Statement q(db_, "SELECT idx, kind, at, leaf FROM events ORDER BY idx");
+    while (q.Step()) {
+      const int64_t idx = q.Column(0).Int64();
       ++report_.rows_checked;
       if (idx < 0 || static_cast<uint64_t>(idx) != marks_.size()) return;  // VerifyLog's to report
       marks_.push_back(kOther);
-      Json leaf = Json::parse(q.getColumn(3).getString(), nullptr, false);
+      Json leaf = Json::parse(q.Column(3).String(), nullptr, false);
       if (leaf.is_discarded() || !leaf.is_object()) {
         Add("events", "idx=" + N(idx), idx, "event-row-differs", "leaf 不是 JSON 对象",
             "its leaf is not a JSON object");
@@ -143,7 +143,7 @@ class Auditor {
       }
       const std::string kind = Member(leaf, "kind");
       // kind and at are columns beside the hashed leaf: readers filter on them.
-      if (kind != q.getColumn(1).getString() || Member(leaf, "at") != q.getColumn(2).getString() ||
+      if (kind != q.Column(1).String() || Member(leaf, "at") != q.Column(2).String() ||
           Int(leaf, "seq") != idx)
         Add("events", "idx=" + N(idx), idx, "event-row-differs",
             "kind/at 列与已签入日志的 leaf 不符",
@@ -228,11 +228,11 @@ class Auditor {
 
   void CheckRegistryMeta() {
     if (!init_) return;
-    SQLite::Statement q(db_, "SELECT value FROM registry_meta WHERE key = ?");
+    sql::Statement q(db_, "SELECT value FROM registry_meta WHERE key = ?");
     for (const char* key : {"name", "base_url"}) {
-      q.reset();
-      q.bind(1, key);
-      const std::string value = q.executeStep() ? q.getColumn(0).getString() : "";
+      q.Reset();
+      q.Bind(1, key);
+      const std::string value = q.Step() ? q.Column(0).String() : "";
       if (value != Member(init_->data, key))
         Differs("registry_meta", std::string("key=") + key, init_->event, {"value"});
     }
@@ -241,11 +241,11 @@ class Auditor {
   void CheckKeys() {
     std::map<std::string, size_t> by_kid;
     for (size_t i = 0; i < keys_.size(); ++i) by_kid[Member(keys_[i].data, "kid")] = i;
-    SQLite::Statement q(
+    sql::Statement q(
         db_, "SELECT kid, public_key, created_at, retired_at FROM signing_keys ORDER BY kid");
-    while (q.executeStep()) {
+    while (q.Step()) {
       ++report_.rows_checked;
-      const std::string kid = q.getColumn(0).getString(), key = "kid=" + kid;
+      const std::string kid = q.Column(0).String(), key = "kid=" + kid;
       auto it = by_kid.find(kid);
       if (it == by_kid.end()) {
         WithoutEvent("signing_keys", key, "（key.created / key.rotated）",
@@ -255,13 +255,13 @@ class Auditor {
       Expected& e = keys_[it->second];
       e.seen = true;
       std::vector<std::string> diffs;
-      if (Base64Encode(Blob(q.getColumn(1))) != Member(e.data, "public_key"))
+      if (Base64Encode(Blob(q.Column(1))) != Member(e.data, "public_key"))
         diffs.push_back("public_key");
-      if (Text(q.getColumn(2)) != Member(e.data, "created_at")) diffs.push_back("created_at");
+      if (Text(q.Column(2)) != Member(e.data, "created_at")) diffs.push_back("created_at");
       // Rotation retires the previous key at the new key's creation time.
       const std::string retired =
           it->second + 1 < keys_.size() ? Member(keys_[it->second + 1].data, "created_at") : "";
-      if (Text(q.getColumn(3)) != retired) diffs.push_back("retired_at");
+      if (Text(q.Column(3)) != retired) diffs.push_back("retired_at");
       Differs("signing_keys", key, e.event, diffs);
     }
     for (const Expected& e : keys_)
@@ -273,10 +273,10 @@ class Auditor {
                  std::map<int64_t, Expected>& expected, const std::string& kind) {
     std::string sql = "SELECT id";
     for (const char* c : cols) sql += std::string(", ") + c;
-    SQLite::Statement q(db_, sql + " FROM " + table + " ORDER BY id");
-    while (q.executeStep()) {
+    sql::Statement q(db_, sql + " FROM " + table + " ORDER BY id");
+    while (q.Step()) {
       ++report_.rows_checked;
-      const int64_t id = q.getColumn(0).getInt64();
+      const int64_t id = q.Column(0).Int64();
       const std::string key = "id=" + N(id);
       auto it = expected.find(id);
       if (it == expected.end()) {
@@ -286,7 +286,7 @@ class Auditor {
       it->second.seen = true;
       std::vector<std::string> diffs;
       for (size_t c = 0; c < cols.size(); ++c)
-        if (ColumnText(q.getColumn(static_cast<int>(c) + 1)) != Member(it->second.data, cols[c]))
+        if (ColumnText(q.Column(static_cast<int>(c) + 1)) != Member(it->second.data, cols[c]))
           diffs.push_back(cols[c]);
       Differs(table, key, it->second.event, diffs);
     }
@@ -302,17 +302,17 @@ class Auditor {
   }
 
   void CheckCertifications() {
-    SQLite::Statement q(db_,
+    sql::Statement q(db_,
                         "SELECT id, type, number, issuer, holder_org_id, valid_from, valid_to, "
                         "annual_output_kg, status, status_reason, created_at FROM certifications "
                         "ORDER BY id");
-    SQLite::Statement products(db_,
+    sql::Statement products(db_,
                                "SELECT product_id FROM cert_products WHERE cert_id = ? ORDER BY 1");
-    SQLite::Statement areas(db_, "SELECT region FROM cert_areas WHERE cert_id = ? ORDER BY 1");
-    while (q.executeStep()) {
+    sql::Statement areas(db_, "SELECT region FROM cert_areas WHERE cert_id = ? ORDER BY 1");
+    while (q.Step()) {
       ++report_.rows_checked;
-      const int64_t id = q.getColumn(0).getInt64();
-      const std::string number = q.getColumn(2).getString();
+      const int64_t id = q.Column(0).Int64();
+      const std::string number = q.Column(2).String();
       const std::string key = "id=" + N(id) + " number=" + number;
       auto it = certs_.find(number);
       if (it == certs_.end()) {
@@ -328,25 +328,25 @@ class Auditor {
                             "valid_from", "valid_to", "annual_output_kg"};
       const int col_of[] = {1, 3, 4, 5, 6, 7};
       for (int c = 0; c < 6; ++c)
-        if (ColumnText(q.getColumn(col_of[c])) != Member(e.data, cols[c]))
+        if (ColumnText(q.Column(col_of[c])) != Member(e.data, cols[c]))
           diffs.push_back(cols[c] == std::string("holder") ? "holder_org_id" : cols[c]);
-      if (Text(q.getColumn(10)) != Member(e.data, "created_at")) diffs.push_back("created_at");
+      if (Text(q.Column(10)) != Member(e.data, "created_at")) diffs.push_back("created_at");
       Differs("certifications", key, e.event, diffs);
       // Status is what the newest status event says (the added event when none).
       const int64_t status_event = Int(e.data, "status_event").value_or(e.event);
       std::vector<std::string> status_diffs;
-      if (Text(q.getColumn(8)) != Member(e.data, "status")) status_diffs.push_back("status");
-      if (Text(q.getColumn(9)) != Member(e.data, "status_reason"))
+      if (Text(q.Column(8)) != Member(e.data, "status")) status_diffs.push_back("status");
+      if (Text(q.Column(9)) != Member(e.data, "status_reason"))
         status_diffs.push_back("status_reason");
       Differs("certifications", key, status_event, status_diffs);
 
       Json got_products = Json::array(), got_area = Json::array();
-      products.reset();
-      products.bind(1, id);
-      while (products.executeStep()) got_products.push_back(products.getColumn(0).getInt64());
-      areas.reset();
-      areas.bind(1, id);
-      while (areas.executeStep()) got_area.push_back(areas.getColumn(0).getString());
+      products.Reset();
+      products.Bind(1, id);
+      while (products.Step()) got_products.push_back(products.Column(0).Int64());
+      areas.Reset();
+      areas.Bind(1, id);
+      while (areas.Step()) got_area.push_back(areas.Column(0).String());
       if (got_products != e.data.value("products", Json::array()))
         Differs("cert_products", "cert_id=" + N(id), e.event, {"product_id"});
       if (got_area != e.data.value("area", Json::array()))
@@ -357,12 +357,12 @@ class Auditor {
   }
 
   void CheckTokens() {
-    SQLite::Statement q(db_,
+    sql::Statement q(db_,
                         "SELECT id, hash, role, org_id, name, created_at, revoked_at FROM tokens "
                         "ORDER BY id");
-    while (q.executeStep()) {
+    while (q.Step()) {
       ++report_.rows_checked;
-      const int64_t id = q.getColumn(0).getInt64();
+      const int64_t id = q.Column(0).Int64();
       const std::string key = "id=" + N(id);
       auto it = tokens_.find(id);
       if (it == tokens_.end()) {
@@ -375,14 +375,14 @@ class Auditor {
       std::vector<std::string> diffs;
       // Events logged before the hash was logged cannot vouch for it.
       if (e.data.contains("hash_sha256") &&
-          HexEncode(Blob(q.getColumn(1))) != Member(e.data, "hash_sha256"))
+          HexEncode(Blob(q.Column(1))) != Member(e.data, "hash_sha256"))
         diffs.push_back("hash");
-      if (Text(q.getColumn(2)) != Member(e.data, "role")) diffs.push_back("role");
-      if (ColumnText(q.getColumn(3)) != Member(e.data, "org_id")) diffs.push_back("org_id");
-      if (Text(q.getColumn(4)) != Member(e.data, "name")) diffs.push_back("name");
-      if (Text(q.getColumn(5)) != Member(e.data, "created_at")) diffs.push_back("created_at");
+      if (Text(q.Column(2)) != Member(e.data, "role")) diffs.push_back("role");
+      if (ColumnText(q.Column(3)) != Member(e.data, "org_id")) diffs.push_back("org_id");
+      if (Text(q.Column(4)) != Member(e.data, "name")) diffs.push_back("name");
+      if (Text(q.Column(5)) != Member(e.data, "created_at")) diffs.push_back("created_at");
       Differs("tokens", key, e.event, diffs);
-      if (Text(q.getColumn(6)) != Member(e.data, "revoked_at"))
+      if (Text(q.Column(6)) != Member(e.data, "revoked_at"))
         Differs("tokens", key, Int(e.data, "revoked_event").value_or(e.event), {"revoked_at"});
     }
     for (const auto& [id, e] : tokens_)
@@ -393,13 +393,13 @@ class Auditor {
   // it. Sessions and sign_in_failures are not checked: signing in or out and a failed attempt
   // change no registry state and log no event.
   void CheckUsers() {
-    SQLite::Statement q(db_,
+    sql::Statement q(db_,
                         "SELECT id, username, role, org_id, password_hash, must_change_password, "
                         "disabled, created_at FROM users ORDER BY id");
-    while (q.executeStep()) {
+    while (q.Step()) {
       ++report_.rows_checked;
-      const int64_t id = q.getColumn(0).getInt64();
-      const std::string key = "id=" + N(id) + " username=" + Text(q.getColumn(1));
+      const int64_t id = q.Column(0).Int64();
+      const std::string key = "id=" + N(id) + " username=" + Text(q.Column(1));
       auto it = users_.find(id);
       if (it == users_.end()) {
         WithoutEvent("users", key, "（user.added）：可能是闯入者自建的账号",
@@ -409,20 +409,20 @@ class Auditor {
       Expected& e = it->second;
       e.seen = true;
       std::vector<std::string> diffs, password_diffs;
-      if (Text(q.getColumn(1)) != Member(e.data, "username")) diffs.push_back("username");
-      if (Text(q.getColumn(2)) != Member(e.data, "role")) diffs.push_back("role");
-      if (ColumnText(q.getColumn(3)) != Member(e.data, "org_id")) diffs.push_back("org_id");
-      if (Text(q.getColumn(7)) != Member(e.data, "created_at")) diffs.push_back("created_at");
+      if (Text(q.Column(1)) != Member(e.data, "username")) diffs.push_back("username");
+      if (Text(q.Column(2)) != Member(e.data, "role")) diffs.push_back("role");
+      if (ColumnText(q.Column(3)) != Member(e.data, "org_id")) diffs.push_back("org_id");
+      if (Text(q.Column(7)) != Member(e.data, "created_at")) diffs.push_back("created_at");
       Differs("users", key, e.event, diffs);
       // Events logged before the hash and the flag were logged cannot vouch for them.
       if (e.data.contains("password_hash_sha256") &&
-          HexEncode(Sha256(Text(q.getColumn(4)))) != Member(e.data, "password_hash_sha256"))
+          HexEncode(Sha256(Text(q.Column(4)))) != Member(e.data, "password_hash_sha256"))
         password_diffs.push_back("password_hash");
       if (auto must = Bool(e.data, "must_change_password");
-          must && (q.getColumn(5).getInt() != 0) != *must)
+          must && (q.Column(5).Int() != 0) != *must)
         password_diffs.push_back("must_change_password");
       Differs("users", key, Int(e.data, "password_event").value_or(e.event), password_diffs);
-      if ((q.getColumn(6).getInt() != 0) != Bool(e.data, "disabled").value_or(false))
+      if ((q.Column(6).Int() != 0) != Bool(e.data, "disabled").value_or(false))
         Differs("users", key, Int(e.data, "disabled_event").value_or(e.event), {"disabled"});
     }
     for (const auto& [id, e] : users_)
@@ -434,19 +434,19 @@ class Auditor {
   // Rows of a lot's child table, read alongside the lots in lot_id order.
   class ChildCursor {
    public:
-    ChildCursor(SQLite::Database& db, const char* sql) : q_(db, sql) { Step(); }
+    ChildCursor(sql::Connection& db, const char* sql) : q_(db, sql) { Step(); }
     // Every row of lots before `lot_id` that no lots row claimed, then `lot_id`'s own rows.
     void Take(int64_t lot_id, std::vector<int64_t>* orphans, Json* rows) {
-      while (has_ && q_.getColumn(0).getInt64() < lot_id) {
-        orphans->push_back(q_.getColumn(0).getInt64());
+      while (has_ && q_.Column(0).Int64() < lot_id) {
+        orphans->push_back(q_.Column(0).Int64());
         Step();
       }
       *rows = Json::array();
-      while (has_ && q_.getColumn(0).getInt64() == lot_id) {
+      while (has_ && q_.Column(0).Int64() == lot_id) {
         Json row = Json::array();
-        for (int c = 1; c < q_.getColumnCount(); ++c) {
-          auto col = q_.getColumn(c);
-          row.push_back(col.isInteger() ? Json(col.getInt64()) : Json(col.getString()));
+        for (int c = 1; c < q_.ColumnCount(); ++c) {
+          auto col = q_.Column(c);
+          row.push_back(col.IsInteger() ? Json(col.Int64()) : Json(col.String()));
         }
         rows->push_back(std::move(row));
         Step();
@@ -454,13 +454,13 @@ class Auditor {
     }
 
    private:
-    void Step() { has_ = q_.executeStep(); }
-    SQLite::Statement q_;
+    void Step() { has_ = q_.Step(); }
+    sql::Statement q_;
     bool has_ = false;
   };
 
   void CheckLots() {
-    SQLite::Statement q(db_,
+    sql::Statement q(db_,
                         "SELECT id, code, product_id, org_id, origin, harvested, packed, units, "
                         "net_content_g, brand_id, record_json, signature, kid, event_index, "
                         "issued_at FROM lots ORDER BY id");
@@ -473,13 +473,13 @@ class Auditor {
                             "ORDER BY lot_id, rowid");
     std::vector<int64_t> orphans;
     Json rows;
-    while (q.executeStep()) {
+    while (q.Step()) {
       ++report_.rows_checked;
-      const int64_t id = q.getColumn(0).getInt64();
-      const std::string code = q.getColumn(1).getString();
+      const int64_t id = q.Column(0).Int64();
+      const std::string code = q.Column(1).String();
       const std::string key = "id=" + N(id) + " code=" + code;
       lot_ids_[code] = id;
-      const int64_t ev = q.getColumn(13).getInt64();
+      const int64_t ev = q.Column(13).Int64();
       Json leaf = ev >= 0 && static_cast<uint64_t>(ev) < marks_.size() &&
                           (marks_[ev] == kLot || marks_[ev] == kLotSeen)
                       ? LeafAt(ev)
@@ -496,23 +496,23 @@ class Auditor {
         const Json& record = data.value("record", Json::object());
         std::vector<std::string> diffs;
         auto canonical = CanonicalJson(record);
-        if (!canonical.ok() || *canonical != q.getColumn(10).getString())
+        if (!canonical.ok() || *canonical != q.Column(10).String())
           diffs.push_back("record_json");
-        if (q.getColumn(11).getString() != Member(data, "signature")) diffs.push_back("signature");
-        if (q.getColumn(12).getString() != Member(data, "kid")) diffs.push_back("kid");
+        if (q.Column(11).String() != Member(data, "signature")) diffs.push_back("signature");
+        if (q.Column(12).String() != Member(data, "kid")) diffs.push_back("kid");
         if (code != Member(record, "code")) diffs.push_back("code");
-        if (ColumnText(q.getColumn(2)) != Member(record.value("product", Json::object()), "id"))
+        if (ColumnText(q.Column(2)) != Member(record.value("product", Json::object()), "id"))
           diffs.push_back("product_id");
-        if (ColumnText(q.getColumn(3)) != Member(record.value("producer", Json::object()), "id"))
+        if (ColumnText(q.Column(3)) != Member(record.value("producer", Json::object()), "id"))
           diffs.push_back("org_id");
-        if (Text(q.getColumn(4)) != Member(record.value("origin", Json::object()), "code"))
+        if (Text(q.Column(4)) != Member(record.value("origin", Json::object()), "code"))
           diffs.push_back("origin");
         const char* same[] = {"harvested", "packed", "units", "net_content_g"};
         for (int c = 0; c < 4; ++c)
-          if (ColumnText(q.getColumn(5 + c)) != Member(record, same[c])) diffs.push_back(same[c]);
-        if (ColumnText(q.getColumn(9)) != Member(record.value("brand", Json::object()), "id"))
+          if (ColumnText(q.Column(5 + c)) != Member(record, same[c])) diffs.push_back(same[c]);
+        if (ColumnText(q.Column(9)) != Member(record.value("brand", Json::object()), "id"))
           diffs.push_back("brand_id");
-        if (Text(q.getColumn(14)) != Member(record, "issued_at")) diffs.push_back("issued_at");
+        if (Text(q.Column(14)) != Member(record, "issued_at")) diffs.push_back("issued_at");
         Differs("lots", key, ev, diffs);
 
         // The lot's certificates, households and inspections, as the record lists them.
@@ -556,13 +556,13 @@ class Auditor {
   }
 
   void CheckTrace() {
-    SQLite::Statement q(db_,
+    sql::Statement q(db_,
                         "SELECT t.id, l.code, t.step, t.at, t.place, t.actor, t.note, "
                         "t.event_index FROM trace_events t LEFT JOIN lots l ON l.id = t.lot_id "
                         "ORDER BY t.id");
-    while (q.executeStep()) {
+    while (q.Step()) {
       ++report_.rows_checked;
-      const int64_t id = q.getColumn(0).getInt64(), ev = q.getColumn(7).getInt64();
+      const int64_t id = q.Column(0).Int64(), ev = q.Column(7).Int64();
       const std::string key = "id=" + N(id);
       const bool is_trace = ev >= 0 && static_cast<uint64_t>(ev) < marks_.size() &&
                             (marks_[ev] == kTrace || marks_[ev] == kTraceSeen);
@@ -581,11 +581,11 @@ class Auditor {
       Json leaf = LeafAt(ev);
       const Json& data = leaf.is_object() ? leaf["data"] : Json(nullptr);
       std::vector<std::string> diffs;
-      if (Text(q.getColumn(1)) != Member(data, "lot")) diffs.push_back("lot_id");
+      if (Text(q.Column(1)) != Member(data, "lot")) diffs.push_back("lot_id");
       const char* cols[] = {"step", "at", "place", "actor", "note"};
       for (int c = 0; c < 5; ++c)
-        if (Text(q.getColumn(2 + c)) != Member(data, cols[c])) diffs.push_back(cols[c]);
-      if ((Member(leaf, "kind") == "lot.recalled") != (Text(q.getColumn(2)) == "recall") &&
+        if (Text(q.Column(2 + c)) != Member(data, cols[c])) diffs.push_back(cols[c]);
+      if ((Member(leaf, "kind") == "lot.recalled") != (Text(q.Column(2)) == "recall") &&
           std::find(diffs.begin(), diffs.end(), "step") == diffs.end())
         diffs.push_back("step");
       Differs("trace_events", key, ev, diffs);
@@ -598,18 +598,18 @@ class Auditor {
   // the signed record, and a collector's received certificates against the record's list.
   // Runs after CheckLots, which maps lot codes to ids.
   void CheckHgz() {
-    SQLite::Statement q(db_,
+    sql::Statement q(db_,
                         "SELECT h.id, h.number, l.code, h.org_id, h.style, h.basis, h.report, "
                         "h.weight_g, h.pieces, h.covered_g, h.contact, h.issued_on, "
                         "h.record_json, h.signature, h.kid, h.event_index, h.issued_at "
                         "FROM hgz h LEFT JOIN lots l ON l.id = h.lot_id ORDER BY h.id");
-    SQLite::Statement received(db_,
+    sql::Statement received(db_,
                                "SELECT h.number FROM hgz_received r LEFT JOIN hgz h ON "
                                "h.id = r.received_id WHERE r.hgz_id = ? ORDER BY 1");
-    while (q.executeStep()) {
+    while (q.Step()) {
       ++report_.rows_checked;
-      const int64_t id = q.getColumn(0).getInt64(), ev = q.getColumn(15).getInt64();
-      const std::string key = "id=" + N(id) + " number=" + q.getColumn(1).getString();
+      const int64_t id = q.Column(0).Int64(), ev = q.Column(15).Int64();
+      const std::string key = "id=" + N(id) + " number=" + q.Column(1).String();
       const bool is_hgz = ev >= 0 && static_cast<uint64_t>(ev) < marks_.size() &&
                           (marks_[ev] == kHgz || marks_[ev] == kHgzSeen);
       if (!is_hgz) {
@@ -628,32 +628,32 @@ class Auditor {
       const Json& record = data.is_object() ? data.value("record", Json::object()) : Json::object();
       std::vector<std::string> diffs;
       auto canonical = CanonicalJson(record);
-      if (!canonical.ok() || *canonical != q.getColumn(12).getString())
+      if (!canonical.ok() || *canonical != q.Column(12).String())
         diffs.push_back("record_json");
-      if (Text(q.getColumn(13)) != Member(data, "signature")) diffs.push_back("signature");
-      if (Text(q.getColumn(14)) != Member(data, "kid")) diffs.push_back("kid");
-      if (Text(q.getColumn(1)) != Member(record, "number")) diffs.push_back("number");
-      if (Text(q.getColumn(2)) != Member(record, "lot")) diffs.push_back("lot_id");
-      if (ColumnText(q.getColumn(3)) != Member(record.value("party", Json::object()), "id"))
+      if (Text(q.Column(13)) != Member(data, "signature")) diffs.push_back("signature");
+      if (Text(q.Column(14)) != Member(data, "kid")) diffs.push_back("kid");
+      if (Text(q.Column(1)) != Member(record, "number")) diffs.push_back("number");
+      if (Text(q.Column(2)) != Member(record, "lot")) diffs.push_back("lot_id");
+      if (ColumnText(q.Column(3)) != Member(record.value("party", Json::object()), "id"))
         diffs.push_back("org_id");
       const char* same[] = {"style",    "basis",   "report",    "weight_g", "pieces",
                             "covered_g", "contact", "issued_on"};
       for (int c = 0; c < 8; ++c)
-        if (ColumnText(q.getColumn(4 + c)) != Member(record, same[c])) diffs.push_back(same[c]);
-      if (Text(q.getColumn(16)) != Member(record, "issued_at")) diffs.push_back("issued_at");
+        if (ColumnText(q.Column(4 + c)) != Member(record, same[c])) diffs.push_back(same[c]);
+      if (Text(q.Column(16)) != Member(record, "issued_at")) diffs.push_back("issued_at");
       Differs("hgz", key, ev, diffs);
       Json want = record.value("received", Json::array()), got = Json::array();
       std::sort(want.begin(), want.end());
-      received.reset();
-      received.bind(1, id);
-      while (received.executeStep()) got.push_back(Text(received.getColumn(0)));
+      received.Reset();
+      received.Bind(1, id);
+      while (received.Step()) got.push_back(Text(received.Column(0)));
       if (got != want) Differs("hgz_received", "hgz_id=" + N(id), ev, {"received_id"});
     }
-    SQLite::Statement orphans(db_,
+    sql::Statement orphans(db_,
                               "SELECT DISTINCT hgz_id FROM hgz_received WHERE hgz_id NOT IN "
                               "(SELECT id FROM hgz) ORDER BY 1");
-    while (orphans.executeStep())
-      WithoutEvent("hgz_received", "hgz_id=" + N(orphans.getColumn(0).getInt64()),
+    while (orphans.Step())
+      WithoutEvent("hgz_received", "hgz_id=" + N(orphans.Column(0).Int64()),
                    "（没有这张合格证）", " (no such certificate)");
     for (size_t i = 0; i < marks_.size(); ++i)
       if (marks_[i] == kHgz) WithoutRow("hgz", "event_index=" + N(i), i, "hgz.issued");
@@ -706,15 +706,15 @@ class Auditor {
       gap = false;
       ++p;
     };
-    SQLite::Statement q(db_,
+    sql::Statement q(db_,
                         "SELECT lot_id, serial, code, spare FROM units ORDER BY lot_id, serial");
-    while (q.executeStep()) {
+    while (q.Step()) {
       ++report_.rows_checked;
-      const int64_t lot_id = q.getColumn(0).getInt64(), serial = q.getColumn(1).getInt64();
+      const int64_t lot_id = q.Column(0).Int64(), serial = q.Column(1).Int64();
       while (p < mints.size() &&
              std::tie(mints[p].lot_id, mints[p].last) < std::tie(lot_id, serial))
         close();
-      const std::string code = q.getColumn(2).getString();
+      const std::string code = q.Column(2).String();
       const std::string key =
           "code=" + code + " (lot_id=" + N(lot_id) + " serial=" + N(serial) + ")";
       if (p == mints.size() || mints[p].lot_id != lot_id || serial < mints[p].first) {
@@ -738,7 +738,7 @@ class Auditor {
       EVP_DigestUpdate(sha.get(), code.data(), code.size());
       next = serial + 1;
       const bool spare = serial - m.first >= m.regular;
-      if ((q.getColumn(3).getInt() != 0) != spare) Differs("units", key, m.event, {"spare"});
+      if ((q.Column(3).Int() != 0) != spare) Differs("units", key, m.event, {"spare"});
     }
     while (p < mints.size()) close();
   }
@@ -747,14 +747,14 @@ class Auditor {
   // ended, as labels.print-ended left it. An erased end would hide what a run printed; a row
   // without its start, a print nobody logged.
   void CheckPrintRuns() {
-    SQLite::Statement q(db_,
+    sql::Statement q(db_,
                         "SELECT r.id, l.code, r.lot_only, r.first_serial, r.last_serial, r.format, "
                         "r.options, r.destination, r.actor, r.resumes, r.started_at, "
                         "r.start_event, r.outcome, r.sent_through, r.ended_at, r.end_event "
                         "FROM print_runs r LEFT JOIN lots l ON l.id = r.lot_id ORDER BY r.id");
-    while (q.executeStep()) {
+    while (q.Step()) {
       ++report_.rows_checked;
-      const int64_t id = q.getColumn(0).getInt64();
+      const int64_t id = q.Column(0).Int64();
       const std::string key = "id=" + N(id);
       auto it = print_runs_.find(id);
       if (it == print_runs_.end()) {
@@ -765,22 +765,22 @@ class Auditor {
       Expected& e = it->second;
       e.seen = true;
       std::vector<std::string> diffs, end_diffs;
-      if (Text(q.getColumn(1)) != Member(e.data, "lot")) diffs.push_back("lot_id");
-      if ((q.getColumn(2).getInt() != 0) != Bool(e.data, "lot_only").value_or(false))
+      if (Text(q.Column(1)) != Member(e.data, "lot")) diffs.push_back("lot_id");
+      if ((q.Column(2).Int() != 0) != Bool(e.data, "lot_only").value_or(false))
         diffs.push_back("lot_only");
       const char* same[] = {"first_serial", "last_serial", "format"};
       for (int c = 0; c < 3; ++c)
-        if (ColumnText(q.getColumn(3 + c)) != Member(e.data, same[c])) diffs.push_back(same[c]);
+        if (ColumnText(q.Column(3 + c)) != Member(e.data, same[c])) diffs.push_back(same[c]);
       auto options = CanonicalJson(e.data.value("options", Json::object()));
-      if (!options.ok() || *options != Text(q.getColumn(6))) diffs.push_back("options");
+      if (!options.ok() || *options != Text(q.Column(6))) diffs.push_back("options");
       const char* more[] = {"destination", "actor", "resumes", "started_at"};
       for (int c = 0; c < 4; ++c)
-        if (ColumnText(q.getColumn(7 + c)) != Member(e.data, more[c])) diffs.push_back(more[c]);
-      if (ColumnText(q.getColumn(11)) != N(e.event)) diffs.push_back("start_event");
+        if (ColumnText(q.Column(7 + c)) != Member(e.data, more[c])) diffs.push_back(more[c]);
+      if (ColumnText(q.Column(11)) != N(e.event)) diffs.push_back("start_event");
       Differs("print_runs", key, e.event, diffs);
       const char* end[] = {"outcome", "sent_through", "ended_at", "end_event"};
       for (int c = 0; c < 4; ++c)
-        if (ColumnText(q.getColumn(12 + c)) != Member(e.data, end[c])) end_diffs.push_back(end[c]);
+        if (ColumnText(q.Column(12 + c)) != Member(e.data, end[c])) end_diffs.push_back(end[c]);
       Differs("print_runs", key, Int(e.data, "end_event").value_or(e.event), end_diffs);
     }
     for (const auto& [id, e] : print_runs_)
@@ -790,13 +790,13 @@ class Auditor {
   // Code files for print shops (registry/code_exports.h), each as its codes.exported event
   // recorded it: an erased or edited export would hide where codes went.
   void CheckCodeExports() {
-    SQLite::Statement q(db_,
+    sql::Statement q(db_,
                         "SELECT e.id, l.code, e.first_serial, e.last_serial, e.format, e.file, "
                         "e.sha256, e.bytes, e.actor, e.again_reason, e.exported_at, e.event_index "
                         "FROM code_exports e LEFT JOIN lots l ON l.id = e.lot_id ORDER BY e.id");
-    while (q.executeStep()) {
+    while (q.Step()) {
       ++report_.rows_checked;
-      const int64_t id = q.getColumn(0).getInt64();
+      const int64_t id = q.Column(0).Int64();
       const std::string key = "id=" + N(id);
       auto it = code_exports_.find(id);
       if (it == code_exports_.end()) {
@@ -807,13 +807,13 @@ class Auditor {
       Expected& e = it->second;
       e.seen = true;
       std::vector<std::string> diffs;
-      if (Text(q.getColumn(1)) != Member(e.data, "lot")) diffs.push_back("lot_id");
+      if (Text(q.Column(1)) != Member(e.data, "lot")) diffs.push_back("lot_id");
       const char* cols[] = {"first_serial", "last_serial", "format", "file",  "sha256",
                             "bytes",        "actor",       "reason", "exported_at"};
       for (int c = 0; c < 9; ++c)
-        if (ColumnText(q.getColumn(2 + c)) != Member(e.data, cols[c]))
+        if (ColumnText(q.Column(2 + c)) != Member(e.data, cols[c]))
           diffs.push_back(cols[c] == std::string("reason") ? "again_reason" : cols[c]);
-      if (ColumnText(q.getColumn(11)) != N(e.event)) diffs.push_back("event_index");
+      if (ColumnText(q.Column(11)) != N(e.event)) diffs.push_back("event_index");
       Differs("code_exports", key, e.event, diffs);
     }
     for (const auto& [id, e] : code_exports_)
@@ -824,8 +824,8 @@ class Auditor {
   // it announces, and the previous one it names, must still be stored.
   void CheckCheckpoints() {
     std::vector<int64_t> sizes;
-    SQLite::Statement q(db_, "SELECT size FROM checkpoints ORDER BY size");
-    while (q.executeStep()) sizes.push_back(q.getColumn(0).getInt64());
+    sql::Statement q(db_, "SELECT size FROM checkpoints ORDER BY size");
+    while (q.Step()) sizes.push_back(q.Column(0).Int64());
     auto missing = [&](int64_t size, int64_t event, const std::string& why_zh,
                        const std::string& why_en) {
       if (std::binary_search(sizes.begin(), sizes.end(), size)) return;
@@ -843,10 +843,10 @@ class Auditor {
     }
   }
 
-  SQLite::Database& db_;
+  sql::Connection& db_;
   size_t max_;
   LogAuditReport report_;
-  std::unique_ptr<SQLite::Statement> leaf_at_;
+  std::unique_ptr<sql::Statement> leaf_at_;
   std::vector<uint8_t> marks_;
   std::optional<Expected> init_;
   std::vector<Expected> keys_, checkpoint_events_;
@@ -859,21 +859,21 @@ class Auditor {
 
 }  // namespace
 
-Result<LogAuditReport> AuditTables(SQLite::Database& db, size_t max_mismatches) {
+Result<LogAuditReport> AuditTables(sql::Connection& db, size_t max_mismatches) {
   try {
     // One snapshot for every pass (a savepoint nests in a caller's transaction or is one).
-    db.exec("SAVEPOINT agritrace_log_audit");
+    db.Exec("SAVEPOINT agritrace_log_audit");
     LogAuditReport report;
     try {
       report = Auditor(db, max_mismatches).Run();
     } catch (...) {
-      db.exec("ROLLBACK TO agritrace_log_audit");
-      db.exec("RELEASE agritrace_log_audit");
+      db.Exec("ROLLBACK TO agritrace_log_audit");
+      db.Exec("RELEASE agritrace_log_audit");
       throw;
     }
-    db.exec("RELEASE agritrace_log_audit");
+    db.Exec("RELEASE agritrace_log_audit");
     return report;
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     return Status::Io(std::string("核对登记表时读库失败：") + e.what(),
                       std::string("reading the registry tables failed: ") + e.what());
   } catch (const Json::exception& e) {

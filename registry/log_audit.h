@@ -10,13 +10,12 @@
 // serial), one read transaction for all, memory bounded by the number of events, not of units.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "registry/sql_connection.h"
 #include "registry/status.h"
 
 namespace agritrace {
@@ -41,6 +40,6 @@ struct LogAuditReport {
 // Cross-checks every table row a log event stands for. Status::Io only when the database cannot
 // be read; disagreements come back in the report. Keeps at most `max_mismatches` (a wholesale
 // edit of a million units must not take a million strings of memory).
-Result<LogAuditReport> AuditTables(SQLite::Database& db, size_t max_mismatches = 1000);
+Result<LogAuditReport> AuditTables(sql::Connection& db, size_t max_mismatches = 1000);
 
 }  // namespace agritrace

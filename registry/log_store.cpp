@@ -1,6 +1,5 @@
 #include "registry/log_store.h"
 
-#include <sqlite3.h>
 
 #include <functional>
 #include <optional>
@@ -16,19 +15,16 @@ using merkle::CompactRange;
 // Leaves a statement reusable whatever happens after bind(): reset, keep no bound blobs.
 class ResetOnExit {
  public:
-  explicit ResetOnExit(SQLite::Statement& st) : st_(st) {}
+  explicit ResetOnExit(sql::Statement& st) : st_(st) {}
   ~ResetOnExit() {
-    st_.tryReset();
-    try {
-      st_.clearBindings();  // sqlite3_clear_bindings cannot fail; SQLiteCpp still checks
-    } catch (const SQLite::Exception&) {
-    }
+    st_.Reset();
+    st_.ClearBindings();
   }
   ResetOnExit(const ResetOnExit&) = delete;
   ResetOnExit& operator=(const ResetOnExit&) = delete;
 
  private:
-  SQLite::Statement& st_;
+  sql::Statement& st_;
 };
 
 // SAVEPOINT that undoes itself unless released: nests inside the caller's transaction or, at top
@@ -36,48 +32,48 @@ class ResetOnExit {
 // with it a top-level transaction, open.)
 class ScopedSavepoint {
  public:
-  ScopedSavepoint(SQLite::Database& db, std::string name) : db_(db), name_(std::move(name)) {
-    db_.exec("SAVEPOINT " + name_);
+  ScopedSavepoint(sql::Connection& db, std::string name) : db_(db), name_(std::move(name)) {
+    db_.Exec("SAVEPOINT " + name_);
   }
   ~ScopedSavepoint() {
     if (released_) return;
     // Either may fail only if SQLite already rolled the whole transaction back (SQLITE_FULL,
     // SQLITE_IOERR), which leaves nothing to undo.
     try {
-      db_.exec("ROLLBACK TO " + name_);
-    } catch (const SQLite::Exception&) {
+      db_.Exec("ROLLBACK TO " + name_);
+    } catch (const sql::Error&) {
     }
     try {
-      db_.exec("RELEASE " + name_);
-    } catch (const SQLite::Exception&) {
+      db_.Exec("RELEASE " + name_);
+    } catch (const sql::Error&) {
     }
   }
   ScopedSavepoint(const ScopedSavepoint&) = delete;
   ScopedSavepoint& operator=(const ScopedSavepoint&) = delete;
   void Release() {
-    db_.exec("RELEASE " + name_);
+    db_.Exec("RELEASE " + name_);
     released_ = true;
   }
 
  private:
-  SQLite::Database& db_;
+  sql::Connection& db_;
   std::string name_;
   bool released_ = false;
 };
 
-SQLite::Statement& Prepared(SQLite::Database& db, std::unique_ptr<SQLite::Statement>& slot,
+sql::Statement& Prepared(sql::Connection& db, std::unique_ptr<sql::Statement>& slot,
                             const char* sql) {
-  if (!slot) slot = std::make_unique<SQLite::Statement>(db, sql);
+  if (!slot) slot = std::make_unique<sql::Statement>(db, sql);
   return *slot;
 }
 
-std::string Bytes(const SQLite::Column& col) {
-  return std::string(static_cast<const char*>(col.getBlob()), col.getBytes());
+std::string Bytes(const sql::Value& col) {
+  return col.Blob();
 }
 
 std::string N(uint64_t v) { return std::to_string(v); }
 
-Status DbError(const SQLite::Exception& e) {
+Status DbError(const sql::Error& e) {
   return Status::Io(std::string("日志数据库错误：") + e.what(),
                     std::string("log database error: ") + e.what());
 }
@@ -143,9 +139,9 @@ Status CheckpointCorrupt(uint64_t size, const std::string& zh, const std::string
 }
 
 // Number of rows in `events` as the next index to use, assuming they are contiguous.
-uint64_t EventCount(SQLite::Database& db) {
-  SQLite::Statement st(db, "SELECT idx FROM events ORDER BY idx DESC LIMIT 1");
-  return st.executeStep() ? static_cast<uint64_t>(st.getColumn(0).getInt64()) + 1 : 0;
+uint64_t EventCount(sql::Connection& db) {
+  sql::Statement st(db, "SELECT idx FROM events ORDER BY idx DESC LIMIT 1");
+  return st.Step() ? static_cast<uint64_t>(st.Column(0).Int64()) + 1 : 0;
 }
 
 struct StoredCheckpoint {
@@ -175,56 +171,56 @@ Result<Checkpoint> CheckNoteMatchesRow(const StoredCheckpoint& cp) {
 // or extra row shows up as a gap.
 class StoredNodeStream {
  public:
-  explicit StoredNodeStream(SQLite::Database& db) : db_(db) {}
+  explicit StoredNodeStream(sql::Connection& db) : db_(db) {}
 
   Status Check(int level, uint64_t idx, const std::string& hash) {
     if (levels_.size() <= static_cast<size_t>(level)) levels_.resize(level + 1);
     auto& cur = levels_[level];
     if (!cur) {
-      cur = std::make_unique<SQLite::Statement>(
+      cur = std::make_unique<sql::Statement>(
           db_, "SELECT idx, hash FROM log_nodes WHERE level = ? AND idx >= ? ORDER BY idx");
-      cur->bind(1, level);
-      cur->bind(2, static_cast<int64_t>(idx));
+      cur->Bind(1, level);
+      cur->Bind(2, static_cast<int64_t>(idx));
     }
-    if (!cur->executeStep()) return NodeMissing(level, idx);
-    const int64_t got = cur->getColumn(0).getInt64();
+    if (!cur->Step()) return NodeMissing(level, idx);
+    const int64_t got = cur->Column(0).Int64();
     if (got < 0 || static_cast<uint64_t>(got) < idx) return NodeExtra(level, got);
     if (static_cast<uint64_t>(got) > idx) return NodeMissing(level, idx);
-    if (Bytes(cur->getColumn(1)) != hash) return NodeMismatch(level, idx);
+    if (Bytes(cur->Column(1)) != hash) return NodeMismatch(level, idx);
     return Status::Ok();
   }
 
   // After a replay from leaf 0: any row beyond the last one checked, on any level.
   Status CheckNoneLeft() {
     for (size_t level = 0; level < levels_.size(); ++level)
-      if (levels_[level] && levels_[level]->executeStep())
-        return NodeExtra(static_cast<int>(level), levels_[level]->getColumn(0).getInt64());
-    SQLite::Statement stray(
+      if (levels_[level] && levels_[level]->Step())
+        return NodeExtra(static_cast<int>(level), levels_[level]->Column(0).Int64());
+    sql::Statement stray(
         db_, "SELECT level, idx FROM log_nodes WHERE level < 0 OR level >= ? LIMIT 1");
-    stray.bind(1, static_cast<int>(levels_.size()));
-    if (stray.executeStep())
-      return NodeExtra(stray.getColumn(0).getInt(), stray.getColumn(1).getInt64());
+    stray.Bind(1, static_cast<int>(levels_.size()));
+    if (stray.Step())
+      return NodeExtra(stray.Column(0).Int(), stray.Column(1).Int64());
     return Status::Ok();
   }
 
  private:
-  SQLite::Database& db_;
-  std::vector<std::unique_ptr<SQLite::Statement>> levels_;
+  sql::Connection& db_;
+  std::vector<std::unique_ptr<sql::Statement>> levels_;
 };
 
 // Replays events [range.size(), end) into `range` (RFC 9162 §2.1.1 from the leaves up), checking
 // every node it completes against `stored`; `after_leaf` runs after each leaf. Stops at the
 // first problem.
-Status Replay(SQLite::Database& db, CompactRange& range, uint64_t end, StoredNodeStream& stored,
+Status Replay(sql::Connection& db, CompactRange& range, uint64_t end, StoredNodeStream& stored,
               const std::function<Status()>& after_leaf = nullptr) {
-  SQLite::Statement events(db, "SELECT idx, leaf FROM events WHERE idx >= ? ORDER BY idx");
-  events.bind(1, static_cast<int64_t>(range.size()));
+  sql::Statement events(db, "SELECT idx, leaf FROM events WHERE idx >= ? ORDER BY idx");
+  events.Bind(1, static_cast<int64_t>(range.size()));
   Status problem;
   auto visit = [&](int level, uint64_t idx, const std::string& hash) {
     if (problem.ok()) problem = stored.Check(level, idx, hash);
   };
-  while (events.executeStep()) {
-    const int64_t idx = events.getColumn(0).getInt64();
+  while (events.Step()) {
+    const int64_t idx = events.Column(0).Int64();
     if (idx < 0 || static_cast<uint64_t>(idx) != range.size()) return EventGap(range.size(), idx);
     if (range.size() >= end)
       return Status::Corruption("事件 " + N(range.size()) + " 在 log_nodes 中没有叶子（日志只有 " +
@@ -232,7 +228,7 @@ Status Replay(SQLite::Database& db, CompactRange& range, uint64_t end, StoredNod
                                 "event " + N(range.size()) + " has no leaf in log_nodes (the log " +
                                     "has " + N(end) + " leaves)")
           .with_reason("log-leaf-missing");
-    range.Append(merkle::LeafHash(Bytes(events.getColumn(1))), visit);
+    range.Append(merkle::LeafHash(Bytes(events.Column(1))), visit);
     if (!problem.ok()) return problem;
     if (after_leaf) {
       if (Status s = after_leaf(); !s.ok()) return s;
@@ -256,21 +252,20 @@ Status Replay(SQLite::Database& db, CompactRange& range, uint64_t end, StoredNod
 class MerkleLog::ReadSnapshot {
  public:
   explicit ReadSnapshot(MerkleLog& log) : log_(log) {
-    if (!sqlite3_get_autocommit(log_.db_.getHandle())) return;
-    SQLite::Statement& begin = Prepared(log_.db_, log_.begin_, "BEGIN DEFERRED");
-    ResetOnExit reset(begin);
-    begin.exec();
+    if (log_.db_.InTransaction()) return;
+    log_.db_.Begin(sql::TxKind::kRead);
     active_ = true;
   }
   ~ReadSnapshot() {
     if (!active_) return;
     try {
-      SQLite::Statement& commit = Prepared(log_.db_, log_.commit_, "COMMIT");
-      ResetOnExit reset(commit);
-      commit.exec();
-    } catch (const SQLite::Exception&) {
+      log_.db_.Exec("COMMIT");
+    } catch (const sql::Error&) {
       // Read-only, so nothing can be lost; but the transaction must not stay open.
-      sqlite3_exec(log_.db_.getHandle(), "ROLLBACK", nullptr, nullptr, nullptr);
+      try {
+        log_.db_.Exec("ROLLBACK");
+      } catch (const sql::Error&) {
+      }
     }
   }
   ReadSnapshot(const ReadSnapshot&) = delete;
@@ -281,7 +276,7 @@ class MerkleLog::ReadSnapshot {
   bool active_ = false;
 };
 
-MerkleLog::MerkleLog(SQLite::Database& db) : db_(db) {}
+MerkleLog::MerkleLog(sql::Connection& db) : db_(db) {}
 MerkleLog::~MerkleLog() = default;
 
 uint64_t MerkleLog::Size() {
@@ -289,16 +284,16 @@ uint64_t MerkleLog::Size() {
   auto& st =
       Prepared(db_, size_, "SELECT idx FROM log_nodes WHERE level = 0 ORDER BY idx DESC LIMIT 1");
   ResetOnExit reset(st);
-  return st.executeStep() ? static_cast<uint64_t>(st.getColumn(0).getInt64()) + 1 : 0;
+  return st.Step() ? static_cast<uint64_t>(st.Column(0).Int64()) + 1 : 0;
 }
 
 std::string MerkleLog::Node(int level, uint64_t idx) {
   auto& st = Prepared(db_, node_, "SELECT hash FROM log_nodes WHERE level = ?1 AND idx = ?2");
   ResetOnExit reset(st);
-  st.bind(1, level);
-  st.bind(2, static_cast<int64_t>(idx));
-  if (!st.executeStep()) return {};
-  return Bytes(st.getColumn(0));
+  st.Bind(1, level);
+  st.Bind(2, static_cast<int64_t>(idx));
+  if (!st.Step()) return {};
+  return Bytes(st.Column(0));
 }
 
 Status MerkleLog::Append(uint64_t index, std::string_view leaf_bytes) {
@@ -315,14 +310,14 @@ Status MerkleLog::Append(uint64_t index, std::string_view leaf_bytes) {
         Prepared(db_, insert_, "INSERT INTO log_nodes(level, idx, hash) VALUES (?1, ?2, ?3)");
     for (const merkle::StoredNode& n : *nodes) {
       ResetOnExit reset(ins);
-      ins.bind(1, n.level);
-      ins.bind(2, static_cast<int64_t>(n.idx));
-      ins.bindNoCopy(3, n.hash.data(), static_cast<int>(n.hash.size()));
-      ins.exec();
+      ins.Bind(1, n.level);
+      ins.Bind(2, static_cast<int64_t>(n.idx));
+      ins.BindBlob(3, n.hash);
+      ins.Exec();
     }
     return Status::Ok();
-  } catch (const SQLite::Exception& e) {
-    if (e.getErrorCode() == SQLITE_CONSTRAINT)
+  } catch (const sql::Error& e) {
+    if (e.constraint())
       return Status::Corruption(
                  std::string("log_nodes 已含有要追加的节点：") + e.what(),
                  std::string("log_nodes already holds a node being appended: ") + e.what())
@@ -336,7 +331,7 @@ Result<std::string> MerkleLog::Root(uint64_t size) {
     ReadSnapshot snapshot(*this);
     if (uint64_t log_size = Size(); size > log_size) return BeyondLog(size, log_size);
     return merkle::RootAt(*this, size);
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     return DbError(e);
   }
 }
@@ -346,7 +341,7 @@ Result<std::vector<std::string>> MerkleLog::InclusionProof(uint64_t index, uint6
     ReadSnapshot snapshot(*this);
     if (uint64_t log_size = Size(); size > log_size) return BeyondLog(size, log_size);
     return merkle::InclusionProof(*this, index, size);
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     return DbError(e);
   }
 }
@@ -356,30 +351,30 @@ Result<std::vector<std::string>> MerkleLog::ConsistencyProof(uint64_t from, uint
     ReadSnapshot snapshot(*this);
     if (uint64_t log_size = Size(); to > log_size) return BeyondLog(to, log_size);
     return merkle::ConsistencyProof(*this, from, to);
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     return DbError(e);
   }
 }
 
-Status AppendLeaf(SQLite::Database& db, uint64_t index, std::string_view leaf_bytes) {
+Status AppendLeaf(sql::Connection& db, uint64_t index, std::string_view leaf_bytes) {
   return MerkleLog(db).Append(index, leaf_bytes);
 }
 
-uint64_t Size(SQLite::Database& db) { return MerkleLog(db).Size(); }
+uint64_t Size(sql::Connection& db) { return MerkleLog(db).Size(); }
 
-Result<std::string> Root(SQLite::Database& db, uint64_t size) { return MerkleLog(db).Root(size); }
+Result<std::string> Root(sql::Connection& db, uint64_t size) { return MerkleLog(db).Root(size); }
 
-Result<std::vector<std::string>> InclusionProof(SQLite::Database& db, uint64_t index,
+Result<std::vector<std::string>> InclusionProof(sql::Connection& db, uint64_t index,
                                                 uint64_t size) {
   return MerkleLog(db).InclusionProof(index, size);
 }
 
-Result<std::vector<std::string>> ConsistencyProof(SQLite::Database& db, uint64_t from,
+Result<std::vector<std::string>> ConsistencyProof(sql::Connection& db, uint64_t from,
                                                   uint64_t to) {
   return MerkleLog(db).ConsistencyProof(from, to);
 }
 
-Status VerifyLog(SQLite::Database& db, const std::vector<NoteVerifier>& verifiers) {
+Status VerifyLog(sql::Connection& db, const std::vector<NoteVerifier>& verifiers) {
   try {
     // One snapshot for every read below, whether or not the caller is in a transaction.
     ScopedSavepoint snapshot(db, "agritrace_verify_log");
@@ -388,17 +383,17 @@ Status VerifyLog(SQLite::Database& db, const std::vector<NoteVerifier>& verifier
       const uint64_t size = log.Size();
 
       std::vector<StoredCheckpoint> checkpoints;
-      SQLite::Statement cps(db, "SELECT size, root, note FROM checkpoints ORDER BY size");
-      while (cps.executeStep()) {
-        const int64_t cp_size = cps.getColumn(0).getInt64();
+      sql::Statement cps(db, "SELECT size, root, note FROM checkpoints ORDER BY size");
+      while (cps.Step()) {
+        const int64_t cp_size = cps.Column(0).Int64();
         if (cp_size < 0 || static_cast<uint64_t>(cp_size) > size)
           return Status::Corruption(
                      "检查点大小 " + std::to_string(cp_size) + " 超出日志的 " + N(size) + " 个叶子",
                      "checkpoint size " + std::to_string(cp_size) + " is beyond the log's " +
                          N(size) + " leaves")
               .with_reason("log-checkpoint-mismatch");
-        checkpoints.push_back({static_cast<uint64_t>(cp_size), Bytes(cps.getColumn(1)),
-                               cps.getColumn(2).getString()});
+        checkpoints.push_back({static_cast<uint64_t>(cp_size), Bytes(cps.Column(1)),
+                               cps.Column(2).String()});
       }
 
       StoredNodeStream stored(db);
@@ -429,12 +424,12 @@ Status VerifyLog(SQLite::Database& db, const std::vector<NoteVerifier>& verifier
     }();
     snapshot.Release();
     return result;
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     return DbError(e);
   }
 }
 
-Result<std::string> SignCheckpoint(SQLite::Database& db, std::string_view origin,
+Result<std::string> SignCheckpoint(sql::Connection& db, std::string_view origin,
                                    std::string_view key_name, const Ed25519PrivateKey& key,
                                    std::string_view now) {
   try {
@@ -453,11 +448,11 @@ Result<std::string> SignCheckpoint(SQLite::Database& db, std::string_view origin
 
       CompactRange range;
       std::optional<uint64_t> previous;
-      SQLite::Statement newest(
+      sql::Statement newest(
           db, "SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1");
-      if (newest.executeStep()) {
-        StoredCheckpoint last{static_cast<uint64_t>(newest.getColumn(0).getInt64()),
-                              Bytes(newest.getColumn(1)), newest.getColumn(2).getString()};
+      if (newest.Step()) {
+        StoredCheckpoint last{static_cast<uint64_t>(newest.Column(0).Int64()),
+                              Bytes(newest.Column(1)), newest.Column(2).String()};
         auto body = CheckNoteMatchesRow(last);
         if (!body.ok()) return body.status();
         if (body->origin != origin)
@@ -496,12 +491,12 @@ Result<std::string> SignCheckpoint(SQLite::Database& db, std::string_view origin
                                  {"kind", "log.checkpoint"},
                                  {"seq", static_cast<int64_t>(size)}});
       if (!leaf.ok()) return leaf.status();
-      SQLite::Statement event(db, "INSERT INTO events(idx, kind, at, leaf) VALUES (?, ?, ?, ?)");
-      event.bind(1, static_cast<int64_t>(size));
-      event.bind(2, "log.checkpoint");
-      event.bind(3, std::string(now));
-      event.bind(4, *leaf);
-      event.exec();
+      sql::Statement event(db, "INSERT INTO events(idx, kind, at, leaf) VALUES (?, ?, ?, ?)");
+      event.Bind(1, static_cast<int64_t>(size));
+      event.Bind(2, "log.checkpoint");
+      event.Bind(3, std::string(now));
+      event.Bind(4, *leaf);
+      event.Exec();
       if (Status s = log.Append(size, *leaf); !s.ok()) return s;
       range.Append(merkle::LeafHash(*leaf));
       const uint64_t signed_size = size + 1;
@@ -516,34 +511,56 @@ Result<std::string> SignCheckpoint(SQLite::Database& db, std::string_view origin
       if (!body.ok()) return body.status();
       auto note = SignNote(*body, key_name, key);
       if (!note.ok()) return note.status();
-      SQLite::Statement ins(
+      sql::Statement ins(
           db, "INSERT INTO checkpoints(size, root, note, created_at) VALUES (?, ?, ?, ?)");
-      ins.bind(1, static_cast<int64_t>(signed_size));
-      ins.bind(2, root.data(), static_cast<int>(root.size()));
-      ins.bind(3, *note);
-      ins.bind(4, std::string(now));
-      ins.exec();
+      ins.Bind(1, static_cast<int64_t>(signed_size));
+      ins.BindBlob(2, root);
+      ins.Bind(3, *note);
+      ins.Bind(4, std::string(now));
+      ins.Exec();
       return note;
     }();
     // Nothing is kept on failure (undone to the savepoint); releasing keeps the caller's
     // transaction usable.
     if (result.ok()) savepoint.Release();
     return result;
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     return DbError(e);
   }
 }
 
-Result<std::string> LatestCheckpoint(SQLite::Database& db) {
+Result<std::string> LatestCheckpoint(sql::Connection& db) {
   try {
-    SQLite::Statement st(db, "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1");
-    if (!st.executeStep())
+    sql::Statement st(db, "SELECT note FROM checkpoints ORDER BY size DESC LIMIT 1");
+    if (!st.Step())
       return Status::NotFound("尚未签署任何检查点", "no checkpoint has been signed yet")
           .with_reason("log-no-checkpoint");
-    return st.getColumn(0).getString();
-  } catch (const SQLite::Exception& e) {
+    return st.Column(0).String();
+  } catch (const sql::Error& e) {
     return DbError(e);
   }
+}
+
+Result<std::string> EventLeaf(sql::Connection& db, uint64_t index) {
+  sql::Statement q(db, "SELECT leaf FROM events WHERE idx = ?");
+  q.Bind(1, static_cast<int64_t>(index));
+  if (!q.Step())
+    return Status::NotFound("日志中没有序号为 " + N(index) + " 的事件",
+                            "the log has no event " + N(index));
+  return q.Column(0).String();
+}
+
+std::vector<StoredEvent> EventsFrom(sql::Connection& db, uint64_t start, uint64_t count) {
+  sql::Statement q(db, "SELECT idx, leaf FROM events WHERE idx >= ? ORDER BY idx LIMIT ?");
+  q.Bind(1, static_cast<int64_t>(start));
+  q.Bind(2, static_cast<int64_t>(count));
+  std::vector<StoredEvent> out;
+  while (q.Step()) out.push_back({q.Column(0).Int64(), q.Column(1).String()});
+  return out;
+}
+
+int64_t CountCheckpoints(sql::Connection& db) {
+  return db.QueryValue("SELECT COUNT(*) FROM checkpoints").Int64();
 }
 
 }  // namespace agritrace

@@ -10,8 +10,6 @@
 // out-of-range arguments as Status::Invalid.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -21,6 +19,7 @@
 #include "registry/ed25519.h"
 #include "registry/merkle.h"
 #include "registry/signed_note.h"
+#include "registry/sql_connection.h"
 #include "registry/status.h"
 
 namespace agritrace {
@@ -29,14 +28,14 @@ namespace agritrace {
 // loop of appends or proofs. Must not outlive `db`; use it from one thread at a time.
 class MerkleLog final : public merkle::NodeSource {
  public:
-  explicit MerkleLog(SQLite::Database& db);
+  explicit MerkleLog(sql::Connection& db);
   ~MerkleLog() override;
   MerkleLog(const MerkleLog&) = delete;
   MerkleLog& operator=(const MerkleLog&) = delete;
 
   // See AppendLeaf below.
   Status Append(uint64_t index, std::string_view leaf_bytes);
-  // Leaves in log_nodes. Throws SQLite::Exception if the database cannot be read.
+  // Leaves in log_nodes. Throws sql::Error if the database cannot be read.
   uint64_t Size();
   Result<std::string> Root(uint64_t size);
   Result<std::vector<std::string>> InclusionProof(uint64_t index, uint64_t size);
@@ -47,31 +46,31 @@ class MerkleLog final : public merkle::NodeSource {
 
  private:
   class ReadSnapshot;
-  SQLite::Database& db_;
-  std::unique_ptr<SQLite::Statement> size_, node_, insert_, begin_, commit_;
+  sql::Connection& db_;
+  std::unique_ptr<sql::Statement> size_, node_, insert_;
 };
 
 // Adds leaf `index` (RFC 9162 §2.1.1: hash SHA-256(0x00 || leaf_bytes)) and every subtree it
 // completes to log_nodes. `index` must equal Size(db), else Status::Corruption. The caller owns
 // the transaction, inserts the matching `events` row in it, and rolls it back if this fails
 // (some nodes may already be written).
-Status AppendLeaf(SQLite::Database& db, uint64_t index, std::string_view leaf_bytes);
-// The number of leaves in the log. Throws SQLite::Exception if the database cannot be read.
-uint64_t Size(SQLite::Database& db);
+Status AppendLeaf(sql::Connection& db, uint64_t index, std::string_view leaf_bytes);
+// The number of leaves in the log. Throws sql::Error if the database cannot be read.
+uint64_t Size(sql::Connection& db);
 // The root of the first `size` leaves (size <= Size(db)).
-Result<std::string> Root(SQLite::Database& db, uint64_t size);
+Result<std::string> Root(sql::Connection& db, uint64_t size);
 // RFC 9162 §2.1.3.1 inclusion proof of leaf `index` in the tree of `size` leaves.
-Result<std::vector<std::string>> InclusionProof(SQLite::Database& db, uint64_t index,
+Result<std::vector<std::string>> InclusionProof(sql::Connection& db, uint64_t index,
                                                 uint64_t size);
 // RFC 9162 §2.1.4.1 consistency proof between the trees of `from` and `to` leaves.
-Result<std::vector<std::string>> ConsistencyProof(SQLite::Database& db, uint64_t from, uint64_t to);
+Result<std::vector<std::string>> ConsistencyProof(sql::Connection& db, uint64_t from, uint64_t to);
 
 // Replays the whole log: recomputes every leaf hash from events.leaf and every node above it,
 // compares each with log_nodes (missing and extra rows included), and checks every stored
 // checkpoint: its root against the recomputed one, its note text against its row, and its
 // signature against `verifiers` (at least one must match and verify). The first problem found
 // is returned as Status::Corruption naming the event index, node or checkpoint size.
-Status VerifyLog(SQLite::Database& db, const std::vector<NoteVerifier>& verifiers);
+Status VerifyLog(sql::Connection& db, const std::vector<NoteVerifier>& verifiers);
 
 // Logs the signing as event `n` = the current size, kind "log.checkpoint", data {"size": n + 1,
 // "previous": the newest stored checkpoint's size, when there is one}, then signs and stores the
@@ -83,10 +82,20 @@ Status VerifyLog(SQLite::Database& db, const std::vector<NoteVerifier>& verifier
 // recomputed from `events` and compared. If the log has not grown, returns the stored note
 // unchanged. A different `origin` from the newest checkpoint's is Status::Conflict. `now` is
 // the RFC 3339 created_at.
-Result<std::string> SignCheckpoint(SQLite::Database& db, std::string_view origin,
+Result<std::string> SignCheckpoint(sql::Connection& db, std::string_view origin,
                                    std::string_view key_name, const Ed25519PrivateKey& key,
                                    std::string_view now);
+// The canonical JSON of event `index`; NotFound when the log has no such event.
+Result<std::string> EventLeaf(sql::Connection& db, uint64_t index);
+struct StoredEvent {
+  int64_t index = 0;
+  std::string leaf;  // canonical JSON
+};
+// Up to `count` events from `start` on, in log order.
+std::vector<StoredEvent> EventsFrom(sql::Connection& db, uint64_t start, uint64_t count);
+// How many signed checkpoints are stored.
+int64_t CountCheckpoints(sql::Connection& db);
 // The newest stored signed note (for GET /api/v1/log/checkpoint); NotFound if none.
-Result<std::string> LatestCheckpoint(SQLite::Database& db);
+Result<std::string> LatestCheckpoint(sql::Connection& db);
 
 }  // namespace agritrace

@@ -22,17 +22,17 @@ Status LotNotFound(const std::string& code) {
 // Records a refused issue in its own transaction: the refusal row is the only thing written.
 void RecordRefusal(Store& store, const LotInput& lot, const Status& why) {
   store.Transact([&]() -> Status {
-    SQLite::Statement org(store.db(), "SELECT org_id FROM products WHERE id = ?");
-    org.bind(1, lot.product_id);
-    SQLite::Statement ins(store.db(),
+    sql::Statement org(store.db(), "SELECT org_id FROM products WHERE id = ?");
+    org.Bind(1, lot.product_id);
+    sql::Statement ins(store.db(),
                           "INSERT INTO refusals(at, org_id, product_id, reason, message) "
                           "VALUES (?, ?, ?, ?, ?)");
-    ins.bind(1, NowUtc());
-    if (org.executeStep()) ins.bind(2, org.getColumn(0).getInt64()); else ins.bind(2);
-    if (lot.product_id) ins.bind(3, lot.product_id); else ins.bind(3);
-    ins.bind(4, why.reason().empty() ? "invalid" : why.reason());
-    ins.bind(5, why.message());
-    ins.exec();
+    ins.Bind(1, NowUtc());
+    if (org.Step()) ins.Bind(2, org.Column(0).Int64()); else ins.Bind(2);
+    if (lot.product_id) ins.Bind(3, lot.product_id); else ins.Bind(3);
+    ins.Bind(4, why.reason().empty() ? "invalid" : why.reason());
+    ins.Bind(5, why.message());
+    ins.Exec();
     return Status::Ok();
   });
 }
@@ -40,23 +40,30 @@ void RecordRefusal(Store& store, const LotInput& lot, const Status& why) {
 }  // namespace
 
 Result<int64_t> LotId(Store& store, const std::string& code) {
-  SQLite::Statement q(store.db(), "SELECT id FROM lots WHERE code = ?");
-  q.bind(1, code);
-  if (!q.executeStep()) return LotNotFound(code);
-  return q.getColumn(0).getInt64();
+  sql::Statement q(store.db(), "SELECT id FROM lots WHERE code = ?");
+  q.Bind(1, code);
+  if (!q.Step()) return LotNotFound(code);
+  return q.Column(0).Int64();
+}
+
+Result<LotCapacity> GetLotCapacity(Store& store, const std::string& code) {
+  sql::Statement q(store.db(), "SELECT id, units FROM lots WHERE code = ?");
+  q.Bind(1, code);
+  if (!q.Step()) return LotNotFound(code);
+  return LotCapacity{q.Column(0).Int64(), q.Column(1).Int64()};
 }
 
 Result<int64_t> LotOwner(Store& store, const std::string& code) {
-  SQLite::Statement q(store.db(), "SELECT org_id FROM lots WHERE code = ?");
-  q.bind(1, code);
-  if (!q.executeStep()) return LotNotFound(code);
-  return q.getColumn(0).getInt64();
+  sql::Statement q(store.db(), "SELECT org_id FROM lots WHERE code = ?");
+  q.Bind(1, code);
+  if (!q.Step()) return LotNotFound(code);
+  return q.Column(0).Int64();
 }
 
 bool IsRecalled(Store& store, int64_t lot_id) {
-  SQLite::Statement q(store.db(), "SELECT 1 FROM trace_events WHERE lot_id = ? AND step = 'recall'");
-  q.bind(1, lot_id);
-  return q.executeStep();
+  sql::Statement q(store.db(), "SELECT 1 FROM trace_events WHERE lot_id = ? AND step = 'recall'");
+  q.Bind(1, lot_id);
+  return q.Step();
 }
 
 std::string MintLotCode() {
@@ -119,12 +126,12 @@ Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& acto
     auto checked = CheckIssueRules(store, lot);
     if (!checked.ok()) return checked.status();
     std::string code;
-    SQLite::Statement taken(store.db(), "SELECT 1 FROM lots WHERE code = ?");
+    sql::Statement taken(store.db(), "SELECT 1 FROM lots WHERE code = ?");
     do {
       code = MintLotCode();
-      taken.reset();
-      taken.bind(1, code);
-    } while (taken.executeStep());
+      taken.Reset();
+      taken.Bind(1, code);
+    } while (taken.Step());
 
     Json households = Json::array(), inspections = Json::array();
     for (const auto& h : lot.households)
@@ -154,59 +161,59 @@ Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& acto
     std::string signature = Base64UrlEncode(key->key.Sign(*canonical));
 
     auto& db = store.db();
-    SQLite::Statement ins(db,
+    sql::Statement ins(db,
                           "INSERT INTO lots(code, product_id, org_id, origin, harvested, packed, "
                           "units, net_content_g, brand_id, record_json, signature, kid, "
                           "event_index, issued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,-1,?)");
-    ins.bind(1, code);
-    ins.bind(2, lot.product_id);
-    ins.bind(3, checked->producer["id"].get<int64_t>());
-    ins.bind(4, lot.origin);
-    ins.bind(5, checked->harvested);
-    ins.bind(6, checked->packed);
-    ins.bind(7, lot.units);
-    ins.bind(8, checked->net_content_g);
-    if (lot.brand_id) ins.bind(9, lot.brand_id); else ins.bind(9);
-    ins.bind(10, *canonical);
-    ins.bind(11, signature);
-    ins.bind(12, key->kid);
-    ins.bind(13, now);
-    ins.exec();
-    int64_t lot_id = db.getLastInsertRowid();
-    SQLite::Statement lc(db, "INSERT INTO lot_certs VALUES (?, ?)");
+    ins.Bind(1, code);
+    ins.Bind(2, lot.product_id);
+    ins.Bind(3, checked->producer["id"].get<int64_t>());
+    ins.Bind(4, lot.origin);
+    ins.Bind(5, checked->harvested);
+    ins.Bind(6, checked->packed);
+    ins.Bind(7, lot.units);
+    ins.Bind(8, checked->net_content_g);
+    if (lot.brand_id) ins.Bind(9, lot.brand_id); else ins.Bind(9);
+    ins.Bind(10, *canonical);
+    ins.Bind(11, signature);
+    ins.Bind(12, key->kid);
+    ins.Bind(13, now);
+    ins.Exec();
+    int64_t lot_id = db.LastInsertId();
+    sql::Statement lc(db, "INSERT INTO lot_certs VALUES (?, ?)");
     for (int64_t cid : checked->cert_ids) {
-      lc.reset();
-      lc.bind(1, lot_id);
-      lc.bind(2, cid);
-      lc.exec();
+      lc.Reset();
+      lc.Bind(1, lot_id);
+      lc.Bind(2, cid);
+      lc.Exec();
     }
-    SQLite::Statement lh(db, "INSERT INTO lot_households VALUES (?, ?, ?, ?)");
+    sql::Statement lh(db, "INSERT INTO lot_households VALUES (?, ?, ?, ?)");
     for (const auto& h : lot.households) {
-      lh.reset();
-      lh.bind(1, lot_id);
-      lh.bind(2, h.id);
-      lh.bind(3, h.grams);
-      lh.bind(4, h.registered_poor ? 1 : 0);
-      lh.exec();
+      lh.Reset();
+      lh.Bind(1, lot_id);
+      lh.Bind(2, h.id);
+      lh.Bind(3, h.grams);
+      lh.Bind(4, h.registered_poor ? 1 : 0);
+      lh.Exec();
     }
-    SQLite::Statement li(db, "INSERT INTO lot_inspections VALUES (?, ?, ?, ?)");
+    sql::Statement li(db, "INSERT INTO lot_inspections VALUES (?, ?, ?, ?)");
     for (const auto& i : lot.inspections) {
-      li.reset();
-      li.bind(1, lot_id);
-      li.bind(2, i.agency);
-      li.bind(3, i.report);
-      li.bind(4, i.result);
-      li.exec();
+      li.Reset();
+      li.Bind(1, lot_id);
+      li.Bind(2, i.agency);
+      li.Bind(3, i.report);
+      li.Bind(4, i.result);
+      li.Exec();
     }
     CrashPoint("lot-issue-before-event");
     Json event = {{"record", record}, {"signature", signature}, {"kid", key->kid}};
     if (!actor.empty()) event["actor"] = actor;
     auto ev = store.AppendEvent("lot.issued", event);
     if (!ev.ok()) return ev.status();
-    SQLite::Statement idx(db, "UPDATE lots SET event_index = ? WHERE id = ?");
-    idx.bind(1, *ev);
-    idx.bind(2, lot_id);
-    idx.exec();
+    sql::Statement idx(db, "UPDATE lots SET event_index = ? WHERE id = ?");
+    idx.Bind(1, *ev);
+    idx.Bind(2, lot_id);
+    idx.Exec();
     CrashPoint("lot-issue-before-commit");
     out = {{"code", code}, {"record", record}, {"signature", signature}, {"kid", key->kid},
            {"event_index", *ev}};
@@ -221,26 +228,26 @@ Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& acto
 }
 
 Result<Json> GetLot(Store& store, const std::string& code) {
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       "SELECT id, record_json, signature, kid, event_index FROM lots WHERE code = ?");
-  q.bind(1, code);
-  if (!q.executeStep()) return LotNotFound(code);
-  int64_t id = q.getColumn(0).getInt64();
-  std::string canonical = q.getColumn(1).getString();
+  q.Bind(1, code);
+  if (!q.Step()) return LotNotFound(code);
+  int64_t id = q.Column(0).Int64();
+  std::string canonical = q.Column(1).String();
   Json out = {{"code", code}, {"record", Json::parse(canonical)},
-              {"record_canonical", canonical}, {"signature", q.getColumn(2).getString()},
-              {"kid", q.getColumn(3).getString()}, {"event_index", q.getColumn(4).getInt64()},
+              {"record_canonical", canonical}, {"signature", q.Column(2).String()},
+              {"kid", q.Column(3).String()}, {"event_index", q.Column(4).Int64()},
               {"recalled", IsRecalled(store, id)}};
   Json trace = Json::array();
-  SQLite::Statement t(store.db(),
+  sql::Statement t(store.db(),
                       "SELECT step, at, place, actor, note, event_index FROM trace_events "
                       "WHERE lot_id = ? ORDER BY at, id");
-  t.bind(1, id);
-  while (t.executeStep()) {
-    Json e = {{"step", t.getColumn(0).getString()}, {"at", t.getColumn(1).getString()},
-              {"event_index", t.getColumn(5).getInt64()}};
+  t.Bind(1, id);
+  while (t.Step()) {
+    Json e = {{"step", t.Column(0).String()}, {"at", t.Column(1).String()},
+              {"event_index", t.Column(5).Int64()}};
     for (int c : {2, 3, 4})
-      if (!t.getColumn(c).isNull()) e[t.getColumnName(c)] = t.getColumn(c).getString();
+      if (!t.Column(c).IsNull()) e[t.ColumnName(c)] = t.Column(c).String();
     trace.push_back(e);
   }
   out["trace"] = trace;
@@ -284,17 +291,17 @@ Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::str
     if (!note.empty()) out["note"] = note;
     auto ev = store.AppendEvent(step == "recall" ? "lot.recalled" : "lot.trace", out);
     if (!ev.ok()) return ev.status();
-    SQLite::Statement ins(store.db(),
+    sql::Statement ins(store.db(),
                           "INSERT INTO trace_events(lot_id, step, at, place, actor, note, event_index) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?)");
-    ins.bind(1, *lot_id);
-    ins.bind(2, step);
-    ins.bind(3, *when);
-    if (place.empty()) ins.bind(4); else ins.bind(4, place);
-    if (actor.empty()) ins.bind(5); else ins.bind(5, actor);
-    if (note.empty()) ins.bind(6); else ins.bind(6, note);
-    ins.bind(7, *ev);
-    ins.exec();
+    ins.Bind(1, *lot_id);
+    ins.Bind(2, step);
+    ins.Bind(3, *when);
+    if (place.empty()) ins.Bind(4); else ins.Bind(4, place);
+    if (actor.empty()) ins.Bind(5); else ins.Bind(5, actor);
+    if (note.empty()) ins.Bind(6); else ins.Bind(6, note);
+    ins.Bind(7, *ev);
+    ins.Exec();
     out["event_index"] = *ev;
     return Status::Ok();
   });

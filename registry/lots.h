@@ -41,6 +41,12 @@ Result<Json> GetLot(Store& store, const std::string& code);
 // The lot's row id, and the organisation that issued it (its record's producer), without
 // reading the record; NotFound (lot-unknown) for no such lot.
 Result<int64_t> LotId(Store& store, const std::string& code);
+// A lot's row id and the number of unit codes its record allows.
+struct LotCapacity {
+  int64_t id = 0;
+  int64_t units = 0;
+};
+Result<LotCapacity> GetLotCapacity(Store& store, const std::string& code);
 Result<int64_t> LotOwner(Store& store, const std::string& code);
 bool IsRecalled(Store& store, int64_t lot_id);
 // `actor`: who recalls, as the trace event's actor ("user:<username>" from the console; "" for

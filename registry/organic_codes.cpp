@@ -104,49 +104,49 @@ Result<std::vector<std::string>> ParseOrganicCodes(std::string_view file) {
   return codes;
 }
 
-Result<std::string> OrganicCertificate(SQLite::Database& db, int64_t lot_id) {
+Result<std::string> OrganicCertificate(sql::Connection& db, int64_t lot_id) {
   try {
-    SQLite::Statement q(
+    sql::Statement q(
         db,
         "SELECT c.number FROM lot_certs lc JOIN certifications c ON c.id = lc.cert_id "
         "WHERE lc.lot_id = ? AND c.type = 'organic' ORDER BY c.id LIMIT 1");
-    q.bind(1, lot_id);
-    return q.executeStep() ? q.getColumn(0).getString() : std::string();
+    q.Bind(1, lot_id);
+    return q.Step() ? q.Column(0).String() : std::string();
   } catch (const std::exception& e) {
     return DbError(e);
   }
 }
 
-Result<int64_t> CountUnitsWithoutOrganicCode(SQLite::Database& db, int64_t lot_id,
+Result<int64_t> CountUnitsWithoutOrganicCode(sql::Connection& db, int64_t lot_id,
                                              int64_t first_serial, int64_t last_serial) {
   try {
-    SQLite::Statement q(db,
+    sql::Statement q(db,
                         "SELECT COUNT(*) FROM units u LEFT JOIN organic_codes o ON o.unit = u.code "
                         "WHERE u.lot_id = ? AND u.serial BETWEEN ? AND ? AND o.unit IS NULL");
-    q.bind(1, lot_id);
-    q.bind(2, first_serial);
-    q.bind(3, last_serial);
-    q.executeStep();
-    return q.getColumn(0).getInt64();
+    q.Bind(1, lot_id);
+    q.Bind(2, first_serial);
+    q.Bind(3, last_serial);
+    q.Step();
+    return q.Column(0).Int64();
   } catch (const std::exception& e) {
     return DbError(e);
   }
 }
 
-OrganicCodeReader::OrganicCodeReader(SQLite::Database& db)
+OrganicCodeReader::OrganicCodeReader(sql::Connection& db)
     : query_(db,
              "SELECT u.serial, o.code FROM units u JOIN organic_codes o ON o.unit = u.code "
              "WHERE u.lot_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial") {}
 
-Result<std::unique_ptr<OrganicCodeReader>> OrganicCodeReader::Open(SQLite::Database& db,
+Result<std::unique_ptr<OrganicCodeReader>> OrganicCodeReader::Open(sql::Connection& db,
                                                                    int64_t lot_id,
                                                                    int64_t first_serial,
                                                                    int64_t last_serial) {
   try {
     std::unique_ptr<OrganicCodeReader> r(new OrganicCodeReader(db));
-    r->query_.bind(1, lot_id);
-    r->query_.bind(2, first_serial);
-    r->query_.bind(3, last_serial);
+    r->query_.Bind(1, lot_id);
+    r->query_.Bind(2, first_serial);
+    r->query_.Bind(3, last_serial);
     return r;
   } catch (const std::exception& e) {
     return DbError(e);
@@ -156,11 +156,11 @@ Result<std::unique_ptr<OrganicCodeReader>> OrganicCodeReader::Open(SQLite::Datab
 Result<std::string> OrganicCodeReader::For(int64_t serial) {
   try {
     while (!done_ && (!has_row_ || serial_ < serial)) {
-      has_row_ = query_.executeStep();
+      has_row_ = query_.Step();
       done_ = !has_row_;
       if (has_row_) {
-        serial_ = query_.getColumn(0).getInt64();
-        code_ = query_.getColumn(1).getString();
+        serial_ = query_.Column(0).Int64();
+        code_ = query_.Column(1).String();
       }
     }
     return has_row_ && serial_ == serial ? code_ : std::string();
@@ -183,14 +183,14 @@ Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
                              "lot " + shown + " is recalled: no more 有机码 (organic codes)")
           .with_reason("lot-recalled");
     }
-    SQLite::Database& db = store.db();
+    sql::Connection& db = store.db();
 
-    SQLite::Statement cert_q(
+    sql::Statement cert_q(
         db,
         "SELECT c.id, c.number, c.status FROM lot_certs lc JOIN certifications c "
         "ON c.id = lc.cert_id WHERE lc.lot_id = ? AND c.type = 'organic' ORDER BY c.id LIMIT 1");
-    cert_q.bind(1, lot_id);
-    if (!cert_q.executeStep()) {
+    cert_q.Bind(1, lot_id);
+    if (!cert_q.Step()) {
       return Status::Invalid(
                  "批次 " + shown + " 没有有机产品认证，不用也不能导入有机码；有机码只用于有机产品",
                  "lot " + shown +
@@ -198,9 +198,9 @@ Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
                      "organic products only")
           .with_reason("not-organic");
     }
-    const int64_t cert_id = cert_q.getColumn(0).getInt64();
-    const std::string cert_number = cert_q.getColumn(1).getString();
-    const std::string cert_status = cert_q.getColumn(2).getString();
+    const int64_t cert_id = cert_q.Column(0).Int64();
+    const std::string cert_number = cert_q.Column(1).String();
+    const std::string cert_status = cert_q.Column(2).String();
     if (cert_status != "active") {
       const std::string zh = cert_status == "revoked" ? "已撤销" : "已暂停";
       return Status::Invalid("有机产品认证 " + cert_number + zh + "，不能再导入有机码",
@@ -209,19 +209,19 @@ Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
           .with_reason("cert-inactive");
     }
 
-    SQLite::Statement taken(db,
+    sql::Statement taken(db,
                             "SELECT l.code FROM organic_codes o JOIN units u ON u.code = o.unit "
                             "JOIN lots l ON l.id = u.lot_id WHERE o.code = ?");
     // A code already loaded is named first: loading the same list twice says so.
     for (const std::string& code : codes) {
-      taken.reset();
-      taken.bind(1, code);
-      if (taken.executeStep()) {
+      taken.Reset();
+      taken.Bind(1, code);
+      if (taken.Step()) {
         return Status::Conflict("有机码 " + code + " 已经导入过（批次 " +
-                                    crockford::Group(taken.getColumn(0).getString(), 5) +
+                                    crockford::Group(taken.Column(0).String(), 5) +
                                     "）：同一个有机码只能印在一个标签上；请向认证机构核实清单",
                                 "the 有机码 (organic code) " + code + " is already loaded (lot " +
-                                    crockford::Group(taken.getColumn(0).getString(), 5) +
+                                    crockford::Group(taken.Column(0).String(), 5) +
                                     "): each code goes on one label only; check the list with "
                                     "the certifier")
             .with_reason("organic-code-taken");
@@ -241,27 +241,27 @@ Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
           .with_reason("organic-codes-exceed-units");
     }
 
-    SQLite::Statement units(db,
+    sql::Statement units(db,
                             "SELECT u.code, u.serial FROM units u LEFT JOIN organic_codes o "
                             "ON o.unit = u.code WHERE u.lot_id = ? AND o.unit IS NULL "
                             "ORDER BY u.serial LIMIT ?");
-    units.bind(1, lot_id);
-    units.bind(2, static_cast<int64_t>(codes.size()));
+    units.Bind(1, lot_id);
+    units.Bind(2, static_cast<int64_t>(codes.size()));
     // The units first, then the inserts: the query must not see its own rows.
     std::vector<std::pair<std::string, int64_t>> targets;
     targets.reserve(codes.size());
-    while (units.executeStep()) {
-      targets.emplace_back(units.getColumn(0).getString(), units.getColumn(1).getInt64());
+    while (units.Step()) {
+      targets.emplace_back(units.Column(0).String(), units.Column(1).Int64());
     }
-    SQLite::Statement insert(db,
+    sql::Statement insert(db,
                              "INSERT INTO organic_codes (unit, code, cert_id) VALUES (?, ?, ?)");
     std::string digest_input;
     for (size_t i = 0; i < codes.size(); ++i) {
-      insert.reset();
-      insert.bind(1, targets[i].first);
-      insert.bind(2, codes[i]);
-      insert.bind(3, cert_id);
-      insert.exec();
+      insert.Reset();
+      insert.Bind(1, targets[i].first);
+      insert.Bind(2, codes[i]);
+      insert.Bind(3, cert_id);
+      insert.Exec();
       digest_input.append(codes[i]);
       digest_input.push_back('\n');
     }

@@ -35,24 +35,24 @@ Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
 
 // The number of the lot's organic certificate, "" when it has none: its unit labels must then
 // carry 有机码.
-Result<std::string> OrganicCertificate(SQLite::Database& db, int64_t lot_id);
+Result<std::string> OrganicCertificate(sql::Connection& db, int64_t lot_id);
 
 // Units of the lot with first_serial <= serial <= last_serial that have no 有机码.
-Result<int64_t> CountUnitsWithoutOrganicCode(SQLite::Database& db, int64_t lot_id,
+Result<int64_t> CountUnitsWithoutOrganicCode(sql::Connection& db, int64_t lot_id,
                                              int64_t first_serial, int64_t last_serial);
 
 // Walks the 有机码 of a lot's units in serial order, beside ForEachUnit (unit_store.h), so that a
 // million labels are printed with constant memory. `db` must outlive the reader.
 class OrganicCodeReader {
  public:
-  static Result<std::unique_ptr<OrganicCodeReader>> Open(SQLite::Database& db, int64_t lot_id,
+  static Result<std::unique_ptr<OrganicCodeReader>> Open(sql::Connection& db, int64_t lot_id,
                                                          int64_t first_serial, int64_t last_serial);
   // The 有机码 of unit `serial`, "" when it has none. Serials must be asked in increasing order.
   Result<std::string> For(int64_t serial);
 
  private:
-  explicit OrganicCodeReader(SQLite::Database& db);
-  SQLite::Statement query_;
+  explicit OrganicCodeReader(sql::Connection& db);
+  sql::Statement query_;
   bool has_row_ = false, done_ = false;
   int64_t serial_ = 0;
   std::string code_;

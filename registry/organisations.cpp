@@ -20,24 +20,24 @@ Result<Json> AddOrganisation(Store& store, const OrganisationInput& o, const std
   Json out;
   s = store.Transact([&]() -> Status {
     if (Status r = RequireRegion(store, o.region); !r.ok()) return r;
-    SQLite::Statement dup(store.db(), "SELECT id FROM organisations WHERE credit_code = ?");
-    dup.bind(1, o.credit_code);
-    if (dup.executeStep())
+    sql::Statement dup(store.db(), "SELECT id FROM organisations WHERE credit_code = ?");
+    dup.Bind(1, o.credit_code);
+    if (dup.Step())
       return Status::Conflict("统一社会信用代码 " + o.credit_code + " 已登记为主体 " +
-                                  dup.getColumn(0).getString(),
+                                  dup.Column(0).String(),
                               "credit code " + o.credit_code + " is already organisation " +
-                                  dup.getColumn(0).getString());
+                                  dup.Column(0).String());
     std::string now = NowUtc();
-    SQLite::Statement ins(store.db(),
+    sql::Statement ins(store.db(),
                           "INSERT INTO organisations(name, credit_code, kind, region, created_at) "
                           "VALUES (?, ?, ?, ?, ?)");
-    ins.bind(1, o.name);
-    ins.bind(2, o.credit_code);
-    ins.bind(3, o.kind);
-    ins.bind(4, o.region);
-    ins.bind(5, now);
-    ins.exec();
-    out = {{"id", store.db().getLastInsertRowid()}, {"name", o.name},
+    ins.Bind(1, o.name);
+    ins.Bind(2, o.credit_code);
+    ins.Bind(3, o.kind);
+    ins.Bind(4, o.region);
+    ins.Bind(5, now);
+    ins.Exec();
+    out = {{"id", store.db().LastInsertId()}, {"name", o.name},
            {"credit_code", o.credit_code}, {"kind", o.kind}, {"region", o.region},
            {"created_at", now}};
     Json event = out;
@@ -49,14 +49,14 @@ Result<Json> AddOrganisation(Store& store, const OrganisationInput& o, const std
 }
 
 Result<Json> GetOrganisation(Store& store, int64_t id) {
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       "SELECT name, credit_code, kind, region, created_at FROM organisations "
                       "WHERE id = ?");
-  q.bind(1, id);
-  if (!q.executeStep()) return OrganisationNotFound(id);
-  return Json{{"id", id}, {"name", q.getColumn(0).getString()},
-              {"credit_code", q.getColumn(1).getString()}, {"kind", q.getColumn(2).getString()},
-              {"region", q.getColumn(3).getString()}, {"created_at", q.getColumn(4).getString()}};
+  q.Bind(1, id);
+  if (!q.Step()) return OrganisationNotFound(id);
+  return Json{{"id", id}, {"name", q.Column(0).String()},
+              {"credit_code", q.Column(1).String()}, {"kind", q.Column(2).String()},
+              {"region", q.Column(3).String()}, {"created_at", q.Column(4).String()}};
 }
 
 Json SearchOrganisations(Store& store, const std::string& query, int64_t offset, int64_t limit,
@@ -71,23 +71,23 @@ Json SearchOrganisations(Store& store, const std::string& query, int64_t offset,
   const std::string where =
       " FROM organisations WHERE ?1 = '' OR instr(name, ?1) > 0 OR "
       "credit_code LIKE ?2 ESCAPE '\\'";
-  SQLite::Statement count(store.db(), "SELECT COUNT(*)" + where);
-  count.bind(1, query);
-  count.bind(2, code_escaped + "%");
-  count.executeStep();
-  if (total) *total = count.getColumn(0).getInt64();
-  SQLite::Statement q(store.db(), "SELECT id, name, credit_code, kind, region, created_at" + where +
+  sql::Statement count(store.db(), "SELECT COUNT(*)" + where);
+  count.Bind(1, query);
+  count.Bind(2, code_escaped + "%");
+  count.Step();
+  if (total) *total = count.Column(0).Int64();
+  sql::Statement q(store.db(), "SELECT id, name, credit_code, kind, region, created_at" + where +
                                       " ORDER BY id LIMIT ?3 OFFSET ?4");
-  q.bind(1, query);
-  q.bind(2, code_escaped + "%");
-  q.bind(3, limit);
-  q.bind(4, offset);
+  q.Bind(1, query);
+  q.Bind(2, code_escaped + "%");
+  q.Bind(3, limit);
+  q.Bind(4, offset);
   Json out = Json::array();
-  while (q.executeStep())
-    out.push_back({{"id", q.getColumn(0).getInt64()}, {"name", q.getColumn(1).getString()},
-                   {"credit_code", q.getColumn(2).getString()},
-                   {"kind", q.getColumn(3).getString()}, {"region", q.getColumn(4).getString()},
-                   {"created_at", q.getColumn(5).getString()}});
+  while (q.Step())
+    out.push_back({{"id", q.Column(0).Int64()}, {"name", q.Column(1).String()},
+                   {"credit_code", q.Column(2).String()},
+                   {"kind", q.Column(3).String()}, {"region", q.Column(4).String()},
+                   {"created_at", q.Column(5).String()}});
   return out;
 }
 

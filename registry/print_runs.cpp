@@ -34,23 +34,23 @@ constexpr const char* kRunColumns =
     "r.destination, r.actor, r.resumes, r.started_at, r.outcome, r.sent_through, r.ended_at "
     "FROM print_runs r JOIN lots l ON l.id = r.lot_id ";
 
-PrintRun ReadRun(SQLite::Statement& q) {
+PrintRun ReadRun(sql::Statement& q) {
   PrintRun r;
-  r.id = q.getColumn(0).getInt64();
-  r.lot_code = q.getColumn(1).getString();
-  r.lot_only = q.getColumn(2).getInt() != 0;
-  r.first_serial = q.getColumn(3).getInt64();
-  r.last_serial = q.getColumn(4).getInt64();
-  r.format = q.getColumn(5).getString();
-  r.options = Json::parse(q.getColumn(6).getString(), nullptr, false);
+  r.id = q.Column(0).Int64();
+  r.lot_code = q.Column(1).String();
+  r.lot_only = q.Column(2).Int() != 0;
+  r.first_serial = q.Column(3).Int64();
+  r.last_serial = q.Column(4).Int64();
+  r.format = q.Column(5).String();
+  r.options = Json::parse(q.Column(6).String(), nullptr, false);
   if (r.options.is_discarded()) r.options = Json::object();
-  r.destination = q.getColumn(7).getString();
-  r.actor = q.getColumn(8).getString();
-  r.resumes = q.getColumn(9).isNull() ? 0 : q.getColumn(9).getInt64();
-  r.started_at = q.getColumn(10).getString();
-  if (!q.getColumn(11).isNull()) r.outcome = q.getColumn(11).getString();
-  if (!q.getColumn(12).isNull()) r.sent_through = q.getColumn(12).getInt64();
-  if (!q.getColumn(13).isNull()) r.ended_at = q.getColumn(13).getString();
+  r.destination = q.Column(7).String();
+  r.actor = q.Column(8).String();
+  r.resumes = q.Column(9).IsNull() ? 0 : q.Column(9).Int64();
+  r.started_at = q.Column(10).String();
+  if (!q.Column(11).IsNull()) r.outcome = q.Column(11).String();
+  if (!q.Column(12).IsNull()) r.sent_through = q.Column(12).Int64();
+  if (!q.Column(13).IsNull()) r.ended_at = q.Column(13).String();
   return r;
 }
 
@@ -114,12 +114,12 @@ std::vector<Reprint> ReprintsOfLot(const std::vector<PrintRun>& runs) {
 }
 
 std::vector<PrintRun> Runs(Store& store, const std::string& lot_code) {
-  SQLite::Statement q(store.db(), std::string(kRunColumns) +
+  sql::Statement q(store.db(), std::string(kRunColumns) +
                                       (lot_code.empty() ? "" : "WHERE l.code = ? ") +
                                       "ORDER BY r.lot_id, r.id");
-  if (!lot_code.empty()) q.bind(1, lot_code);
+  if (!lot_code.empty()) q.Bind(1, lot_code);
   std::vector<PrintRun> runs;
-  while (q.executeStep()) runs.push_back(ReadRun(q));
+  while (q.Step()) runs.push_back(ReadRun(q));
   return runs;
 }
 
@@ -154,7 +154,7 @@ Result<int64_t> StartPrintRun(Store& store, const PrintRunStart& in) {
       if (!earlier.ok()) return earlier.status();
     }
     const std::string now = NowUtc();
-    id = store.db().execAndGet("SELECT COALESCE(MAX(id), 0) + 1 FROM print_runs").getInt64();
+    id = store.db().QueryValue("SELECT COALESCE(MAX(id), 0) + 1 FROM print_runs").Int64();
     Json data = {{"id", id},
                  {"lot", in.lot_code},
                  {"lot_only", in.lot_only},
@@ -168,26 +168,26 @@ Result<int64_t> StartPrintRun(Store& store, const PrintRunStart& in) {
     if (in.resumes) data["resumes"] = in.resumes;
     auto ev = store.AppendEvent("labels.print-started", data);
     if (!ev.ok()) return ev.status();
-    SQLite::Statement ins(store.db(),
+    sql::Statement ins(store.db(),
                           "INSERT INTO print_runs(id, lot_id, lot_only, first_serial, last_serial, "
                           "format, options, destination, actor, resumes, started_at, start_event) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    ins.bind(1, id);
-    ins.bind(2, *lot_id);
-    ins.bind(3, in.lot_only ? 1 : 0);
-    ins.bind(4, in.first_serial);
-    ins.bind(5, in.last_serial);
-    ins.bind(6, in.format);
-    ins.bind(7, *options);
-    ins.bind(8, in.destination);
-    ins.bind(9, in.actor);
+    ins.Bind(1, id);
+    ins.Bind(2, *lot_id);
+    ins.Bind(3, in.lot_only ? 1 : 0);
+    ins.Bind(4, in.first_serial);
+    ins.Bind(5, in.last_serial);
+    ins.Bind(6, in.format);
+    ins.Bind(7, *options);
+    ins.Bind(8, in.destination);
+    ins.Bind(9, in.actor);
     if (in.resumes)
-      ins.bind(10, in.resumes);
+      ins.Bind(10, in.resumes);
     else
-      ins.bind(10);
-    ins.bind(11, now);
-    ins.bind(12, *ev);
-    ins.exec();
+      ins.Bind(10);
+    ins.Bind(11, now);
+    ins.Bind(12, *ev);
+    ins.Exec();
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -214,15 +214,15 @@ Result<Json> EndPrintRun(Store& store, int64_t id, PrintOutcome outcome, int64_t
            {"ended_at", now}};
     auto ev = store.AppendEvent("labels.print-ended", out);
     if (!ev.ok()) return ev.status();
-    SQLite::Statement up(store.db(),
+    sql::Statement up(store.db(),
                          "UPDATE print_runs SET outcome = ?, sent_through = ?, ended_at = ?, "
                          "end_event = ? WHERE id = ?");
-    up.bind(1, OutcomeName(outcome));
-    up.bind(2, sent_through);
-    up.bind(3, now);
-    up.bind(4, *ev);
-    up.bind(5, id);
-    up.exec();
+    up.Bind(1, OutcomeName(outcome));
+    up.Bind(2, sent_through);
+    up.Bind(3, now);
+    up.Bind(4, *ev);
+    up.Bind(5, id);
+    up.Exec();
     out["event_index"] = *ev;
     return Status::Ok();
   });
@@ -231,16 +231,16 @@ Result<Json> EndPrintRun(Store& store, int64_t id, PrintOutcome outcome, int64_t
 }
 
 Result<PrintRun> GetPrintRun(Store& store, int64_t id) {
-  SQLite::Statement q(store.db(), std::string(kRunColumns) + "WHERE r.id = ?");
-  q.bind(1, id);
-  if (!q.executeStep()) return RunNotFound(id);
+  sql::Statement q(store.db(), std::string(kRunColumns) + "WHERE r.id = ?");
+  q.Bind(1, id);
+  if (!q.Step()) return RunNotFound(id);
   return ReadRun(q);
 }
 
 int64_t ResumedBy(Store& store, int64_t id) {
-  SQLite::Statement q(store.db(), "SELECT MIN(id) FROM print_runs WHERE resumes = ?");
-  q.bind(1, id);
-  return q.executeStep() && !q.getColumn(0).isNull() ? q.getColumn(0).getInt64() : 0;
+  sql::Statement q(store.db(), "SELECT MIN(id) FROM print_runs WHERE resumes = ?");
+  q.Bind(1, id);
+  return q.Step() && !q.Column(0).IsNull() ? q.Column(0).Int64() : 0;
 }
 
 std::vector<Reprint> FindReprints(Store& store, const std::string& lot_code) {

@@ -35,11 +35,11 @@ Json ProductJson(int64_t id, const ProductInput& p, const std::string& gtin,
   return out;
 }
 
-void BindGtin(SQLite::Statement& q, int i, const std::string& gtin) {
+void BindGtin(sql::Statement& q, int i, const std::string& gtin) {
   if (gtin.empty())
-    q.bind(i);
+    q.Bind(i);
   else
-    q.bind(i, gtin);
+    q.Bind(i, gtin);
 }
 
 }  // namespace
@@ -51,17 +51,17 @@ Result<Json> AddProduct(Store& store, const ProductInput& p, const std::string& 
   Status s = store.Transact([&]() -> Status {
     if (Status r = RequireOrganisation(store, p.org_id); !r.ok()) return r;
     std::string now = NowUtc();
-    SQLite::Statement ins(store.db(),
+    sql::Statement ins(store.db(),
                           "INSERT INTO products(org_id, name, category, net_content_g, gtin, "
                           "created_at) VALUES (?, ?, ?, ?, ?, ?)");
-    ins.bind(1, p.org_id);
-    ins.bind(2, p.name);
-    ins.bind(3, p.category);
-    ins.bind(4, p.net_content_g);
+    ins.Bind(1, p.org_id);
+    ins.Bind(2, p.name);
+    ins.Bind(3, p.category);
+    ins.Bind(4, p.net_content_g);
     BindGtin(ins, 5, *gtin);
-    ins.bind(6, now);
-    ins.exec();
-    out = ProductJson(store.db().getLastInsertRowid(), p, *gtin, now);
+    ins.Bind(6, now);
+    ins.Exec();
+    out = ProductJson(store.db().LastInsertId(), p, *gtin, now);
     if (!actor.empty()) out["actor"] = actor;
     return LogEvent(store, "product.added", out);
   });
@@ -82,15 +82,15 @@ Result<Json> UpdateProduct(Store& store, int64_t id, const ProductInput& p,
                                "product " + std::to_string(id) +
                                    " belongs to another organisation; it cannot be changed here")
           .with_reason("product-org");
-    SQLite::Statement up(store.db(),
+    sql::Statement up(store.db(),
                          "UPDATE products SET name = ?, category = ?, net_content_g = ?, "
                          "gtin = ? WHERE id = ?");
-    up.bind(1, p.name);
-    up.bind(2, p.category);
-    up.bind(3, p.net_content_g);
+    up.Bind(1, p.name);
+    up.Bind(2, p.category);
+    up.Bind(3, p.net_content_g);
     BindGtin(up, 4, *gtin);
-    up.bind(5, id);
-    up.exec();
+    up.Bind(5, id);
+    up.Exec();
     out = ProductJson(id, p, *gtin, (*before)["created_at"].get<std::string>());
     if (!actor.empty()) out["actor"] = actor;
     return LogEvent(store, "product.updated", out);
@@ -100,38 +100,38 @@ Result<Json> UpdateProduct(Store& store, int64_t id, const ProductInput& p,
 }
 
 Result<Json> GetProduct(Store& store, int64_t id) {
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       "SELECT org_id, name, category, net_content_g, gtin, created_at "
                       "FROM products WHERE id = ?");
-  q.bind(1, id);
-  if (!q.executeStep()) return ProductNotFound(id);
+  q.Bind(1, id);
+  if (!q.Step()) return ProductNotFound(id);
   Json out = {{"id", id},
-              {"org_id", q.getColumn(0).getInt64()},
-              {"name", q.getColumn(1).getString()},
-              {"category", q.getColumn(2).getString()},
-              {"net_content_g", q.getColumn(3).getInt64()},
-              {"created_at", q.getColumn(5).getString()}};
-  if (!q.getColumn(4).isNull()) out["gtin"] = q.getColumn(4).getString();
+              {"org_id", q.Column(0).Int64()},
+              {"name", q.Column(1).String()},
+              {"category", q.Column(2).String()},
+              {"net_content_g", q.Column(3).Int64()},
+              {"created_at", q.Column(5).String()}};
+  if (!q.Column(4).IsNull()) out["gtin"] = q.Column(4).String();
   return out;
 }
 
 Json ListOrganisationProducts(Store& store, int64_t org_id) {
   Json out = Json::array();
-  SQLite::Statement q(store.db(), "SELECT id FROM products WHERE org_id = ? ORDER BY id");
-  q.bind(1, org_id);
-  SQLite::Statement brands(store.db(),
+  sql::Statement q(store.db(), "SELECT id FROM products WHERE org_id = ? ORDER BY id");
+  q.Bind(1, org_id);
+  sql::Statement brands(store.db(),
                            "SELECT b.id, b.name FROM brand_products bp JOIN brands b "
                            "ON b.id = bp.brand_id WHERE bp.product_id = ? ORDER BY b.id");
-  while (q.executeStep()) {
-    const int64_t id = q.getColumn(0).getInt64();
+  while (q.Step()) {
+    const int64_t id = q.Column(0).Int64();
     auto p = GetProduct(store, id);
     if (!p.ok()) continue;
     Json linked = Json::array();
-    brands.reset();
-    brands.bind(1, id);
-    while (brands.executeStep())
+    brands.Reset();
+    brands.Bind(1, id);
+    while (brands.Step())
       linked.push_back(
-          {{"id", brands.getColumn(0).getInt64()}, {"name", brands.getColumn(1).getString()}});
+          {{"id", brands.Column(0).Int64()}, {"name", brands.Column(1).String()}});
     (*p)["brands"] = linked;
     out.push_back(std::move(*p));
   }

@@ -3,14 +3,14 @@
 namespace agritrace {
 namespace {
 bool RowExists(Store& store, const char* sql, const std::string& key) {
-  SQLite::Statement q(store.db(), sql);
-  q.bind(1, key);
-  return q.executeStep();
+  sql::Statement q(store.db(), sql);
+  q.Bind(1, key);
+  return q.Step();
 }
 bool RowExists(Store& store, const char* sql, int64_t key) {
-  SQLite::Statement q(store.db(), sql);
-  q.bind(1, key);
-  return q.executeStep();
+  sql::Statement q(store.db(), sql);
+  q.Bind(1, key);
+  return q.Step();
 }
 }  // namespace
 

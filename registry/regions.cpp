@@ -14,9 +14,9 @@ namespace agritrace {
 namespace {
 
 bool Exists(Store& store, const std::string& code) {
-  SQLite::Statement q(store.db(), "SELECT 1 FROM regions WHERE code = ?");
-  q.bind(1, code);
-  return q.executeStep();
+  sql::Statement q(store.db(), "SELECT 1 FROM regions WHERE code = ?");
+  q.Bind(1, code);
+  return q.Step();
 }
 
 // The parent a region links to, and whether that parent is required to exist: a village needs
@@ -39,17 +39,17 @@ Status CheckParent(Store& store, const RegionInput& r, const std::map<std::strin
 }
 
 Status Insert(Store& store, const RegionInput& r, const std::string& parent) {
-  SQLite::Statement ins(store.db(),
+  sql::Statement ins(store.db(),
                         "INSERT INTO regions(code, name, parent, poverty_registered) "
                         "VALUES (?, ?, ?, ?)");
-  ins.bind(1, r.code);
-  ins.bind(2, r.name);
+  ins.Bind(1, r.code);
+  ins.Bind(2, r.name);
   if (parent.empty())
-    ins.bind(3);
+    ins.Bind(3);
   else
-    ins.bind(3, parent);
-  ins.bind(4, r.poverty_registered ? 1 : 0);
-  ins.exec();
+    ins.Bind(3, parent);
+  ins.Bind(4, r.poverty_registered ? 1 : 0);
+  ins.Exec();
   return Status::Ok();
 }
 
@@ -164,14 +164,14 @@ bool RegionContains(const std::string& area, const std::string& code) {
 
 std::string RegionFullName(Store& store, const std::string& code) {
   std::vector<std::string> names;
-  SQLite::Statement q(store.db(), "SELECT name, parent FROM regions WHERE code = ?");
+  sql::Statement q(store.db(), "SELECT name, parent FROM regions WHERE code = ?");
   std::string cur = code;
   for (int depth = 0; !cur.empty() && depth < 8; ++depth) {
-    q.reset();
-    q.bind(1, cur);
-    if (!q.executeStep()) break;
-    names.push_back(q.getColumn(0).getString());
-    cur = q.getColumn(1).isNull() ? "" : q.getColumn(1).getString();
+    q.Reset();
+    q.Bind(1, cur);
+    if (!q.Step()) break;
+    names.push_back(q.Column(0).String());
+    cur = q.Column(1).IsNull() ? "" : q.Column(1).String();
   }
   std::string out;
   for (auto it = names.rbegin(); it != names.rend(); ++it) out += *it;

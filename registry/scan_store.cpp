@@ -1,7 +1,6 @@
 #include "registry/scan_store.h"
 
 #include <openssl/rand.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <map>
@@ -16,55 +15,55 @@ namespace agritrace {
 
 bool IsScanMiss(const std::string& kind) { return kind == "unknown" || kind == "malformed"; }
 
-Status InsertScans(SQLite::Database& db, const std::vector<ScanRow>& rows,
+Status InsertScans(sql::Connection& db, const std::vector<ScanRow>& rows,
                    int64_t journal_through) {
   if (rows.empty() && journal_through < 0) return Status::Ok();
   try {
-    SQLite::Transaction tx(db);
+    sql::Transaction tx(db);
     // Misses summed in memory first: a batch of a thousand made-up codes from one network is
     // one upsert.
     std::map<std::tuple<std::string, std::string, std::string>, int64_t> misses;
-    std::unique_ptr<SQLite::Statement> ins;
+    std::unique_ptr<sql::Statement> ins;
     for (const auto& r : rows) {
       if (IsScanMiss(r.kind)) {
         ++misses[{r.at.substr(0, 10), r.net, r.kind}];
         continue;
       }
       if (!ins)
-        ins = std::make_unique<SQLite::Statement>(
+        ins = std::make_unique<sql::Statement>(
             db, "INSERT INTO scans(code, kind, at, net) VALUES (?, ?, ?, ?)");
-      ins->reset();
-      ins->bind(1, r.code);
-      ins->bind(2, r.kind);
-      ins->bind(3, r.at);
-      ins->bind(4, r.net);
-      ins->exec();
+      ins->Reset();
+      ins->Bind(1, r.code);
+      ins->Bind(2, r.kind);
+      ins->Bind(3, r.at);
+      ins->Bind(4, r.net);
+      ins->Exec();
     }
     if (!misses.empty()) {
-      SQLite::Statement up(db,
+      sql::Statement up(db,
                            "INSERT INTO scan_misses(day, net_hash, kind, count) VALUES (?, ?, ?, ?) "
                            "ON CONFLICT(day, net_hash, kind) DO UPDATE SET "
                            "count = count + excluded.count");
       for (const auto& [key, n] : misses) {
-        up.reset();
-        up.bind(1, std::get<0>(key));
-        up.bind(2, std::get<1>(key));
-        up.bind(3, std::get<2>(key));
-        up.bind(4, n);
-        up.exec();
+        up.Reset();
+        up.Bind(1, std::get<0>(key));
+        up.Bind(2, std::get<1>(key));
+        up.Bind(3, std::get<2>(key));
+        up.Bind(4, n);
+        up.Exec();
       }
     }
     if (journal_through >= 0) {
-      SQLite::Statement mark(db,
+      sql::Statement mark(db,
                              "INSERT INTO registry_meta(key, value) VALUES "
                              "('scan_journal_through', ?) ON CONFLICT(key) DO UPDATE SET "
                              "value = excluded.value");
-      mark.bind(1, std::to_string(journal_through));
-      mark.exec();
+      mark.Bind(1, std::to_string(journal_through));
+      mark.Exec();
     }
-    tx.commit();
-  } catch (const SQLite::Exception& e) {
-    const bool busy = e.getErrorCode() == SQLITE_BUSY || e.getErrorCode() == SQLITE_LOCKED;
+    tx.Commit();
+  } catch (const sql::Error& e) {
+    const bool busy = e.kind() == sql::Error::Kind::kBusy;
     return Status::Io(std::string("保存扫码记录失败：") + e.what(),
                       std::string("storing scans failed: ") + e.what())
         .with_reason(busy ? std::string(kDbBusy) : "scan-store-failed");
@@ -72,9 +71,9 @@ Status InsertScans(SQLite::Database& db, const std::vector<ScanRow>& rows,
   return Status::Ok();
 }
 
-int64_t ScanTalliesThrough(SQLite::Database& db) {
-  SQLite::Statement q(db, "SELECT value FROM registry_meta WHERE key = 'scan_tallies_through'");
-  return q.executeStep() ? std::stoll(q.getColumn(0).getString()) : 0;
+int64_t ScanTalliesThrough(sql::Connection& db) {
+  sql::Statement q(db, "SELECT value FROM registry_meta WHERE key = 'scan_tallies_through'");
+  return q.Step() ? std::stoll(q.Column(0).String()) : 0;
 }
 
 namespace {
@@ -112,20 +111,20 @@ void AddNet(ScanSummary& s, const std::string& net, size_t max_nets) {
 
 // Reads a tally into `s`; its lot (units.lot_id, 0 for a lot code) into `lot_id` when given.
 // False when the code has no tally.
-bool ReadTally(SQLite::Statement& q, const std::string& code, size_t max_nets, ScanSummary& s,
+bool ReadTally(sql::Statement& q, const std::string& code, size_t max_nets, ScanSummary& s,
                int64_t* lot_id = nullptr) {
-  q.reset();
-  q.bind(1, code);
-  const bool found = q.executeStep();
+  q.Reset();
+  q.Bind(1, code);
+  const bool found = q.Step();
   if (found) {
-    s.count = q.getColumn(0).getInt64();
-    s.first_at = q.getColumn(1).getString();
-    s.nets = SplitNets(q.getColumn(2).getString());
+    s.count = q.Column(0).Int64();
+    s.first_at = q.Column(1).String();
+    s.nets = SplitNets(q.Column(2).String());
     if (s.nets.size() > max_nets) s.nets.resize(max_nets);
-    s.last_at = q.getColumn(3).getString();
-    if (lot_id) *lot_id = q.getColumn(4).isNull() ? 0 : q.getColumn(4).getInt64();
+    s.last_at = q.Column(3).String();
+    if (lot_id) *lot_id = q.Column(4).IsNull() ? 0 : q.Column(4).Int64();
   }
-  q.reset();
+  q.Reset();
   return found;
 }
 
@@ -157,44 +156,44 @@ struct TailScans {
 // The scans after `through`, summarised per code in memory; `last` becomes the last id read.
 // Bounded by how often the recorder folds (or, once, by the history of a registry upgraded from
 // schema 2).
-std::unordered_map<std::string, TailScans> ReadTail(SQLite::Database& db, int64_t through,
+std::unordered_map<std::string, TailScans> ReadTail(sql::Connection& db, int64_t through,
                                                     int64_t* last) {
   std::unordered_map<std::string, TailScans> tail;
   BeijingDay day;
-  SQLite::Statement rows(db, "SELECT id, code, at, net FROM scans WHERE id > ? ORDER BY id");
-  rows.bind(1, through);
+  sql::Statement rows(db, "SELECT id, code, at, net FROM scans WHERE id > ? ORDER BY id");
+  rows.Bind(1, through);
   *last = through;
-  while (rows.executeStep()) {
-    *last = rows.getColumn(0).getInt64();
-    TailScans& t = tail[rows.getColumn(1).getString()];
-    const std::string at = rows.getColumn(2).getString();
+  while (rows.Step()) {
+    *last = rows.Column(0).Int64();
+    TailScans& t = tail[rows.Column(1).String()];
+    const std::string at = rows.Column(2).String();
     AddScans(t.summary, 1, at, at);
-    AddNet(t.summary, rows.getColumn(3).getString(), kTallyNets);
+    AddNet(t.summary, rows.Column(3).String(), kTallyNets);
     ++t.days[day.Of(at)];
   }
   return tail;
 }
 
 // The lot of a unit code never folded, 0 when it is no unit code.
-int64_t UnitLot(SQLite::Statement& unit_lot, const std::string& code) {
-  unit_lot.reset();
-  unit_lot.bind(1, code);
-  const int64_t lot = unit_lot.executeStep() ? unit_lot.getColumn(0).getInt64() : 0;
-  unit_lot.reset();
+int64_t UnitLot(sql::Statement& unit_lot, const std::string& code) {
+  unit_lot.Reset();
+  unit_lot.Bind(1, code);
+  const int64_t lot = unit_lot.Step() ? unit_lot.Column(0).Int64() : 0;
+  unit_lot.Reset();
   return lot;
 }
 
 }  // namespace
 
-std::vector<UnfoldedCode> UnfoldedCodes(SQLite::Database& db, int64_t* last_id) {
+std::vector<UnfoldedCode> UnfoldedCodes(sql::Connection& db, int64_t* last_id) {
   int64_t last = 0;
   std::unordered_map<std::string, TailScans> tail = ReadTail(db, ScanTalliesThrough(db), &last);
   if (last_id) *last_id = last;
   std::vector<UnfoldedCode> out;
   out.reserve(tail.size());
-  SQLite::Statement read(db, kTallySql);
-  SQLite::Statement unit_lot(db, "SELECT lot_id FROM units WHERE code = ?");
-  SQLite::Statement lot_of_code(db, "SELECT id FROM lots WHERE code = ?");
+  sql::Statement read(db, kTallySql);
+  sql::Statement unit_lot(db, "SELECT lot_id FROM units WHERE code = ?");
+  sql::Statement lot_of_code(db, "SELECT id FROM lots WHERE code = ?");
   for (auto& [code, t] : tail) {
     UnfoldedCode u;
     u.code = code;
@@ -204,10 +203,10 @@ std::vector<UnfoldedCode> UnfoldedCodes(SQLite::Database& db, int64_t* last_id) 
     u.unit = unit_lot_id != 0;
     u.lot_id = unit_lot_id;
     if (!u.unit) {  // a lot code (few of them, looked up each time)
-      lot_of_code.reset();
-      lot_of_code.bind(1, code);
-      if (lot_of_code.executeStep()) u.lot_id = lot_of_code.getColumn(0).getInt64();
-      lot_of_code.reset();
+      lot_of_code.Reset();
+      lot_of_code.Bind(1, code);
+      if (lot_of_code.Step()) u.lot_id = lot_of_code.Column(0).Int64();
+      lot_of_code.Reset();
     }
     u.whole = u.folded;
     AddScans(u.whole, t.summary.count, t.summary.first_at, t.summary.last_at);
@@ -218,17 +217,17 @@ std::vector<UnfoldedCode> UnfoldedCodes(SQLite::Database& db, int64_t* last_id) 
   return out;
 }
 
-Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
+Result<std::vector<std::string>> MergeScanTallies(sql::Connection& db) {
   std::vector<std::string> changed;
   try {
-    SQLite::Transaction tx(db);
+    sql::Transaction tx(db);
     int64_t last = 0;
     std::vector<UnfoldedCode> codes = UnfoldedCodes(db, &last);
     if (codes.empty()) return changed;
     // Codes in order: neighbouring tallies share pages, so each page is written once.
     std::sort(codes.begin(), codes.end(),
               [](const UnfoldedCode& a, const UnfoldedCode& b) { return a.code < b.code; });
-    SQLite::Statement write(
+    sql::Statement write(
         db,
         "INSERT INTO scan_tallies(code, count, first_at, nets, lot_id, net_count, last_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET count = excluded.count, "
@@ -240,36 +239,36 @@ Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
       const ScanSummary& s = u.whole;
       if (u.lot_id != 0)
         for (const auto& [d, n] : u.days) lot_days[{u.lot_id, d}] += n;
-      write.reset();
-      write.bind(1, u.code);
-      write.bind(2, s.count);
-      write.bind(3, s.first_at);
-      write.bind(4, JoinNets(s.nets));
+      write.Reset();
+      write.Bind(1, u.code);
+      write.Bind(2, s.count);
+      write.Bind(3, s.first_at);
+      write.Bind(4, JoinNets(s.nets));
       if (u.unit)
-        write.bind(5, u.lot_id);
+        write.Bind(5, u.lot_id);
       else
-        write.bind(5);
-      write.bind(6, static_cast<int64_t>(s.nets.size()));
-      write.bind(7, s.last_at);
-      write.exec();
+        write.Bind(5);
+      write.Bind(6, static_cast<int64_t>(s.nets.size()));
+      write.Bind(7, s.last_at);
+      write.Exec();
       changed.push_back(u.code);
     }
-    SQLite::Statement add_day(db,
+    sql::Statement add_day(db,
                               "INSERT INTO lot_scan_days(lot_id, day, count) VALUES (?, ?, ?) "
                               "ON CONFLICT(lot_id, day) DO UPDATE SET count = count + excluded.count");
     for (const auto& [key, n] : lot_days) {
-      add_day.reset();
-      add_day.bind(1, key.first);
-      add_day.bind(2, key.second);
-      add_day.bind(3, n);
-      add_day.exec();
+      add_day.Reset();
+      add_day.Bind(1, key.first);
+      add_day.Bind(2, key.second);
+      add_day.Bind(3, n);
+      add_day.Exec();
     }
-    SQLite::Statement mark(db,
+    sql::Statement mark(db,
                            "UPDATE registry_meta SET value = ? WHERE key = 'scan_tallies_through'");
-    mark.bind(1, std::to_string(last));
-    mark.exec();
-    tx.commit();
-  } catch (const SQLite::Exception& e) {
+    mark.Bind(1, std::to_string(last));
+    mark.Exec();
+    tx.Commit();
+  } catch (const sql::Error& e) {
     return Status::Io(std::string("汇总扫码记录失败：") + e.what(),
                       std::string("folding scans into tallies failed: ") + e.what())
         .with_reason("scan-store-failed");
@@ -277,14 +276,14 @@ Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db) {
   return changed;
 }
 
-int64_t UnfoldedScans(SQLite::Database& db) {
-  SQLite::Statement q(db, "SELECT COUNT(*) FROM scans WHERE id > ?");
-  q.bind(1, ScanTalliesThrough(db));
-  q.executeStep();
-  return q.getColumn(0).getInt64();
+int64_t UnfoldedScans(sql::Connection& db) {
+  sql::Statement q(db, "SELECT COUNT(*) FROM scans WHERE id > ?");
+  q.Bind(1, ScanTalliesThrough(db));
+  q.Step();
+  return q.Column(0).Int64();
 }
 
-ScanSummaryQuery::ScanSummaryQuery(SQLite::Database& db) : db_(db), tally_(db, kTallySql) {}
+ScanSummaryQuery::ScanSummaryQuery(sql::Connection& db) : db_(db), tally_(db, kTallySql) {}
 
 ScanSummary ScanSummaryQuery::RunFolded(const std::string& code, size_t max_nets) {
   ScanSummary s;
@@ -295,111 +294,111 @@ ScanSummary ScanSummaryQuery::RunFolded(const std::string& code, size_t max_nets
 ScanSummary ScanSummaryQuery::Run(const std::string& code, size_t max_nets) {
   // One read transaction: the tally and the tail must come from the same fold (inside a
   // caller's transaction they already do).
-  std::unique_ptr<SQLite::Transaction> snapshot;
-  if (sqlite3_get_autocommit(db_.getHandle()))
-    snapshot = std::make_unique<SQLite::Transaction>(db_, SQLite::TransactionBehavior::DEFERRED);
+  std::unique_ptr<sql::Transaction> snapshot;
+  if (!db_.InTransaction())
+    snapshot = std::make_unique<sql::Transaction>(db_, sql::TxKind::kRead);
   ScanSummary s = RunFolded(code, max_nets);
   if (!tail_)
-    tail_ = std::make_unique<SQLite::Statement>(
+    tail_ = std::make_unique<sql::Statement>(
         db_,
         "SELECT at, net FROM scans WHERE code = ? AND id > (SELECT CAST(value AS INTEGER) "
         "FROM registry_meta WHERE key = 'scan_tallies_through')");
-  tail_->reset();
-  tail_->bind(1, code);
-  while (tail_->executeStep()) {
-    const std::string at = tail_->getColumn(0).getString();
+  tail_->Reset();
+  tail_->Bind(1, code);
+  while (tail_->Step()) {
+    const std::string at = tail_->Column(0).String();
     AddScans(s, 1, at, at);
-    AddNet(s, tail_->getColumn(1).getString(), max_nets);
+    AddNet(s, tail_->Column(1).String(), max_nets);
   }
-  tail_->reset();
-  if (snapshot) snapshot->commit();
+  tail_->Reset();
+  if (snapshot) snapshot->Commit();
   return s;
 }
 
-ScanSummary SummarizeScans(SQLite::Database& db, const std::string& code, size_t max_nets) {
+ScanSummary SummarizeScans(sql::Connection& db, const std::string& code, size_t max_nets) {
   return ScanSummaryQuery(db).Run(code, max_nets);
 }
 
-std::vector<LotScan> ScansOfLot(SQLite::Database& db, const std::string& lot_code, int64_t after_id,
+std::vector<LotScan> ScansOfLot(sql::Connection& db, const std::string& lot_code, int64_t after_id,
                                 int64_t limit) {
   // Units by (lot_id, serial), then scans by code: both indexed, whatever the table's size.
-  SQLite::Statement q(db,
+  sql::Statement q(db,
                       "SELECT s.id, s.code, s.kind, s.at, s.net, u.serial FROM lots l "
                       "JOIN units u ON u.lot_id = l.id JOIN scans s ON s.code = u.code "
                       "WHERE l.code = ?1 AND s.id > ?2 "
                       "UNION ALL SELECT s.id, s.code, s.kind, s.at, s.net, 0 FROM scans s "
                       "WHERE s.code = ?1 AND s.id > ?2 ORDER BY 1 LIMIT ?3");
-  q.bind(1, lot_code);
-  q.bind(2, after_id);
-  q.bind(3, limit);
+  q.Bind(1, lot_code);
+  q.Bind(2, after_id);
+  q.Bind(3, limit);
   std::vector<LotScan> out;
-  while (q.executeStep())
-    out.push_back({q.getColumn(0).getInt64(),
-                   {q.getColumn(1).getString(), q.getColumn(2).getString(),
-                    q.getColumn(3).getString(), q.getColumn(4).getString()},
-                   q.getColumn(5).getInt64()});
+  while (q.Step())
+    out.push_back({q.Column(0).Int64(),
+                   {q.Column(1).String(), q.Column(2).String(),
+                    q.Column(3).String(), q.Column(4).String()},
+                   q.Column(5).Int64()});
   return out;
 }
 
-std::vector<DayCount> ScansPerDayOfLot(SQLite::Database& db, const std::string& lot_code,
+std::vector<DayCount> ScansPerDayOfLot(sql::Connection& db, const std::string& lot_code,
                                        const std::string& first_day, ScanTail tail_scans) {
-  std::unique_ptr<SQLite::Transaction> snapshot;  // the days and the tail from the same fold
-  if (sqlite3_get_autocommit(db.getHandle()))
-    snapshot = std::make_unique<SQLite::Transaction>(db, SQLite::TransactionBehavior::DEFERRED);
+  std::unique_ptr<sql::Transaction> snapshot;  // the days and the tail from the same fold
+  if (!db.InTransaction())
+    snapshot = std::make_unique<sql::Transaction>(db, sql::TxKind::kRead);
   std::map<std::string, int64_t> days;
   int64_t lot_id = 0;
   {
-    SQLite::Statement id(db, "SELECT id FROM lots WHERE code = ?");
-    id.bind(1, lot_code);
-    if (!id.executeStep()) return {};
-    lot_id = id.getColumn(0).getInt64();
+    sql::Statement id(db, "SELECT id FROM lots WHERE code = ?");
+    id.Bind(1, lot_code);
+    if (!id.Step()) return {};
+    lot_id = id.Column(0).Int64();
   }
-  SQLite::Statement folded(db, "SELECT day, count FROM lot_scan_days WHERE lot_id = ? AND day >= ?");
-  folded.bind(1, lot_id);
-  folded.bind(2, first_day);
-  while (folded.executeStep()) days[folded.getColumn(0).getString()] += folded.getColumn(1).getInt64();
+  sql::Statement folded(db, "SELECT day, count FROM lot_scan_days WHERE lot_id = ? AND day >= ?");
+  folded.Bind(1, lot_id);
+  folded.Bind(2, first_day);
+  while (folded.Step()) days[folded.Column(0).String()] += folded.Column(1).Int64();
   if (tail_scans == ScanTail::kRead)
     for (const UnfoldedCode& u : UnfoldedCodes(db))
       if (u.lot_id == lot_id)
         for (const auto& [d, n] : u.days)
           if (d >= first_day) days[d] += n;
-  if (snapshot) snapshot->commit();
+  if (snapshot) snapshot->Commit();
   std::vector<DayCount> out;
   for (const auto& [d, n] : days) out.push_back({d, n});
   return out;
 }
 
-int64_t ScanJournalThrough(SQLite::Database& db) {
-  SQLite::Statement q(db, "SELECT value FROM registry_meta WHERE key = 'scan_journal_through'");
-  return q.executeStep() ? std::stoll(q.getColumn(0).getString()) : 0;
+int64_t ScanJournalThrough(sql::Connection& db) {
+  sql::Statement q(db, "SELECT value FROM registry_meta WHERE key = 'scan_journal_through'");
+  return q.Step() ? std::stoll(q.Column(0).String()) : 0;
 }
 
-int64_t CountScanMisses(SQLite::Database& db, const std::string& kind) {
-  SQLite::Statement q(db, "SELECT COALESCE(SUM(count), 0) FROM scan_misses WHERE kind = ?");
-  q.bind(1, kind);
-  q.executeStep();
-  return q.getColumn(0).getInt64();
+int64_t CountScanMisses(sql::Connection& db, const std::string& kind) {
+  sql::Statement q(db, "SELECT COALESCE(SUM(count), 0) FROM scan_misses WHERE kind = ?");
+  q.Bind(1, kind);
+  q.Step();
+  return q.Column(0).Int64();
 }
 
-int64_t CountAllScans(SQLite::Database& db) {
-  return db.execAndGet("SELECT COUNT(*) FROM scans").getInt64();
+int64_t CountAllScans(sql::Connection& db) {
+  return db.QueryValue("SELECT COUNT(*) FROM scans").Int64();
 }
 
-Result<std::string> ScanSalt(SQLite::Database& db) {
+Result<std::string> ScanSalt(sql::Connection& db) {
   try {
-    SQLite::Statement q(db, "SELECT value FROM registry_meta WHERE key = 'scan_salt'");
-    if (q.executeStep()) return q.getColumn(0).getString();
+    sql::Statement q(db, "SELECT value FROM registry_meta WHERE key = 'scan_salt'");
+    if (q.Step()) return q.Column(0).String();
     unsigned char bytes[32];
     if (RAND_bytes(bytes, sizeof bytes) != 1)
       return Status::Io("系统随机数不可用", "the OS random number generator is unavailable");
     // INSERT OR IGNORE then read back: two processes starting together keep one salt.
-    SQLite::Statement ins(
+    sql::Statement ins(
         db, "INSERT OR IGNORE INTO registry_meta(key, value) VALUES ('scan_salt', ?)");
-    ins.bind(1, HexEncode(std::string(reinterpret_cast<const char*>(bytes), sizeof bytes)));
-    ins.exec();
-    q.reset();
-    if (q.executeStep()) return q.getColumn(0).getString();
-  } catch (const SQLite::Exception& e) {
+    ins.Bind(1, HexEncode(std::string(reinterpret_cast<const char*>(bytes), sizeof bytes)));
+    ins.Exec();
+    q.Reset();
+    if (q.Step()) return q.Column(0).String();
+  } catch (const sql::Error& e) {
     return Status::Io(std::string("读取扫码盐值失败：") + e.what(),
                       std::string("reading the scan salt failed: ") + e.what());
   }

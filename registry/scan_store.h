@@ -8,14 +8,13 @@
 // MergeScanTallies folds in the scans appended since the last fold, plus that unfolded tail.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "registry/sql_connection.h"
 #include "registry/status.h"
 
 namespace agritrace {
@@ -37,21 +36,21 @@ bool IsScanMiss(const std::string& kind);
 // (day, network, kind) counter in scan_misses; the others are appended to scans. With
 // `journal_through` >= 0, registry_meta's scan_journal_through is set to it in the same
 // transaction (the scan journal's sequence number of the last row, http/scan_journal.h).
-Status InsertScans(SQLite::Database& db, const std::vector<ScanRow>& rows,
+Status InsertScans(sql::Connection& db, const std::vector<ScanRow>& rows,
                    int64_t journal_through = -1);
 
 // The scan journal's sequence number whose scans are all committed (scan_journal_through).
-int64_t ScanJournalThrough(SQLite::Database& db);
+int64_t ScanJournalThrough(sql::Connection& db);
 
 // Misses counted for `kind` (unknown or malformed) over all days and networks.
-int64_t CountScanMisses(SQLite::Database& db, const std::string& kind);
+int64_t CountScanMisses(sql::Connection& db, const std::string& kind);
 
 // Folds every scan appended since the last fold into scan_tallies, in one transaction, and
 // returns the codes whose tallies changed. After it, SummarizeFolded is complete for every code.
-Result<std::vector<std::string>> MergeScanTallies(SQLite::Database& db);
+Result<std::vector<std::string>> MergeScanTallies(sql::Connection& db);
 
 // The last scans.id folded into scan_tallies: scans after it are the unfolded tail.
-int64_t ScanTalliesThrough(SQLite::Database& db);
+int64_t ScanTalliesThrough(sql::Connection& db);
 
 // Whether a reader adds the unfolded tail to what the tallies say. kRead: exact, at the cost of
 // reading the tail (up to the recorder's fold_rows scans). kSkip: as of the last fold, which the
@@ -60,7 +59,7 @@ int64_t ScanTalliesThrough(SQLite::Database& db);
 enum class ScanTail { kRead, kSkip };
 
 // Scans appended since the last fold.
-int64_t UnfoldedScans(SQLite::Database& db);
+int64_t UnfoldedScans(sql::Connection& db);
 
 struct ScanSummary {
   int64_t count = 0;
@@ -71,7 +70,7 @@ struct ScanSummary {
 
 // What the table knows about `code`: how often, since when, and from which networks (its tally
 // and the unfolded tail, read in one snapshot).
-ScanSummary SummarizeScans(SQLite::Database& db, const std::string& code, size_t max_nets);
+ScanSummary SummarizeScans(sql::Connection& db, const std::string& code, size_t max_nets);
 
 // A code with scans after the last fold: the lot its scans are of (a unit code's lot, or the lot
 // whose code it is; 0 for neither), its tally as folded, the whole of it (the tally plus the
@@ -86,13 +85,13 @@ struct UnfoldedCode {
 // Every code with unfolded scans, read in one pass over the tail: what the fold writes and what
 // exact readers add to the tallies (callers wanting one view run it inside a read transaction).
 // `last_id`: the last scans.id read.
-std::vector<UnfoldedCode> UnfoldedCodes(SQLite::Database& db, int64_t* last_id = nullptr);
+std::vector<UnfoldedCode> UnfoldedCodes(sql::Connection& db, int64_t* last_id = nullptr);
 
 // The same questions with their statements prepared once, for a connection that asks them on
 // every first scan of a code. Not thread-safe (one per connection).
 class ScanSummaryQuery {
  public:
-  explicit ScanSummaryQuery(SQLite::Database& db);
+  explicit ScanSummaryQuery(sql::Connection& db);
   // Complete: the tally and the unfolded tail (which it reads in full: O(tail)).
   ScanSummary Run(const std::string& code, size_t max_nets);
   // The tally alone: one primary-key read. Complete only for a code with no unfolded scans, which
@@ -100,9 +99,9 @@ class ScanSummaryQuery {
   ScanSummary RunFolded(const std::string& code, size_t max_nets);
 
  private:
-  SQLite::Database& db_;
-  SQLite::Statement tally_;
-  std::unique_ptr<SQLite::Statement> tail_;  // prepared on first use
+  sql::Connection& db_;
+  sql::Statement tally_;
+  std::unique_ptr<sql::Statement> tail_;  // prepared on first use
 };
 
 // A stored scan of one lot's codes, for the bureau (never an address: `net` is the salted hash).
@@ -113,7 +112,7 @@ struct LotScan {
 };
 
 // Scans of `lot_code` and of its unit codes with id > `after_id`, oldest first, at most `limit`.
-std::vector<LotScan> ScansOfLot(SQLite::Database& db, const std::string& lot_code, int64_t after_id,
+std::vector<LotScan> ScansOfLot(sql::Connection& db, const std::string& lot_code, int64_t after_id,
                                 int64_t limit);
 
 struct DayCount {
@@ -124,15 +123,15 @@ struct DayCount {
 // after, per Shanghai day, oldest first; days without scans are left out. Read from lot_scan_days
 // (schemas/sql/011_console_tallies.sql) plus, with ScanTail::kRead, the unfolded tail; never the
 // whole table.
-std::vector<DayCount> ScansPerDayOfLot(SQLite::Database& db, const std::string& lot_code,
+std::vector<DayCount> ScansPerDayOfLot(sql::Connection& db, const std::string& lot_code,
                                        const std::string& first_day,
                                        ScanTail tail = ScanTail::kRead);
 
 // Rows in the table (all codes).
-int64_t CountAllScans(SQLite::Database& db);
+int64_t CountAllScans(sql::Connection& db);
 
 // The salt of network hashes, kept in registry_meta ("scan_salt"): 32 random bytes as hex,
 // generated on first use. Concurrent first uses agree on one salt.
-Result<std::string> ScanSalt(SQLite::Database& db);
+Result<std::string> ScanSalt(sql::Connection& db);
 
 }  // namespace agritrace

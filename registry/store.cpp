@@ -10,6 +10,7 @@
 
 #include "registry/dates.h"
 #include "registry/log_store.h"
+#include "registry/sqlite_connection.h"
 
 namespace agritrace {
 namespace {
@@ -25,8 +26,11 @@ constexpr Migration kMigrations[] = {
 
 int LatestSchemaVersion() { return std::end(kMigrations)[-1].version; }
 
-Store::Store(const std::string& path, const std::string& name, int flags)
-    : path_(path), db_(name, flags, 5000) {}
+Store::Store(const std::string& path, const std::string& name, bool read_only, bool create)
+    : path_(path),
+      name_(name),
+      db_(sql::SqliteConnection::Open(
+          name, {.create = create, .read_only = read_only, .uri = name != path})) {}
 
 namespace {
 
@@ -85,8 +89,8 @@ bool HasBytes(const std::string& path) {
 }  // namespace
 
 Status Store::CheckRegistry() {
-  const int app_id = db_.execAndGet("PRAGMA application_id").getInt();
-  const int version = db_.execAndGet("PRAGMA user_version").getInt();
+  const int app_id = db_->QueryValue("PRAGMA application_id").Int();
+  const int version = db_->QueryValue("PRAGMA user_version").Int();
   if (app_id != 0 && app_id != kRegistryApplicationId)
     return NotARegistry(path_, "是别的程序的数据库", "another program's database");
   if (version > LatestSchemaVersion())
@@ -99,10 +103,10 @@ Status Store::CheckRegistry() {
         .with_reason("schema-too-new");
   if (app_id == kRegistryApplicationId) return Status::Ok();
   // Registries from before migration 006 carry no application_id: know them by their tables.
-  const int ours = db_.execAndGet(
+  const int ours = db_->QueryValue(
                           "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                           "('registry_meta', 'events', 'regions')")
-                       .getInt();
+                       .Int();
   if (version >= 1 && ours == 3) return Status::Ok();
   return NotARegistry(path_, "没有登记库的表", "it lacks the registry's tables");
 }
@@ -116,18 +120,17 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
   try {
     if (mode == OpenMode::kReadOnly) {
       try {
-        store.reset(new Store(path, path, SQLite::OPEN_READONLY));
+        store.reset(new Store(path, path, true, false));
         if (Status s = store->CheckRegistry(); !s.ok()) return s;
-      } catch (const SQLite::Exception& e) {
+      } catch (const sql::Error& e) {
         // A WAL registry on a read-only mount: SQLite cannot make the -shm index. With no -wal
         // content every commit is in the main file, which then cannot change under us.
-        if (e.getErrorCode() != SQLITE_CANTOPEN || HasBytes(path + "-wal")) throw;
+        if (e.kind() != sql::Error::Kind::kCantOpen || HasBytes(path + "-wal")) throw;
         store.reset();
-        store.reset(new Store(path, FileUri(path, "immutable=1"),
-                              SQLite::OPEN_READONLY | SQLite::OPEN_URI));
+        store.reset(new Store(path, FileUri(path, "immutable=1"), true, false));
         if (Status s = store->CheckRegistry(); !s.ok()) return s;
       }
-      if (store->db_.execAndGet("PRAGMA user_version").getInt() < LatestSchemaVersion()) {
+      if (store->db_->QueryValue("PRAGMA user_version").Int() < LatestSchemaVersion()) {
         // Upgrade once, read-write, then read as asked.
         store.reset();
         auto upgraded = Open(path, OpenMode::kExisting);
@@ -135,19 +138,18 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
         upgraded->reset();
         return Open(path, OpenMode::kReadOnly);
       }
-      store->db_.exec("PRAGMA query_only=ON");
-      store->db_.exec("PRAGMA foreign_keys=ON");
+      store->db_->Exec("PRAGMA query_only=ON");
+      store->db_->Exec("PRAGMA foreign_keys=ON");
       return store;
     }
-    int flags = SQLite::OPEN_READWRITE | (fresh ? SQLite::OPEN_CREATE : 0);
-    store.reset(new Store(path, path, flags));
+    store.reset(new Store(path, path, false, fresh));
     if (!fresh)
       if (Status s = store->CheckRegistry(); !s.ok()) return s;
-    auto& db = store->db_;
-    db.exec("PRAGMA journal_mode=WAL");
-    db.exec("PRAGMA foreign_keys=ON");
-    db.exec("PRAGMA synchronous=FULL");
-  } catch (const SQLite::Exception& e) {
+    sql::Connection& db = *store->db_;
+    db.Exec("PRAGMA journal_mode=WAL");
+    db.Exec("PRAGMA foreign_keys=ON");
+    db.Exec("PRAGMA synchronous=FULL");
+  } catch (const sql::Error& e) {
     return Status::Io("无法打开登记库 " + path + "：" + e.what(),
                       "cannot open registry database " + path + ": " + e.what());
   }
@@ -158,15 +160,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mod
 
 Status Store::Migrate() {
   try {
-    int current = db_.execAndGet("PRAGMA user_version").getInt();
+    int current = db_->QueryValue("PRAGMA user_version").Int();
     for (const auto& m : kMigrations) {
       if (m.version <= current) continue;
-      SQLite::Transaction tx(db_);
-      db_.exec(m.sql);
-      db_.exec("PRAGMA user_version=" + std::to_string(m.version));
-      tx.commit();
+      sql::Transaction tx(*db_);
+      db_->Exec(m.sql);
+      db_->Exec("PRAGMA user_version=" + std::to_string(m.version));
+      tx.Commit();
     }
-  } catch (const SQLite::Exception& e) {
+  } catch (const sql::Error& e) {
     return Status::Io(std::string("升级登记库结构失败：") + e.what(),
                       std::string("schema migration failed: ") + e.what());
   }
@@ -175,23 +177,23 @@ Status Store::Migrate() {
 
 Status Store::Transact(const std::function<Status()>& fn) {
   try {
-    db_.exec("BEGIN IMMEDIATE");
-  } catch (const SQLite::Exception& e) {
+    db_->Begin(sql::TxKind::kLogged);
+  } catch (const sql::Error& e) {
     return Status::Io(std::string("登记库忙或不可写：") + e.what(),
                       std::string("the registry is busy or read-only: ") + e.what());
   }
   Status s;
   try {
     s = fn();
-    if (s.ok()) db_.exec("COMMIT");
+    if (s.ok()) db_->Exec("COMMIT");
   } catch (const std::exception& e) {
     s = Status::Io(std::string("写入登记库失败：") + e.what(),
                    std::string("writing the registry failed: ") + e.what());
   }
   if (!s.ok()) {
     try {
-      db_.exec("ROLLBACK");
-    } catch (const SQLite::Exception&) {
+      db_->Exec("ROLLBACK");
+    } catch (const sql::Error&) {
       // Already rolled back by SQLite (e.g. after a disk-full error).
     }
   }
@@ -199,45 +201,87 @@ Status Store::Transact(const std::function<Status()>& fn) {
 }
 
 Result<int64_t> Store::AppendEvent(std::string_view kind, const Json& data) {
-  int64_t seq = db_.execAndGet("SELECT COALESCE(MAX(idx) + 1, 0) FROM events").getInt64();
+  int64_t seq = db_->QueryValue("SELECT COALESCE(MAX(idx) + 1, 0) FROM events").Int64();
   std::string at = NowUtc();
   Json event = {{"seq", seq}, {"kind", kind}, {"at", at}, {"data", data}};
   auto leaf = CanonicalJson(event);
   if (!leaf.ok()) return leaf.status();
-  SQLite::Statement ins(db_, "INSERT INTO events(idx, kind, at, leaf) VALUES (?, ?, ?, ?)");
-  ins.bind(1, seq);
-  ins.bind(2, std::string(kind));
-  ins.bind(3, at);
-  ins.bind(4, *leaf);
-  ins.exec();
-  Status s = AppendLeaf(db_, static_cast<uint64_t>(seq), *leaf);
+  sql::Statement ins(*db_, "INSERT INTO events(idx, kind, at, leaf) VALUES (?, ?, ?, ?)");
+  ins.Bind(1, seq);
+  ins.Bind(2, std::string(kind));
+  ins.Bind(3, at);
+  ins.Bind(4, *leaf);
+  ins.Exec();
+  Status s = AppendLeaf(*db_, static_cast<uint64_t>(seq), *leaf);
   if (!s.ok()) return s;
   return seq;
 }
 
 std::string Store::Meta(const std::string& key) {
-  SQLite::Statement q(db_, "SELECT value FROM registry_meta WHERE key = ?");
-  q.bind(1, key);
-  return q.executeStep() ? q.getColumn(0).getString() : std::string();
+  sql::Statement q(*db_, "SELECT value FROM registry_meta WHERE key = ?");
+  q.Bind(1, key);
+  return q.Step() ? q.Column(0).String() : std::string();
 }
 
 void Store::SetMeta(const std::string& key, const std::string& value) {
-  SQLite::Statement q(db_,
+  sql::Statement q(*db_,
                       "INSERT INTO registry_meta(key, value) VALUES (?, ?) "
                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-  q.bind(1, key);
-  q.bind(2, value);
-  q.exec();
+  q.Bind(1, key);
+  q.Bind(2, value);
+  q.Exec();
 }
 
 Status DbError(const std::exception& e) {
   Status s = Status::Io(std::string("数据库错误：") + e.what(),
                         std::string("database error: ") + e.what());
   // Another connection holds the write lock: worth waiting for, unlike other failures.
-  if (auto* db = dynamic_cast<const SQLite::Exception*>(&e);
-      db && (db->getErrorCode() == SQLITE_BUSY || db->getErrorCode() == SQLITE_LOCKED))
+  if (auto* db = dynamic_cast<const sql::Error*>(&e); db && db->kind() == sql::Error::Kind::kBusy)
     s.with_reason(std::string(kDbBusy));
   return s;
+}
+
+bool CanReadRegistry(sql::Connection& db) {
+  return db.QueryValue("SELECT COUNT(*) FROM signing_keys").Int64() >= 0;
+}
+
+std::unique_ptr<sql::Connection> OpenReadConnection(const std::string& path,
+                                                    const std::string& read_only_name) {
+  std::unique_ptr<sql::SqliteConnection> db;
+  // A pooled connection serves one thread at a time. Read-write open with query_only: a read-only open can fail on a WAL database whose -shm file
+  // does not exist yet.
+  if (read_only_name.empty())
+    db = sql::SqliteConnection::Open(path, {.one_thread = true});
+  else
+    db = sql::SqliteConnection::Open(
+        read_only_name, {.read_only = true, .uri = read_only_name != path, .one_thread = true});
+  db->Exec("PRAGMA query_only=ON");
+  // Every scan commit by the writer resets a reader's page cache; mapped pages come back from
+  // the OS cache without a read() each.
+  db->Exec("PRAGMA mmap_size=268435456");
+  return db;
+}
+
+std::unique_ptr<sql::Connection> OpenScanWriterConnection(const std::string& path) {
+  auto db = sql::SqliteConnection::Open(path, {.one_thread = true});  // the writer thread's only
+  db->Exec("PRAGMA journal_mode=WAL");
+  // A commit writes the WAL without waiting for fsync: it survives a crash of this process, and
+  // a power cut loses at most the last moments of scans (never registry state, which the Store
+  // commits with synchronous=FULL). An fsync stall on a busy disk would otherwise stop the
+  // writer for seconds while the queue fills.
+  db->Exec("PRAGMA synchronous=NORMAL");
+  // Checkpoints stay on this connection, right after its commits: from any other thread they
+  // could never catch up with the writer, and the WAL would grow without end. Keep the file
+  // from staying huge after a burst.
+  db->Exec("PRAGMA journal_size_limit=67108864");
+  // Scans index random codes: keep the index pages a batch touches in memory.
+  db->Exec("PRAGMA cache_size=-32768");
+  return db;
+}
+
+void PrepareStoreForThreads() {
+  // Possible only before SQLite initialises (a no-op after).
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 }  // namespace agritrace

@@ -3,14 +3,13 @@
 // transaction that appends its event to the transparency log.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "registry/canonical_json.h"
+#include "registry/sql_connection.h"
 #include "registry/status.h"
 
 namespace agritrace {
@@ -42,8 +41,11 @@ class Store {
   // database written by a newer agritrace ("schema-too-new").
   static Result<std::unique_ptr<Store>> Open(const std::string& path, OpenMode mode);
 
-  SQLite::Database& db() { return db_; }
+  sql::Connection& db() { return *db_; }
   const std::string& path() const { return path_; }
+  // What the store opened: the path, or with kReadOnly on a read-only mount its immutable=1
+  // URI. OpenReadConnection(path(), open_name()) opens the same.
+  const std::string& open_name() const { return name_; }
 
   // Runs `fn` inside one BEGIN IMMEDIATE transaction, committing when it returns ok and rolling
   // back otherwise (also on exceptions, which become Status::Io).
@@ -57,11 +59,27 @@ class Store {
   void SetMeta(const std::string& key, const std::string& value);
 
  private:
-  Store(const std::string& path, const std::string& name, int flags);
+  Store(const std::string& path, const std::string& name, bool read_only, bool create);
   Status Migrate();
   Status CheckRegistry();
   std::string path_;
-  SQLite::Database db_;
+  std::string name_;
+  std::unique_ptr<sql::Connection> db_;
 };
+
+// True when `db` answers a read of the registry's tables (the server's health check); throws
+// sql::Error when it cannot.
+bool CanReadRegistry(sql::Connection& db);
+
+// Connections the server keeps besides its Store's; both throw sql::Error.
+// A request thread's: reads only. With `read_only_name` (serve --read-only: a Store's
+// open_name()) the file is opened read-only, as it may not be writable at all.
+std::unique_ptr<sql::Connection> OpenReadConnection(const std::string& path,
+                                                    const std::string& read_only_name);
+// The scan writer's: commits without waiting for fsync (scans, never registry state).
+std::unique_ptr<sql::Connection> OpenScanWriterConnection(const std::string& path);
+// Before any connection of a many-threaded server: turns off SQLite's memory statistics, whose
+// process-wide mutex on every allocation serialises the request threads.
+void PrepareStoreForThreads();
 
 }  // namespace agritrace

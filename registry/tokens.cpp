@@ -29,15 +29,15 @@ Result<Json> CreateToken(Store& store, const TokenInput& in) {
     if (in.org_id)
       if (Status r = RequireOrganisation(store, in.org_id); !r.ok()) return r;
     std::string now = NowUtc();
-    SQLite::Statement ins(store.db(),
+    sql::Statement ins(store.db(),
                           "INSERT INTO tokens(hash, role, org_id, name, created_at) VALUES (?, ?, ?, ?, ?)");
-    ins.bind(1, hash.data(), static_cast<int>(hash.size()));
-    ins.bind(2, in.role);
-    if (in.org_id) ins.bind(3, in.org_id); else ins.bind(3);
-    ins.bind(4, in.name);
-    ins.bind(5, now);
-    ins.exec();
-    out = {{"id", store.db().getLastInsertRowid()}, {"role", in.role}, {"name", in.name}, {"created_at", now}};
+    ins.BindBlob(1, hash);
+    ins.Bind(2, in.role);
+    if (in.org_id) ins.Bind(3, in.org_id); else ins.Bind(3);
+    ins.Bind(4, in.name);
+    ins.Bind(5, now);
+    ins.Exec();
+    out = {{"id", store.db().LastInsertId()}, {"role", in.role}, {"name", in.name}, {"created_at", now}};
     if (in.org_id) out["org_id"] = in.org_id;
     // The stored hash is logged too (it reveals nothing of a 256-bit token), so the log audit
     // catches a swapped hash (registry/log_audit.h).
@@ -54,11 +54,11 @@ Result<Json> CreateToken(Store& store, const TokenInput& in) {
 Result<Json> RevokeToken(Store& store, int64_t id) {
   Json out;
   Status s = store.Transact([&]() -> Status {
-    SQLite::Statement up(store.db(), "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
+    sql::Statement up(store.db(), "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
     std::string now = NowUtc();
-    up.bind(1, now);
-    up.bind(2, id);
-    if (up.exec() == 0)
+    up.Bind(1, now);
+    up.Bind(2, id);
+    if (up.Exec() == 0)
       return Status::NotFound("没有编号为 " + std::to_string(id) + " 的有效令牌",
                               "no active token with id " + std::to_string(id));
     out = {{"id", id}, {"revoked_at", now}};
@@ -70,12 +70,12 @@ Result<Json> RevokeToken(Store& store, int64_t id) {
 
 Json ListTokens(Store& store) {
   Json out = Json::array();
-  SQLite::Statement q(store.db(), "SELECT id, role, org_id, name, created_at, revoked_at FROM tokens ORDER BY id");
-  while (q.executeStep()) {
-    Json t = {{"id", q.getColumn(0).getInt64()}, {"role", q.getColumn(1).getString()},
-              {"name", q.getColumn(3).getString()}, {"created_at", q.getColumn(4).getString()}};
-    if (!q.getColumn(2).isNull()) t["org_id"] = q.getColumn(2).getInt64();
-    if (!q.getColumn(5).isNull()) t["revoked_at"] = q.getColumn(5).getString();
+  sql::Statement q(store.db(), "SELECT id, role, org_id, name, created_at, revoked_at FROM tokens ORDER BY id");
+  while (q.Step()) {
+    Json t = {{"id", q.Column(0).Int64()}, {"role", q.Column(1).String()},
+              {"name", q.Column(3).String()}, {"created_at", q.Column(4).String()}};
+    if (!q.Column(2).IsNull()) t["org_id"] = q.Column(2).Int64();
+    if (!q.Column(5).IsNull()) t["revoked_at"] = q.Column(5).String();
     out.push_back(t);
   }
   return out;
@@ -84,46 +84,46 @@ Json ListTokens(Store& store) {
 std::optional<Principal> Authenticate(Store& store, const std::string& token) {
   if (token.rfind(kPrefix, 0) != 0) return std::nullopt;
   std::string hash = Sha256(token);
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       "SELECT id, role, org_id, name FROM tokens WHERE hash = ? AND revoked_at IS NULL");
-  q.bind(1, hash.data(), static_cast<int>(hash.size()));
-  if (!q.executeStep()) return std::nullopt;
-  return Principal{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                   q.getColumn(2).isNull() ? 0 : q.getColumn(2).getInt64(), q.getColumn(3).getString()};
+  q.BindBlob(1, hash);
+  if (!q.Step()) return std::nullopt;
+  return Principal{q.Column(0).Int64(), q.Column(1).String(),
+                   q.Column(2).IsNull() ? 0 : q.Column(2).Int64(), q.Column(3).String()};
 }
 
 void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route,
                         const std::string& reason) {
   const std::string now = NowUtc();
   const std::string hour = now.substr(0, 13);  // "YYYY-MM-DDTHH"
-  SQLite::Transaction tx(store.db());
-  SQLite::Statement up(store.db(),
+  sql::Transaction tx(store.db());
+  sql::Statement up(store.db(),
                        "UPDATE access_denials SET count = count + 1, at = ? WHERE token_id IS ? "
                        "AND route = ? AND reason = ? AND hour = ?");
-  up.bind(1, now);
+  up.Bind(1, now);
   if (token_id)
-    up.bind(2, token_id);
+    up.Bind(2, token_id);
   else
-    up.bind(2);
-  up.bind(3, route);
-  up.bind(4, reason);
-  up.bind(5, hour);
-  if (up.exec() == 0) {
-    SQLite::Statement ins(store.db(),
+    up.Bind(2);
+  up.Bind(3, route);
+  up.Bind(4, reason);
+  up.Bind(5, hour);
+  if (up.Exec() == 0) {
+    sql::Statement ins(store.db(),
                           "INSERT INTO access_denials(token_id, route, reason, hour, first_at, at, "
                           "count) VALUES (?, ?, ?, ?, ?, ?, 1)");
     if (token_id)
-      ins.bind(1, token_id);
+      ins.Bind(1, token_id);
     else
-      ins.bind(1);
-    ins.bind(2, route);
-    ins.bind(3, reason);
-    ins.bind(4, hour);
-    ins.bind(5, now);
-    ins.bind(6, now);
-    ins.exec();
+      ins.Bind(1);
+    ins.Bind(2, route);
+    ins.Bind(3, reason);
+    ins.Bind(4, hour);
+    ins.Bind(5, now);
+    ins.Bind(6, now);
+    ins.Exec();
   }
-  tx.commit();
+  tx.Commit();
 }
 
 namespace {
@@ -132,18 +132,18 @@ constexpr const char* kDenialSelect =
     "SELECT d.id, d.at, d.route, d.reason, d.token_id, t.name, t.role, t.org_id, d.first_at, "
     "d.count FROM access_denials d LEFT JOIN tokens t ON t.id = d.token_id ";
 
-Json ReadDenials(SQLite::Statement& q) {
+Json ReadDenials(sql::Statement& q) {
   Json out = Json::array();
-  while (q.executeStep()) {
-    Json d = {{"id", q.getColumn(0).getInt64()},        {"at", q.getColumn(1).getString()},
-              {"first_at", q.getColumn(8).getString()}, {"count", q.getColumn(9).getInt64()},
-              {"route", q.getColumn(2).getString()},    {"reason", q.getColumn(3).getString()}};
-    if (!q.getColumn(4).isNull()) d["token_id"] = q.getColumn(4).getInt64();
-    if (!q.getColumn(5).isNull()) {
-      d["token_name"] = q.getColumn(5).getString();
-      d["role"] = q.getColumn(6).getString();
+  while (q.Step()) {
+    Json d = {{"id", q.Column(0).Int64()},        {"at", q.Column(1).String()},
+              {"first_at", q.Column(8).String()}, {"count", q.Column(9).Int64()},
+              {"route", q.Column(2).String()},    {"reason", q.Column(3).String()}};
+    if (!q.Column(4).IsNull()) d["token_id"] = q.Column(4).Int64();
+    if (!q.Column(5).IsNull()) {
+      d["token_name"] = q.Column(5).String();
+      d["role"] = q.Column(6).String();
     }
-    if (!q.getColumn(7).isNull()) d["org_id"] = q.getColumn(7).getInt64();
+    if (!q.Column(7).IsNull()) d["org_id"] = q.Column(7).Int64();
     out.push_back(d);
   }
   return out;
@@ -152,17 +152,17 @@ Json ReadDenials(SQLite::Statement& q) {
 }  // namespace
 
 Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit) {
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       std::string(kDenialSelect) + "WHERE d.id > ? ORDER BY d.id LIMIT ?");
-  q.bind(1, after_id);
-  q.bind(2, limit);
+  q.Bind(1, after_id);
+  q.Bind(2, limit);
   return ReadDenials(q);
 }
 
 Json RecentAccessDenials(Store& store, int64_t limit) {
   // Rows are counted per hour in place: the latest denial is the greatest `at`.
-  SQLite::Statement q(store.db(), std::string(kDenialSelect) + "ORDER BY d.at DESC LIMIT ?");
-  q.bind(1, limit);
+  sql::Statement q(store.db(), std::string(kDenialSelect) + "ORDER BY d.at DESC LIMIT ?");
+  q.Bind(1, limit);
   return ReadDenials(q);
 }
 

@@ -1,22 +1,21 @@
 #include "registry/unit_store.h"
 
-#include <sqlite3.h>
 
 #include "registry/store.h"
 
 namespace agritrace {
 
-UnitWriter::UnitWriter(SQLite::Database& db, int64_t lot_id, int64_t next_serial)
+UnitWriter::UnitWriter(sql::Connection& db, int64_t lot_id, int64_t next_serial)
     : insert_(db, "INSERT INTO units (code, lot_id, serial, spare) VALUES (?, ?, ?, ?)"),
       lot_id_(lot_id),
       next_serial_(next_serial) {}
 
-Result<std::unique_ptr<UnitWriter>> UnitWriter::Open(SQLite::Database& db, int64_t lot_id) {
+Result<std::unique_ptr<UnitWriter>> UnitWriter::Open(sql::Connection& db, int64_t lot_id) {
   try {
-    SQLite::Statement max(db, "SELECT COALESCE(MAX(serial), 0) FROM units WHERE lot_id = ?");
-    max.bind(1, lot_id);
-    max.executeStep();
-    const int64_t next = max.getColumn(0).getInt64() + 1;
+    sql::Statement max(db, "SELECT COALESCE(MAX(serial), 0) FROM units WHERE lot_id = ?");
+    max.Bind(1, lot_id);
+    max.Step();
+    const int64_t next = max.Column(0).Int64() + 1;
     return std::unique_ptr<UnitWriter>(new UnitWriter(db, lot_id, next));
   } catch (const std::exception& e) {
     return DbError(e);
@@ -31,15 +30,15 @@ Status UnitWriter::Add(std::string_view code, bool spare) {
 Status UnitWriter::Insert(bool spare) {
   const std::string& code = code_;
   try {
-    insert_.tryReset();  // reports the previous step's error, already handled
-    insert_.bindNoCopy(1, code);
-    insert_.bind(2, lot_id_);
-    insert_.bind(3, next_serial_);
-    insert_.bind(4, spare ? 1 : 0);
-    insert_.exec();
-  } catch (const SQLite::Exception& e) {
-    insert_.tryReset();
-    if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
+    insert_.Reset();  // reports the previous step's error, already handled
+    insert_.BindView(1, code);
+    insert_.Bind(2, lot_id_);
+    insert_.Bind(3, next_serial_);
+    insert_.Bind(4, spare ? 1 : 0);
+    insert_.Exec();
+  } catch (const sql::Error& e) {
+    insert_.Reset();
+    if (e.kind() == sql::Error::Kind::kUnique) {
       Status s = Status::Conflict(
           "批次 " + std::to_string(lot_id_) + " 的序号 " + std::to_string(next_serial_) +
               " 已被占用：同一批次不能同时由两处写入",
@@ -48,7 +47,7 @@ Status UnitWriter::Insert(bool spare) {
       s.with_reason("unit-serial-taken");
       return s;
     }
-    if (e.getErrorCode() == SQLITE_CONSTRAINT) {
+    if (e.kind() == sql::Error::Kind::kConstraint) {
       Status s = Status::Conflict(
           "编码 " + std::string(code) + " 已经存在（批次 " + std::to_string(lot_id_) + "，序号 " +
               std::to_string(next_serial_) + "）",
@@ -59,7 +58,7 @@ Status UnitWriter::Insert(bool spare) {
     }
     return DbError(e);
   } catch (const std::exception& e) {
-    insert_.tryReset();
+    insert_.Reset();
     return DbError(e);
   }
   ++next_serial_;
@@ -75,7 +74,7 @@ Status UnitWriter::Add(const std::vector<std::string>& codes, bool spare) {
   return Status::Ok();
 }
 
-Result<int64_t> InsertUnits(SQLite::Database& db, int64_t lot_id,
+Result<int64_t> InsertUnits(sql::Connection& db, int64_t lot_id,
                             const std::vector<std::string>& codes, bool spare) {
   Result<std::unique_ptr<UnitWriter>> writer = UnitWriter::Open(db, lot_id);
   if (!writer.ok()) return writer.status();
@@ -85,39 +84,39 @@ Result<int64_t> InsertUnits(SQLite::Database& db, int64_t lot_id,
   return first;
 }
 
-Result<UnitCounts> CountUnits(SQLite::Database& db, int64_t lot_id) {
+Result<UnitCounts> CountUnits(sql::Connection& db, int64_t lot_id) {
   try {
     // Serials run 1..N without gaps (UnitWriter), so N is the largest; spares through their
     // partial index (schemas/sql/011_console_tallies.sql): neither reads the lot's other codes.
-    SQLite::Statement q(db,
+    sql::Statement q(db,
                         "SELECT (SELECT COALESCE(MAX(serial), 0) FROM units WHERE lot_id = ?1), "
                         "(SELECT COUNT(*) FROM units WHERE lot_id = ?1 AND spare = 1)");
-    q.bind(1, lot_id);
-    q.executeStep();
+    q.Bind(1, lot_id);
+    q.Step();
     UnitCounts counts;
-    counts.units = q.getColumn(0).getInt64();
-    counts.spares = q.getColumn(1).getInt64();
+    counts.units = q.Column(0).Int64();
+    counts.spares = q.Column(1).Int64();
     return counts;
   } catch (const std::exception& e) {
     return DbError(e);
   }
 }
 
-Status ForEachUnit(SQLite::Database& db, int64_t lot_id, int64_t first_serial, int64_t last_serial,
+Status ForEachUnit(sql::Connection& db, int64_t lot_id, int64_t first_serial, int64_t last_serial,
                    const std::function<bool(const UnitRow&)>& fn) {
   try {
-    SQLite::Statement q(db,
+    sql::Statement q(db,
                         "SELECT code, serial, spare FROM units WHERE lot_id = ? AND serial >= ? "
                         "AND serial <= ? ORDER BY serial");
-    q.bind(1, lot_id);
-    q.bind(2, first_serial);
-    q.bind(3, last_serial);
+    q.Bind(1, lot_id);
+    q.Bind(2, first_serial);
+    q.Bind(3, last_serial);
     UnitRow row;
     row.lot_id = lot_id;
-    while (q.executeStep()) {
-      row.code = q.getColumn(0).getString();
-      row.serial = q.getColumn(1).getInt64();
-      row.spare = q.getColumn(2).getInt() != 0;
+    while (q.Step()) {
+      row.code = q.Column(0).String();
+      row.serial = q.Column(1).Int64();
+      row.spare = q.Column(2).Int() != 0;
       if (!fn(row)) break;
     }
     return Status::Ok();
@@ -126,19 +125,19 @@ Status ForEachUnit(SQLite::Database& db, int64_t lot_id, int64_t first_serial, i
   }
 }
 
-UnitCursor::UnitCursor(SQLite::Database& db, int64_t lot_id)
+UnitCursor::UnitCursor(sql::Connection& db, int64_t lot_id)
     : query_(db,
              "SELECT code, serial, spare FROM units WHERE lot_id = ? AND serial >= ? "
              "AND serial <= ? ORDER BY serial"),
       lot_id_(lot_id) {}
 
-Result<std::unique_ptr<UnitCursor>> UnitCursor::Open(SQLite::Database& db, int64_t lot_id,
+Result<std::unique_ptr<UnitCursor>> UnitCursor::Open(sql::Connection& db, int64_t lot_id,
                                                      int64_t first_serial, int64_t last_serial) {
   try {
     std::unique_ptr<UnitCursor> c(new UnitCursor(db, lot_id));
-    c->query_.bind(1, lot_id);
-    c->query_.bind(2, first_serial);
-    c->query_.bind(3, last_serial);
+    c->query_.Bind(1, lot_id);
+    c->query_.Bind(2, first_serial);
+    c->query_.Bind(3, last_serial);
     return c;
   } catch (const std::exception& e) {
     return DbError(e);
@@ -147,22 +146,22 @@ Result<std::unique_ptr<UnitCursor>> UnitCursor::Open(SQLite::Database& db, int64
 
 Result<bool> UnitCursor::Next(UnitRow* row) {
   try {
-    if (!query_.executeStep()) return false;
+    if (!query_.Step()) return false;
     row->lot_id = lot_id_;
-    row->code = query_.getColumn(0).getString();
-    row->serial = query_.getColumn(1).getInt64();
-    row->spare = query_.getColumn(2).getInt() != 0;
+    row->code = query_.Column(0).String();
+    row->serial = query_.Column(1).Int64();
+    row->spare = query_.Column(2).Int() != 0;
     return true;
   } catch (const std::exception& e) {
     return DbError(e);
   }
 }
 
-Result<UnitRow> LookupUnit(SQLite::Database& db, std::string_view code) {
+Result<UnitRow> LookupUnit(sql::Connection& db, std::string_view code) {
   try {
-    SQLite::Statement q(db, "SELECT lot_id, serial, spare FROM units WHERE code = ?");
-    q.bind(1, std::string(code));
-    if (!q.executeStep()) {
+    sql::Statement q(db, "SELECT lot_id, serial, spare FROM units WHERE code = ?");
+    q.Bind(1, std::string(code));
+    if (!q.Step()) {
       Status s = Status::NotFound("没有这个编码：" + std::string(code),
                                   "no such code: " + std::string(code));
       s.with_reason("unit-not-found");
@@ -170,9 +169,9 @@ Result<UnitRow> LookupUnit(SQLite::Database& db, std::string_view code) {
     }
     UnitRow row;
     row.code = std::string(code);
-    row.lot_id = q.getColumn(0).getInt64();
-    row.serial = q.getColumn(1).getInt64();
-    row.spare = q.getColumn(2).getInt() != 0;
+    row.lot_id = q.Column(0).Int64();
+    row.serial = q.Column(1).Int64();
+    row.spare = q.Column(2).Int() != 0;
     return row;
   } catch (const std::exception& e) {
     return DbError(e);

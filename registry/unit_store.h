@@ -6,8 +6,6 @@
 // insert (DESIGN.md §10: ≥ 0.7 × a raw insert loop).
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -15,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "registry/sql_connection.h"
 #include "registry/status.h"
 
 namespace agritrace {
@@ -37,7 +36,7 @@ struct UnitCounts {
 class UnitWriter {
  public:
   // Reads the lot's highest serial once; Status::Io on a database failure.
-  static Result<std::unique_ptr<UnitWriter>> Open(SQLite::Database& db, int64_t lot_id);
+  static Result<std::unique_ptr<UnitWriter>> Open(sql::Connection& db, int64_t lot_id);
 
   // Inserts `codes` with the next serials. Status::Conflict if a code is already stored (a
   // 2^-75 accident for fresh codes, or a code inserted twice): nothing of this call is kept
@@ -50,42 +49,42 @@ class UnitWriter {
   int64_t next_serial() const { return next_serial_; }
 
  private:
-  UnitWriter(SQLite::Database& db, int64_t lot_id, int64_t next_serial);
+  UnitWriter(sql::Connection& db, int64_t lot_id, int64_t next_serial);
   Status Insert(bool spare);  // inserts code_
-  SQLite::Statement insert_;
+  sql::Statement insert_;
   std::string code_;
   int64_t lot_id_;
   int64_t next_serial_;
 };
 
 // Inserts a batch for `lot_id` (a UnitWriter for one batch). Returns the first serial used.
-Result<int64_t> InsertUnits(SQLite::Database& db, int64_t lot_id,
+Result<int64_t> InsertUnits(sql::Connection& db, int64_t lot_id,
                             const std::vector<std::string>& codes, bool spare);
 
 // Number of units and of spares stored for the lot (0, 0 for a lot without units).
-Result<UnitCounts> CountUnits(SQLite::Database& db, int64_t lot_id);
+Result<UnitCounts> CountUnits(sql::Connection& db, int64_t lot_id);
 
 // Calls `fn` for the lot's units with first_serial <= serial <= last_serial, in serial order,
 // one row at a time (constant memory for a million labels). Stops early when `fn` returns false.
-Status ForEachUnit(SQLite::Database& db, int64_t lot_id, int64_t first_serial, int64_t last_serial,
+Status ForEachUnit(sql::Connection& db, int64_t lot_id, int64_t first_serial, int64_t last_serial,
                    const std::function<bool(const UnitRow&)>& fn);
 
 // ForEachUnit's rows pulled one at a time, for a consumer that asks for more as it goes (a zip
 // archive reading its entry). `db` must outlive the cursor.
 class UnitCursor {
  public:
-  static Result<std::unique_ptr<UnitCursor>> Open(SQLite::Database& db, int64_t lot_id,
+  static Result<std::unique_ptr<UnitCursor>> Open(sql::Connection& db, int64_t lot_id,
                                                   int64_t first_serial, int64_t last_serial);
   // The next unit in serial order; false at the end. Status::Io on a database failure.
   Result<bool> Next(UnitRow* row);
 
  private:
-  UnitCursor(SQLite::Database& db, int64_t lot_id);
-  SQLite::Statement query_;
+  UnitCursor(sql::Connection& db, int64_t lot_id);
+  sql::Statement query_;
   int64_t lot_id_;
 };
 
 // The unit a normalised code belongs to; Status::NotFound when no lot has it.
-Result<UnitRow> LookupUnit(SQLite::Database& db, std::string_view code);
+Result<UnitRow> LookupUnit(sql::Connection& db, std::string_view code);
 
 }  // namespace agritrace

@@ -69,15 +69,15 @@ Status UserNotFound(const std::string& username) {
       .with_reason("user-unknown");
 }
 
-User ReadUser(SQLite::Statement& q) {
+User ReadUser(sql::Statement& q) {
   User u;
-  u.id = q.getColumn(0).getInt64();
-  u.username = q.getColumn(1).getString();
-  u.role = q.getColumn(2).getString();
-  u.org_id = q.getColumn(3).isNull() ? 0 : q.getColumn(3).getInt64();
-  u.must_change_password = q.getColumn(4).getInt() != 0;
-  u.disabled = q.getColumn(5).getInt() != 0;
-  u.created_at = q.getColumn(6).getString();
+  u.id = q.Column(0).Int64();
+  u.username = q.Column(1).String();
+  u.role = q.Column(2).String();
+  u.org_id = q.Column(3).IsNull() ? 0 : q.Column(3).Int64();
+  u.must_change_password = q.Column(4).Int() != 0;
+  u.disabled = q.Column(5).Int() != 0;
+  u.created_at = q.Column(6).String();
   return u;
 }
 
@@ -97,10 +97,10 @@ Json UserJson(const User& u) {
 }
 
 int64_t DeleteSessions(Store& store, int64_t user_id, const std::string& keep_hash = "") {
-  SQLite::Statement del(store.db(), "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?");
-  del.bind(1, user_id);
-  del.bind(2, keep_hash.data(), static_cast<int>(keep_hash.size()));
-  return del.exec();
+  sql::Statement del(store.db(), "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?");
+  del.Bind(1, user_id);
+  del.BindBlob(2, keep_hash);
+  return del.Exec();
 }
 
 Result<std::string> RandomBytes(size_t n) {
@@ -193,28 +193,28 @@ Result<Json> AddUser(Store& store, const UserInput& in, const PasswordHash& pass
   Status s = store.Transact([&]() -> Status {
     if (in.org_id)
       if (Status r = RequireOrganisation(store, in.org_id); !r.ok()) return r;
-    SQLite::Statement exists(store.db(), "SELECT 1 FROM users WHERE username = ?");
-    exists.bind(1, in.username);
-    if (exists.executeStep())
+    sql::Statement exists(store.db(), "SELECT 1 FROM users WHERE username = ?");
+    exists.Bind(1, in.username);
+    if (exists.Step())
       return Status::Conflict("用户名 " + in.username + " 已被使用，请换一个",
                               "user name " + in.username + " is taken; choose another")
           .with_reason("username-taken");
     const std::string now = NowUtc();
-    SQLite::Statement ins(
+    sql::Statement ins(
         store.db(),
         "INSERT INTO users(username, role, org_id, password_hash, "
         "must_change_password, disabled, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)");
-    ins.bind(1, in.username);
-    ins.bind(2, in.role);
+    ins.Bind(1, in.username);
+    ins.Bind(2, in.role);
     if (in.org_id)
-      ins.bind(3, in.org_id);
+      ins.Bind(3, in.org_id);
     else
-      ins.bind(3);
-    ins.bind(4, password.text);
-    ins.bind(5, must_change_password ? 1 : 0);
-    ins.bind(6, now);
-    ins.exec();
-    out = {{"id", store.db().getLastInsertRowid()},
+      ins.Bind(3);
+    ins.Bind(4, password.text);
+    ins.Bind(5, must_change_password ? 1 : 0);
+    ins.Bind(6, now);
+    ins.Exec();
+    out = {{"id", store.db().LastInsertId()},
            {"username", in.username},
            {"role", in.role},
            {"created_at", now},
@@ -233,22 +233,22 @@ Result<Json> AddUser(Store& store, const UserInput& in, const PasswordHash& pass
 
 Json ListUsers(Store& store) {
   Json out = Json::array();
-  SQLite::Statement q(store.db(), std::string(kUserColumns) + "ORDER BY id");
-  while (q.executeStep()) out.push_back(UserJson(ReadUser(q)));
+  sql::Statement q(store.db(), std::string(kUserColumns) + "ORDER BY id");
+  while (q.Step()) out.push_back(UserJson(ReadUser(q)));
   return out;
 }
 
 Result<User> FindUser(Store& store, const std::string& username) {
-  SQLite::Statement q(store.db(), std::string(kUserColumns) + "WHERE username = ?");
-  q.bind(1, username);
-  if (!q.executeStep()) return UserNotFound(username);
+  sql::Statement q(store.db(), std::string(kUserColumns) + "WHERE username = ?");
+  q.Bind(1, username);
+  if (!q.Step()) return UserNotFound(username);
   return ReadUser(q);
 }
 
 Result<User> GetUser(Store& store, int64_t id) {
-  SQLite::Statement q(store.db(), std::string(kUserColumns) + "WHERE id = ?");
-  q.bind(1, id);
-  if (!q.executeStep()) return UserNotFound("#" + std::to_string(id));
+  sql::Statement q(store.db(), std::string(kUserColumns) + "WHERE id = ?");
+  q.Bind(1, id);
+  if (!q.Step()) return UserNotFound("#" + std::to_string(id));
   return ReadUser(q);
 }
 
@@ -261,9 +261,9 @@ Result<Json> DisableUser(Store& store, const std::string& username, const std::s
       return Status::Conflict("用户 " + username + " 已经停用",
                               "user " + username + " is already disabled")
           .with_reason("user-disabled");
-    SQLite::Statement up(store.db(), "UPDATE users SET disabled = 1 WHERE id = ?");
-    up.bind(1, u->id);
-    up.exec();
+    sql::Statement up(store.db(), "UPDATE users SET disabled = 1 WHERE id = ?");
+    up.Bind(1, u->id);
+    up.Exec();
     int64_t ended = DeleteSessions(store, u->id);
     out = {{"id", u->id}, {"username", username}, {"sessions_ended", ended}, {"actor", actor}};
     return LogEvent(store, "user.disabled", out);
@@ -278,11 +278,11 @@ Result<Json> ResetPassword(Store& store, const std::string& username, const Pass
   Status s = store.Transact([&]() -> Status {
     auto u = FindUser(store, username);
     if (!u.ok()) return u.status();
-    SQLite::Statement up(
+    sql::Statement up(
         store.db(), "UPDATE users SET password_hash = ?, must_change_password = 1 WHERE id = ?");
-    up.bind(1, password.text);
-    up.bind(2, u->id);
-    up.exec();
+    up.Bind(1, password.text);
+    up.Bind(2, u->id);
+    up.Exec();
     int64_t ended = DeleteSessions(store, u->id);
     out = {{"id", u->id}, {"username", username}, {"sessions_ended", ended}, {"actor", actor}};
     Json logged = out;
@@ -302,11 +302,11 @@ Result<Json> ChangePassword(Store& store, int64_t user_id, const PasswordHash& p
     if (u->disabled)
       return Status::Forbidden("账号已停用", "the account is disabled")
           .with_reason("user-disabled");
-    SQLite::Statement up(
+    sql::Statement up(
         store.db(), "UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?");
-    up.bind(1, password.text);
-    up.bind(2, user_id);
-    up.exec();
+    up.Bind(1, password.text);
+    up.Bind(2, user_id);
+    up.Exec();
     int64_t ended =
         DeleteSessions(store, user_id, keep_session.empty() ? "" : Sha256(keep_session));
     out = {{"id", user_id}, {"username", u->username}, {"sessions_ended", ended}, {"actor", actor}};
@@ -320,10 +320,10 @@ Result<Json> ChangePassword(Store& store, int64_t user_id, const PasswordHash& p
 
 std::optional<SignInRecord> LoadSignIn(Store& store, const std::string& username) {
   if (username.empty() || username.size() > kMaxUsernameBytes) return std::nullopt;
-  SQLite::Statement q(store.db(), std::string(kUserColumns) + "WHERE username = ?");
-  q.bind(1, username);
-  if (!q.executeStep()) return std::nullopt;
-  return SignInRecord{ReadUser(q), PasswordHash{q.getColumn(7).getString()}};
+  sql::Statement q(store.db(), std::string(kUserColumns) + "WHERE username = ?");
+  q.Bind(1, username);
+  if (!q.Step()) return std::nullopt;
+  return SignInRecord{ReadUser(q), PasswordHash{q.Column(7).String()}};
 }
 
 Result<User> CheckSignIn(const std::optional<SignInRecord>& record, const std::string& password) {
@@ -353,15 +353,15 @@ Result<NewSession> CreateSession(Store& store, int64_t user_id, int64_t now) {
   if (!csrf.ok()) return csrf.status();
   NewSession out{Base64UrlEncode(*id), Base64UrlEncode(*csrf)};
   const std::string hash = Sha256(out.id);
-  SQLite::Statement ins(store.db(),
+  sql::Statement ins(store.db(),
                         "INSERT INTO sessions(id_hash, user_id, csrf, created_at, last_seen_at) "
                         "VALUES (?, ?, ?, ?, ?)");
-  ins.bind(1, hash.data(), static_cast<int>(hash.size()));
-  ins.bind(2, user_id);
-  ins.bind(3, out.csrf);
-  ins.bind(4, now);
-  ins.bind(5, now);
-  ins.exec();
+  ins.BindBlob(1, hash);
+  ins.Bind(2, user_id);
+  ins.Bind(3, out.csrf);
+  ins.Bind(4, now);
+  ins.Bind(5, now);
+  ins.Exec();
   return out;
 }
 
@@ -369,15 +369,15 @@ std::optional<Session> LookUpSession(Store& store, const std::string& id, int64_
   // A session id is 43 base64url characters; anything else cannot be one.
   if (id.size() != 43) return std::nullopt;
   const std::string hash = Sha256(id);
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       "SELECT u.id, u.username, u.role, u.org_id, u.must_change_password, "
                       "u.disabled, u.created_at, s.csrf, s.created_at, s.last_seen_at "
                       "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?");
-  q.bind(1, hash.data(), static_cast<int>(hash.size()));
-  if (!q.executeStep()) return std::nullopt;
-  Session s{ReadUser(q), q.getColumn(7).getString(), q.getColumn(8).getInt64(),
-            q.getColumn(9).getInt64()};
-  q.reset();
+  q.BindBlob(1, hash);
+  if (!q.Step()) return std::nullopt;
+  Session s{ReadUser(q), q.Column(7).String(), q.Column(8).Int64(),
+            q.Column(9).Int64()};
+  q.Reset();
   int64_t age = 0, idle = 0;
   const bool overflow = __builtin_sub_overflow(now, s.created_at, &age) ||
                         __builtin_sub_overflow(now, s.last_seen_at, &idle);
@@ -387,10 +387,10 @@ std::optional<Session> LookUpSession(Store& store, const std::string& id, int64_
     return std::nullopt;
   }
   if (idle >= kSessionTouchSeconds) {
-    SQLite::Statement up(store.db(), "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?");
-    up.bind(1, now);
-    up.bind(2, hash.data(), static_cast<int>(hash.size()));
-    up.exec();
+    sql::Statement up(store.db(), "UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?");
+    up.Bind(1, now);
+    up.BindBlob(2, hash);
+    up.Exec();
     s.last_seen_at = now;
   }
   return s;
@@ -398,16 +398,16 @@ std::optional<Session> LookUpSession(Store& store, const std::string& id, int64_
 
 void EndSession(Store& store, const std::string& id) {
   const std::string hash = Sha256(id);
-  SQLite::Statement del(store.db(), "DELETE FROM sessions WHERE id_hash = ?");
-  del.bind(1, hash.data(), static_cast<int>(hash.size()));
-  del.exec();
+  sql::Statement del(store.db(), "DELETE FROM sessions WHERE id_hash = ?");
+  del.BindBlob(1, hash);
+  del.Exec();
 }
 
 int64_t CountSessions(Store& store, int64_t user_id) {
-  SQLite::Statement q(store.db(), "SELECT COUNT(*) FROM sessions WHERE user_id = ?");
-  q.bind(1, user_id);
-  q.executeStep();
-  return q.getColumn(0).getInt64();
+  sql::Statement q(store.db(), "SELECT COUNT(*) FROM sessions WHERE user_id = ?");
+  q.Bind(1, user_id);
+  q.Step();
+  return q.Column(0).Int64();
 }
 
 void RecordSignInFailure(Store& store, const std::string& username, const std::string& net,
@@ -417,42 +417,42 @@ void RecordSignInFailure(Store& store, const std::string& username, const std::s
   while (keep > 0 && keep < username.size() &&
          (static_cast<unsigned char>(username[keep]) & 0xC0) == 0x80)
     --keep;
-  SQLite::Statement ins(
+  sql::Statement ins(
       store.db(), "INSERT INTO sign_in_failures(at, username, net, reason) VALUES (?, ?, ?, ?)");
-  ins.bind(1, NowUtc());
-  ins.bind(2, username.substr(0, keep));
-  ins.bind(3, net);
-  ins.bind(4, reason);
-  ins.exec();
+  ins.Bind(1, NowUtc());
+  ins.Bind(2, username.substr(0, keep));
+  ins.Bind(3, net);
+  ins.Bind(4, reason);
+  ins.Exec();
 }
 
 namespace {
-Json FailureRows(SQLite::Statement& q) {
+Json FailureRows(sql::Statement& q) {
   Json out = Json::array();
-  while (q.executeStep())
-    out.push_back({{"id", q.getColumn(0).getInt64()},
-                   {"at", q.getColumn(1).getString()},
-                   {"username", q.getColumn(2).getString()},
-                   {"net", q.getColumn(3).getString()},
-                   {"reason", q.getColumn(4).getString()}});
+  while (q.Step())
+    out.push_back({{"id", q.Column(0).Int64()},
+                   {"at", q.Column(1).String()},
+                   {"username", q.Column(2).String()},
+                   {"net", q.Column(3).String()},
+                   {"reason", q.Column(4).String()}});
   return out;
 }
 }  // namespace
 
 Json ListSignInFailures(Store& store, int64_t after_id, int64_t limit) {
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       "SELECT id, at, username, net, reason FROM sign_in_failures WHERE id > ? "
                       "ORDER BY id LIMIT ?");
-  q.bind(1, after_id);
-  q.bind(2, limit);
+  q.Bind(1, after_id);
+  q.Bind(2, limit);
   return FailureRows(q);
 }
 
 Json RecentSignInFailures(Store& store, int64_t limit) {
-  SQLite::Statement q(store.db(),
+  sql::Statement q(store.db(),
                       "SELECT id, at, username, net, reason FROM sign_in_failures "
                       "ORDER BY id DESC LIMIT ?");
-  q.bind(1, limit);
+  q.Bind(1, limit);
   return FailureRows(q);
 }
 

@@ -31,16 +31,16 @@ Status CodeUnknown(bool unit, const std::string& code) {
       .with_reason("code-unknown");
 }
 
-std::string TextOrEmpty(const SQLite::Column& c) { return c.isNull() ? "" : c.getString(); }
+std::string TextOrEmpty(const sql::Value& c) { return c.IsNull() ? "" : c.String(); }
 
 // Statements are reused; reset them even when a step throws.
 struct ResetOnExit {
-  SQLite::Statement& q;
+  sql::Statement& q;
   ~ResetOnExit() {
     try {
-      q.reset();
-      q.clearBindings();
-    } catch (const SQLite::Exception&) {
+      q.Reset();
+      q.ClearBindings();
+    } catch (const sql::Error&) {
     }
   }
 };
@@ -49,19 +49,19 @@ struct ResetOnExit {
 // the scope is left. A failed COMMIT of a read leaves nothing to undo: ROLLBACK then.
 class ReadTransaction {
  public:
-  ReadTransaction(SQLite::Statement& begin, SQLite::Statement& commit, SQLite::Database& db)
+  ReadTransaction(sql::Statement& begin, sql::Statement& commit, sql::Connection& db)
       : commit_(commit), db_(db) {
     ResetOnExit reset{begin};
-    begin.exec();
+    begin.Exec();
   }
   ~ReadTransaction() {
     try {
       ResetOnExit reset{commit_};
-      commit_.exec();
-    } catch (const SQLite::Exception&) {
+      commit_.Exec();
+    } catch (const sql::Error&) {
       try {
-        db_.exec("ROLLBACK");
-      } catch (const SQLite::Exception&) {
+        db_.Exec("ROLLBACK");
+      } catch (const sql::Error&) {
       }
     }
   }
@@ -69,8 +69,8 @@ class ReadTransaction {
   ReadTransaction& operator=(const ReadTransaction&) = delete;
 
  private:
-  SQLite::Statement& commit_;
-  SQLite::Database& db_;
+  sql::Statement& commit_;
+  sql::Connection& db_;
 };
 
 }  // namespace
@@ -99,7 +99,7 @@ bool SignatureCache::Verify(const std::string& public_key, const std::string& re
   return valid;
 }
 
-VerifyLookup::VerifyLookup(SQLite::Database& db, SignatureCache* cache)
+VerifyLookup::VerifyLookup(sql::Connection& db, SignatureCache* cache)
     : db_(db),
       cache_(cache),
       begin_(db, "BEGIN"),
@@ -133,20 +133,20 @@ Result<LotLookup> VerifyLookup::ByLotCode(const std::string& code, const std::st
   return Lookup(by_lot_, code, today);
 }
 
-Result<LotLookup> VerifyLookup::Lookup(SQLite::Statement& q, const std::string& code,
+Result<LotLookup> VerifyLookup::Lookup(sql::Statement& q, const std::string& code,
                                        const std::string& today) {
   ReadTransaction read(begin_, commit_, db_);
   ResetOnExit reset{q};
-  q.bind(1, code);
-  if (!q.executeStep()) return CodeUnknown(&q == &by_unit_, code);
+  q.Bind(1, code);
+  if (!q.Step()) return CodeUnknown(&q == &by_unit_, code);
   return Finish(q, today);
 }
 
 Result<LotLookup> VerifyLookup::ByLotId(int64_t lot_id, const std::string& today) {
   ReadTransaction read(begin_, commit_, db_);
   ResetOnExit reset{by_id_};
-  by_id_.bind(1, lot_id);
-  if (!by_id_.executeStep())
+  by_id_.Bind(1, lot_id);
+  if (!by_id_.Step())
     return Status::NotFound("找不到批次 " + std::to_string(lot_id),
                             "no lot " + std::to_string(lot_id))
         .with_reason("code-unknown");
@@ -155,58 +155,58 @@ Result<LotLookup> VerifyLookup::ByLotId(int64_t lot_id, const std::string& today
 
 Result<UnitRef> VerifyLookup::UnitOf(const std::string& code) {
   ResetOnExit reset{unit_of_};
-  unit_of_.bind(1, code);
-  if (!unit_of_.executeStep()) return CodeUnknown(true, code);
-  return UnitRef{unit_of_.getColumn(0).getInt64(), unit_of_.getColumn(1).getInt64()};
+  unit_of_.Bind(1, code);
+  if (!unit_of_.Step()) return CodeUnknown(true, code);
+  return UnitRef{unit_of_.Column(0).Int64(), unit_of_.Column(1).Int64()};
 }
 
 std::string VerifyLookup::OrganicCodeOf(const std::string& unit_code) {
   ResetOnExit reset{organic_};
-  organic_.bind(1, unit_code);
-  return organic_.executeStep() ? organic_.getColumn(0).getString() : "";
+  organic_.Bind(1, unit_code);
+  return organic_.Step() ? organic_.Column(0).String() : "";
 }
 
 std::string VerifyLookup::UnitCodeAt(const std::string& lot_code, int64_t serial) {
   ResetOnExit reset{unit_at_};
-  unit_at_.bind(1, lot_code);
-  unit_at_.bind(2, serial);
-  return unit_at_.executeStep() ? unit_at_.getColumn(0).getString() : "";
+  unit_at_.Bind(1, lot_code);
+  unit_at_.Bind(2, serial);
+  return unit_at_.Step() ? unit_at_.Column(0).String() : "";
 }
 
 std::string VerifyLookup::PublicKeyOf(const std::string& kid) {
   ResetOnExit reset{key_of_};
-  key_of_.bind(1, kid);
-  if (!key_of_.executeStep()) return "";
-  auto c = key_of_.getColumn(0);
-  return std::string(static_cast<const char*>(c.getBlob()), static_cast<size_t>(c.getBytes()));
+  key_of_.Bind(1, kid);
+  if (!key_of_.Step()) return "";
+  auto c = key_of_.Column(0);
+  return c.Blob();
 }
 
 Result<int64_t> VerifyLookup::LotIdOf(const std::string& code) {
   ResetOnExit reset{lot_id_of_};
-  lot_id_of_.bind(1, code);
-  if (!lot_id_of_.executeStep()) return CodeUnknown(false, code);
-  return lot_id_of_.getColumn(0).getInt64();
+  lot_id_of_.Bind(1, code);
+  if (!lot_id_of_.Step()) return CodeUnknown(false, code);
+  return lot_id_of_.Column(0).Int64();
 }
 
 int64_t VerifyLookup::RegistryVersion() {
   ResetOnExit reset{version_};
-  return version_.executeStep() ? version_.getColumn(0).getInt64() : -1;
+  return version_.Step() ? version_.Column(0).Int64() : -1;
 }
 
-Result<LotLookup> VerifyLookup::Finish(SQLite::Statement& q, const std::string& today) {
+Result<LotLookup> VerifyLookup::Finish(sql::Statement& q, const std::string& today) {
   LotLookup lot;
-  lot.lot_id = q.getColumn(0).getInt64();
-  lot.lot_code = q.getColumn(1).getString();
-  lot.unit_code = TextOrEmpty(q.getColumn(2));
-  lot.serial = q.getColumn(3).getInt64();
-  lot.product_gtin = TextOrEmpty(q.getColumn(4));
-  lot.record_json = q.getColumn(5).getString();
-  lot.signature = q.getColumn(6).getString();
-  lot.kid = q.getColumn(7).getString();
-  auto pub = q.getColumn(8);
-  if (!pub.isNull()) lot.public_key.assign(static_cast<const char*>(pub.getBlob()), pub.getBytes());
-  lot.brand_recognised_by = TextOrEmpty(q.getColumn(9));
-  lot.event_index = q.getColumn(10).getInt64();
+  lot.lot_id = q.Column(0).Int64();
+  lot.lot_code = q.Column(1).String();
+  lot.unit_code = TextOrEmpty(q.Column(2));
+  lot.serial = q.Column(3).Int64();
+  lot.product_gtin = TextOrEmpty(q.Column(4));
+  lot.record_json = q.Column(5).String();
+  lot.signature = q.Column(6).String();
+  lot.kid = q.Column(7).String();
+  auto pub = q.Column(8);
+  if (!pub.IsNull()) lot.public_key = pub.Blob();
+  lot.brand_recognised_by = TextOrEmpty(q.Column(9));
+  lot.event_index = q.Column(10).Int64();
   lot.record = Json::parse(lot.record_json, nullptr, false);
   if (lot.record.is_discarded()) lot.record = Json();
   // Bytes that are not even JSON cannot be what the registry signed.
@@ -217,16 +217,16 @@ Result<LotLookup> VerifyLookup::Finish(SQLite::Statement& q, const std::string& 
 
   {
     ResetOnExit reset{certs_};
-    certs_.bind(1, lot.lot_id);
-    while (certs_.executeStep()) {
+    certs_.Bind(1, lot.lot_id);
+    while (certs_.Step()) {
       CertificationStatus c;
-      c.type = certs_.getColumn(0).getString();
-      c.number = certs_.getColumn(1).getString();
-      c.issuer = certs_.getColumn(2).getString();
-      c.valid_from = certs_.getColumn(3).getString();
-      c.valid_to = TextOrEmpty(certs_.getColumn(4));
-      c.stored_status = certs_.getColumn(5).getString();
-      c.status_reason = TextOrEmpty(certs_.getColumn(6));
+      c.type = certs_.Column(0).String();
+      c.number = certs_.Column(1).String();
+      c.issuer = certs_.Column(2).String();
+      c.valid_from = certs_.Column(3).String();
+      c.valid_to = TextOrEmpty(certs_.Column(4));
+      c.stored_status = certs_.Column(5).String();
+      c.status_reason = TextOrEmpty(certs_.Column(6));
       // Revocation and suspension outrank expiry: they say something happened.
       if (c.stored_status != "active")
         c.live = c.stored_status;
@@ -239,11 +239,11 @@ Result<LotLookup> VerifyLookup::Finish(SQLite::Statement& q, const std::string& 
   }
   {
     ResetOnExit reset{trace_};
-    trace_.bind(1, lot.lot_id);
-    while (trace_.executeStep()) {
-      TraceStep t{trace_.getColumn(0).getString(),  trace_.getColumn(1).getString(),
-                  TextOrEmpty(trace_.getColumn(2)), TextOrEmpty(trace_.getColumn(3)),
-                  TextOrEmpty(trace_.getColumn(4)), TextOrEmpty(trace_.getColumn(5))};
+    trace_.Bind(1, lot.lot_id);
+    while (trace_.Step()) {
+      TraceStep t{trace_.Column(0).String(),  trace_.Column(1).String(),
+                  TextOrEmpty(trace_.Column(2)), TextOrEmpty(trace_.Column(3)),
+                  TextOrEmpty(trace_.Column(4)), TextOrEmpty(trace_.Column(5))};
       if (t.step == "recall" && !lot.recalled) {
         lot.recalled = true;
         lot.recalled_at = t.at;
@@ -257,26 +257,26 @@ Result<LotLookup> VerifyLookup::Finish(SQLite::Statement& q, const std::string& 
 
 std::vector<PublicKeyInfo> VerifyLookup::PublicKeys() {
   std::vector<PublicKeyInfo> keys;
-  SQLite::Statement q(db_,
+  sql::Statement q(db_,
                       "SELECT kid, public_key, created_at, retired_at FROM signing_keys "
                       "ORDER BY created_at, rowid");
-  while (q.executeStep()) {
-    auto pub = q.getColumn(1);
-    keys.push_back({q.getColumn(0).getString(),
-                    std::string(static_cast<const char*>(pub.getBlob()), pub.getBytes()),
-                    q.getColumn(2).getString(), TextOrEmpty(q.getColumn(3))});
+  while (q.Step()) {
+    auto pub = q.Column(1);
+    keys.push_back({q.Column(0).String(),
+                    pub.Blob(),
+                    q.Column(2).String(), TextOrEmpty(q.Column(3))});
   }
   return keys;
 }
 
 std::string VerifyLookup::RegistryName() {
-  SQLite::Statement q(db_, "SELECT value FROM registry_meta WHERE key = 'name'");
-  return q.executeStep() ? q.getColumn(0).getString() : "";
+  sql::Statement q(db_, "SELECT value FROM registry_meta WHERE key = 'name'");
+  return q.Step() ? q.Column(0).String() : "";
 }
 
 std::string VerifyLookup::RegistryBaseUrl() {
-  SQLite::Statement q(db_, "SELECT value FROM registry_meta WHERE key = 'base_url'");
-  return q.executeStep() ? q.getColumn(0).getString() : "";
+  sql::Statement q(db_, "SELECT value FROM registry_meta WHERE key = 'base_url'");
+  return q.Step() ? q.Column(0).String() : "";
 }
 
 }  // namespace agritrace

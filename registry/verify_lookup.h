@@ -3,8 +3,6 @@
 // after issue (recall included). Nothing here writes.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -16,6 +14,7 @@
 #include "registry/canonical_json.h"
 #include "registry/log_store.h"
 #include "registry/scan_store.h"
+#include "registry/sql_connection.h"
 #include "registry/status.h"
 
 namespace agritrace {
@@ -110,7 +109,7 @@ bool VerifyRecordSignature(std::string_view public_key, std::string_view record,
 class VerifyLookup {
  public:
   // `cache` may be null (every lookup then verifies the signature).
-  VerifyLookup(SQLite::Database& db, SignatureCache* cache);
+  VerifyLookup(sql::Connection& db, SignatureCache* cache);
 
   // NotFound when no unit / lot has this code. `today` (YYYY-MM-DD, Asia/Shanghai) decides
   // which certificates have expired. Lot, certificates and trace are read in one read
@@ -151,12 +150,12 @@ class VerifyLookup {
   }
 
  private:
-  SQLite::Database& db_;
+  sql::Connection& db_;
   SignatureCache* cache_;
-  Result<LotLookup> Lookup(SQLite::Statement& q, const std::string& code, const std::string& today);
-  Result<LotLookup> Finish(SQLite::Statement& q, const std::string& today);
+  Result<LotLookup> Lookup(sql::Statement& q, const std::string& code, const std::string& today);
+  Result<LotLookup> Finish(sql::Statement& q, const std::string& today);
 
-  SQLite::Statement begin_, commit_, by_unit_, by_lot_, by_id_, unit_of_, lot_id_of_, version_,
+  sql::Statement begin_, commit_, by_unit_, by_lot_, by_id_, unit_of_, lot_id_of_, version_,
       certs_, trace_, organic_, unit_at_, key_of_;
   ScanSummaryQuery scans_;
   MerkleLog log_;

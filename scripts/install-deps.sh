@@ -5,7 +5,7 @@ set -euo pipefail
 what=${1:-build}
 
 build_pkgs=(g++ cmake make pkg-config git ca-certificates
-  libssl-dev openssl libsqlite3-dev sqlite3 libsqlitecpp-dev libcpp-httplib-dev
+  libssl-dev openssl libsqlite3-dev sqlite3 libcpp-httplib-dev
   nlohmann-json3-dev libcli11-dev libqrencode-dev libcairo2-dev libfontconfig-dev
   libfreetype-dev fonts-wqy-microhei catch2 libzxing-dev zlib1g-dev libsodium-dev
   # libzip: .xlsx imports are zips, code files for print shops AES-256 zips (label export);

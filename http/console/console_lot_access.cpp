@@ -47,7 +47,7 @@ std::optional<std::string> OpenConsoleLot(ConsoleContext& ctx, const httplib::Re
                          "console user " + s.user.username + " of organisation " +
                              std::to_string(s.user.org_id) + ": lot of organisation " +
                              std::to_string(*owner));
-    } catch (const SQLite::Exception& e) {
+    } catch (const sql::Error& e) {
       std::fprintf(stderr, "agritrace serve: cannot log access denial: %s\n", e.what());
     }
     return 0;

@@ -1,13 +1,13 @@
 // Only `init` makes a registry (security issue 10, finding 7): every other command refuses a
 // missing, empty, non-SQLite or foreign file and leaves it byte for byte as it was; and the
 // read-only commands work on a registry they cannot write.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 #include <optional>
 
 #include "registry/dates.h"
+#include "registry/sqlite_connection.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/registry_file.h"
 
@@ -20,6 +20,7 @@ using agritrace::testing::ReadFileText;
 using agritrace::testing::RunProcess;
 using agritrace::testing::WriteFileText;
 using nlohmann::json;
+namespace sql = agritrace::sql;
 
 TEST_CASE("a missing, empty, non-SQLite or foreign file is refused by every command but init",
           "[cli][store]") {
@@ -40,9 +41,9 @@ TEST_CASE("a missing, empty, non-SQLite or foreign file is refused by every comm
     if (std::string(kind) == "empty") WriteFileText(cli.db, "");
     if (std::string(kind) == "random") WriteFileText(cli.db, random);
     if (std::string(kind) == "foreign") {
-      SQLite::Database other(cli.db, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-      other.exec("CREATE TABLE accounts(id INTEGER PRIMARY KEY, owner TEXT)");
-      other.exec("INSERT INTO accounts(owner) VALUES ('someone else')");
+      sql::SqliteConnection other(cli.db, {.create = true});
+      other.Exec("CREATE TABLE accounts(id INTEGER PRIMARY KEY, owner TEXT)");
+      other.Exec("INSERT INTO accounts(owner) VALUES ('someone else')");
     }
     const FileState before = StateOf(cli.db);
     for (const auto& args : commands) {

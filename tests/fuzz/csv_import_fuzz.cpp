@@ -12,7 +12,7 @@
 //
 // 有机码 lists: every code returned is 17 or 18 ASCII digits, none twice, and the list written
 // one a line parses back to itself.
-#include <SQLiteCpp/Backup.h>
+#include "registry/sqlite_connection.h"
 #include <unistd.h>
 
 #include <cstddef>
@@ -45,8 +45,8 @@ std::unique_ptr<Store> OpenMemory() {
 }
 
 void Restore(Registry& r) {
-  SQLite::Backup backup(r.store->db(), r.pristine->db());
-  backup.executeStep();
+  sql::CopySqliteDatabase(dynamic_cast<sql::SqliteConnection&>(r.pristine->db()),
+                          dynamic_cast<sql::SqliteConnection&>(r.store->db()));
 }
 
 Registry& TheRegistry() {
@@ -73,7 +73,7 @@ Registry& TheRegistry() {
 }
 
 int64_t Count(Store& store, const char* table) {
-  return store.db().execAndGet(std::string("SELECT COUNT(*) FROM ") + table).getInt64();
+  return store.db().QueryValue(std::string("SELECT COUNT(*) FROM ") + table).Int64();
 }
 
 void FuzzRegions(std::string_view csv) {
@@ -101,10 +101,10 @@ void FuzzRegions(std::string_view csv) {
   FUZZ_CHECK(Count(*r.store, "events") == events + 1);
   // Each village hangs under its township, each township under its county.
   FUZZ_CHECK(r.store->db()
-                 .execAndGet("SELECT COUNT(*) FROM regions WHERE length(code) = 12 AND "
+                 .QueryValue("SELECT COUNT(*) FROM regions WHERE length(code) = 12 AND "
                              "substr(code, 7) != '000000' AND (parent IS NULL OR parent NOT IN "
                              "(SELECT code FROM regions))")
-                 .getInt64() == 0);
+                 .Int64() == 0);
   Restore(r);
 }
 

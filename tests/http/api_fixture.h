@@ -42,21 +42,21 @@ struct ApiFixture : VerifyFixture {
   }
 
   int64_t Rows(const std::string& table) {
-    return store->db().execAndGet("SELECT COUNT(*) FROM " + table).getInt64();
+    return store->db().QueryValue("SELECT COUNT(*) FROM " + table).Int64();
   }
   // The newest access_denials row as "METHOD PATH|reason".
   std::string LastDenial() {
-    SQLite::Statement q(
+    sql::Statement q(
         store->db(), "SELECT route || '|' || reason FROM access_denials ORDER BY id DESC LIMIT 1");
-    return q.executeStep() ? q.getColumn(0).getString() : "";
+    return q.Step() ? q.Column(0).String() : "";
   }
   std::vector<std::string> UnitCodes(const std::string& lot_code) {
-    SQLite::Statement q(store->db(),
+    sql::Statement q(store->db(),
                         "SELECT u.code FROM units u JOIN lots l ON l.id = u.lot_id "
                         "WHERE l.code = ? ORDER BY u.serial");
-    q.bind(1, lot_code);
+    q.Bind(1, lot_code);
     std::vector<std::string> out;
-    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    while (q.Step()) out.push_back(q.Column(0).String());
     return out;
   }
 };

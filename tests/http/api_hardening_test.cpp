@@ -145,14 +145,14 @@ TEST_CASE("a token hammering 403s is counted in one row and then throttled with 
   CHECK(forbidden >= 20);
   CHECK(forbidden < 300);
   CHECK(throttled == 300 - forbidden);
-  SQLite::Statement q(f.store->db(),
+  sql::Statement q(f.store->db(),
                       "SELECT COUNT(*), SUM(count), MIN(first_at) <= MAX(at) FROM access_denials "
                       "WHERE token_id = (SELECT id FROM tokens WHERE org_id = ?)");
-  q.bind(1, f.other_org);
-  REQUIRE(q.executeStep());
-  CHECK(q.getColumn(0).getInt64() <= 2);  // one per hour: two if the run spans an hour's end
-  CHECK(q.getColumn(1).getInt64() == forbidden);
-  CHECK(q.getColumn(2).getInt() == 1);
+  q.Bind(1, f.other_org);
+  REQUIRE(q.Step());
+  CHECK(q.Column(0).Int64() <= 2);  // one per hour: two if the run spans an hour's end
+  CHECK(q.Column(1).Int64() == forbidden);
+  CHECK(q.Column(2).Int() == 1);
   // The bureau sees the count.
   Json log = Expect(f.GetAs("/api/v1/access-denials", f.bureau), 200, "access-denials.schema.json");
   int64_t counted = 0;

@@ -52,7 +52,7 @@ struct AuditFixture : VerifyFixture {
     LotInput refused = TeaLot();
     refused.certs = {kHostileCert};
     REQUIRE_FALSE(IssueLot(*store, refused).ok());
-    store->db().exec("UPDATE organisations SET name = '" + std::string(kHostileHolder) +
+    store->db().Exec("UPDATE organisations SET name = '" + std::string(kHostileHolder) +
                      "' WHERE id = " + std::to_string(org));
     for (int i = 0; i < 7; ++i)
       AddScan(*store, "C100001", "unit", l.packed + "T01:00:00Z", "net-a");
@@ -68,7 +68,7 @@ struct AuditFixture : VerifyFixture {
   }
 
   int64_t Denials() {
-    return store->db().execAndGet("SELECT COUNT(*) FROM access_denials").getInt64();
+    return store->db().QueryValue("SELECT COUNT(*) FROM access_denials").Int64();
   }
 };
 

@@ -225,13 +225,13 @@ TEST_CASE("audit page: a long table shows its first rows and says the CSV has th
           "[audit_page]") {
   AuditFixture f;
   {
-    SQLite::Transaction tx(f.store->db());
+    sql::Transaction tx(f.store->db());
     for (size_t i = 0; i < http::kAuditPageRows + 5; ++i)
-      f.store->db().exec(
+      f.store->db().Exec(
           "INSERT INTO refusals(at, reason, message) VALUES ('2026-04-12T00:00:00Z', "
           "'cert-expired', 'row " +
           std::to_string(i) + "')");
-    tx.commit();
+    tx.Commit();
   }
   f.Start();
   auto r = f.GetAs(f.bureau_token, "/audit");

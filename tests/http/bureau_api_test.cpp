@@ -51,11 +51,11 @@ TEST_CASE("bureau API: organisations are created by the bureau and read back", "
   ExpectProblem(f.GetAs("/api/v1/organisations/4242", f.bureau), 404, "organisation-unknown");
   // Its log event names the token that made it.
   const int64_t token =
-      f.store->db().execAndGet("SELECT id FROM tokens WHERE role = 'bureau'").getInt64();
+      f.store->db().QueryValue("SELECT id FROM tokens WHERE role = 'bureau'").Int64();
   CHECK(Contains(f.store->db()
-                     .execAndGet("SELECT leaf FROM events WHERE kind = 'organisation.added' "
+                     .QueryValue("SELECT leaf FROM events WHERE kind = 'organisation.added' "
                                  "ORDER BY idx DESC LIMIT 1")
-                     .getString(),
+                     .String(),
                  "\"actor\":\"token:" + std::to_string(token) + "\""));
 }
 

@@ -54,7 +54,7 @@ TEST_CASE("console sign-in sets an HttpOnly SameSite=Strict Secure cookie, store
         "agritrace_console=" + cookie + "; HttpOnly; SameSite=Strict; Path=/; Secure");
   REQUIRE(cookie.size() == 43);
   // Only the SHA-256 is stored.
-  CHECK(f.store->db().execAndGet("SELECT lower(hex(id_hash)) FROM sessions").getString() ==
+  CHECK(f.store->db().QueryValue("SELECT lower(hex(id_hash)) FROM sessions").String() ==
         HexEncode(Sha256(cookie)));
   CHECK_FALSE(Contains(Snapshot(*f.store), cookie));
 
@@ -190,11 +190,11 @@ TEST_CASE("a form without the CSRF token or from another origin is refused, writ
   CHECK(ok->status == 303);
   CHECK(Snapshot(*f.store) != before);
   CHECK(CheckSignIn(LoadSignIn(*f.store, "wang.fang"), "a-new-password").ok());
-  SQLite::Statement q(f.store->db(), "SELECT leaf FROM events ORDER BY idx DESC LIMIT 1");
-  REQUIRE(q.executeStep());
-  CHECK(Contains(q.getColumn(0).getString(), "\"actor\":\"user:wang.fang\""));
-  CHECK(Contains(q.getColumn(0).getString(), "user.password-changed"));
-  CHECK_FALSE(Contains(q.getColumn(0).getString(), "a-new-password"));
+  sql::Statement q(f.store->db(), "SELECT leaf FROM events ORDER BY idx DESC LIMIT 1");
+  REQUIRE(q.Step());
+  CHECK(Contains(q.Column(0).String(), "\"actor\":\"user:wang.fang\""));
+  CHECK(Contains(q.Column(0).String(), "user.password-changed"));
+  CHECK_FALSE(Contains(q.Column(0).String(), "a-new-password"));
   CHECK(CountSessions(*f.store, id) == 1);  // the session that changed it stays
   CHECK(f.PostForm("/console/logout", {{"csrf", csrf}}, cookie,
                    {{"Origin", "https://v.test.example"}})
@@ -284,7 +284,7 @@ TEST_CASE("a clerk sees only its own organisation's lots, newest first, paged", 
   mango.units = 50;
   const std::string other = f.Issue(mango);
   // A hostile product name must reach the page escaped.
-  f.store->db().exec("UPDATE products SET name = '<img src=x onerror=alert(1)>' WHERE id = " +
+  f.store->db().Exec("UPDATE products SET name = '<img src=x onerror=alert(1)>' WHERE id = " +
                      std::to_string(f.tea));
   f.AddAccount("wang.fang", "clerk", f.org, kPassword);
   f.AddAccount("chen.li", "manager", f.other_org, kPassword);

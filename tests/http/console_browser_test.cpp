@@ -42,8 +42,8 @@ TEST_CASE("Chromium: first sign-in, forced password change, home page, sign-out"
   CHECK(CheckSignIn(LoadSignIn(*f.store, "wang.fang"), "茶园春天-2026").ok());
   CHECK_FALSE(FindUser(*f.store, "wang.fang")->must_change_password);
   CHECK(f.Rows("sessions") == 0);  // signed out
-  SQLite::Statement q(f.store->db(),
+  sql::Statement q(f.store->db(),
                       "SELECT leaf FROM events WHERE kind = 'user.password-changed'");
-  REQUIRE(q.executeStep());
-  CHECK(Contains(q.getColumn(0).getString(), "\"actor\":\"user:wang.fang\""));
+  REQUIRE(q.Step());
+  CHECK(Contains(q.Column(0).String(), "\"actor\":\"user:wang.fang\""));
 }

@@ -32,10 +32,10 @@ TEST_CASE("Chromium: bureau-admin adds an organisation, a certification and a cl
     CHECK(Contains(r.out, step));
 
   // What the browser did is in the registry, each change naming the bureau-admin.
-  SQLite::Statement org(
+  sql::Statement org(
       f.store->db(), "SELECT COUNT(*) FROM organisations WHERE credit_code = '91460000MA5T0000FT'");
-  REQUIRE(org.executeStep());
-  CHECK(org.getColumn(0).getInt64() == 1);
+  REQUIRE(org.Step());
+  CHECK(org.Column(0).Int64() == 1);
   auto cert = GetCertification(*f.store, "WGH-HN-26-00888");
   REQUIRE(cert.ok());
   CHECK((*cert)["holder"] == f.org);
@@ -44,10 +44,10 @@ TEST_CASE("Chromium: bureau-admin adds an organisation, a certification and a cl
   CHECK(clerk->must_change_password);
   CHECK(clerk->org_id == f.org);
   for (const char* kind : {"organisation.added", "certification.added", "user.added"}) {
-    SQLite::Statement q(f.store->db(), "SELECT leaf FROM events WHERE kind = ? ORDER BY idx DESC");
-    q.bind(1, kind);
-    REQUIRE(q.executeStep());
-    CHECK(Contains(q.getColumn(0).getString(), "\"actor\":\"user:ju.admin\""));
+    sql::Statement q(f.store->db(), "SELECT leaf FROM events WHERE kind = ? ORDER BY idx DESC");
+    q.Bind(1, kind);
+    REQUIRE(q.Step());
+    CHECK(Contains(q.Column(0).String(), "\"actor\":\"user:ju.admin\""));
   }
   for (const char* page : {"orgs", "audit"}) {
     CHECK(PngWidth(ReadFileText(artifacts + "/console-" + page + "-390.png")) == 390);

@@ -18,9 +18,9 @@ std::string Location(const httplib::Result& r) { return r ? r->get_header_value(
 
 // The newest log event of `kind`, as stored.
 std::string LastEvent(ConsoleFixture& f, const std::string& kind) {
-  SQLite::Statement q(f.store->db(), "SELECT leaf FROM events WHERE kind = ? ORDER BY idx DESC");
-  q.bind(1, kind);
-  return q.executeStep() ? q.getColumn(0).getString() : "";
+  sql::Statement q(f.store->db(), "SELECT leaf FROM events WHERE kind = ? ORDER BY idx DESC");
+  q.Bind(1, kind);
+  return q.Step() ? q.Column(0).String() : "";
 }
 
 // The one-time password a page shows once.
@@ -292,8 +292,8 @@ TEST_CASE("a clerk cannot open the bureau's pages: 403, the denial logged", "[co
   }
   CHECK(f.Rows("access_denials") == before + 4);
   CHECK(f.store->db()
-            .execAndGet("SELECT reason FROM access_denials WHERE route = '/console/orgs'")
-            .getString()
+            .QueryValue("SELECT reason FROM access_denials WHERE route = '/console/orgs'")
+            .String()
             .find("user:wang.fang (clerk)") == 0);
 }
 

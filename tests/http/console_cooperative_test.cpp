@@ -76,11 +76,11 @@ TEST_CASE("console products: added with the user as actor, a bad GTIN refused be
   CHECK(ok->status == 303);
   CHECK(ok->get_header_value("Location") == "/console/products");
   CHECK(f.Rows("products") == products + 1);
-  SQLite::Statement ev(f.store->db(),
+  sql::Statement ev(f.store->db(),
                        "SELECT leaf FROM events WHERE kind = 'product.added' ORDER BY idx DESC");
-  REQUIRE(ev.executeStep());
-  CHECK(Contains(ev.getColumn(0).getString(), "\"actor\":\"user:wang.fang\""));
-  CHECK(Contains(ev.getColumn(0).getString(), "白沙红茶"));
+  REQUIRE(ev.Step());
+  CHECK(Contains(ev.Column(0).String(), "\"actor\":\"user:wang.fang\""));
+  CHECK(Contains(ev.Column(0).String(), "白沙红茶"));
   CHECK(Contains(f.GetWith("/console/products", f.cookie)->body, "白沙红茶"));
 
   const std::string before = State(f);
@@ -137,9 +137,9 @@ TEST_CASE("console products: one's own changed, another organisation's neither s
   CHECK(saved->status == 303);
   CHECK((*GetProduct(*f.store, f.coffee))["name"] == "白沙咖啡豆");
   CHECK((*GetProduct(*f.store, f.coffee))["net_content_g"] == 454);
-  SQLite::Statement ev(f.store->db(), "SELECT leaf FROM events WHERE kind = 'product.updated'");
-  REQUIRE(ev.executeStep());
-  CHECK(Contains(ev.getColumn(0).getString(), "\"actor\":\"user:wang.fang\""));
+  sql::Statement ev(f.store->db(), "SELECT leaf FROM events WHERE kind = 'product.updated'");
+  REQUIRE(ev.Step());
+  CHECK(Contains(ev.Column(0).String(), "\"actor\":\"user:wang.fang\""));
 
   const std::string before = State(f);
   const std::string theirs = "/console/products/" + std::to_string(f.other_product);
@@ -247,9 +247,9 @@ TEST_CASE("console lot form: three households pasted from a spreadsheet, preview
   CHECK(record["units"] == 100);
   CHECK(record["inspections"][0]["report"] == "HN2026-0777");
   CHECK(record["certifications"][0]["number"] == f.green);
-  SQLite::Statement ev(f.store->db(), "SELECT leaf FROM events WHERE kind = 'lot.issued'");
-  REQUIRE(ev.executeStep());
-  const Json leaf = Json::parse(ev.getColumn(0).getString());
+  sql::Statement ev(f.store->db(), "SELECT leaf FROM events WHERE kind = 'lot.issued'");
+  REQUIRE(ev.Step());
+  const Json leaf = Json::parse(ev.Column(0).String());
   CHECK(leaf["data"]["actor"] == "user:wang.fang");
   CHECK(leaf["data"]["record"]["code"] == code);
   // The home page lists it.

@@ -68,7 +68,7 @@ struct ConsoleFixture : VerifyFixture {
   }
 
   int64_t Rows(const std::string& table) {
-    return store->db().execAndGet("SELECT COUNT(*) FROM " + table).getInt64();
+    return store->db().QueryValue("SELECT COUNT(*) FROM " + table).Int64();
   }
 
   std::string Origin() { return "http://127.0.0.1:" + std::to_string(server->port()); }

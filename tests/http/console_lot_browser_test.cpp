@@ -61,18 +61,18 @@ TEST_CASE("Chromium: a lot's page, a trace step, 100 codes, the A4 PDF decoded a
     CHECK(Contains(r.out, step));
 
   // What the browser did is in the registry, by the clerk.
-  SQLite::Statement trace(f.store->db(),
+  sql::Statement trace(f.store->db(),
                           "SELECT actor, note FROM trace_events WHERE step = 'shipping'");
-  REQUIRE(trace.executeStep());
-  CHECK(trace.getColumn(0).getString() == "user:wang.fang");
-  CHECK(trace.getColumn(1).getString() == "冷链车发往海口批发市场");
+  REQUIRE(trace.Step());
+  CHECK(trace.Column(0).String() == "user:wang.fang");
+  CHECK(trace.Column(1).String() == "冷链车发往海口批发市场");
   CHECK(f.Rows("units") == 100);
   // The decoded QR is one of the minted codes, and its consumer page showed the product.
   auto parsed = labeler::ParseCode(LineValue(r.out, "QR"));
   REQUIRE(parsed.ok());
   CHECK(f.store->db()
-            .execAndGet("SELECT COUNT(*) FROM units WHERE code = '" + parsed->code + "'")
-            .getInt64() == 1);
+            .QueryValue("SELECT COUNT(*) FROM units WHERE code = '" + parsed->code + "'")
+            .Int64() == 1);
   CHECK(Contains(r.out, "白沙绿茶"));
 
   CHECK(PngWidth(ReadFileText(shots + "/console-lot-page-390.png")) == 390);

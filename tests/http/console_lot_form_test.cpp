@@ -37,19 +37,19 @@ TEST_CASE("Chromium: a product added, a lot pasted, previewed and issued, one ov
 
   // What the browser did is in the registry: one product more, one lot of three households,
   // issued by the user; the refused lot left nothing.
-  SQLite::Statement p(f.store->db(), "SELECT id FROM products WHERE name = '白沙红茶'");
-  REQUIRE(p.executeStep());
+  sql::Statement p(f.store->db(), "SELECT id FROM products WHERE name = '白沙红茶'");
+  REQUIRE(p.Step());
   REQUIRE(f.Rows("lots") == 1);
-  const std::string code = f.store->db().execAndGet("SELECT code FROM lots").getString();
+  const std::string code = f.store->db().QueryValue("SELECT code FROM lots").String();
   CHECK(Contains(r.out, "LOT " + code));
   auto lot = GetLot(*f.store, code);
   REQUIRE(lot.ok());
   CHECK((*lot)["record"]["product"]["name"] == "白沙红茶");
   CHECK((*lot)["record"]["households"].size() == 3);
   CHECK((*lot)["record"]["total_g"] == 25000);
-  SQLite::Statement ev(f.store->db(), "SELECT leaf FROM events WHERE kind = 'lot.issued'");
-  REQUIRE(ev.executeStep());
-  CHECK(Contains(ev.getColumn(0).getString(), "\"actor\":\"user:wang.fang\""));
+  sql::Statement ev(f.store->db(), "SELECT leaf FROM events WHERE kind = 'lot.issued'");
+  REQUIRE(ev.Step());
+  CHECK(Contains(ev.Column(0).String(), "\"actor\":\"user:wang.fang\""));
 
   CHECK(PngWidth(ReadFileText(out + "/console-lot-form-390.png")) == 390);
   CHECK(PngWidth(ReadFileText(out + "/console-lot-form-1280.png")) == 1280);

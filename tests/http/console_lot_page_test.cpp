@@ -27,10 +27,10 @@ std::string Location(const httplib::Result& r) { return r ? r->get_header_value(
 
 // The data of the newest log event of `kind`.
 Json LastEvent(Store& store, const std::string& kind) {
-  SQLite::Statement q(store.db(), "SELECT leaf FROM events WHERE kind = ? ORDER BY idx DESC");
-  q.bind(1, kind);
-  REQUIRE(q.executeStep());
-  return Json::parse(q.getColumn(0).getString())["data"];
+  sql::Statement q(store.db(), "SELECT leaf FROM events WHERE kind = ? ORDER BY idx DESC");
+  q.Bind(1, kind);
+  REQUIRE(q.Step());
+  return Json::parse(q.Column(0).String())["data"];
 }
 
 // A lot of the fixture's cooperative, with a clerk and a manager of it, a clerk of another
@@ -54,8 +54,8 @@ struct LotConsole : ConsoleFixture {
   }
   std::vector<std::string> UnitCodes() {
     std::vector<std::string> out;
-    SQLite::Statement q(store->db(), "SELECT code FROM units ORDER BY serial");
-    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    sql::Statement q(store->db(), "SELECT code FROM units ORDER BY serial");
+    while (q.Step()) out.push_back(q.Column(0).String());
     return out;
   }
 };
@@ -97,8 +97,8 @@ TEST_CASE("console lot page: the signed record, its signature checked, the timel
   CHECK(Contains(page->body, "✓"));
   // The exact signed bytes, escaped, inside a <details>.
   const std::string canonical =
-      f.store->db().execAndGet("SELECT record_json FROM lots WHERE code = '" + f.lot + "'")
-          .getString();
+      f.store->db().QueryValue("SELECT record_json FROM lots WHERE code = '" + f.lot + "'")
+          .String();
   CHECK(Contains(page->body, "<details>"));
   CHECK(Contains(page->body, http::HtmlEscape(canonical)));
   // The timeline, its text escaped.
@@ -123,7 +123,7 @@ TEST_CASE("console lot page: the signed record, its signature checked, the timel
   CHECK(Contains(en->body, "Signature valid"));
 
   // A record altered in the database fails the check with the key ring.
-  f.store->db().exec("UPDATE lots SET record_json = replace(record_json, '白沙绿茶', '白沙红茶')");
+  f.store->db().Exec("UPDATE lots SET record_json = replace(record_json, '白沙绿茶', '白沙红茶')");
   auto altered = f.GetWith(f.Page(), clerk);
   CHECK(Contains(altered->body, "data-signature=\"invalid\""));
   CHECK(Contains(altered->body, "✗"));
@@ -249,12 +249,12 @@ TEST_CASE("console lot page: another organisation's lot is a 404, logged, the bu
   CHECK(f.Rows("access_denials") == denials + 1);
   {
     // Scoped: a live statement would keep this connection's read snapshot open.
-    SQLite::Statement q(f.store->db(), "SELECT route, reason, token_id IS NULL FROM "
+    sql::Statement q(f.store->db(), "SELECT route, reason, token_id IS NULL FROM "
                                        "access_denials ORDER BY id DESC");
-    REQUIRE(q.executeStep());
-    CHECK(q.getColumn(0).getString() == "GET /console/lots/" + f.lot);
-    CHECK(Contains(q.getColumn(1).getString(), "chen.li"));
-    CHECK(q.getColumn(2).getInt() == 1);
+    REQUIRE(q.Step());
+    CHECK(q.Column(0).String() == "GET /console/lots/" + f.lot);
+    CHECK(Contains(q.Column(1).String(), "chen.li"));
+    CHECK(q.Column(2).Int() == 1);
   }
   // Writing is refused the same way, and nothing is written.
   auto post = f.PostForm(f.Page() + "/steps",
@@ -337,9 +337,9 @@ TEST_CASE("console labels: the A4 PDF's QR codes decode to minted codes whose pa
   CHECK(pdf->body.rfind("%PDF-", 0) == 0);
   // A download from the console is a print run like any other, under the signed-in user.
   CHECK(f.store->db()
-            .execAndGet("SELECT actor || ' ' || destination FROM print_runs WHERE id = " +
+            .QueryValue("SELECT actor || ' ' || destination FROM print_runs WHERE id = " +
                         pdf->get_header_value("X-Agritrace-Print-Run"))
-            .getString() == "user:wang.fang download");
+            .String() == "user:wang.fang download");
   TempDir dir;
   WriteFileText(dir / "labels.pdf", pdf->body);
   REQUIRE(RunProcess({"/usr/bin/pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1",

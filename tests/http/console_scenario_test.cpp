@@ -58,17 +58,17 @@ struct ScenarioRegistry {
     REQUIRE(AddUser(*store, {username, role, org}, *h, false, "cli").ok());
   }
 
-  int64_t Count(const std::string& sql) { return store->db().execAndGet(sql).getInt64(); }
+  int64_t Count(const std::string& sql) { return store->db().QueryValue(sql).Int64(); }
 
   // The kinds of the log's events after index `after`, in order, without the checkpoints the
   // server signs on its own schedule.
   std::vector<std::string> EventKinds(int64_t after) {
     std::vector<std::string> kinds;
-    SQLite::Statement q(store->db(),
+    sql::Statement q(store->db(),
                         "SELECT kind FROM events WHERE idx > ? AND kind <> 'log.checkpoint' "
                         "ORDER BY idx");
-    q.bind(1, after);
-    while (q.executeStep()) kinds.push_back(q.getColumn(0).getString());
+    q.Bind(1, after);
+    while (q.Step()) kinds.push_back(q.Column(0).String());
     return kinds;
   }
 };
@@ -138,7 +138,7 @@ TEST_CASE("Chromium: issue 13's whole story, bureau-admin to consumer page, with
 
   // One lot, of three households, under the certificate; the refused one left no lot.
   REQUIRE(f.Count("SELECT COUNT(*) FROM lots") == 1);
-  const std::string code = f.store->db().execAndGet("SELECT code FROM lots").getString();
+  const std::string code = f.store->db().QueryValue("SELECT code FROM lots").String();
   CHECK(LineValue(r.out, "LOT") == code);
   auto lot = GetLot(*f.store, code);
   REQUIRE(lot.ok());
@@ -163,20 +163,20 @@ TEST_CASE("Chromium: issue 13's whole story, bureau-admin to consumer page, with
   CHECK(f.EventKinds(setup_events) == kinds);
   for (const auto& [kind, user] : expected) {
     if (user.empty()) continue;
-    SQLite::Statement q(f.store->db(), "SELECT leaf FROM events WHERE kind = ? AND idx > ?");
-    q.bind(1, kind);
-    q.bind(2, setup_events);
-    REQUIRE(q.executeStep());
+    sql::Statement q(f.store->db(), "SELECT leaf FROM events WHERE kind = ? AND idx > ?");
+    q.Bind(1, kind);
+    q.Bind(2, setup_events);
+    REQUIRE(q.Step());
     INFO(kind);
-    CHECK(Contains(q.getColumn(0).getString(), "\"actor\":\"user:" + user + "\""));
+    CHECK(Contains(q.Column(0).String(), "\"actor\":\"user:" + user + "\""));
   }
 
   // The other organisation's clerk was answered "no such lot", and the bureau sees why.
-  SQLite::Statement denial(f.store->db(), "SELECT route, reason FROM access_denials");
-  REQUIRE(denial.executeStep());
-  CHECK(denial.getColumn(0).getString() == "GET /console/lots/" + code);
-  CHECK(Contains(denial.getColumn(1).getString(), "zhao.lei"));
-  CHECK_FALSE(denial.executeStep());
+  sql::Statement denial(f.store->db(), "SELECT route, reason FROM access_denials");
+  REQUIRE(denial.Step());
+  CHECK(denial.Column(0).String() == "GET /console/lots/" + code);
+  CHECK(Contains(denial.Column(1).String(), "zhao.lei"));
+  CHECK_FALSE(denial.Step());
   // Sign-in failures: the first wrong password and the burst's rest were checked and logged;
   // the throttled ones (even the right password) were refused before any check.
   CHECK(f.Count("SELECT COUNT(*) FROM sign_in_failures WHERE username = 'ju.admin' AND "

@@ -113,11 +113,11 @@ TEST_CASE("scans from more than K networks are a counterfeit warning", "[page]")
   CHECK(Banner(fourth.body) == "bad|suspicious|警告：疑似假冒！此码已在 4 个不同网络被查询");
   // The networks are stored as salted hashes, never as addresses.
   f.server->Stop();
-  SQLite::Statement q(f.store->db(), "SELECT COUNT(DISTINCT net), MIN(net) FROM scans");
-  REQUIRE(q.executeStep());
-  CHECK(q.getColumn(0).getInt() == 4);
-  CHECK(std::regex_match(q.getColumn(1).getString(), std::regex("[0-9a-f]{64}")));
-  CHECK(f.store->db().execAndGet("SELECT COUNT(*) FROM scans WHERE net LIKE '%127.%'").getInt() ==
+  sql::Statement q(f.store->db(), "SELECT COUNT(DISTINCT net), MIN(net) FROM scans");
+  REQUIRE(q.Step());
+  CHECK(q.Column(0).Int() == 4);
+  CHECK(std::regex_match(q.Column(1).String(), std::regex("[0-9a-f]{64}")));
+  CHECK(f.store->db().QueryValue("SELECT COUNT(*) FROM scans WHERE net LIKE '%127.%'").Int() ==
         0);
 }
 
@@ -171,7 +171,7 @@ TEST_CASE("an unknown code is a counterfeit warning, and a typo asks to check th
   f.server->Stop();
   CHECK(CountScanMisses(f.store->db(), "unknown") == 1);
   CHECK(CountScanMisses(f.store->db(), "malformed") == 3);
-  CHECK(f.store->db().execAndGet("SELECT COUNT(*) FROM scans WHERE kind <> 'unit'").getInt() == 0);
+  CHECK(f.store->db().QueryValue("SELECT COUNT(*) FROM scans WHERE kind <> 'unit'").Int() == 0);
 }
 
 TEST_CASE("a recalled lot says so first, in red, whatever the scan count", "[page]") {
@@ -236,7 +236,7 @@ TEST_CASE("a record altered in the database fails its signature check", "[page]"
   VerifyFixture f;
   std::string lot = f.Issue(f.TeaLot());
   auto units = f.AddUnits(lot, 1);
-  f.store->db().exec(
+  f.store->db().Exec(
       "UPDATE lots SET record_json = replace(record_json, '\"units\":100', "
       "'\"units\":900')");
   f.Start();
@@ -301,15 +301,15 @@ TEST_CASE("every stored text value is HTML-escaped", "[page][security]") {
   VerifyFixture f;
   auto& db = f.store->db();
   // Names as a careless or hostile clerk might register them.
-  db.exec("UPDATE organisations SET name = '合作社" +
+  db.Exec("UPDATE organisations SET name = '合作社" +
           std::string("<script>alert(1)</script>\"''&") + "' WHERE id = " + std::to_string(f.org));
-  db.exec(
+  db.Exec(
       "UPDATE products SET name = '茶<script>alert(1)</script>\"''&', category = "
       "'<img src=x onerror=alert(1)>' WHERE id = " +
       std::to_string(f.tea));
-  db.exec(
+  db.Exec(
       "UPDATE regions SET name = '南溪村<script>alert(1)</script>' WHERE code = '469025100201'");
-  db.exec("UPDATE certifications SET issuer = '<script>alert(1)</script>中心' WHERE number = '" +
+  db.Exec("UPDATE certifications SET issuer = '<script>alert(1)</script>中心' WHERE number = '" +
           f.green + "'");
   BrandInput brand{"<script>alert(1)</script>品牌",
                    "one-village-one-product",

@@ -2,13 +2,13 @@
 // holds the registry's write lock (a long mint, say), a freshly started server still answers
 // scans and /healthz, and the verify JSON says that its log proof is pending instead of waiting
 // for a checkpoint to be signed.
-#include <SQLiteCpp/SQLiteCpp.h>
 
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
+#include "registry/sqlite_connection.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;
@@ -28,14 +28,14 @@ TEST_CASE("scans and /healthz answer while another connection holds the write lo
   bool locked = false, done = false;
   std::atomic<bool> released{false};
   std::thread writer([&] {
-    SQLite::Database db(f.store->path(), SQLite::OPEN_READWRITE);
-    db.exec("BEGIN IMMEDIATE");
+    sql::SqliteConnection db(f.store->path());
+    db.Exec("BEGIN IMMEDIATE");
     std::unique_lock<std::mutex> lock(mu);
     locked = true;
     cv.notify_all();
     cv.wait_for(lock, std::chrono::seconds(4), [&] { return done; });
     released = true;  // before the lock goes: whatever is answered after it sees this
-    db.exec("ROLLBACK");
+    db.Exec("ROLLBACK");
   });
   {
     std::unique_lock<std::mutex> lock(mu);

@@ -166,12 +166,12 @@ TEST_CASE("cooperative API: refused issues write one refusals row, bad bodies wr
   CHECK(Contains(p["detail_en"], "lots cannot be issued ahead"));
   CHECK(f.Rows("refusals") == refusals + 1);
   {
-    SQLite::Statement last(
+    sql::Statement last(
         f.store->db(), "SELECT org_id, product_id, reason FROM refusals ORDER BY id DESC LIMIT 1");
-    REQUIRE(last.executeStep());
-    CHECK(last.getColumn(0).getInt64() == f.org);
-    CHECK(last.getColumn(1).getInt64() == f.tea);
-    CHECK(last.getColumn(2).getString() == "date-future");
+    REQUIRE(last.Step());
+    CHECK(last.Column(0).Int64() == f.org);
+    CHECK(last.Column(1).Int64() == f.tea);
+    CHECK(last.Column(2).String() == "date-future");
   }  // a statement left mid-step would pin this connection's read snapshot
 
   Json poor_id = TeaLotBody(f);
@@ -367,17 +367,17 @@ TEST_CASE("cooperative API: label files over HTTP decode to the stored codes",
   }
   // Every download is a print run, named in its answer and recorded with the token; refusals
   // record none.
-  const int64_t runs = f.store->db().execAndGet("SELECT COUNT(*) FROM print_runs").getInt64();
+  const int64_t runs = f.store->db().QueryValue("SELECT COUNT(*) FROM print_runs").Int64();
   CHECK(runs == 6);
   CHECK(zpl->get_header_value("X-Agritrace-Print-Run") == std::to_string(runs));
   CHECK(f.store->db()
-            .execAndGet("SELECT destination || ' ' || actor || ' ' || outcome FROM print_runs "
+            .QueryValue("SELECT destination || ' ' || actor || ' ' || outcome FROM print_runs "
                         "WHERE id = " + std::to_string(runs))
-            .getString()
+            .String()
             .rfind("download token:", 0) == 0);
   CHECK(f.store->db()
-            .execAndGet("SELECT COUNT(*) FROM events WHERE kind LIKE 'labels.print-%'")
-            .getInt64() == 2 * runs);
+            .QueryValue("SELECT COUNT(*) FROM events WHERE kind LIKE 'labels.print-%'")
+            .Int64() == 2 * runs);
   // The lot label with one of the lot's 合格证: its QR is the certificate's page.
   auto one_piece = [](const std::string& lot) {
     HgzInput in;
@@ -422,7 +422,7 @@ TEST_CASE("cooperative API: tokens, and other organisations' lots are 403 and lo
   CHECK(Contains(forged->get_header_value("WWW-Authenticate"), "invalid_token"));
   auto revoked_token = f.Token({"cooperative", f.org, "旧电脑"});
   CHECK(f.GetAs(lot, revoked_token)->status == 200);
-  int64_t token_id = f.store->db().execAndGet("SELECT MAX(id) FROM tokens").getInt64();
+  int64_t token_id = f.store->db().QueryValue("SELECT MAX(id) FROM tokens").Int64();
   REQUIRE(RevokeToken(*f.store, token_id).ok());
   auto revoked = f.GetAs(lot, revoked_token);
   ExpectProblem(revoked, 401, "unauthorized");
@@ -454,12 +454,12 @@ TEST_CASE("cooperative API: tokens, and other organisations' lots are 403 and lo
     ExpectProblem(r, 403, "forbidden-organisation");
   }
   CHECK(f.Rows("access_denials") == denials + static_cast<int64_t>(attempts.size()));
-  SQLite::Statement logged(f.store->db(),
+  sql::Statement logged(f.store->db(),
                            "SELECT route FROM access_denials WHERE token_id = "
                            "(SELECT id FROM tokens WHERE org_id = ?) ORDER BY id");
-  logged.bind(1, f.other_org);
+  logged.Bind(1, f.other_org);
   std::vector<std::string> routes;
-  while (logged.executeStep()) routes.push_back(logged.getColumn(0).getString());
+  while (logged.Step()) routes.push_back(logged.Column(0).String());
   REQUIRE(routes.size() == attempts.size());
   for (size_t i = 0; i < routes.size(); ++i) CHECK(routes[i] == attempts[i].first);
   CHECK(Snapshot(*f.store, "access_denials") == before);

@@ -139,7 +139,7 @@ TEST_CASE("unknown, mistyped, recalled and tampered certificates say so", "[page
   CHECK(Contains(recalled->body, "该批次已召回"));
 
   // An intruder raises the weight in the stored record: the signature no longer holds.
-  f.store->db().exec("UPDATE hgz SET record_json = replace(record_json, '\"weight_g\":12500', "
+  f.store->db().Exec("UPDATE hgz SET record_json = replace(record_json, '\"weight_g\":12500', "
                      "'\"weight_g\":99500')");
   auto forged = f.Get("/h/" + f.number);
   REQUIRE(forged);

@@ -72,7 +72,7 @@ std::vector<std::string> FetchLeaves(VerifyFixture& f, uint64_t page) {
 }
 
 int64_t CheckpointRows(VerifyFixture& f) {
-  return f.store->db().execAndGet("SELECT COUNT(*) FROM checkpoints").getInt64();
+  return f.store->db().QueryValue("SELECT COUNT(*) FROM checkpoints").Int64();
 }
 
 std::string Tampered(std::string leaf) {
@@ -167,7 +167,7 @@ TEST_CASE("log API: the events' leaves hash to the signed root, paged and capped
     CHECK(range.Root() == cp.root);
     // The exact stored bytes, not a re-serialisation.
     CHECK(leaves[5] ==
-          f.store->db().execAndGet("SELECT leaf FROM events WHERE idx = 5").getString());
+          f.store->db().QueryValue("SELECT leaf FROM events WHERE idx = 5").String());
   }
   // count is capped at 1000, and that is also the default.
   for (const char* q : {"?start=0&count=5000", "?start=0"}) {

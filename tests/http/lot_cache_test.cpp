@@ -60,7 +60,7 @@ TEST_CASE("a record altered without an event fails its signature check within ma
   o.scan_threshold = 1000;
   f.Start(o);
   REQUIRE(StatusOf(f, units[0]) == "genuine");
-  f.store->db().exec("UPDATE lots SET record_json = replace(record_json, '白沙绿茶', '白沙红茶')");
+  f.store->db().Exec("UPDATE lots SET record_json = replace(record_json, '白沙绿茶', '白沙红茶')");
   auto took = Await(f, units[0], "signature-invalid");
   CHECK(took < 2s);
 }
@@ -73,12 +73,12 @@ TEST_CASE("unknown codes are not remembered: a code minted later is found", "[ca
   f.Start(o);
   std::string code = FreshUnitCode();
   CHECK(StatusOf(f, code) == "unknown");
-  SQLite::Statement ins(
+  sql::Statement ins(
       f.store->db(),
       "INSERT INTO units(code, lot_id, serial) SELECT ?, id, 1 FROM lots WHERE code = ?");
-  ins.bind(1, code);
-  ins.bind(2, lot);
-  REQUIRE(ins.exec() == 1);
+  ins.Bind(1, code);
+  ins.Bind(2, lot);
+  REQUIRE(ins.Exec() == 1);
   // Found now. Its earlier lookup was a miss, counted per network and day only
   // (005_scan_misses.sql), so this is the code's first scan.
   CHECK(StatusOf(f, code) == "genuine");

@@ -129,8 +129,8 @@ TEST_CASE("the scan journal ignores a torn last record and replays only what is 
   (*rec)->Close();
   auto rows = [&](const std::string& code) {
     return f.store->db()
-        .execAndGet("SELECT COUNT(*) FROM scans WHERE code = '" + code + "'")
-        .getInt64();
+        .QueryValue("SELECT COUNT(*) FROM scans WHERE code = '" + code + "'")
+        .Int64();
   };
   CHECK(rows("AAAA") == 1);  // not twice
   CHECK(rows("BBBB") == 1);

@@ -57,10 +57,10 @@ TEST_CASE("unknown and malformed lookups are counted per network and day, not st
   REQUIRE(c.Get(("/q/" + units[0]).c_str()));
   f.server->Stop();
 
-  SQLite::Database& db = f.store->db();
+  sql::Connection& db = f.store->db();
   // One network: one row per kind, two if the lookups straddled midnight (UTC).
-  CHECK(db.execAndGet("SELECT COUNT(*) FROM scan_misses WHERE kind = 'malformed'").getInt() <= 2);
-  CHECK(db.execAndGet("SELECT COUNT(*) FROM scan_misses WHERE kind = 'unknown'").getInt() <= 2);
+  CHECK(db.QueryValue("SELECT COUNT(*) FROM scan_misses WHERE kind = 'malformed'").Int() <= 2);
+  CHECK(db.QueryValue("SELECT COUNT(*) FROM scan_misses WHERE kind = 'unknown'").Int() <= 2);
   CHECK(CountScanMisses(db, "malformed") == 1000);
   CHECK(CountScanMisses(db, "unknown") == 20);
   CHECK(f.ScanRows() == 1);  // the one real scan

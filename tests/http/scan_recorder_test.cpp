@@ -148,12 +148,12 @@ TEST_CASE("a scan that cannot be stored is counted as dropped and the tally relo
   auto rec = http::ScanRecorder::Open(f.store->path(), o, &metrics);
   REQUIRE(rec.ok());
   // Refuse every insert while the scan waits in the queue.
-  f.store->db().exec(
+  f.store->db().Exec(
       "CREATE TRIGGER no_scans BEFORE INSERT ON scans BEGIN SELECT RAISE(ABORT, 'disk full'); END");
   CHECK((*rec)->Record(Scan("DDDD", "n"), f.store->db())->count == 1);
   (*rec)->Flush();
   CHECK(metrics.scans_dropped(http::ScanDrop::kStoreFailed) == 1);
-  f.store->db().exec("DROP TRIGGER no_scans");
+  f.store->db().Exec("DROP TRIGGER no_scans");
   // The lost scan is not counted again once the tally is rebuilt from the table.
   CHECK((*rec)->Record(Scan("DDDD", "n"), f.store->db())->count == 1);
   (*rec)->Close();

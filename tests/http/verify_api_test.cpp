@@ -190,8 +190,8 @@ TEST_CASE("verify API: the lot's issue event is proved in the signed log", "[api
   const uint64_t size = log["tree_size"];
   CHECK(static_cast<int64_t>(index) ==
         f.store->db()
-            .execAndGet("SELECT event_index FROM lots WHERE code = '" + lot + "'")
-            .getInt64());
+            .QueryValue("SELECT event_index FROM lots WHERE code = '" + lot + "'")
+            .Int64());
   CHECK(size > index);
 
   // The checkpoint served at /api/v1/log/checkpoint (nothing logged since) is the one in the

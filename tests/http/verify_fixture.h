@@ -57,20 +57,20 @@ struct VerifyFixture : RegistryFixture {
   std::vector<std::string> AddUnits(const std::string& lot_code, int n) {
     std::vector<std::string> codes;
     int64_t lot_id =
-        store->db().execAndGet("SELECT id FROM lots WHERE code = '" + lot_code + "'").getInt64();
+        store->db().QueryValue("SELECT id FROM lots WHERE code = '" + lot_code + "'").Int64();
     int64_t next =
         store->db()
-            .execAndGet("SELECT COALESCE(MAX(serial), 0) + 1 FROM units WHERE lot_id = " +
+            .QueryValue("SELECT COALESCE(MAX(serial), 0) + 1 FROM units WHERE lot_id = " +
                         std::to_string(lot_id))
-            .getInt64();
-    SQLite::Statement ins(store->db(), "INSERT INTO units(code, lot_id, serial) VALUES (?, ?, ?)");
+            .Int64();
+    sql::Statement ins(store->db(), "INSERT INTO units(code, lot_id, serial) VALUES (?, ?, ?)");
     for (int i = 0; i < n; ++i) {
       codes.push_back(FreshUnitCode());
-      ins.reset();
-      ins.bind(1, codes.back());
-      ins.bind(2, lot_id);
-      ins.bind(3, next + i);
-      ins.exec();
+      ins.Reset();
+      ins.Bind(1, codes.back());
+      ins.Bind(2, lot_id);
+      ins.Bind(3, next + i);
+      ins.Exec();
     }
     return codes;
   }
@@ -97,7 +97,7 @@ struct VerifyFixture : RegistryFixture {
   int64_t ScanRows(const std::string& code = "") {
     std::string sql = "SELECT COUNT(*) FROM scans";
     if (!code.empty()) sql += " WHERE code = '" + code + "'";
-    return store->db().execAndGet(sql).getInt64();
+    return store->db().QueryValue(sql).Int64();
   }
 };
 

@@ -95,7 +95,7 @@ TEST_CASE("scan report: copied codes by lot and forgery attempts by day", "[audi
   CHECK(unknown.rows[1]["malformed"] == 1);
   // Misses are counted, never stored one row each.
   CHECK(CountAllScans(f.store->db()) ==
-        f.store->db().execAndGet("SELECT COUNT(*) FROM scans WHERE kind = 'unit'").getInt64());
+        f.store->db().QueryValue("SELECT COUNT(*) FROM scans WHERE kind = 'unit'").Int64());
 }
 
 // The console's figures come from tallies the scan writer folds (copied codes, scans per day);

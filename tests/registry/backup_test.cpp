@@ -49,7 +49,7 @@ TEST_CASE("a backup is a consistent copy with its keys, and the copy can sign", 
   auto copy = Store::Open(out, OpenMode::kExisting);
   REQUIRE(copy.ok());
   CHECK(VerifyLog((*copy)->db(), NoteVerifiers(**copy)).ok());
-  CHECK((*copy)->db().execAndGet("SELECT COUNT(*) FROM events").getInt64() == (*r)["events"]);
+  CHECK((*copy)->db().QueryValue("SELECT COUNT(*) FROM events").Int64() == (*r)["events"]);
   auto key = CurrentSigningKey(**copy);
   REQUIRE(key.ok());
   CHECK(Mode(out + ".keys/" + key->kid + ".pem") == 0600);

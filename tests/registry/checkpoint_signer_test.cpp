@@ -14,7 +14,7 @@ using agritrace::testing::RegistryFixture;
 
 namespace {
 int64_t Checkpoints(Store& s) {
-  return s.db().execAndGet("SELECT COUNT(*) FROM checkpoints").getInt64();
+  return s.db().QueryValue("SELECT COUNT(*) FROM checkpoints").Int64();
 }
 }  // namespace
 
@@ -52,7 +52,7 @@ TEST_CASE("registry checkpoints are signed under its name, once per log size", "
 
 TEST_CASE("a registry without a name gets no checkpoint", "[checkpoint]") {
   RegistryFixture f;
-  f.store->db().exec("DELETE FROM registry_meta WHERE key = 'name'");
+  f.store->db().Exec("DELETE FROM registry_meta WHERE key = 'name'");
   auto cp = SignRegistryCheckpoint(*f.store);
   REQUIRE_FALSE(cp.ok());
   CHECK(cp.status().code() == StatusCode::kInvalid);

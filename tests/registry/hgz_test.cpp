@@ -35,7 +35,7 @@ struct HgzFixture : RegistryFixture {
     return in;
   }
   int64_t Rows(const std::string& table) {
-    return store->db().execAndGet("SELECT COUNT(*) FROM " + table).getInt64();
+    return store->db().QueryValue("SELECT COUNT(*) FROM " + table).Int64();
   }
 };
 
@@ -78,11 +78,11 @@ TEST_CASE("a producer's certificate is signed over its canonical record and logg
   CHECK_FALSE(
       Ed25519Verify(*pub, forged, *Base64UrlDecode((*got)["signature"].get<std::string>())));
 
-  SQLite::Statement ev(f.store->db(), "SELECT kind, leaf FROM events WHERE idx = ?");
-  ev.bind(1, (*r)["event_index"].get<int64_t>());
-  REQUIRE(ev.executeStep());
-  CHECK(ev.getColumn(0).getString() == "hgz.issued");
-  CHECK(Json::parse(ev.getColumn(1).getString())["data"]["record"] == rec);
+  sql::Statement ev(f.store->db(), "SELECT kind, leaf FROM events WHERE idx = ?");
+  ev.Bind(1, (*r)["event_index"].get<int64_t>());
+  REQUIRE(ev.Step());
+  CHECK(ev.Column(0).String() == "hgz.issued");
+  CHECK(Json::parse(ev.Column(1).String())["data"]["record"] == rec);
 
   auto list = ListHgz(*f.store, f.lot);
   REQUIRE(list.ok());

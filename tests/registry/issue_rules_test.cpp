@@ -13,7 +13,7 @@ using agritrace::testing::RegistryFixture;
 using agritrace::testing::Snapshot;
 
 namespace {
-int64_t Refusals(Store& s) { return s.db().execAndGet("SELECT COUNT(*) FROM refusals").getInt64(); }
+int64_t Refusals(Store& s) { return s.db().QueryValue("SELECT COUNT(*) FROM refusals").Int64(); }
 
 // Issues `lot`, expects a refusal with `reason`, and checks that only a refusals row was written.
 void ExpectRefused(RegistryFixture& f, const LotInput& lot, const std::string& reason) {
@@ -26,9 +26,9 @@ void ExpectRefused(RegistryFixture& f, const LotInput& lot, const std::string& r
   CHECK_FALSE(r.status().en().empty());
   CHECK(Snapshot(*f.store) == before);
   CHECK(Refusals(*f.store) == refusals + 1);
-  SQLite::Statement q(f.store->db(), "SELECT reason FROM refusals ORDER BY id DESC LIMIT 1");
-  REQUIRE(q.executeStep());
-  CHECK(q.getColumn(0).getString() == reason);
+  sql::Statement q(f.store->db(), "SELECT reason FROM refusals ORDER BY id DESC LIMIT 1");
+  REQUIRE(q.Step());
+  CHECK(q.Column(0).String() == reason);
 }
 }  // namespace
 
@@ -54,11 +54,11 @@ TEST_CASE("a valid lot is signed over its canonical record", "[issue]") {
   canonical[canonical.find("\"units\":100") + 9] = '9';
   CHECK_FALSE(Ed25519Verify(*pub, canonical, *sig));
   // The event carries the record and signature; the lot points at it.
-  SQLite::Statement ev(f.store->db(), "SELECT kind, leaf FROM events WHERE idx = ?");
-  ev.bind(1, (*lot)["event_index"].get<int64_t>());
-  REQUIRE(ev.executeStep());
-  CHECK(ev.getColumn(0).getString() == "lot.issued");
-  CHECK(Json::parse(ev.getColumn(1).getString())["data"]["signature"] == (*lot)["signature"]);
+  sql::Statement ev(f.store->db(), "SELECT kind, leaf FROM events WHERE idx = ?");
+  ev.Bind(1, (*lot)["event_index"].get<int64_t>());
+  REQUIRE(ev.Step());
+  CHECK(ev.Column(0).String() == "lot.issued");
+  CHECK(Json::parse(ev.Column(1).String())["data"]["signature"] == (*lot)["signature"]);
 }
 
 TEST_CASE("issue rules refuse and write nothing", "[issue]") {

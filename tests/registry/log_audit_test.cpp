@@ -72,7 +72,7 @@ struct AuditFixture : RegistryFixture {
     REQUIRE(SignRegistryCheckpoint(*store).ok());
   }
 
-  void Sql(const std::string& sql) { store->db().exec(sql); }
+  void Sql(const std::string& sql) { store->db().Exec(sql); }
 
   LogAuditReport Audit(size_t max = 1000) {
     auto r = AuditTables(store->db(), max);
@@ -207,14 +207,14 @@ TEST_CASE("every tampered row is named by table and key", "[log_audit]") {
     column = "name";
   }
   SECTION("the newest checkpoint deleted") {
-    const int64_t newest = f.store->db().execAndGet("SELECT MAX(size) FROM checkpoints").getInt64();
+    const int64_t newest = f.store->db().QueryValue("SELECT MAX(size) FROM checkpoints").Int64();
     f.Sql("DELETE FROM checkpoints WHERE size = " + std::to_string(newest));
     table = "checkpoints", key = "size=" + std::to_string(newest), reason = "checkpoint-missing";
     // The log itself still verifies: only the audit can tell.
     CHECK(VerifyLog(f.store->db(), NoteVerifiers(*f.store)).ok());
   }
   SECTION("an older checkpoint deleted") {
-    const int64_t oldest = f.store->db().execAndGet("SELECT MIN(size) FROM checkpoints").getInt64();
+    const int64_t oldest = f.store->db().QueryValue("SELECT MIN(size) FROM checkpoints").Int64();
     f.Sql("DELETE FROM checkpoints WHERE size = " + std::to_string(oldest));
     table = "checkpoints", key = "size=" + std::to_string(oldest), reason = "checkpoint-missing";
   }
@@ -364,10 +364,10 @@ TEST_CASE("every tampered users row is named by table and key", "[log_audit]") {
   if (event_kind.empty()) {
     CHECK(m->event == -1);
   } else {
-    SQLite::Statement q(f.store->db(), "SELECT kind FROM events WHERE idx = ?");
-    q.bind(1, m->event);
-    REQUIRE(q.executeStep());
-    CHECK(q.getColumn(0).getString() == event_kind);
+    sql::Statement q(f.store->db(), "SELECT kind FROM events WHERE idx = ?");
+    q.Bind(1, m->event);
+    REQUIRE(q.Step());
+    CHECK(q.Column(0).String() == event_kind);
   }
   CHECK(r.mismatch_count == 1);  // one edit, one mismatch: nothing else is blamed
 }
@@ -384,8 +384,8 @@ struct HgzAuditFixture : AuditFixture {
     in.pieces = 2, in.weight_g = 0;
     in.from = {producer};
     collector = (*IssueHgz(*store, in))["number"];
-    producer_id = store->db().execAndGet("SELECT id FROM hgz WHERE number = '" + producer + "'").getInt64();
-    collector_id = store->db().execAndGet("SELECT id FROM hgz WHERE number = '" + collector + "'").getInt64();
+    producer_id = store->db().QueryValue("SELECT id FROM hgz WHERE number = '" + producer + "'").Int64();
+    collector_id = store->db().QueryValue("SELECT id FROM hgz WHERE number = '" + collector + "'").Int64();
   }
 };
 

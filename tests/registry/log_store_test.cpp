@@ -2,7 +2,6 @@
 // naming what was tampered with, and SignCheckpoint refusing to sign a tampered log.
 #include "registry/log_store.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -17,6 +16,7 @@
 #include "registry/encoding.h"
 #include "registry/merkle.h"
 #include "registry/signed_note.h"
+#include "registry/sqlite_connection.h"
 
 namespace agritrace {
 namespace {
@@ -68,29 +68,29 @@ Ed25519PrivateKey ExampleKey() {
 }
 
 struct LogFixture {
-  SQLite::Database db{":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE};
+  sql::SqliteConnection db{":memory:", {.create = true}};
   std::vector<std::string> leaves;
   Ed25519PrivateKey key = Ed25519PrivateKey::Generate().value();
   std::vector<NoteVerifier> verifiers{{kOrigin, key.RawPublicKey()}};
 
-  LogFixture() { db.exec(RegistrySchema()); }
+  LogFixture() { db.Exec(RegistrySchema()); }
 
   // What the registry does for each state change: one transaction, the event row and its leaf.
   void Append(size_t count) {
-    SQLite::Transaction tx(db);
+    sql::Transaction tx(db);
     for (size_t i = 0; i < count; ++i) {
       const uint64_t idx = leaves.size();
       leaves.push_back(LeafJson(idx));
-      SQLite::Statement ins(db, "INSERT INTO events(idx, kind, at, leaf) VALUES (?, ?, ?, ?)");
-      ins.bind(1, static_cast<int64_t>(idx));
-      ins.bind(2, "lot.issued");
-      ins.bind(3, kNow);
-      ins.bind(4, leaves.back());
-      ins.exec();
+      sql::Statement ins(db, "INSERT INTO events(idx, kind, at, leaf) VALUES (?, ?, ?, ?)");
+      ins.Bind(1, static_cast<int64_t>(idx));
+      ins.Bind(2, "lot.issued");
+      ins.Bind(3, kNow);
+      ins.Bind(4, leaves.back());
+      ins.Exec();
       Status s = AppendLeaf(db, idx, leaves.back());
       REQUIRE(s.ok());
     }
-    tx.commit();
+    tx.Commit();
   }
 
   // Signs; the log.checkpoint event it logs joins `leaves`.
@@ -98,27 +98,27 @@ struct LogFixture {
     auto note = SignCheckpoint(db, kOrigin, kOrigin, key, kNow);
     INFO(note.status().message());
     REQUIRE(note.ok());
-    SQLite::Statement q(db, "SELECT leaf FROM events WHERE idx >= ? ORDER BY idx");
-    q.bind(1, static_cast<int64_t>(leaves.size()));
-    while (q.executeStep()) leaves.push_back(q.getColumn(0).getString());
+    sql::Statement q(db, "SELECT leaf FROM events WHERE idx >= ? ORDER BY idx");
+    q.Bind(1, static_cast<int64_t>(leaves.size()));
+    while (q.Step()) leaves.push_back(q.Column(0).String());
     return *note;
   }
 
-  int Checkpoints() { return db.execAndGet("SELECT COUNT(*) FROM checkpoints").getInt(); }
+  int Checkpoints() { return db.QueryValue("SELECT COUNT(*) FROM checkpoints").Int(); }
   void SetNode(int level, uint64_t idx, const std::string& hash) {
-    SQLite::Statement st(db, "UPDATE log_nodes SET hash = ? WHERE level = ? AND idx = ?");
-    st.bind(1, hash.data(), static_cast<int>(hash.size()));
-    st.bind(2, level);
-    st.bind(3, static_cast<int64_t>(idx));
-    REQUIRE(st.exec() == 1);
+    sql::Statement st(db, "UPDATE log_nodes SET hash = ? WHERE level = ? AND idx = ?");
+    st.BindBlob(1, hash);
+    st.Bind(2, level);
+    st.Bind(3, static_cast<int64_t>(idx));
+    REQUIRE(st.Exec() == 1);
   }
   // An edit behind the registry's back: the append-only trigger has to go first.
   void EditEvent(uint64_t idx, const std::string& leaf) {
-    db.exec("DROP TRIGGER IF EXISTS events_no_update");
-    SQLite::Statement st(db, "UPDATE events SET leaf = ? WHERE idx = ?");
-    st.bind(1, leaf);
-    st.bind(2, static_cast<int64_t>(idx));
-    REQUIRE(st.exec() == 1);
+    db.Exec("DROP TRIGGER IF EXISTS events_no_update");
+    sql::Statement st(db, "UPDATE events SET leaf = ? WHERE idx = ?");
+    st.Bind(1, leaf);
+    st.Bind(2, static_cast<int64_t>(idx));
+    REQUIRE(st.Exec() == 1);
   }
 };
 
@@ -137,7 +137,7 @@ TEST_CASE("Appending 100 leaves gives the naive RFC 9162 root at every size", "[
     CHECK(Root(f.db, n).value() == NaiveRoot(f.leaves, 0, n));
   }
   // Every complete subtree of 100 leaves, and nothing else: 100 + 50 + 25 + 12 + 6 + 3 + 1.
-  CHECK(f.db.execAndGet("SELECT COUNT(*) FROM log_nodes").getInt() == 197);
+  CHECK(f.db.QueryValue("SELECT COUNT(*) FROM log_nodes").Int() == 197);
   CHECK(Root(f.db, 101).status().code() == StatusCode::kInvalid);
 }
 
@@ -177,9 +177,9 @@ TEST_CASE("AppendLeaf refuses an index other than the current size", "[log_store
     CHECK(s.reason() == "log-index-mismatch");
   }
   CHECK(Size(f.db) == 5);
-  CHECK(f.db.execAndGet("SELECT COUNT(*) FROM log_nodes").getInt() == 5 + 2 + 1);
+  CHECK(f.db.QueryValue("SELECT COUNT(*) FROM log_nodes").Int() == 5 + 2 + 1);
   // A stray node where the next append must write is corruption, not an overwrite.
-  f.db.exec("INSERT INTO log_nodes VALUES (1, 2, x'00')");
+  f.db.Exec("INSERT INTO log_nodes VALUES (1, 2, x'00')");
   CHECK(AppendLeaf(f.db, 5, "x").code() == StatusCode::kCorruption);
 }
 
@@ -196,8 +196,8 @@ TEST_CASE("VerifyLog accepts an untouched log with its checkpoints", "[log_store
   CHECK(s.ok());
   CHECK(f.Checkpoints() == 3);
   // The savepoint is gone: a new transaction can start.
-  f.db.exec("BEGIN");
-  f.db.exec("COMMIT");
+  f.db.Exec("BEGIN");
+  f.db.Exec("COMMIT");
 }
 
 TEST_CASE("VerifyLog names the event changed behind the registry's back", "[log_store]") {
@@ -228,30 +228,30 @@ TEST_CASE("VerifyLog names tampered, missing and extra log_nodes rows", "[log_st
     CHECK(Contains(s.en(), "event 99 "));
   }
   SECTION("a node deleted") {
-    f.db.exec("DELETE FROM log_nodes WHERE level = 2 AND idx = 7");
+    f.db.Exec("DELETE FROM log_nodes WHERE level = 2 AND idx = 7");
     Status s = VerifyLog(f.db, f.verifiers);
     CHECK(s.reason() == "log-node-missing");
     CHECK(Contains(s.en(), "level 2, index 7"));
   }
   SECTION("a node no leaf accounts for") {
-    f.db.exec("INSERT INTO log_nodes VALUES (2, 25, zeroblob(32))");
+    f.db.Exec("INSERT INTO log_nodes VALUES (2, 25, zeroblob(32))");
     Status s = VerifyLog(f.db, f.verifiers);
     CHECK(s.reason() == "log-node-extra");
     CHECK(Contains(s.en(), "level 2, index 25"));
   }
   SECTION("a node on a level the tree does not reach") {
-    f.db.exec("INSERT INTO log_nodes VALUES (9, 0, zeroblob(32))");
+    f.db.Exec("INSERT INTO log_nodes VALUES (9, 0, zeroblob(32))");
     CHECK(VerifyLog(f.db, f.verifiers).reason() == "log-node-extra");
   }
   SECTION("an event without its leaf") {
-    f.db.exec("INSERT INTO events VALUES (100, 'lot.issued', 'now', '{}')");
+    f.db.Exec("INSERT INTO events VALUES (100, 'lot.issued', 'now', '{}')");
     Status s = VerifyLog(f.db, f.verifiers);
     CHECK(s.code() == StatusCode::kCorruption);
     CHECK(Contains(s.en(), "event 100 has no leaf"));
   }
   SECTION("a leaf without its event") {
-    f.db.exec("DROP TRIGGER events_no_delete");
-    f.db.exec("DELETE FROM events WHERE idx = 99");
+    f.db.Exec("DROP TRIGGER events_no_delete");
+    f.db.Exec("DELETE FROM events WHERE idx = 99");
     Status s = VerifyLog(f.db, f.verifiers);
     CHECK(s.code() == StatusCode::kCorruption);
     CHECK(Contains(s.en(), "100 leaves but events has only 99"));
@@ -272,9 +272,9 @@ TEST_CASE("VerifyLog checks every checkpoint's root and signature", "[log_store]
   }
   SECTION("root column changed") {
     auto forged = merkle::LeafHash("x");
-    SQLite::Statement st(f.db, "UPDATE checkpoints SET root = ? WHERE size = 34");
-    st.bind(1, forged.data(), 32);
-    REQUIRE(st.exec() == 1);
+    sql::Statement st(f.db, "UPDATE checkpoints SET root = ? WHERE size = 34");
+    st.BindBlob(1, forged.data(), 32);
+    REQUIRE(st.Exec() == 1);
     Status s = VerifyLog(f.db, f.verifiers);
     CHECK(s.reason() == "log-checkpoint-mismatch");
     CHECK(Contains(s.en(), "checkpoint of size 34"));
@@ -283,15 +283,15 @@ TEST_CASE("VerifyLog checks every checkpoint's root and signature", "[log_store]
     // A correctly signed note whose root is not this log's.
     auto body = FormatCheckpoint({kOrigin, 21, merkle::LeafHash("x"), {}}).value();
     auto note = SignNote(body, kOrigin, f.key).value();
-    SQLite::Statement st(f.db, "UPDATE checkpoints SET note = ? WHERE size = 21");
-    st.bind(1, note);
-    REQUIRE(st.exec() == 1);
+    sql::Statement st(f.db, "UPDATE checkpoints SET note = ? WHERE size = 21");
+    st.Bind(1, note);
+    REQUIRE(st.Exec() == 1);
     Status s = VerifyLog(f.db, f.verifiers);
     CHECK(s.reason() == "log-checkpoint-mismatch");
     CHECK(Contains(s.en(), "checkpoint of size 21"));
   }
   SECTION("checkpoint beyond the log") {
-    f.db.exec("INSERT INTO checkpoints VALUES (35, zeroblob(32), '', 'now')");
+    f.db.Exec("INSERT INTO checkpoints VALUES (35, zeroblob(32), '', 'now')");
     CHECK(Contains(VerifyLog(f.db, f.verifiers).en(), "checkpoint size 35"));
   }
 }
@@ -310,7 +310,7 @@ TEST_CASE("SignCheckpoint signs the current tree in the C2SP formats", "[log_sto
   REQUIRE(f.leaves.size() == 22);
   CHECK(f.leaves[21] == std::string(R"({"at":")") + kNow +
                             R"(","data":{"size":22},"kind":"log.checkpoint","seq":21})");
-  CHECK(f.db.execAndGet("SELECT kind FROM events WHERE idx = 21").getString() == "log.checkpoint");
+  CHECK(f.db.QueryValue("SELECT kind FROM events WHERE idx = 21").String() == "log.checkpoint");
   CHECK(cp.root == NaiveRoot(f.leaves, 0, 22));
   CHECK(opened->text == std::string(kOrigin) + "\n22\n" + Base64Encode(cp.root) + "\n");
   CHECK(LatestCheckpoint(f.db).value() == first);
@@ -331,7 +331,7 @@ TEST_CASE("SignCheckpoint signs the current tree in the C2SP formats", "[log_sto
             .ok());
   CHECK(f.Checkpoints() == 2);
   CHECK(LatestCheckpoint(f.db).value() == second);
-  CHECK(f.db.execAndGet("SELECT created_at FROM checkpoints WHERE size = 67").getString() == kNow);
+  CHECK(f.db.QueryValue("SELECT created_at FROM checkpoints WHERE size = 67").String() == kNow);
   CHECK(VerifyLog(f.db, f.verifiers).ok());
 }
 
@@ -373,7 +373,7 @@ TEST_CASE("SignCheckpoint refuses to sign a tampered log", "[log_store][checkpoi
     CHECK(Contains(s.status().en(), "refusing to sign"));
   }
   SECTION("the last checkpoint's note edited") {
-    f.db.exec("UPDATE checkpoints SET note = replace(note, '51', '52')");
+    f.db.Exec("UPDATE checkpoints SET note = replace(note, '51', '52')");
     auto s = SignCheckpoint(f.db, kOrigin, kOrigin, f.key, kNow);
     CHECK(s.status().code() == StatusCode::kCorruption);
   }
@@ -384,10 +384,10 @@ TEST_CASE("SignCheckpoint refuses to sign a tampered log", "[log_store][checkpoi
   CHECK(f.Checkpoints() == 1);
   CHECK(LatestCheckpoint(f.db).ok());
   // Nor the log.checkpoint event of the refused signing.
-  CHECK(f.db.execAndGet("SELECT COUNT(*) FROM events").getInt() == 101);
+  CHECK(f.db.QueryValue("SELECT COUNT(*) FROM events").Int() == 101);
   // A refusal leaves no transaction or savepoint open.
-  f.db.exec("BEGIN");
-  f.db.exec("COMMIT");
+  f.db.Exec("BEGIN");
+  f.db.Exec("COMMIT");
 }
 
 TEST_CASE("SignCheckpoint with no checkpoint yet replays every event", "[log_store][checkpoint]") {
@@ -398,14 +398,14 @@ TEST_CASE("SignCheckpoint with no checkpoint yet replays every event", "[log_sto
   CHECK(s.status().code() == StatusCode::kCorruption);
   CHECK(Contains(s.status().en(), "event 3 "));
   CHECK(f.Checkpoints() == 0);
-  CHECK(f.db.execAndGet("SELECT COUNT(*) FROM events").getInt() == 30);
+  CHECK(f.db.QueryValue("SELECT COUNT(*) FROM events").Int() == 30);
 }
 
 TEST_CASE("SignCheckpoint runs inside the caller's transaction", "[log_store][checkpoint]") {
   LogFixture f;
   {
-    SQLite::Transaction tx(f.db);
-    f.db.exec("INSERT INTO events VALUES (0, 'lot.issued', 'now', 'a')");
+    sql::Transaction tx(f.db);
+    f.db.Exec("INSERT INTO events VALUES (0, 'lot.issued', 'now', 'a')");
     REQUIRE(AppendLeaf(f.db, 0, "a").ok());
     auto note = SignCheckpoint(f.db, kOrigin, kOrigin, f.key, kNow);
     REQUIRE(note.ok());
@@ -414,11 +414,11 @@ TEST_CASE("SignCheckpoint runs inside the caller's transaction", "[log_store][ch
   CHECK(f.Checkpoints() == 0);
   CHECK(Size(f.db) == 0);
   {
-    SQLite::Transaction tx(f.db);
-    f.db.exec("INSERT INTO events VALUES (0, 'lot.issued', 'now', 'a')");
+    sql::Transaction tx(f.db);
+    f.db.Exec("INSERT INTO events VALUES (0, 'lot.issued', 'now', 'a')");
     REQUIRE(AppendLeaf(f.db, 0, "a").ok());
     REQUIRE(SignCheckpoint(f.db, kOrigin, kOrigin, f.key, kNow).ok());
-    tx.commit();
+    tx.Commit();
   }
   CHECK(f.Checkpoints() == 1);
   CHECK(VerifyLog(f.db, f.verifiers).ok());
@@ -434,10 +434,10 @@ TEST_CASE("The worked example of docs/formats/log.md", "[log_store][checkpoint]"
       R"({"at":"2026-11-22T05:30:00Z","data":{"code":"7KQ2M9XW4C"},"kind":"lot.issued","seq":2})",
   };
   for (size_t i = 0; i < leaves.size(); ++i) {
-    SQLite::Statement ins(f.db, "INSERT INTO events VALUES (?, 'x', 'x', ?)");
-    ins.bind(1, static_cast<int64_t>(i));
-    ins.bind(2, leaves[i]);
-    ins.exec();
+    sql::Statement ins(f.db, "INSERT INTO events VALUES (?, 'x', 'x', ?)");
+    ins.Bind(1, static_cast<int64_t>(i));
+    ins.Bind(2, leaves[i]);
+    ins.Exec();
     REQUIRE(AppendLeaf(f.db, i, leaves[i]).ok());
   }
   auto b64 = [](const std::vector<std::string>& hashes) {

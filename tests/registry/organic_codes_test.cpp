@@ -50,10 +50,10 @@ struct OrganicFixture : RegistryFixture {
     Result<Json> issued = IssueLot(*store, l);
     REQUIRE(issued.ok());
     lot = (*issued)["code"];
-    SQLite::Statement q(store->db(), "SELECT id FROM lots WHERE code = ?");
-    q.bind(1, lot);
-    REQUIRE(q.executeStep());
-    lot_id = q.getColumn(0).getInt64();
+    sql::Statement q(store->db(), "SELECT id FROM lots WHERE code = ?");
+    q.Bind(1, lot);
+    REQUIRE(q.Step());
+    lot_id = q.Column(0).Int64();
     Mint(units);
   }
   void Mint(int n) {
@@ -118,11 +118,11 @@ TEST_CASE("organic codes go to the units in serial order, with their event", "[o
   for (const std::string& c : Codes(1, 4)) joined += c + "\n";
   CHECK((*first)["codes_sha256"] == HexEncode(Sha256(joined)));
   // The event is in the log, in the same transaction.
-  SQLite::Statement ev(f.store->db(), "SELECT kind, leaf FROM events WHERE idx = ?");
-  ev.bind(1, (*first)["event_index"].get<int64_t>());
-  REQUIRE(ev.executeStep());
-  CHECK(ev.getColumn(0).getString() == "organic_codes.loaded");
-  CHECK(Json::parse(ev.getColumn(1).getString())["data"]["codes_sha256"] ==
+  sql::Statement ev(f.store->db(), "SELECT kind, leaf FROM events WHERE idx = ?");
+  ev.Bind(1, (*first)["event_index"].get<int64_t>());
+  REQUIRE(ev.Step());
+  CHECK(ev.Column(0).String() == "organic_codes.loaded");
+  CHECK(Json::parse(ev.Column(1).String())["data"]["codes_sha256"] ==
         (*first)["codes_sha256"]);
 
   // A second list continues with the next units; one code of 18 digits.

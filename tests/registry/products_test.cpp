@@ -14,9 +14,9 @@ using testing::Snapshot;
 
 namespace {
 std::string LastEvent(Store& store, const std::string& kind) {
-  SQLite::Statement q(store.db(), "SELECT leaf FROM events WHERE kind = ? ORDER BY idx DESC");
-  q.bind(1, kind);
-  return q.executeStep() ? q.getColumn(0).getString() : "";
+  sql::Statement q(store.db(), "SELECT leaf FROM events WHERE kind = ? ORDER BY idx DESC");
+  q.Bind(1, kind);
+  return q.Step() ? q.Column(0).String() : "";
 }
 }  // namespace
 
@@ -37,7 +37,7 @@ TEST_CASE("a product changed: the row, its event with the actor, the audit agree
   CHECK(audit->mismatch_count == 0);
 
   // The change undone behind the log's back is named.
-  f.store->db().exec("UPDATE products SET name = '白沙咖啡' WHERE id = " +
+  f.store->db().Exec("UPDATE products SET name = '白沙咖啡' WHERE id = " +
                      std::to_string(f.coffee));
   audit = AuditTables(f.store->db(), 10);
   REQUIRE(audit.ok());

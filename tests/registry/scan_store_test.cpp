@@ -44,8 +44,8 @@ TEST_CASE("scans of a lot: its unit codes and its lot code, oldest first, paged"
   auto& db = f.store->db();
   std::string lot = (*IssueLot(*f.store, f.TeaLot()))["code"];
   std::string other = (*IssueLot(*f.store, f.TeaLot()))["code"];
-  int64_t lot_id = db.execAndGet("SELECT id FROM lots WHERE code = '" + lot + "'").getInt64();
-  int64_t other_id = db.execAndGet("SELECT id FROM lots WHERE code = '" + other + "'").getInt64();
+  int64_t lot_id = db.QueryValue("SELECT id FROM lots WHERE code = '" + lot + "'").Int64();
+  int64_t other_id = db.QueryValue("SELECT id FROM lots WHERE code = '" + other + "'").Int64();
   REQUIRE(InsertUnits(db, lot_id, {"UNITAAAAAAAAAAA1", "UNITAAAAAAAAAAA2"}, false).ok());
   REQUIRE(InsertUnits(db, other_id, {"UNITBBBBBBBBBBB1"}, false).ok());
   REQUIRE(InsertScans(db, {{"UNITAAAAAAAAAAA2", "unit", "2026-01-01T00:00:00Z", "n1"},

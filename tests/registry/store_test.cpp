@@ -6,6 +6,7 @@
 
 #include "registry/regions.h"
 #include "registry/scan_store.h"
+#include "registry/sqlite_connection.h"
 #include "tests/support/process.h"
 #include "tests/support/registry_fixture.h"
 
@@ -19,11 +20,11 @@ TEST_CASE("a new database gets every migration", "[store][migrations]") {
   TempDir dir;
   auto s = Store::Open(dir / "r.db", OpenMode::kCreate);
   REQUIRE(s.ok());
-  CHECK((*s)->db().execAndGet("PRAGMA user_version").getInt() == LatestSchemaVersion());
-  CHECK((*s)->db().execAndGet("PRAGMA journal_mode").getString() == "wal");
-  CHECK((*s)->db().execAndGet("PRAGMA foreign_keys").getInt() == 1);
-  CHECK((*s)->db().tableExists("units"));
-  CHECK((*s)->db().execAndGet("PRAGMA application_id").getInt() == kRegistryApplicationId);
+  CHECK((*s)->db().QueryValue("PRAGMA user_version").Int() == LatestSchemaVersion());
+  CHECK((*s)->db().QueryValue("PRAGMA journal_mode").String() == "wal");
+  CHECK((*s)->db().QueryValue("PRAGMA foreign_keys").Int() == 1);
+  CHECK((*s)->db().TableExists("units"));
+  CHECK((*s)->db().QueryValue("PRAGMA application_id").Int() == kRegistryApplicationId);
 }
 
 TEST_CASE("an older database is upgraded in place, keeping its rows", "[store][migrations]") {
@@ -31,29 +32,29 @@ TEST_CASE("an older database is upgraded in place, keeping its rows", "[store][m
   std::string path = dir / "old.db";
   {
     // A version-1 registry as an earlier agritrace left it.
-    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec(ReadFileText(AGRITRACE_SOURCE_DIR "/schemas/sql/001_registry.sql"));
-    db.exec("PRAGMA user_version=1");
-    db.exec("INSERT INTO regions(code, name) VALUES ('469025', '白沙黎族自治县')");
+    sql::SqliteConnection db(path, {.create = true});
+    db.Exec(ReadFileText(AGRITRACE_SOURCE_DIR "/schemas/sql/001_registry.sql"));
+    db.Exec("PRAGMA user_version=1");
+    db.Exec("INSERT INTO regions(code, name) VALUES ('469025', '白沙黎族自治县')");
   }
   auto s = Store::Open(path, OpenMode::kExisting);
   REQUIRE(s.ok());
-  CHECK((*s)->db().execAndGet("PRAGMA user_version").getInt() == LatestSchemaVersion());
-  CHECK((*s)->db().tableExists("scans"));
-  CHECK((*s)->db().execAndGet("SELECT name FROM regions").getString() == "白沙黎族自治县");
+  CHECK((*s)->db().QueryValue("PRAGMA user_version").Int() == LatestSchemaVersion());
+  CHECK((*s)->db().TableExists("scans"));
+  CHECK((*s)->db().QueryValue("SELECT name FROM regions").String() == "白沙黎族自治县");
   // Migration 006 names the file as a registry.
-  CHECK((*s)->db().execAndGet("PRAGMA application_id").getInt() == kRegistryApplicationId);
+  CHECK((*s)->db().QueryValue("PRAGMA application_id").Int() == kRegistryApplicationId);
 }
 
 TEST_CASE("a version-2 registry keeps its scans, and they fold into tallies", "[store][migrations]") {
   TempDir dir;
   std::string path = dir / "v2.db";
   {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec(ReadFileText(AGRITRACE_SOURCE_DIR "/schemas/sql/001_registry.sql"));
-    db.exec(ReadFileText(AGRITRACE_SOURCE_DIR "/schemas/sql/002_labels_scans.sql"));
-    db.exec("PRAGMA user_version=2");
-    db.exec("INSERT INTO scans(code, kind, at, net) VALUES "
+    sql::SqliteConnection db(path, {.create = true});
+    db.Exec(ReadFileText(AGRITRACE_SOURCE_DIR "/schemas/sql/001_registry.sql"));
+    db.Exec(ReadFileText(AGRITRACE_SOURCE_DIR "/schemas/sql/002_labels_scans.sql"));
+    db.Exec("PRAGMA user_version=2");
+    db.Exec("INSERT INTO scans(code, kind, at, net) VALUES "
             "('AAAA', 'unit', '2026-01-02T00:00:00Z', 'n1'), "
             "('AAAA', 'unit', '2026-01-01T00:00:00Z', 'n2'), "
             "('BBBB', 'unknown', '2026-01-03T00:00:00Z', 'n1')");
@@ -64,62 +65,62 @@ TEST_CASE("a version-2 registry keeps its scans, and they fold into tallies", "[
   // The unit scans stay rows; the unknown one is now a count (005_scan_misses.sql).
   CHECK(CountAllScans(db) == 2);
   CHECK(CountScanMisses(db, "unknown") == 1);
-  CHECK(db.execAndGet("SELECT day || ' ' || net_hash FROM scan_misses").getString() ==
+  CHECK(db.QueryValue("SELECT day || ' ' || net_hash FROM scan_misses").String() ==
         "2026-01-03 n1");
-  CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name = 'scans_code'").getInt() == 0);
+  CHECK(db.QueryValue("SELECT COUNT(*) FROM sqlite_master WHERE name = 'scans_code'").Int() == 0);
   CHECK(SummarizeScans(db, "AAAA", 4).count == 2);  // tally empty, tail complete
   REQUIRE(MergeScanTallies(db).ok());
   ScanSummary a = ScanSummaryQuery(db).RunFolded("AAAA", 4);
   CHECK(a.count == 2);
   CHECK(a.first_at == "2026-01-01T00:00:00Z");
   // The rebuilt table still refuses a kind outside the list.
-  CHECK_THROWS(db.exec("INSERT INTO scans(code, kind, at, net) VALUES ('C', 'bogus', 'x', 'n')"));
+  CHECK_THROWS(db.Exec("INSERT INTO scans(code, kind, at, net) VALUES ('C', 'bogus', 'x', 'n')"));
 }
 
 TEST_CASE("a version-10 registry's folded scans reach the console's tallies", "[store][migrations]") {
   TempDir dir;
   std::string path = dir / "v10.db";
   {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    sql::SqliteConnection db(path, {.create = true});
     for (const char* f : {"001_registry", "002_labels_scans", "003_scan_tallies", "004_organic_codes",
                           "005_scan_misses", "006_registry_identity_denial_counts", "007_users",
                           "008_hgz", "009_print_runs", "010_code_exports"})
-      db.exec(ReadFileText(std::string(AGRITRACE_SOURCE_DIR "/schemas/sql/") + f + ".sql"));
-    db.exec("PRAGMA user_version=10");
+      db.Exec(ReadFileText(std::string(AGRITRACE_SOURCE_DIR "/schemas/sql/") + f + ".sql"));
+    db.Exec("PRAGMA user_version=10");
     // Foreign keys are off on this raw connection: a lot and its codes without the rest.
-    db.exec("INSERT INTO lots(id, code, product_id, org_id, origin, harvested, packed, units, "
+    db.Exec("INSERT INTO lots(id, code, product_id, org_id, origin, harvested, packed, units, "
             "net_content_g, record_json, signature, kid, event_index, issued_at) VALUES "
             "(7, 'LOTCODE000', 1, 1, '469025100201', '2026-01-01', '2026-01-01', 2, 250, '{}', "
             "'s', 'k', 0, '2026-01-01T00:00:00Z')");
-    db.exec("INSERT INTO units(code, lot_id, serial, spare) VALUES ('AAAA', 7, 1, 0), ('BBBB', 7, 2, 1)");
+    db.Exec("INSERT INTO units(code, lot_id, serial, spare) VALUES ('AAAA', 7, 1, 0), ('BBBB', 7, 2, 1)");
     // Three scans folded (the 2nd at 16:30 UTC, the 2nd of January in Beijing), one not.
-    db.exec("INSERT INTO scans(code, kind, at, net) VALUES "
+    db.Exec("INSERT INTO scans(code, kind, at, net) VALUES "
             "('AAAA', 'unit', '2026-01-01T01:00:00Z', 'n1'), "
             "('AAAA', 'unit', '2026-01-01T16:30:00Z', 'n2'), "
             "('LOTCODE000', 'lot', '2026-01-01T02:00:00Z', 'n1'), "
             "('AAAA', 'unit', '2026-01-03T00:00:00Z', 'n3')");
-    db.exec("INSERT INTO scan_tallies(code, count, first_at, nets) VALUES "
+    db.Exec("INSERT INTO scan_tallies(code, count, first_at, nets) VALUES "
             "('AAAA', 2, '2026-01-01T01:00:00Z', 'n1' || char(10) || 'n2'), "
             "('LOTCODE000', 1, '2026-01-01T02:00:00Z', 'n1')");
-    db.exec("UPDATE registry_meta SET value = '3' WHERE key = 'scan_tallies_through'");
+    db.Exec("UPDATE registry_meta SET value = '3' WHERE key = 'scan_tallies_through'");
   }
   auto s = Store::Open(path, OpenMode::kExisting);
   REQUIRE(s.ok());
   auto& db = (*s)->db();
-  CHECK(db.execAndGet("SELECT lot_id || ' ' || net_count || ' ' || last_at FROM scan_tallies "
+  CHECK(db.QueryValue("SELECT lot_id || ' ' || net_count || ' ' || last_at FROM scan_tallies "
                       "WHERE code = 'AAAA'")
-            .getString() == "7 2 2026-01-01T16:30:00Z");  // the unfolded scan is not in yet
-  CHECK(db.execAndGet("SELECT lot_id IS NULL FROM scan_tallies WHERE code = 'LOTCODE000'").getInt() == 1);
-  CHECK(db.execAndGet("SELECT group_concat(day || '=' || count, ' ') FROM "
+            .String() == "7 2 2026-01-01T16:30:00Z");  // the unfolded scan is not in yet
+  CHECK(db.QueryValue("SELECT lot_id IS NULL FROM scan_tallies WHERE code = 'LOTCODE000'").Int() == 1);
+  CHECK(db.QueryValue("SELECT group_concat(day || '=' || count, ' ') FROM "
                       "(SELECT day, count FROM lot_scan_days WHERE lot_id = 7 ORDER BY day)")
-            .getString() == "2026-01-01=2 2026-01-02=1");
-  CHECK(db.execAndGet("SELECT COUNT(*) FROM units INDEXED BY units_spare WHERE lot_id = 7 AND spare = 1")
-            .getInt() == 1);
+            .String() == "2026-01-01=2 2026-01-02=1");
+  CHECK(db.QueryValue("SELECT COUNT(*) FROM units INDEXED BY units_spare WHERE lot_id = 7 AND spare = 1")
+            .Int() == 1);
   // The next fold adds the tail on top, once.
   REQUIRE(MergeScanTallies(db).ok());
-  CHECK(db.execAndGet("SELECT count || ' ' || net_count || ' ' || last_at FROM scan_tallies "
+  CHECK(db.QueryValue("SELECT count || ' ' || net_count || ' ' || last_at FROM scan_tallies "
                       "WHERE code = 'AAAA'")
-            .getString() == "3 3 2026-01-03T00:00:00Z");
+            .String() == "3 3 2026-01-03T00:00:00Z");
   auto days = ScansPerDayOfLot(db, "LOTCODE000", "2026-01-01");
   REQUIRE(days.size() == 3);
   CHECK(days[2].day == "2026-01-03");
@@ -130,17 +131,17 @@ TEST_CASE("a newer database is refused and left untouched", "[store][migrations]
   TempDir dir;
   std::string path = dir / "new.db";
   {
-    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("CREATE TABLE future(x); PRAGMA user_version=99");
+    sql::SqliteConnection db(path, {.create = true});
+    db.Exec("CREATE TABLE future(x); PRAGMA user_version=99");
   }
   std::string before = ReadFileText(path);
   auto s = Store::Open(path, OpenMode::kExisting);
   REQUIRE_FALSE(s.ok());
   CHECK(s.status().zh().find("升级 agritrace") != std::string::npos);
   CHECK(s.status().reason() == "schema-too-new");
-  SQLite::Database db(path);
-  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 99);
-  CHECK_FALSE(db.tableExists("regions"));
+  sql::SqliteConnection db(path);
+  CHECK(db.QueryValue("PRAGMA user_version").Int() == 99);
+  CHECK_FALSE(db.TableExists("regions"));
 }
 
 TEST_CASE("a missing database is not created by ordinary commands", "[store]") {
@@ -156,10 +157,10 @@ TEST_CASE("a missing database is not created by ordinary commands", "[store]") {
 
 TEST_CASE("events are append-only and written with their change", "[store]") {
   agritrace::testing::RegistryFixture f;
-  int64_t events = f.store->db().execAndGet("SELECT COUNT(*) FROM events").getInt64();
+  int64_t events = f.store->db().QueryValue("SELECT COUNT(*) FROM events").Int64();
   CHECK(events > 0);
-  CHECK_THROWS(f.store->db().exec("UPDATE events SET leaf = 'x' WHERE idx = 0"));
-  CHECK_THROWS(f.store->db().exec("DELETE FROM events"));
+  CHECK_THROWS(f.store->db().Exec("UPDATE events SET leaf = 'x' WHERE idx = 0"));
+  CHECK_THROWS(f.store->db().Exec("DELETE FROM events"));
   // A failing change rolls back its event too.
   Status s = f.store->Transact([&]() -> Status {
     auto ev = f.store->AppendEvent("test.event", {{"x", 1}});
@@ -167,14 +168,14 @@ TEST_CASE("events are append-only and written with their change", "[store]") {
     return Status::Invalid("no", "no");
   });
   CHECK_FALSE(s.ok());
-  CHECK(f.store->db().execAndGet("SELECT COUNT(*) FROM events").getInt64() == events);
+  CHECK(f.store->db().QueryValue("SELECT COUNT(*) FROM events").Int64() == events);
   // Leaves are canonical JSON with consecutive seq numbers.
-  SQLite::Statement q(f.store->db(), "SELECT idx, leaf FROM events ORDER BY idx");
+  sql::Statement q(f.store->db(), "SELECT idx, leaf FROM events ORDER BY idx");
   int64_t expect = 0;
-  while (q.executeStep()) {
-    Json leaf = Json::parse(q.getColumn(1).getString());
+  while (q.Step()) {
+    Json leaf = Json::parse(q.Column(1).String());
     CHECK(leaf["seq"] == expect++);
-    CHECK(*CanonicalJson(leaf) == q.getColumn(1).getString());
+    CHECK(*CanonicalJson(leaf) == q.Column(1).String());
   }
 }
 
@@ -229,8 +230,8 @@ TEST_CASE("only kCreate makes a registry, and only of a missing or empty file", 
   TempDir dir;
   const std::string foreign = dir / "foreign.db";
   {
-    SQLite::Database db(foreign, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec("CREATE TABLE accounts(id INTEGER PRIMARY KEY)");
+    sql::SqliteConnection db(foreign, {.create = true});
+    db.Exec("CREATE TABLE accounts(id INTEGER PRIMARY KEY)");
   }
   const std::string text = dir / "notes.txt";
   WriteFileText(text, "not a database at all, but long enough to have a header");
@@ -250,7 +251,7 @@ TEST_CASE("only kCreate makes a registry, and only of a missing or empty file", 
   }
   auto made = Store::Open(empty, OpenMode::kCreate);
   REQUIRE(made.ok());
-  CHECK((*made)->db().tableExists("events"));
+  CHECK((*made)->db().TableExists("events"));
 }
 
 TEST_CASE("a read-only open reads and refuses writes", "[store]") {
@@ -259,7 +260,7 @@ TEST_CASE("a read-only open reads and refuses writes", "[store]") {
   auto ro = Store::Open(path, OpenMode::kReadOnly);
   REQUIRE(ro.ok());
   CHECK((*ro)->Meta("name") == "trace.test.example");
-  CHECK_THROWS((*ro)->db().exec("INSERT INTO regions(code, name) VALUES ('469027', 'x')"));
+  CHECK_THROWS((*ro)->db().Exec("INSERT INTO regions(code, name) VALUES ('469027', 'x')"));
   Status s = (*ro)->Transact([&] {
     (*ro)->SetMeta("name", "changed");
     return Status::Ok();

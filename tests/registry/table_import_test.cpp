@@ -111,11 +111,11 @@ std::vector<std::string> Texts(const TableRow& row) {
 
 std::string RegionRows(Store& store) {
   std::string out;
-  SQLite::Statement q(store.db(), "SELECT code, name, IFNULL(parent, ''), poverty_registered "
+  sql::Statement q(store.db(), "SELECT code, name, IFNULL(parent, ''), poverty_registered "
                                   "FROM regions ORDER BY code");
-  while (q.executeStep())
-    out += q.getColumn(0).getString() + "|" + q.getColumn(1).getString() + "|" +
-           q.getColumn(2).getString() + "|" + q.getColumn(3).getString() + "\n";
+  while (q.Step())
+    out += q.Column(0).String() + "|" + q.Column(1).String() + "|" +
+           q.Column(2).String() + "|" + q.Column(3).String() + "\n";
   return out;
 }
 

@@ -4,13 +4,14 @@
 #include <set>
 
 #include "registry/crockford.h"
+#include "registry/sqlite_connection.h"
 
 namespace agritrace {
 namespace {
 
 // Just the units table of schemas/sql/002_labels_scans.sql (lots is not needed here).
-void CreateUnits(SQLite::Database& db) {
-  db.exec(
+void CreateUnits(sql::Connection& db) {
+  db.Exec(
       "CREATE TABLE units (code TEXT PRIMARY KEY, lot_id INTEGER NOT NULL, "
       "serial INTEGER NOT NULL, spare INTEGER NOT NULL DEFAULT 0, UNIQUE (lot_id, serial)) "
       "WITHOUT ROWID");
@@ -28,9 +29,9 @@ std::vector<std::string> Codes(size_t n) {
 }
 
 TEST_CASE("unit codes are stored with serials continuing per lot", "[unit_store]") {
-  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  sql::SqliteConnection db(":memory:", {.create = true});
   CreateUnits(db);
-  SQLite::Transaction tx(db);
+  sql::Transaction tx(db);
   const std::vector<std::string> first = Codes(100), second = Codes(50), spares = Codes(5),
                                  other = Codes(7);
   Result<int64_t> s1 = InsertUnits(db, 1, first, false);
@@ -41,7 +42,7 @@ TEST_CASE("unit codes are stored with serials continuing per lot", "[unit_store]
   CHECK(*s2 == 101);
   CHECK(*InsertUnits(db, 1, spares, true) == 151);
   CHECK(*InsertUnits(db, 2, other, false) == 1);  // serials are per lot
-  tx.commit();
+  tx.Commit();
 
   Result<UnitCounts> c1 = CountUnits(db, 1);
   REQUIRE(c1.ok());
@@ -64,7 +65,7 @@ TEST_CASE("unit codes are stored with serials continuing per lot", "[unit_store]
 }
 
 TEST_CASE("units stream by serial range, in order, and can stop early", "[unit_store]") {
-  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  sql::SqliteConnection db(":memory:", {.create = true});
   CreateUnits(db);
   const std::vector<std::string> codes = Codes(1000);
   REQUIRE(InsertUnits(db, 3, codes, false).ok());
@@ -89,7 +90,7 @@ TEST_CASE("units stream by serial range, in order, and can stop early", "[unit_s
 }
 
 TEST_CASE("a code stored twice is a conflict and keeps what came before", "[unit_store]") {
-  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  sql::SqliteConnection db(":memory:", {.create = true});
   CreateUnits(db);
   const std::string taken = Code();
   REQUIRE(InsertUnits(db, 1, {taken}, false).ok());
@@ -109,7 +110,7 @@ TEST_CASE("a code stored twice is a conflict and keeps what came before", "[unit
 }
 
 TEST_CASE("two writers on one lot collide on the serial, not silently", "[unit_store]") {
-  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  sql::SqliteConnection db(":memory:", {.create = true});
   CreateUnits(db);
   Result<std::unique_ptr<UnitWriter>> a = UnitWriter::Open(db, 5), b = UnitWriter::Open(db, 5);
   REQUIRE((*a)->Add(Code(), false).ok());
@@ -119,10 +120,10 @@ TEST_CASE("two writers on one lot collide on the serial, not silently", "[unit_s
 }
 
 TEST_CASE("the caller's transaction decides: rolled back, nothing is stored", "[unit_store]") {
-  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  sql::SqliteConnection db(":memory:", {.create = true});
   CreateUnits(db);
   {
-    SQLite::Transaction tx(db);
+    sql::Transaction tx(db);
     REQUIRE(InsertUnits(db, 1, Codes(20), false).ok());
     CHECK(CountUnits(db, 1)->units == 20);
   }  // no commit: rolled back
@@ -130,7 +131,7 @@ TEST_CASE("the caller's transaction decides: rolled back, nothing is stored", "[
 }
 
 TEST_CASE("a database failure is a Status, not an exception", "[unit_store]") {
-  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);  // no table
+  sql::SqliteConnection db(":memory:", {.create = true});  // no table
   CHECK(UnitWriter::Open(db, 1).status().code() == StatusCode::kIo);
   CHECK(CountUnits(db, 1).status().code() == StatusCode::kIo);
   CHECK(LookupUnit(db, Code()).status().code() == StatusCode::kIo);

@@ -13,13 +13,13 @@ namespace {
 
 struct UsersFixture : RegistryFixture {
   int64_t Count(const std::string& table) {
-    return store->db().execAndGet("SELECT COUNT(*) FROM " + table).getInt64();
+    return store->db().QueryValue("SELECT COUNT(*) FROM " + table).Int64();
   }
   // The newest log event's kind and its canonical JSON.
   std::pair<std::string, std::string> LastEvent() {
-    SQLite::Statement q(store->db(), "SELECT kind, leaf FROM events ORDER BY idx DESC LIMIT 1");
-    REQUIRE(q.executeStep());
-    return {q.getColumn(0).getString(), q.getColumn(1).getString()};
+    sql::Statement q(store->db(), "SELECT kind, leaf FROM events ORDER BY idx DESC LIMIT 1");
+    REQUIRE(q.Step());
+    return {q.Column(0).String(), q.Column(1).String()};
   }
   int64_t Add(const std::string& name, const std::string& role, int64_t org_id,
               const std::string& password) {
@@ -157,8 +157,8 @@ TEST_CASE("sessions end after 8 idle hours or 7 days, on an injected clock", "[u
   CHECK(s->id.size() == 43);
   // Only the hash is stored.
   CHECK(f.store->db()
-            .execAndGet("SELECT COUNT(*) FROM sessions WHERE id_hash = '" + s->id + "'")
-            .getInt64() == 0);
+            .QueryValue("SELECT COUNT(*) FROM sessions WHERE id_hash = '" + s->id + "'")
+            .Int64() == 0);
   auto live = LookUpSession(*f.store, s->id, kT0 + kSessionIdleSeconds - 1);
   REQUIRE(live);
   CHECK(live->user.username == "wang.fang");

@@ -17,13 +17,13 @@ namespace {
 std::string AddUnit(RegistryFixture& f, const std::string& lot_code, int serial) {
   std::string code = crockford::Random(15);
   code.push_back(crockford::CheckChar(code));
-  SQLite::Statement ins(
+  sql::Statement ins(
       f.store->db(),
       "INSERT INTO units(code, lot_id, serial) SELECT ?, id, ? FROM lots WHERE code = ?");
-  ins.bind(1, code);
-  ins.bind(2, serial);
-  ins.bind(3, lot_code);
-  REQUIRE(ins.exec() == 1);
+  ins.Bind(1, code);
+  ins.Bind(2, serial);
+  ins.Bind(3, lot_code);
+  REQUIRE(ins.Exec() == 1);
   return code;
 }
 
@@ -78,8 +78,8 @@ TEST_CASE("certificate status is live: revoked, suspended, expired by today's da
   VerifyLookup lookup(f.store->db(), nullptr);
   auto valid_to =
       f.store->db()
-          .execAndGet("SELECT valid_to FROM certifications WHERE number = '" + f.green + "'")
-          .getString();
+          .QueryValue("SELECT valid_to FROM certifications WHERE number = '" + f.green + "'")
+          .String();
   CHECK(lookup.ByLotCode(lot, valid_to)->certifications[0].live == "active");
   CHECK(lookup.ByLotCode(lot, AddDays(valid_to, 1))->certifications[0].live == "expired");
   REQUIRE(ChangeCertificationStatus(*f.store, f.green, "suspend", "整改", "cli").ok());
@@ -122,7 +122,7 @@ TEST_CASE("an altered record fails the signature check, cached or not", "[lookup
   VerifyLookup lookup(f.store->db(), &cache);
   CHECK(lookup.ByLotCode(lot, TodayShanghai())->signature_valid);
   CHECK(lookup.ByLotCode(lot, TodayShanghai())->signature_valid);  // from the cache
-  f.store->db().exec("UPDATE lots SET record_json = replace(record_json, '白沙绿茶', '白沙红茶')");
+  f.store->db().Exec("UPDATE lots SET record_json = replace(record_json, '白沙绿茶', '白沙红茶')");
   CHECK_FALSE(lookup.ByLotCode(lot, TodayShanghai())->signature_valid);
   CHECK_FALSE(
       VerifyLookup(f.store->db(), nullptr).ByLotCode(lot, TodayShanghai())->signature_valid);

@@ -14,21 +14,21 @@ namespace agritrace::testing {
 // `count` unit codes "<prefix><100000 + i>" with serials 1..count, in one transaction.
 inline void AddUnitCodes(Store& s, const std::string& lot_code, int count,
                          const std::string& prefix) {
-  SQLite::Statement lot(s.db(), "SELECT id FROM lots WHERE code = ?");
-  lot.bind(1, lot_code);
-  REQUIRE(lot.executeStep());
-  int64_t id = lot.getColumn(0).getInt64();
-  SQLite::Transaction tx(s.db());
-  SQLite::Statement ins(s.db(),
+  sql::Statement lot(s.db(), "SELECT id FROM lots WHERE code = ?");
+  lot.Bind(1, lot_code);
+  REQUIRE(lot.Step());
+  int64_t id = lot.Column(0).Int64();
+  sql::Transaction tx(s.db());
+  sql::Statement ins(s.db(),
                         "INSERT INTO units(code, lot_id, serial, spare) VALUES (?, ?, ?, 0)");
   for (int i = 1; i <= count; ++i) {
-    ins.reset();
-    ins.bind(1, prefix + std::to_string(100000 + i));
-    ins.bind(2, id);
-    ins.bind(3, i);
-    ins.exec();
+    ins.Reset();
+    ins.Bind(1, prefix + std::to_string(100000 + i));
+    ins.Bind(2, id);
+    ins.Bind(3, i);
+    ins.Exec();
   }
-  tx.commit();
+  tx.Commit();
 }
 
 inline void AddScan(Store& s, const std::string& code, const std::string& kind,

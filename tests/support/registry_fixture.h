@@ -21,21 +21,21 @@ namespace agritrace::testing {
 // folds them in its own time from rows in `scans`, which the snapshot does hold.
 inline std::string Snapshot(Store& store, const std::string& except = "") {
   std::string out;
-  SQLite::Statement tables(store.db(),
+  sql::Statement tables(store.db(),
                            "SELECT name FROM sqlite_master WHERE type = 'table' AND "
                            "name NOT IN ('refusals', 'scan_tallies', 'lot_scan_days') ORDER BY name");
-  while (tables.executeStep()) {
-    std::string t = tables.getColumn(0).getString();
+  while (tables.Step()) {
+    std::string t = tables.Column(0).String();
     if (t == except) continue;
-    SQLite::Statement rows(store.db(), "SELECT * FROM " + t +
+    sql::Statement rows(store.db(), "SELECT * FROM " + t +
                                            (t == "registry_meta"
                                                 ? " WHERE key <> 'scan_tallies_through' ORDER BY 1"
                                                 : " ORDER BY 1"));
     out += "#" + t + "\n";
-    while (rows.executeStep()) {
-      for (int c = 0; c < rows.getColumnCount(); ++c) {
-        auto col = rows.getColumn(c);
-        out += col.isNull() ? "NULL" : std::string(static_cast<const char*>(col.getBlob()), col.getBytes());
+    while (rows.Step()) {
+      for (int c = 0; c < rows.ColumnCount(); ++c) {
+        auto col = rows.Column(c);
+        out += col.IsNull() ? "NULL" : col.Blob();
         out += "|";
       }
       out += "\n";
