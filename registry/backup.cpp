@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "registry/key_ring.h"
+#include "registry/postgresql_connection.h"
 #include "registry/sqlite_connection.h"
 
 namespace agritrace {
@@ -84,6 +85,11 @@ Result<Json> BackupRegistry(const std::string& db_path, const std::string& out_p
                                 " (or its .keys folder) exists; choose another name, old backups "
                                 "are never overwritten")
         .with_reason("backup-exists");
+  if (sql::IsPostgresqlUrl(db_path))
+    return Status::Invalid("PostgreSQL 登记库请用 pg_dump 备份，并另行备份 AGRITRACE_KEY_DIR 中的密钥",
+                           "back up a PostgreSQL registry with pg_dump, and the keys in "
+                           "AGRITRACE_KEY_DIR separately")
+        .with_reason("backup-postgresql");
   if (!Exists(db_path))
     return Status::NotFound("找不到登记库 " + db_path + "；请用 --db 指定路径",
                             "registry database " + db_path + " not found; pass --db");

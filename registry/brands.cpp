@@ -48,7 +48,7 @@ Result<Json> AddBrand(Store& store, const BrandInput& b) {
     ins.Bind(7, now);
     ins.Exec();
     int64_t id = store.db().LastInsertId();
-    sql::Statement link(store.db(), "INSERT OR IGNORE INTO brand_products VALUES (?, ?)");
+    sql::Statement link(store.db(), "INSERT INTO brand_products VALUES (?, ?) ON CONFLICT DO NOTHING");
     for (int64_t p : b.products) {
       link.Reset();
       link.Bind(1, id);

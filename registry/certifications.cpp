@@ -112,14 +112,14 @@ Result<Json> AddCertification(Store& store, const CertificationInput& in,
     ins.Bind(8, now);
     ins.Exec();
     int64_t id = store.db().LastInsertId();
-    sql::Statement lp(store.db(), "INSERT OR IGNORE INTO cert_products VALUES (?, ?)");
+    sql::Statement lp(store.db(), "INSERT INTO cert_products VALUES (?, ?) ON CONFLICT DO NOTHING");
     for (int64_t p : in.products) {
       lp.Reset();
       lp.Bind(1, id);
       lp.Bind(2, p);
       lp.Exec();
     }
-    sql::Statement la(store.db(), "INSERT OR IGNORE INTO cert_areas VALUES (?, ?)");
+    sql::Statement la(store.db(), "INSERT INTO cert_areas VALUES (?, ?) ON CONFLICT DO NOTHING");
     for (const auto& r : in.area) {
       la.Reset();
       la.Bind(1, id);

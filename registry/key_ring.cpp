@@ -2,15 +2,28 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
+
 #include "registry/dates.h"
 #include "registry/encoding.h"
+#include "registry/postgresql_connection.h"
 
 namespace agritrace {
 
-std::string KeyDirFor(const std::string& db_path) { return db_path + ".keys"; }
+std::string KeyDirFor(const std::string& db_path) {
+  if (!sql::IsPostgresqlUrl(db_path)) return db_path + ".keys";
+  const char* dir = std::getenv("AGRITRACE_KEY_DIR");
+  return dir ? dir : "";
+}
 
 Result<Json> CreateSigningKey(Store& store) {
   std::string dir = KeyDirFor(store.path());
+  if (dir.empty())
+    return Status::Invalid(
+               "PostgreSQL 登记库的签名私钥存放在本机目录：请用环境变量 AGRITRACE_KEY_DIR 指定",
+               "a PostgreSQL registry keeps its private signing keys in a local folder: set "
+               "AGRITRACE_KEY_DIR to it")
+        .with_reason("key-dir-unset");
   if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     return Status::Io("无法创建密钥目录 " + dir, "cannot create key folder " + dir);
   auto key = Ed25519PrivateKey::Generate();

@@ -16,6 +16,7 @@ struct SigningKey {
   Ed25519PrivateKey key;
 };
 
+// For a postgresql:// URL: $AGRITRACE_KEY_DIR ("" when unset), as the URL names no folder.
 std::string KeyDirFor(const std::string& db_path);
 
 // Makes a new current key, retires the previous one, logs "key.rotated" (or "key.created" for

@@ -861,17 +861,11 @@ class Auditor {
 
 Result<LogAuditReport> AuditTables(sql::Connection& db, size_t max_mismatches) {
   try {
-    // One snapshot for every pass (a savepoint nests in a caller's transaction or is one).
-    db.Exec("SAVEPOINT agritrace_log_audit");
-    LogAuditReport report;
-    try {
-      report = Auditor(db, max_mismatches).Run();
-    } catch (...) {
-      db.Exec("ROLLBACK TO agritrace_log_audit");
-      db.Exec("RELEASE agritrace_log_audit");
-      throw;
-    }
-    db.Exec("RELEASE agritrace_log_audit");
+    // One snapshot for every pass: a read transaction, unless the caller's already is one.
+    std::unique_ptr<sql::Transaction> snapshot;
+    if (!db.InTransaction()) snapshot = std::make_unique<sql::Transaction>(db, sql::TxKind::kRead);
+    LogAuditReport report = Auditor(db, max_mismatches).Run();
+    if (snapshot) snapshot->Commit();
     return report;
   } catch (const sql::Error& e) {
     return Status::Io(std::string("核对登记表时读库失败：") + e.what(),

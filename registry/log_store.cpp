@@ -27,16 +27,26 @@ class ResetOnExit {
   sql::Statement& st_;
 };
 
-// SAVEPOINT that undoes itself unless released: nests inside the caller's transaction or, at top
-// level, is one. (SQLiteCpp 3.2's Savepoint only rolls back to the savepoint and leaves it, and
-// with it a top-level transaction, open.)
+// A SAVEPOINT that undoes itself unless released, nested inside the caller's transaction; at top
+// level a transaction of `top_kind` instead (PostgreSQL has no savepoint outside one).
 class ScopedSavepoint {
  public:
-  ScopedSavepoint(sql::Connection& db, std::string name) : db_(db), name_(std::move(name)) {
-    db_.Exec("SAVEPOINT " + name_);
+  ScopedSavepoint(sql::Connection& db, std::string name, sql::TxKind top_kind)
+      : db_(db), name_(std::move(name)), top_(!db.InTransaction()) {
+    if (top_)
+      db_.Begin(top_kind);
+    else
+      db_.Exec("SAVEPOINT " + name_);
   }
   ~ScopedSavepoint() {
     if (released_) return;
+    if (top_) {
+      try {
+        db_.Exec("ROLLBACK");
+      } catch (const sql::Error&) {
+      }
+      return;
+    }
     // Either may fail only if SQLite already rolled the whole transaction back (SQLITE_FULL,
     // SQLITE_IOERR), which leaves nothing to undo.
     try {
@@ -51,13 +61,14 @@ class ScopedSavepoint {
   ScopedSavepoint(const ScopedSavepoint&) = delete;
   ScopedSavepoint& operator=(const ScopedSavepoint&) = delete;
   void Release() {
-    db_.Exec("RELEASE " + name_);
+    db_.Exec(top_ ? "COMMIT" : "RELEASE " + name_);
     released_ = true;
   }
 
  private:
   sql::Connection& db_;
   std::string name_;
+  bool top_;
   bool released_ = false;
 };
 
@@ -377,7 +388,7 @@ Result<std::vector<std::string>> ConsistencyProof(sql::Connection& db, uint64_t 
 Status VerifyLog(sql::Connection& db, const std::vector<NoteVerifier>& verifiers) {
   try {
     // One snapshot for every read below, whether or not the caller is in a transaction.
-    ScopedSavepoint snapshot(db, "agritrace_verify_log");
+    ScopedSavepoint snapshot(db, "agritrace_verify_log", sql::TxKind::kRead);
     Status result = [&]() -> Status {
       MerkleLog log(db);
       const uint64_t size = log.Size();
@@ -435,7 +446,7 @@ Result<std::string> SignCheckpoint(sql::Connection& db, std::string_view origin,
   try {
     // Reading the newest checkpoint and inserting the next one must not interleave with another
     // writer: a savepoint nests inside the caller's transaction or starts its own.
-    ScopedSavepoint savepoint(db, "agritrace_sign_checkpoint");
+    ScopedSavepoint savepoint(db, "agritrace_sign_checkpoint", sql::TxKind::kLogged);
     Result<std::string> result = [&]() -> Result<std::string> {
       MerkleLog log(db);
       const uint64_t size = log.Size();

@@ -391,9 +391,9 @@ Result<std::string> ScanSalt(sql::Connection& db) {
     unsigned char bytes[32];
     if (RAND_bytes(bytes, sizeof bytes) != 1)
       return Status::Io("系统随机数不可用", "the OS random number generator is unavailable");
-    // INSERT OR IGNORE then read back: two processes starting together keep one salt.
+    // An insert that does nothing on conflict, then read back: two processes starting together keep one salt.
     sql::Statement ins(
-        db, "INSERT OR IGNORE INTO registry_meta(key, value) VALUES ('scan_salt', ?)");
+        db, "INSERT INTO registry_meta(key, value) VALUES ('scan_salt', ?) ON CONFLICT DO NOTHING");
     ins.Bind(1, HexEncode(std::string(reinterpret_cast<const char*>(bytes), sizeof bytes)));
     ins.Exec();
     q.Reset();

@@ -10,6 +10,7 @@
 
 #include "registry/dates.h"
 #include "registry/log_store.h"
+#include "registry/postgresql_connection.h"
 #include "registry/sqlite_connection.h"
 
 namespace agritrace {
@@ -111,7 +112,11 @@ Status Store::CheckRegistry() {
   return NotARegistry(path_, "没有登记库的表", "it lacks the registry's tables");
 }
 
+Store::Store(std::string path, std::unique_ptr<sql::Connection> db)
+    : path_(std::move(path)), name_(path_), db_(std::move(db)) {}
+
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, OpenMode mode) {
+  if (sql::IsPostgresqlUrl(path)) return OpenPostgresql(path, mode);
   if (Status s = CheckFile(path, mode); !s.ok()) return s;
   std::unique_ptr<Store> store;
   // Only `init` makes a registry, and only of a missing or empty file.

@@ -35,7 +35,8 @@ Status DbError(const std::exception& e);
 
 class Store {
  public:
-  // Opens (or with kCreate, creates) the database and upgrades its schema in place. A missing or
+  // Opens (or with kCreate, creates) the database and upgrades its schema in place. `path` is
+  // an SQLite file, or a postgresql:// URL of a PostgreSQL database, which `init` finds empty. A missing or
   // empty file (but for kCreate), one that is not SQLite, or a SQLite database that is not a
   // registry is refused with Status::Io (reason "not-a-registry") and left as it was; so is a
   // database written by a newer agritrace ("schema-too-new").
@@ -60,6 +61,9 @@ class Store {
 
  private:
   Store(const std::string& path, const std::string& name, bool read_only, bool create);
+  Store(std::string path, std::unique_ptr<sql::Connection> db);
+  // `path` is a postgresql:// URL (postgresql_store.cpp).
+  static Result<std::unique_ptr<Store>> OpenPostgresql(const std::string& url, OpenMode mode);
   Status Migrate();
   Status CheckRegistry();
   std::string path_;

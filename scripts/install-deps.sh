@@ -5,7 +5,7 @@ set -euo pipefail
 what=${1:-build}
 
 build_pkgs=(g++ cmake make pkg-config git ca-certificates
-  libssl-dev openssl libsqlite3-dev sqlite3 libcpp-httplib-dev
+  libssl-dev openssl libsqlite3-dev sqlite3 libpq-dev libcpp-httplib-dev
   nlohmann-json3-dev libcli11-dev libqrencode-dev libcairo2-dev libfontconfig-dev
   libfreetype-dev fonts-wqy-microhei catch2 libzxing-dev zlib1g-dev libsodium-dev
   # libzip: .xlsx imports are zips, code files for print shops AES-256 zips (label export);
@@ -18,9 +18,10 @@ build_pkgs=(g++ cmake make pkg-config git ca-certificates
 # build with clang 14; its sanitizer and libFuzzer runtimes are in libclang-rt-14-dev, only
 # recommended by clang. The console's browser test reads a downloaded label PDF's QR codes with
 # zbar-tools' zbarimg, a decoder independent of the ZXing the C++ tests use. p7zip-full opens the
-# encrypted code files (label export) as a print shop would.
+# encrypted code files (label export) as a print shop would. postgresql: the PostgreSQL store's
+# tests run on a throwaway cluster of it (scripts/pg_cluster.sh).
 test_pkgs=(poppler-utils librsvg2-bin chromium python3-jsonschema chromium-driver python3-selenium
-  clang libfuzzer-14-dev libclang-rt-14-dev zbar-tools p7zip-full)
+  clang libfuzzer-14-dev libclang-rt-14-dev zbar-tools p7zip-full postgresql)
 bench_pkgs=(wrk nginx-light procps curl sqlite3 zint)
 
 pkgs=("${build_pkgs[@]}")

@@ -63,16 +63,20 @@ struct RegistryFixture {
   int64_t org = 0, other_org = 0, tea = 0, coffee = 0, other_product = 0;
   std::string green = "LB-18-2304460123A", gi = "AGI01234";
 
-  RegistryFixture() {
-    auto s = Store::Open(dir / "registry.db", OpenMode::kCreate);
+  RegistryFixture() : RegistryFixture(std::string()) {}
+  // On the store at `db` (an empty PostgreSQL database's URL), or a file in `dir` when empty.
+  explicit RegistryFixture(const std::string& db) {
+    auto s = Store::Open(db.empty() ? std::string(dir / "registry.db") : db, OpenMode::kCreate);
     REQUIRE(s.ok());
     store = std::move(s).value();
-    REQUIRE(store->Transact([&]() -> Status {
-                store->SetMeta("name", "trace.test.example");
-                store->SetMeta("base_url", "https://v.test.example");
-                auto k = CreateSigningKey(*store);
-                return k.ok() ? Status::Ok() : k.status();
-              }).ok());
+    const Status keyed = store->Transact([&]() -> Status {
+      store->SetMeta("name", "trace.test.example");
+      store->SetMeta("base_url", "https://v.test.example");
+      auto k = CreateSigningKey(*store);
+      return k.ok() ? Status::Ok() : k.status();
+    });
+    INFO(keyed.en());
+    REQUIRE(keyed.ok());
     for (auto r : std::vector<RegionInput>{{"469025", "白沙黎族自治县", false},
                                            {"469025100000", "牙叉镇", false},
                                            {"469025100201", "南溪村", true},
@@ -88,7 +92,9 @@ struct RegistryFixture {
     coffee = (*AddProduct(*store, {org, "白沙咖啡", "咖啡", 500, ""}))["id"];
     other_product = (*AddProduct(*store, {other_org, "昌江芒果", "水果", 1000, ""}))["id"];
     CertificationInput gf{"green-food", green, "中国绿色食品发展中心", org, {tea}, DaysAgo(400), "", 5000, {}};
-    REQUIRE(AddCertification(*store, gf, "cli").ok());
+    auto added = AddCertification(*store, gf, "cli");
+    INFO(added.status().en());
+    REQUIRE(added.ok());
     CertificationInput agi{"geographic-indication", gi, "农业农村部", org, {tea}, "2019-01-01", "", -1, {"469025100000"}};
     REQUIRE(AddCertification(*store, agi, "cli").ok());
   }
