@@ -243,7 +243,7 @@ int StoreMode(size_t n) {
     const auto start = Clock::now();
     sql::Transaction tx(*db);
     sql::Statement insert(*db,
-                             "INSERT INTO units (code, lot_id, serial, spare) VALUES (?,?,?,0)");
+                          "INSERT INTO units (code, lot_id, serial, spare) VALUES (?,?,?,0)");
     for (size_t i = 0; i < n; ++i) {
       insert.Reset();
       insert.BindView(1, codes[i]);

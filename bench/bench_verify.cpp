@@ -102,8 +102,8 @@ int Prepare(const std::string& db, const std::string& codes_file, int units) {
   std::ofstream out(codes_file);
   s = store.Transact([&]() -> Status {
     sql::Statement ins(store.db(),
-                          "INSERT INTO units(code, lot_id, serial) SELECT ?, id, ? FROM lots "
-                          "WHERE code = ?");
+                       "INSERT INTO units(code, lot_id, serial) SELECT ?, id, ? FROM lots "
+                       "WHERE code = ?");
     for (int i = 1; i <= units; ++i) {
       std::string code = labeler::MintUnitCode();
       ins.Reset();

@@ -37,8 +37,8 @@ Result<Json> AddBrand(Store& store, const BrandInput& b) {
       if (Status r = RequireProduct(store, p); !r.ok()) return r;
     std::string now = NowUtc();
     sql::Statement ins(store.db(),
-                          "INSERT INTO brands(name, scheme, region, level, year, recognised_by, "
-                          "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                       "INSERT INTO brands(name, scheme, region, level, year, recognised_by, "
+                       "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
     ins.Bind(1, b.name);
     ins.Bind(2, b.scheme);
     ins.Bind(3, b.region);
@@ -66,8 +66,8 @@ Result<Json> AddBrand(Store& store, const BrandInput& b) {
 
 Result<Json> GetBrand(Store& store, int64_t id) {
   sql::Statement q(store.db(),
-                      "SELECT name, scheme, region, level, year, recognised_by FROM brands "
-                      "WHERE id = ?");
+                   "SELECT name, scheme, region, level, year, recognised_by FROM brands "
+                   "WHERE id = ?");
   q.Bind(1, id);
   if (!q.Step())
     return Status::NotFound("找不到编号为 " + std::to_string(id) + " 的品牌",

@@ -100,8 +100,8 @@ Result<Json> AddCertification(Store& store, const CertificationInput& in,
       if (Status st = RequireRegion(store, r); !st.ok()) return st;
     std::string now = NowUtc();
     sql::Statement ins(store.db(),
-                          "INSERT INTO certifications(type, number, issuer, holder_org_id, valid_from, "
-                          "valid_to, annual_output_kg, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                       "INSERT INTO certifications(type, number, issuer, holder_org_id, valid_from, "
+                       "valid_to, annual_output_kg, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     ins.Bind(1, in.type);
     ins.Bind(2, in.number);
     ins.Bind(3, in.issuer);
@@ -159,7 +159,7 @@ Result<Json> ChangeCertificationStatus(Store& store, const std::string& number,
       return Status::Conflict("证书 " + number + " 已经是 " + target + " 状态",
                               "certificate " + number + " is already " + target);
     sql::Statement up(store.db(),
-                         "UPDATE certifications SET status = ?, status_reason = ? WHERE number = ?");
+                      "UPDATE certifications SET status = ?, status_reason = ? WHERE number = ?");
     up.Bind(1, target);
     up.Bind(2, reason);
     up.Bind(3, number);
@@ -186,8 +186,8 @@ Result<Json> GetCertification(Store& store, const std::string& number) {
   AddValidityToday(c);
   Json lots = Json::array();
   sql::Statement l(store.db(),
-                      "SELECT l.code, l.packed, l.units, l.units * l.net_content_g FROM lots l "
-                      "JOIN lot_certs lc ON lc.lot_id = l.id WHERE lc.cert_id = ? ORDER BY l.id");
+                   "SELECT l.code, l.packed, l.units, l.units * l.net_content_g FROM lots l "
+                   "JOIN lot_certs lc ON lc.lot_id = l.id WHERE lc.cert_id = ? ORDER BY l.id");
   l.Bind(1, c["id"].get<int64_t>());
   while (l.Step())
     lots.push_back({{"code", l.Column(0).String()}, {"packed", l.Column(1).String()},
@@ -213,11 +213,11 @@ Result<Json> ListCertificationLots(Store& store, const std::string& number) {
   if (!c.Step()) return CertNotFound(number);
   Json lots = Json::array();
   sql::Statement l(store.db(),
-                      "SELECT l.code, l.product_id, p.name, l.org_id, l.origin, l.harvested, "
-                      "l.packed, l.units, l.units * l.net_content_g, l.issued_at, "
-                      "EXISTS (SELECT 1 FROM trace_events t WHERE t.lot_id = l.id AND "
-                      "t.step = 'recall') FROM lots l JOIN lot_certs lc ON lc.lot_id = l.id "
-                      "JOIN products p ON p.id = l.product_id WHERE lc.cert_id = ? ORDER BY l.id");
+                   "SELECT l.code, l.product_id, p.name, l.org_id, l.origin, l.harvested, "
+                   "l.packed, l.units, l.units * l.net_content_g, l.issued_at, "
+                   "EXISTS (SELECT 1 FROM trace_events t WHERE t.lot_id = l.id AND "
+                   "t.step = 'recall') FROM lots l JOIN lot_certs lc ON lc.lot_id = l.id "
+                   "JOIN products p ON p.id = l.product_id WHERE lc.cert_id = ? ORDER BY l.id");
   l.Bind(1, c.Column(0).Int64());
   while (l.Step())
     lots.push_back({{"code", l.Column(0).String()},

@@ -108,9 +108,9 @@ Result<Json> RecordCodeExport(Store& store, const CodeExport& in, bool again) {
     auto ev = store.AppendEvent("codes.exported", out);
     if (!ev.ok()) return ev.status();
     sql::Statement ins(store.db(),
-                          "INSERT INTO code_exports(id, lot_id, first_serial, last_serial, format, "
-                          "file, sha256, bytes, actor, again_reason, exported_at, event_index) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                       "INSERT INTO code_exports(id, lot_id, first_serial, last_serial, format, "
+                       "file, sha256, bytes, actor, again_reason, exported_at, event_index) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ins.Bind(1, id);
     ins.Bind(2, *lot_id);
     ins.Bind(3, in.first_serial);

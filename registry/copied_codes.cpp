@@ -32,8 +32,8 @@ CopiedCodes FindCopiedCodes(sql::Connection& db, const CopiedCodeQuery& q) {
   std::optional<std::unordered_set<int64_t>> scope;
   if (!q.lot_code.empty() || q.org_id > 0) {
     sql::Statement lots(db,
-                           "SELECT id FROM lots WHERE (?1 = '' OR code = ?1) AND "
-                           "(?2 = 0 OR org_id = ?2)");
+                        "SELECT id FROM lots WHERE (?1 = '' OR code = ?1) AND "
+                        "(?2 = 0 OR org_id = ?2)");
     lots.Bind(1, q.lot_code);
     lots.Bind(2, q.org_id);
     scope.emplace();
@@ -122,8 +122,8 @@ CopiedCodes FindCopiedCodes(sql::Connection& db, const CopiedCodeQuery& q) {
 
   sql::Statement lot_row(db, "SELECT code, origin FROM lots WHERE id = ?");
   sql::Statement folded(db,
-                           "SELECT count, net_count, first_at, last_at FROM scan_tallies "
-                           "WHERE code = ?");
+                        "SELECT count, net_count, first_at, last_at FROM scan_tallies "
+                        "WHERE code = ?");
   std::unordered_map<int64_t, std::pair<std::string, std::string>> lot_names;
   for (const Candidate& c : kept) {
     CopiedCode row;

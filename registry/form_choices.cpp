@@ -21,12 +21,12 @@ Json FindVillages(Store& store, const std::string& query, int64_t limit) {
   limit = std::clamp<int64_t>(limit, 1, kMaxVillageChoices);
   const std::string like = LikeEscaped(query);
   sql::Statement q(store.db(),
-                      "SELECT r.code, r.name, r.poverty_registered FROM regions r "
-                      "LEFT JOIN regions t ON t.code = r.parent "
-                      "WHERE length(r.code) = 12 AND substr(r.code, 10) <> '000' AND "
-                      "(r.code LIKE ? || '%' ESCAPE '\\' OR r.name LIKE '%' || ? || '%' "
-                      "ESCAPE '\\' OR t.name LIKE '%' || ? || '%' ESCAPE '\\') "
-                      "ORDER BY r.code LIMIT ?");
+                   "SELECT r.code, r.name, r.poverty_registered FROM regions r "
+                   "LEFT JOIN regions t ON t.code = r.parent "
+                   "WHERE length(r.code) = 12 AND substr(r.code, 10) <> '000' AND "
+                   "(r.code LIKE ? || '%' ESCAPE '\\' OR r.name LIKE '%' || ? || '%' "
+                   "ESCAPE '\\' OR t.name LIKE '%' || ? || '%' ESCAPE '\\') "
+                   "ORDER BY r.code LIMIT ?");
   for (int i = 1; i <= 3; ++i) q.Bind(i, like);
   q.Bind(4, limit + 1);
   Json villages = Json::array();
@@ -47,15 +47,15 @@ Json FindVillages(Store& store, const std::string& query, int64_t limit) {
 
 Json ActiveCertificationsFor(Store& store, int64_t org_id, int64_t product_id) {
   sql::Statement q(store.db(),
-                      "SELECT c.id, c.number, c.type, c.valid_from, c.valid_to, "
-                      "c.annual_output_kg FROM certifications c WHERE c.holder_org_id = ? AND "
-                      "c.status = 'active' AND (? = 0 OR EXISTS (SELECT 1 FROM cert_products cp "
-                      "WHERE cp.cert_id = c.id AND cp.product_id = ?)) ORDER BY c.id");
+                   "SELECT c.id, c.number, c.type, c.valid_from, c.valid_to, "
+                   "c.annual_output_kg FROM certifications c WHERE c.holder_org_id = ? AND "
+                   "c.status = 'active' AND (? = 0 OR EXISTS (SELECT 1 FROM cert_products cp "
+                   "WHERE cp.cert_id = c.id AND cp.product_id = ?)) ORDER BY c.id");
   q.Bind(1, org_id);
   q.Bind(2, product_id);
   q.Bind(3, product_id);
   sql::Statement p(store.db(),
-                      "SELECT product_id FROM cert_products WHERE cert_id = ? ORDER BY 1");
+                   "SELECT product_id FROM cert_products WHERE cert_id = ? ORDER BY 1");
   Json out = Json::array();
   while (q.Step()) {
     Json c = {{"number", q.Column(1).String()},

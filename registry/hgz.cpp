@@ -266,9 +266,9 @@ Result<Json> IssueHgz(Store& store, const HgzInput& in) {
 
     auto& db = store.db();
     sql::Statement ins(db,
-                          "INSERT INTO hgz(number, lot_id, org_id, style, basis, report, weight_g, "
-                          "pieces, covered_g, contact, issued_on, record_json, signature, kid, "
-                          "event_index, issued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,-1,?)");
+                       "INSERT INTO hgz(number, lot_id, org_id, style, basis, report, weight_g, "
+                       "pieces, covered_g, contact, issued_on, record_json, signature, kid, "
+                       "event_index, issued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,-1,?)");
     ins.Bind(1, number);
     ins.Bind(2, lot_id);
     ins.Bind(3, producer["id"].get<int64_t>());
@@ -311,8 +311,8 @@ Result<Json> IssueHgz(Store& store, const HgzInput& in) {
 
 Result<Json> GetHgz(Store& store, const std::string& number) {
   sql::Statement q(store.db(),
-                      "SELECT lot_id, record_json, signature, kid, event_index FROM hgz "
-                      "WHERE number = ?");
+                   "SELECT lot_id, record_json, signature, kid, event_index FROM hgz "
+                   "WHERE number = ?");
   q.Bind(1, number);
   if (!q.Step()) return HgzNotFound(number);
   const std::string canonical = q.Column(1).String(), signature = q.Column(2).String(),
@@ -338,10 +338,10 @@ Result<Json> ListHgz(Store& store, const std::string& lot) {
     lot_id = *id;
   }
   sql::Statement q(store.db(),
-                      "SELECT h.number, l.code, h.issued_on, h.style, h.basis, h.weight_g, "
-                      "h.pieces, h.covered_g, o.name FROM hgz h JOIN lots l ON l.id = h.lot_id "
-                      "JOIN organisations o ON o.id = h.org_id WHERE ? = 0 OR h.lot_id = ? "
-                      "ORDER BY h.id DESC");
+                   "SELECT h.number, l.code, h.issued_on, h.style, h.basis, h.weight_g, "
+                   "h.pieces, h.covered_g, o.name FROM hgz h JOIN lots l ON l.id = h.lot_id "
+                   "JOIN organisations o ON o.id = h.org_id WHERE ? = 0 OR h.lot_id = ? "
+                   "ORDER BY h.id DESC");
   q.Bind(1, lot_id);
   q.Bind(2, lot_id);
   Json out = Json::array();

@@ -72,8 +72,8 @@ Json CertRecord(sql::Statement& q) {
 Status CheckCert(Store& store, const std::string& number, const LotInput& lot,
                  const std::string& packed, int64_t org_id, int64_t total_g, CheckedLot* out) {
   sql::Statement q(store.db(),
-                      "SELECT id, type, number, issuer, holder_org_id, valid_from, valid_to, "
-                      "annual_output_kg, status FROM certifications WHERE number = ?");
+                   "SELECT id, type, number, issuer, holder_org_id, valid_from, valid_to, "
+                   "annual_output_kg, status FROM certifications WHERE number = ?");
   q.Bind(1, number);
   if (!q.Step())
     return Status::NotFound("找不到证书 " + number + "；请核对编号，或先用 agritrace cert add 登记",
@@ -115,9 +115,9 @@ Status CheckCert(Store& store, const std::string& number, const LotInput& lot,
     // A limit too large for grams in int64 is no limit; the sum of accepted lots stays below it.
     int64_t limit_g = CheckedMul(q.Column(7).Int64(), 1000).value_or(INT64_MAX);
     sql::Statement used(store.db(),
-                           "SELECT COALESCE(SUM(l.units * l.net_content_g), 0) FROM lots l "
-                           "JOIN lot_certs lc ON lc.lot_id = l.id "
-                           "WHERE lc.cert_id = ? AND substr(l.packed, 1, 4) = ?");
+                        "SELECT COALESCE(SUM(l.units * l.net_content_g), 0) FROM lots l "
+                        "JOIN lot_certs lc ON lc.lot_id = l.id "
+                        "WHERE lc.cert_id = ? AND substr(l.packed, 1, 4) = ?");
     used.Bind(1, id);
     used.Bind(2, packed.substr(0, 4));
     used.Step();

@@ -39,7 +39,7 @@ Result<Json> CreateSigningKey(Store& store) {
   retire.Bind(1, now);
   retire.Exec();
   sql::Statement ins(db,
-                        "INSERT INTO signing_keys(kid, public_key, created_at) VALUES (?, ?, ?)");
+                     "INSERT INTO signing_keys(kid, public_key, created_at) VALUES (?, ?, ?)");
   ins.Bind(1, kid);
   ins.BindBlob(2, raw);
   ins.Bind(3, now);
@@ -66,15 +66,14 @@ Result<std::string> PublicKeyOf(Store& store, const std::string& kid) {
   q.Bind(1, kid);
   if (!q.Step())
     return Status::NotFound("未知的签名密钥 " + kid, "unknown signing key " + kid);
-  auto col = q.Column(0);
-  return col.Blob();
+  return q.Column(0).Blob();
 }
 
 Json ListSigningKeys(Store& store) {
   Json keys = Json::array();
   sql::Statement q(store.db(),
-                      "SELECT kid, public_key, created_at, retired_at FROM signing_keys "
-                      "ORDER BY created_at, rowid");
+                   "SELECT kid, public_key, created_at, retired_at FROM signing_keys "
+                   "ORDER BY created_at, rowid");
   while (q.Step()) {
     auto pub = q.Column(1);
     Json k = {{"kid", q.Column(0).String()},

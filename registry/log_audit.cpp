@@ -17,13 +17,9 @@ namespace {
 
 std::string N(int64_t v) { return std::to_string(v); }
 
-std::string Text(const sql::Value& c) { return c.IsNull() ? std::string() : c.String(); }
 
-std::string Blob(const sql::Value& c) {
-  return c.Blob();
-}
-
-// A JSON member as the text a column holds ("" for absent or null), for comparing with Text().
+// A JSON member as the text a column holds ("" for absent or null), to compare with a column's
+// StringOrEmpty().
 std::string Member(const Json& obj, const char* name) {
   if (!obj.is_object() || !obj.contains(name) || obj[name].is_null()) return {};
   const Json& v = obj[name];
@@ -255,13 +251,13 @@ class Auditor {
       Expected& e = keys_[it->second];
       e.seen = true;
       std::vector<std::string> diffs;
-      if (Base64Encode(Blob(q.Column(1))) != Member(e.data, "public_key"))
+      if (Base64Encode(q.Column(1).Blob()) != Member(e.data, "public_key"))
         diffs.push_back("public_key");
-      if (Text(q.Column(2)) != Member(e.data, "created_at")) diffs.push_back("created_at");
+      if (q.Column(2).StringOrEmpty() != Member(e.data, "created_at")) diffs.push_back("created_at");
       // Rotation retires the previous key at the new key's creation time.
       const std::string retired =
           it->second + 1 < keys_.size() ? Member(keys_[it->second + 1].data, "created_at") : "";
-      if (Text(q.Column(3)) != retired) diffs.push_back("retired_at");
+      if (q.Column(3).StringOrEmpty() != retired) diffs.push_back("retired_at");
       Differs("signing_keys", key, e.event, diffs);
     }
     for (const Expected& e : keys_)
@@ -303,11 +299,11 @@ class Auditor {
 
   void CheckCertifications() {
     sql::Statement q(db_,
-                        "SELECT id, type, number, issuer, holder_org_id, valid_from, valid_to, "
-                        "annual_output_kg, status, status_reason, created_at FROM certifications "
-                        "ORDER BY id");
+                     "SELECT id, type, number, issuer, holder_org_id, valid_from, valid_to, "
+                     "annual_output_kg, status, status_reason, created_at FROM certifications "
+                     "ORDER BY id");
     sql::Statement products(db_,
-                               "SELECT product_id FROM cert_products WHERE cert_id = ? ORDER BY 1");
+                            "SELECT product_id FROM cert_products WHERE cert_id = ? ORDER BY 1");
     sql::Statement areas(db_, "SELECT region FROM cert_areas WHERE cert_id = ? ORDER BY 1");
     while (q.Step()) {
       ++report_.rows_checked;
@@ -330,13 +326,13 @@ class Auditor {
       for (int c = 0; c < 6; ++c)
         if (ColumnText(q.Column(col_of[c])) != Member(e.data, cols[c]))
           diffs.push_back(cols[c] == std::string("holder") ? "holder_org_id" : cols[c]);
-      if (Text(q.Column(10)) != Member(e.data, "created_at")) diffs.push_back("created_at");
+      if (q.Column(10).StringOrEmpty() != Member(e.data, "created_at")) diffs.push_back("created_at");
       Differs("certifications", key, e.event, diffs);
       // Status is what the newest status event says (the added event when none).
       const int64_t status_event = Int(e.data, "status_event").value_or(e.event);
       std::vector<std::string> status_diffs;
-      if (Text(q.Column(8)) != Member(e.data, "status")) status_diffs.push_back("status");
-      if (Text(q.Column(9)) != Member(e.data, "status_reason"))
+      if (q.Column(8).StringOrEmpty() != Member(e.data, "status")) status_diffs.push_back("status");
+      if (q.Column(9).StringOrEmpty() != Member(e.data, "status_reason"))
         status_diffs.push_back("status_reason");
       Differs("certifications", key, status_event, status_diffs);
 
@@ -358,8 +354,8 @@ class Auditor {
 
   void CheckTokens() {
     sql::Statement q(db_,
-                        "SELECT id, hash, role, org_id, name, created_at, revoked_at FROM tokens "
-                        "ORDER BY id");
+                     "SELECT id, hash, role, org_id, name, created_at, revoked_at FROM tokens "
+                     "ORDER BY id");
     while (q.Step()) {
       ++report_.rows_checked;
       const int64_t id = q.Column(0).Int64();
@@ -375,14 +371,14 @@ class Auditor {
       std::vector<std::string> diffs;
       // Events logged before the hash was logged cannot vouch for it.
       if (e.data.contains("hash_sha256") &&
-          HexEncode(Blob(q.Column(1))) != Member(e.data, "hash_sha256"))
+          HexEncode(q.Column(1).Blob()) != Member(e.data, "hash_sha256"))
         diffs.push_back("hash");
-      if (Text(q.Column(2)) != Member(e.data, "role")) diffs.push_back("role");
+      if (q.Column(2).StringOrEmpty() != Member(e.data, "role")) diffs.push_back("role");
       if (ColumnText(q.Column(3)) != Member(e.data, "org_id")) diffs.push_back("org_id");
-      if (Text(q.Column(4)) != Member(e.data, "name")) diffs.push_back("name");
-      if (Text(q.Column(5)) != Member(e.data, "created_at")) diffs.push_back("created_at");
+      if (q.Column(4).StringOrEmpty() != Member(e.data, "name")) diffs.push_back("name");
+      if (q.Column(5).StringOrEmpty() != Member(e.data, "created_at")) diffs.push_back("created_at");
       Differs("tokens", key, e.event, diffs);
-      if (Text(q.Column(6)) != Member(e.data, "revoked_at"))
+      if (q.Column(6).StringOrEmpty() != Member(e.data, "revoked_at"))
         Differs("tokens", key, Int(e.data, "revoked_event").value_or(e.event), {"revoked_at"});
     }
     for (const auto& [id, e] : tokens_)
@@ -394,12 +390,12 @@ class Auditor {
   // change no registry state and log no event.
   void CheckUsers() {
     sql::Statement q(db_,
-                        "SELECT id, username, role, org_id, password_hash, must_change_password, "
-                        "disabled, created_at FROM users ORDER BY id");
+                     "SELECT id, username, role, org_id, password_hash, must_change_password, "
+                     "disabled, created_at FROM users ORDER BY id");
     while (q.Step()) {
       ++report_.rows_checked;
       const int64_t id = q.Column(0).Int64();
-      const std::string key = "id=" + N(id) + " username=" + Text(q.Column(1));
+      const std::string key = "id=" + N(id) + " username=" + q.Column(1).StringOrEmpty();
       auto it = users_.find(id);
       if (it == users_.end()) {
         WithoutEvent("users", key, "（user.added）：可能是闯入者自建的账号",
@@ -409,14 +405,14 @@ class Auditor {
       Expected& e = it->second;
       e.seen = true;
       std::vector<std::string> diffs, password_diffs;
-      if (Text(q.Column(1)) != Member(e.data, "username")) diffs.push_back("username");
-      if (Text(q.Column(2)) != Member(e.data, "role")) diffs.push_back("role");
+      if (q.Column(1).StringOrEmpty() != Member(e.data, "username")) diffs.push_back("username");
+      if (q.Column(2).StringOrEmpty() != Member(e.data, "role")) diffs.push_back("role");
       if (ColumnText(q.Column(3)) != Member(e.data, "org_id")) diffs.push_back("org_id");
-      if (Text(q.Column(7)) != Member(e.data, "created_at")) diffs.push_back("created_at");
+      if (q.Column(7).StringOrEmpty() != Member(e.data, "created_at")) diffs.push_back("created_at");
       Differs("users", key, e.event, diffs);
       // Events logged before the hash and the flag were logged cannot vouch for them.
       if (e.data.contains("password_hash_sha256") &&
-          HexEncode(Sha256(Text(q.Column(4)))) != Member(e.data, "password_hash_sha256"))
+          HexEncode(Sha256(q.Column(4).StringOrEmpty())) != Member(e.data, "password_hash_sha256"))
         password_diffs.push_back("password_hash");
       if (auto must = Bool(e.data, "must_change_password");
           must && (q.Column(5).Int() != 0) != *must)
@@ -461,9 +457,9 @@ class Auditor {
 
   void CheckLots() {
     sql::Statement q(db_,
-                        "SELECT id, code, product_id, org_id, origin, harvested, packed, units, "
-                        "net_content_g, brand_id, record_json, signature, kid, event_index, "
-                        "issued_at FROM lots ORDER BY id");
+                     "SELECT id, code, product_id, org_id, origin, harvested, packed, units, "
+                     "net_content_g, brand_id, record_json, signature, kid, event_index, "
+                     "issued_at FROM lots ORDER BY id");
     ChildCursor certs(db_, "SELECT lot_id, cert_id FROM lot_certs ORDER BY lot_id, cert_id");
     ChildCursor households(db_,
                            "SELECT lot_id, household, grams, registered_poor FROM lot_households "
@@ -505,14 +501,14 @@ class Auditor {
           diffs.push_back("product_id");
         if (ColumnText(q.Column(3)) != Member(record.value("producer", Json::object()), "id"))
           diffs.push_back("org_id");
-        if (Text(q.Column(4)) != Member(record.value("origin", Json::object()), "code"))
+        if (q.Column(4).StringOrEmpty() != Member(record.value("origin", Json::object()), "code"))
           diffs.push_back("origin");
         const char* same[] = {"harvested", "packed", "units", "net_content_g"};
         for (int c = 0; c < 4; ++c)
           if (ColumnText(q.Column(5 + c)) != Member(record, same[c])) diffs.push_back(same[c]);
         if (ColumnText(q.Column(9)) != Member(record.value("brand", Json::object()), "id"))
           diffs.push_back("brand_id");
-        if (Text(q.Column(14)) != Member(record, "issued_at")) diffs.push_back("issued_at");
+        if (q.Column(14).StringOrEmpty() != Member(record, "issued_at")) diffs.push_back("issued_at");
         Differs("lots", key, ev, diffs);
 
         // The lot's certificates, households and inspections, as the record lists them.
@@ -557,9 +553,9 @@ class Auditor {
 
   void CheckTrace() {
     sql::Statement q(db_,
-                        "SELECT t.id, l.code, t.step, t.at, t.place, t.actor, t.note, "
-                        "t.event_index FROM trace_events t LEFT JOIN lots l ON l.id = t.lot_id "
-                        "ORDER BY t.id");
+                     "SELECT t.id, l.code, t.step, t.at, t.place, t.actor, t.note, "
+                     "t.event_index FROM trace_events t LEFT JOIN lots l ON l.id = t.lot_id "
+                     "ORDER BY t.id");
     while (q.Step()) {
       ++report_.rows_checked;
       const int64_t id = q.Column(0).Int64(), ev = q.Column(7).Int64();
@@ -581,11 +577,11 @@ class Auditor {
       Json leaf = LeafAt(ev);
       const Json& data = leaf.is_object() ? leaf["data"] : Json(nullptr);
       std::vector<std::string> diffs;
-      if (Text(q.Column(1)) != Member(data, "lot")) diffs.push_back("lot_id");
+      if (q.Column(1).StringOrEmpty() != Member(data, "lot")) diffs.push_back("lot_id");
       const char* cols[] = {"step", "at", "place", "actor", "note"};
       for (int c = 0; c < 5; ++c)
-        if (Text(q.Column(2 + c)) != Member(data, cols[c])) diffs.push_back(cols[c]);
-      if ((Member(leaf, "kind") == "lot.recalled") != (Text(q.Column(2)) == "recall") &&
+        if (q.Column(2 + c).StringOrEmpty() != Member(data, cols[c])) diffs.push_back(cols[c]);
+      if ((Member(leaf, "kind") == "lot.recalled") != (q.Column(2).StringOrEmpty() == "recall") &&
           std::find(diffs.begin(), diffs.end(), "step") == diffs.end())
         diffs.push_back("step");
       Differs("trace_events", key, ev, diffs);
@@ -599,13 +595,13 @@ class Auditor {
   // Runs after CheckLots, which maps lot codes to ids.
   void CheckHgz() {
     sql::Statement q(db_,
-                        "SELECT h.id, h.number, l.code, h.org_id, h.style, h.basis, h.report, "
-                        "h.weight_g, h.pieces, h.covered_g, h.contact, h.issued_on, "
-                        "h.record_json, h.signature, h.kid, h.event_index, h.issued_at "
-                        "FROM hgz h LEFT JOIN lots l ON l.id = h.lot_id ORDER BY h.id");
+                     "SELECT h.id, h.number, l.code, h.org_id, h.style, h.basis, h.report, "
+                     "h.weight_g, h.pieces, h.covered_g, h.contact, h.issued_on, "
+                     "h.record_json, h.signature, h.kid, h.event_index, h.issued_at "
+                     "FROM hgz h LEFT JOIN lots l ON l.id = h.lot_id ORDER BY h.id");
     sql::Statement received(db_,
-                               "SELECT h.number FROM hgz_received r LEFT JOIN hgz h ON "
-                               "h.id = r.received_id WHERE r.hgz_id = ? ORDER BY 1");
+                            "SELECT h.number FROM hgz_received r LEFT JOIN hgz h ON "
+                            "h.id = r.received_id WHERE r.hgz_id = ? ORDER BY 1");
     while (q.Step()) {
       ++report_.rows_checked;
       const int64_t id = q.Column(0).Int64(), ev = q.Column(15).Int64();
@@ -630,28 +626,28 @@ class Auditor {
       auto canonical = CanonicalJson(record);
       if (!canonical.ok() || *canonical != q.Column(12).String())
         diffs.push_back("record_json");
-      if (Text(q.Column(13)) != Member(data, "signature")) diffs.push_back("signature");
-      if (Text(q.Column(14)) != Member(data, "kid")) diffs.push_back("kid");
-      if (Text(q.Column(1)) != Member(record, "number")) diffs.push_back("number");
-      if (Text(q.Column(2)) != Member(record, "lot")) diffs.push_back("lot_id");
+      if (q.Column(13).StringOrEmpty() != Member(data, "signature")) diffs.push_back("signature");
+      if (q.Column(14).StringOrEmpty() != Member(data, "kid")) diffs.push_back("kid");
+      if (q.Column(1).StringOrEmpty() != Member(record, "number")) diffs.push_back("number");
+      if (q.Column(2).StringOrEmpty() != Member(record, "lot")) diffs.push_back("lot_id");
       if (ColumnText(q.Column(3)) != Member(record.value("party", Json::object()), "id"))
         diffs.push_back("org_id");
       const char* same[] = {"style",    "basis",   "report",    "weight_g", "pieces",
                             "covered_g", "contact", "issued_on"};
       for (int c = 0; c < 8; ++c)
         if (ColumnText(q.Column(4 + c)) != Member(record, same[c])) diffs.push_back(same[c]);
-      if (Text(q.Column(16)) != Member(record, "issued_at")) diffs.push_back("issued_at");
+      if (q.Column(16).StringOrEmpty() != Member(record, "issued_at")) diffs.push_back("issued_at");
       Differs("hgz", key, ev, diffs);
       Json want = record.value("received", Json::array()), got = Json::array();
       std::sort(want.begin(), want.end());
       received.Reset();
       received.Bind(1, id);
-      while (received.Step()) got.push_back(Text(received.Column(0)));
+      while (received.Step()) got.push_back(received.Column(0).StringOrEmpty());
       if (got != want) Differs("hgz_received", "hgz_id=" + N(id), ev, {"received_id"});
     }
     sql::Statement orphans(db_,
-                              "SELECT DISTINCT hgz_id FROM hgz_received WHERE hgz_id NOT IN "
-                              "(SELECT id FROM hgz) ORDER BY 1");
+                           "SELECT DISTINCT hgz_id FROM hgz_received WHERE hgz_id NOT IN "
+                           "(SELECT id FROM hgz) ORDER BY 1");
     while (orphans.Step())
       WithoutEvent("hgz_received", "hgz_id=" + N(orphans.Column(0).Int64()),
                    "（没有这张合格证）", " (no such certificate)");
@@ -707,7 +703,7 @@ class Auditor {
       ++p;
     };
     sql::Statement q(db_,
-                        "SELECT lot_id, serial, code, spare FROM units ORDER BY lot_id, serial");
+                     "SELECT lot_id, serial, code, spare FROM units ORDER BY lot_id, serial");
     while (q.Step()) {
       ++report_.rows_checked;
       const int64_t lot_id = q.Column(0).Int64(), serial = q.Column(1).Int64();
@@ -748,10 +744,10 @@ class Auditor {
   // without its start, a print nobody logged.
   void CheckPrintRuns() {
     sql::Statement q(db_,
-                        "SELECT r.id, l.code, r.lot_only, r.first_serial, r.last_serial, r.format, "
-                        "r.options, r.destination, r.actor, r.resumes, r.started_at, "
-                        "r.start_event, r.outcome, r.sent_through, r.ended_at, r.end_event "
-                        "FROM print_runs r LEFT JOIN lots l ON l.id = r.lot_id ORDER BY r.id");
+                     "SELECT r.id, l.code, r.lot_only, r.first_serial, r.last_serial, r.format, "
+                     "r.options, r.destination, r.actor, r.resumes, r.started_at, "
+                     "r.start_event, r.outcome, r.sent_through, r.ended_at, r.end_event "
+                     "FROM print_runs r LEFT JOIN lots l ON l.id = r.lot_id ORDER BY r.id");
     while (q.Step()) {
       ++report_.rows_checked;
       const int64_t id = q.Column(0).Int64();
@@ -765,14 +761,14 @@ class Auditor {
       Expected& e = it->second;
       e.seen = true;
       std::vector<std::string> diffs, end_diffs;
-      if (Text(q.Column(1)) != Member(e.data, "lot")) diffs.push_back("lot_id");
+      if (q.Column(1).StringOrEmpty() != Member(e.data, "lot")) diffs.push_back("lot_id");
       if ((q.Column(2).Int() != 0) != Bool(e.data, "lot_only").value_or(false))
         diffs.push_back("lot_only");
       const char* same[] = {"first_serial", "last_serial", "format"};
       for (int c = 0; c < 3; ++c)
         if (ColumnText(q.Column(3 + c)) != Member(e.data, same[c])) diffs.push_back(same[c]);
       auto options = CanonicalJson(e.data.value("options", Json::object()));
-      if (!options.ok() || *options != Text(q.Column(6))) diffs.push_back("options");
+      if (!options.ok() || *options != q.Column(6).StringOrEmpty()) diffs.push_back("options");
       const char* more[] = {"destination", "actor", "resumes", "started_at"};
       for (int c = 0; c < 4; ++c)
         if (ColumnText(q.Column(7 + c)) != Member(e.data, more[c])) diffs.push_back(more[c]);
@@ -791,9 +787,9 @@ class Auditor {
   // recorded it: an erased or edited export would hide where codes went.
   void CheckCodeExports() {
     sql::Statement q(db_,
-                        "SELECT e.id, l.code, e.first_serial, e.last_serial, e.format, e.file, "
-                        "e.sha256, e.bytes, e.actor, e.again_reason, e.exported_at, e.event_index "
-                        "FROM code_exports e LEFT JOIN lots l ON l.id = e.lot_id ORDER BY e.id");
+                     "SELECT e.id, l.code, e.first_serial, e.last_serial, e.format, e.file, "
+                     "e.sha256, e.bytes, e.actor, e.again_reason, e.exported_at, e.event_index "
+                     "FROM code_exports e LEFT JOIN lots l ON l.id = e.lot_id ORDER BY e.id");
     while (q.Step()) {
       ++report_.rows_checked;
       const int64_t id = q.Column(0).Int64();
@@ -807,7 +803,7 @@ class Auditor {
       Expected& e = it->second;
       e.seen = true;
       std::vector<std::string> diffs;
-      if (Text(q.Column(1)) != Member(e.data, "lot")) diffs.push_back("lot_id");
+      if (q.Column(1).StringOrEmpty() != Member(e.data, "lot")) diffs.push_back("lot_id");
       const char* cols[] = {"first_serial", "last_serial", "format", "file",  "sha256",
                             "bytes",        "actor",       "reason", "exported_at"};
       for (int c = 0; c < 9; ++c)

@@ -73,14 +73,11 @@ class ScopedSavepoint {
 };
 
 sql::Statement& Prepared(sql::Connection& db, std::unique_ptr<sql::Statement>& slot,
-                            const char* sql) {
+                         const char* sql) {
   if (!slot) slot = std::make_unique<sql::Statement>(db, sql);
   return *slot;
 }
 
-std::string Bytes(const sql::Value& col) {
-  return col.Blob();
-}
 
 std::string N(uint64_t v) { return std::to_string(v); }
 
@@ -197,7 +194,7 @@ class StoredNodeStream {
     const int64_t got = cur->Column(0).Int64();
     if (got < 0 || static_cast<uint64_t>(got) < idx) return NodeExtra(level, got);
     if (static_cast<uint64_t>(got) > idx) return NodeMissing(level, idx);
-    if (Bytes(cur->Column(1)) != hash) return NodeMismatch(level, idx);
+    if (cur->Column(1).Blob() != hash) return NodeMismatch(level, idx);
     return Status::Ok();
   }
 
@@ -239,7 +236,7 @@ Status Replay(sql::Connection& db, CompactRange& range, uint64_t end, StoredNode
                                 "event " + N(range.size()) + " has no leaf in log_nodes (the log " +
                                     "has " + N(end) + " leaves)")
           .with_reason("log-leaf-missing");
-    range.Append(merkle::LeafHash(Bytes(events.Column(1))), visit);
+    range.Append(merkle::LeafHash(events.Column(1).Blob()), visit);
     if (!problem.ok()) return problem;
     if (after_leaf) {
       if (Status s = after_leaf(); !s.ok()) return s;
@@ -304,7 +301,7 @@ std::string MerkleLog::Node(int level, uint64_t idx) {
   st.Bind(1, level);
   st.Bind(2, static_cast<int64_t>(idx));
   if (!st.Step()) return {};
-  return Bytes(st.Column(0));
+  return st.Column(0).Blob();
 }
 
 Status MerkleLog::Append(uint64_t index, std::string_view leaf_bytes) {
@@ -403,7 +400,7 @@ Status VerifyLog(sql::Connection& db, const std::vector<NoteVerifier>& verifiers
                      "checkpoint size " + std::to_string(cp_size) + " is beyond the log's " +
                          N(size) + " leaves")
               .with_reason("log-checkpoint-mismatch");
-        checkpoints.push_back({static_cast<uint64_t>(cp_size), Bytes(cps.Column(1)),
+        checkpoints.push_back({static_cast<uint64_t>(cp_size), cps.Column(1).Blob(),
                                cps.Column(2).String()});
       }
 
@@ -463,7 +460,7 @@ Result<std::string> SignCheckpoint(sql::Connection& db, std::string_view origin,
           db, "SELECT size, root, note FROM checkpoints ORDER BY size DESC LIMIT 1");
       if (newest.Step()) {
         StoredCheckpoint last{static_cast<uint64_t>(newest.Column(0).Int64()),
-                              Bytes(newest.Column(1)), newest.Column(2).String()};
+                              newest.Column(1).Blob(), newest.Column(2).String()};
         auto body = CheckNoteMatchesRow(last);
         if (!body.ok()) return body.status();
         if (body->origin != origin)

@@ -9,12 +9,12 @@ Result<Json> ListOrganisationLots(Store& store, int64_t org_id, int64_t offset, 
   // Codes minted: the largest serial, as serials run 1..N (unit_store.h); recall is a trace
   // step (lots.h).
   sql::Statement q(store.db(),
-                      "SELECT l.code, p.name, l.packed, l.units, "
-                      "(SELECT COALESCE(MAX(u.serial), 0) FROM units u WHERE u.lot_id = l.id), "
-                      "EXISTS (SELECT 1 FROM trace_events t WHERE t.lot_id = l.id AND "
-                      "t.step = 'recall') "
-                      "FROM lots l JOIN products p ON p.id = l.product_id "
-                      "WHERE l.org_id = ? ORDER BY l.id DESC LIMIT ? OFFSET ?");
+                   "SELECT l.code, p.name, l.packed, l.units, "
+                   "(SELECT COALESCE(MAX(u.serial), 0) FROM units u WHERE u.lot_id = l.id), "
+                   "EXISTS (SELECT 1 FROM trace_events t WHERE t.lot_id = l.id AND "
+                   "t.step = 'recall') "
+                   "FROM lots l JOIN products p ON p.id = l.product_id "
+                   "WHERE l.org_id = ? ORDER BY l.id DESC LIMIT ? OFFSET ?");
   q.Bind(1, org_id);
   q.Bind(2, limit);
   q.Bind(3, offset);

@@ -25,8 +25,8 @@ void RecordRefusal(Store& store, const LotInput& lot, const Status& why) {
     sql::Statement org(store.db(), "SELECT org_id FROM products WHERE id = ?");
     org.Bind(1, lot.product_id);
     sql::Statement ins(store.db(),
-                          "INSERT INTO refusals(at, org_id, product_id, reason, message) "
-                          "VALUES (?, ?, ?, ?, ?)");
+                       "INSERT INTO refusals(at, org_id, product_id, reason, message) "
+                       "VALUES (?, ?, ?, ?, ?)");
     ins.Bind(1, NowUtc());
     if (org.Step()) ins.Bind(2, org.Column(0).Int64()); else ins.Bind(2);
     if (lot.product_id) ins.Bind(3, lot.product_id); else ins.Bind(3);
@@ -162,9 +162,9 @@ Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& acto
 
     auto& db = store.db();
     sql::Statement ins(db,
-                          "INSERT INTO lots(code, product_id, org_id, origin, harvested, packed, "
-                          "units, net_content_g, brand_id, record_json, signature, kid, "
-                          "event_index, issued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,-1,?)");
+                       "INSERT INTO lots(code, product_id, org_id, origin, harvested, packed, "
+                       "units, net_content_g, brand_id, record_json, signature, kid, "
+                       "event_index, issued_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,-1,?)");
     ins.Bind(1, code);
     ins.Bind(2, lot.product_id);
     ins.Bind(3, checked->producer["id"].get<int64_t>());
@@ -229,7 +229,7 @@ Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& acto
 
 Result<Json> GetLot(Store& store, const std::string& code) {
   sql::Statement q(store.db(),
-                      "SELECT id, record_json, signature, kid, event_index FROM lots WHERE code = ?");
+                   "SELECT id, record_json, signature, kid, event_index FROM lots WHERE code = ?");
   q.Bind(1, code);
   if (!q.Step()) return LotNotFound(code);
   int64_t id = q.Column(0).Int64();
@@ -240,8 +240,8 @@ Result<Json> GetLot(Store& store, const std::string& code) {
               {"recalled", IsRecalled(store, id)}};
   Json trace = Json::array();
   sql::Statement t(store.db(),
-                      "SELECT step, at, place, actor, note, event_index FROM trace_events "
-                      "WHERE lot_id = ? ORDER BY at, id");
+                   "SELECT step, at, place, actor, note, event_index FROM trace_events "
+                   "WHERE lot_id = ? ORDER BY at, id");
   t.Bind(1, id);
   while (t.Step()) {
     Json e = {{"step", t.Column(0).String()}, {"at", t.Column(1).String()},
@@ -292,8 +292,8 @@ Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::str
     auto ev = store.AppendEvent(step == "recall" ? "lot.recalled" : "lot.trace", out);
     if (!ev.ok()) return ev.status();
     sql::Statement ins(store.db(),
-                          "INSERT INTO trace_events(lot_id, step, at, place, actor, note, event_index) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
+                       "INSERT INTO trace_events(lot_id, step, at, place, actor, note, event_index) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?)");
     ins.Bind(1, *lot_id);
     ins.Bind(2, step);
     ins.Bind(3, *when);

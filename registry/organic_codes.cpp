@@ -121,8 +121,8 @@ Result<int64_t> CountUnitsWithoutOrganicCode(sql::Connection& db, int64_t lot_id
                                              int64_t first_serial, int64_t last_serial) {
   try {
     sql::Statement q(db,
-                        "SELECT COUNT(*) FROM units u LEFT JOIN organic_codes o ON o.unit = u.code "
-                        "WHERE u.lot_id = ? AND u.serial BETWEEN ? AND ? AND o.unit IS NULL");
+                     "SELECT COUNT(*) FROM units u LEFT JOIN organic_codes o ON o.unit = u.code "
+                     "WHERE u.lot_id = ? AND u.serial BETWEEN ? AND ? AND o.unit IS NULL");
     q.Bind(1, lot_id);
     q.Bind(2, first_serial);
     q.Bind(3, last_serial);
@@ -210,8 +210,8 @@ Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
     }
 
     sql::Statement taken(db,
-                            "SELECT l.code FROM organic_codes o JOIN units u ON u.code = o.unit "
-                            "JOIN lots l ON l.id = u.lot_id WHERE o.code = ?");
+                         "SELECT l.code FROM organic_codes o JOIN units u ON u.code = o.unit "
+                         "JOIN lots l ON l.id = u.lot_id WHERE o.code = ?");
     // A code already loaded is named first: loading the same list twice says so.
     for (const std::string& code : codes) {
       taken.Reset();
@@ -242,9 +242,9 @@ Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
     }
 
     sql::Statement units(db,
-                            "SELECT u.code, u.serial FROM units u LEFT JOIN organic_codes o "
-                            "ON o.unit = u.code WHERE u.lot_id = ? AND o.unit IS NULL "
-                            "ORDER BY u.serial LIMIT ?");
+                         "SELECT u.code, u.serial FROM units u LEFT JOIN organic_codes o "
+                         "ON o.unit = u.code WHERE u.lot_id = ? AND o.unit IS NULL "
+                         "ORDER BY u.serial LIMIT ?");
     units.Bind(1, lot_id);
     units.Bind(2, static_cast<int64_t>(codes.size()));
     // The units first, then the inserts: the query must not see its own rows.
@@ -254,7 +254,7 @@ Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
       targets.emplace_back(units.Column(0).String(), units.Column(1).Int64());
     }
     sql::Statement insert(db,
-                             "INSERT INTO organic_codes (unit, code, cert_id) VALUES (?, ?, ?)");
+                          "INSERT INTO organic_codes (unit, code, cert_id) VALUES (?, ?, ?)");
     std::string digest_input;
     for (size_t i = 0; i < codes.size(); ++i) {
       insert.Reset();

@@ -29,8 +29,8 @@ Result<Json> AddOrganisation(Store& store, const OrganisationInput& o, const std
                                   dup.Column(0).String());
     std::string now = NowUtc();
     sql::Statement ins(store.db(),
-                          "INSERT INTO organisations(name, credit_code, kind, region, created_at) "
-                          "VALUES (?, ?, ?, ?, ?)");
+                       "INSERT INTO organisations(name, credit_code, kind, region, created_at) "
+                       "VALUES (?, ?, ?, ?, ?)");
     ins.Bind(1, o.name);
     ins.Bind(2, o.credit_code);
     ins.Bind(3, o.kind);
@@ -50,8 +50,8 @@ Result<Json> AddOrganisation(Store& store, const OrganisationInput& o, const std
 
 Result<Json> GetOrganisation(Store& store, int64_t id) {
   sql::Statement q(store.db(),
-                      "SELECT name, credit_code, kind, region, created_at FROM organisations "
-                      "WHERE id = ?");
+                   "SELECT name, credit_code, kind, region, created_at FROM organisations "
+                   "WHERE id = ?");
   q.Bind(1, id);
   if (!q.Step()) return OrganisationNotFound(id);
   return Json{{"id", id}, {"name", q.Column(0).String()},

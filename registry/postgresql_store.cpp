@@ -3,17 +3,13 @@
 // agritrace_schema rather than SQLite's PRAGMA user_version.
 #include <regex>
 
+#include "registry/migration.h"
 #include "registry/postgresql_connection.h"
 #include "registry/store.h"
 
 namespace agritrace {
 namespace {
 
-struct Migration {
-  int version;
-  const char* name;
-  const char* sql;
-};
 constexpr Migration kPostgresqlMigrations[] = {
 #include "postgresql_migrations.inc"
 };

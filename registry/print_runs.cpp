@@ -169,9 +169,9 @@ Result<int64_t> StartPrintRun(Store& store, const PrintRunStart& in) {
     auto ev = store.AppendEvent("labels.print-started", data);
     if (!ev.ok()) return ev.status();
     sql::Statement ins(store.db(),
-                          "INSERT INTO print_runs(id, lot_id, lot_only, first_serial, last_serial, "
-                          "format, options, destination, actor, resumes, started_at, start_event) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                       "INSERT INTO print_runs(id, lot_id, lot_only, first_serial, last_serial, "
+                       "format, options, destination, actor, resumes, started_at, start_event) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     ins.Bind(1, id);
     ins.Bind(2, *lot_id);
     ins.Bind(3, in.lot_only ? 1 : 0);
@@ -215,8 +215,8 @@ Result<Json> EndPrintRun(Store& store, int64_t id, PrintOutcome outcome, int64_t
     auto ev = store.AppendEvent("labels.print-ended", out);
     if (!ev.ok()) return ev.status();
     sql::Statement up(store.db(),
-                         "UPDATE print_runs SET outcome = ?, sent_through = ?, ended_at = ?, "
-                         "end_event = ? WHERE id = ?");
+                      "UPDATE print_runs SET outcome = ?, sent_through = ?, ended_at = ?, "
+                      "end_event = ? WHERE id = ?");
     up.Bind(1, OutcomeName(outcome));
     up.Bind(2, sent_through);
     up.Bind(3, now);

@@ -52,8 +52,8 @@ Result<Json> AddProduct(Store& store, const ProductInput& p, const std::string& 
     if (Status r = RequireOrganisation(store, p.org_id); !r.ok()) return r;
     std::string now = NowUtc();
     sql::Statement ins(store.db(),
-                          "INSERT INTO products(org_id, name, category, net_content_g, gtin, "
-                          "created_at) VALUES (?, ?, ?, ?, ?, ?)");
+                       "INSERT INTO products(org_id, name, category, net_content_g, gtin, "
+                       "created_at) VALUES (?, ?, ?, ?, ?, ?)");
     ins.Bind(1, p.org_id);
     ins.Bind(2, p.name);
     ins.Bind(3, p.category);
@@ -83,8 +83,8 @@ Result<Json> UpdateProduct(Store& store, int64_t id, const ProductInput& p,
                                    " belongs to another organisation; it cannot be changed here")
           .with_reason("product-org");
     sql::Statement up(store.db(),
-                         "UPDATE products SET name = ?, category = ?, net_content_g = ?, "
-                         "gtin = ? WHERE id = ?");
+                      "UPDATE products SET name = ?, category = ?, net_content_g = ?, "
+                      "gtin = ? WHERE id = ?");
     up.Bind(1, p.name);
     up.Bind(2, p.category);
     up.Bind(3, p.net_content_g);
@@ -101,8 +101,8 @@ Result<Json> UpdateProduct(Store& store, int64_t id, const ProductInput& p,
 
 Result<Json> GetProduct(Store& store, int64_t id) {
   sql::Statement q(store.db(),
-                      "SELECT org_id, name, category, net_content_g, gtin, created_at "
-                      "FROM products WHERE id = ?");
+                   "SELECT org_id, name, category, net_content_g, gtin, created_at "
+                   "FROM products WHERE id = ?");
   q.Bind(1, id);
   if (!q.Step()) return ProductNotFound(id);
   Json out = {{"id", id},
@@ -120,8 +120,8 @@ Json ListOrganisationProducts(Store& store, int64_t org_id) {
   sql::Statement q(store.db(), "SELECT id FROM products WHERE org_id = ? ORDER BY id");
   q.Bind(1, org_id);
   sql::Statement brands(store.db(),
-                           "SELECT b.id, b.name FROM brand_products bp JOIN brands b "
-                           "ON b.id = bp.brand_id WHERE bp.product_id = ? ORDER BY b.id");
+                        "SELECT b.id, b.name FROM brand_products bp JOIN brands b "
+                        "ON b.id = bp.brand_id WHERE bp.product_id = ? ORDER BY b.id");
   while (q.Step()) {
     const int64_t id = q.Column(0).Int64();
     auto p = GetProduct(store, id);

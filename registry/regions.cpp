@@ -40,8 +40,8 @@ Status CheckParent(Store& store, const RegionInput& r, const std::map<std::strin
 
 Status Insert(Store& store, const RegionInput& r, const std::string& parent) {
   sql::Statement ins(store.db(),
-                        "INSERT INTO regions(code, name, parent, poverty_registered) "
-                        "VALUES (?, ?, ?, ?)");
+                     "INSERT INTO regions(code, name, parent, poverty_registered) "
+                     "VALUES (?, ?, ?, ?)");
   ins.Bind(1, r.code);
   ins.Bind(2, r.name);
   if (parent.empty())

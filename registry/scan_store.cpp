@@ -41,9 +41,9 @@ Status InsertScans(sql::Connection& db, const std::vector<ScanRow>& rows,
     }
     if (!misses.empty()) {
       sql::Statement up(db,
-                           "INSERT INTO scan_misses(day, net_hash, kind, count) VALUES (?, ?, ?, ?) "
-                           "ON CONFLICT(day, net_hash, kind) DO UPDATE SET "
-                           "count = count + excluded.count");
+                        "INSERT INTO scan_misses(day, net_hash, kind, count) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT(day, net_hash, kind) DO UPDATE SET "
+                        "count = count + excluded.count");
       for (const auto& [key, n] : misses) {
         up.Reset();
         up.Bind(1, std::get<0>(key));
@@ -55,9 +55,9 @@ Status InsertScans(sql::Connection& db, const std::vector<ScanRow>& rows,
     }
     if (journal_through >= 0) {
       sql::Statement mark(db,
-                             "INSERT INTO registry_meta(key, value) VALUES "
-                             "('scan_journal_through', ?) ON CONFLICT(key) DO UPDATE SET "
-                             "value = excluded.value");
+                          "INSERT INTO registry_meta(key, value) VALUES "
+                          "('scan_journal_through', ?) ON CONFLICT(key) DO UPDATE SET "
+                          "value = excluded.value");
       mark.Bind(1, std::to_string(journal_through));
       mark.Exec();
     }
@@ -254,8 +254,8 @@ Result<std::vector<std::string>> MergeScanTallies(sql::Connection& db) {
       changed.push_back(u.code);
     }
     sql::Statement add_day(db,
-                              "INSERT INTO lot_scan_days(lot_id, day, count) VALUES (?, ?, ?) "
-                              "ON CONFLICT(lot_id, day) DO UPDATE SET count = count + excluded.count");
+                           "INSERT INTO lot_scan_days(lot_id, day, count) VALUES (?, ?, ?) "
+                           "ON CONFLICT(lot_id, day) DO UPDATE SET count = count + excluded.count");
     for (const auto& [key, n] : lot_days) {
       add_day.Reset();
       add_day.Bind(1, key.first);
@@ -264,7 +264,7 @@ Result<std::vector<std::string>> MergeScanTallies(sql::Connection& db) {
       add_day.Exec();
     }
     sql::Statement mark(db,
-                           "UPDATE registry_meta SET value = ? WHERE key = 'scan_tallies_through'");
+                        "UPDATE registry_meta SET value = ? WHERE key = 'scan_tallies_through'");
     mark.Bind(1, std::to_string(last));
     mark.Exec();
     tx.Commit();
@@ -323,11 +323,11 @@ std::vector<LotScan> ScansOfLot(sql::Connection& db, const std::string& lot_code
                                 int64_t limit) {
   // Units by (lot_id, serial), then scans by code: both indexed, whatever the table's size.
   sql::Statement q(db,
-                      "SELECT s.id, s.code, s.kind, s.at, s.net, u.serial FROM lots l "
-                      "JOIN units u ON u.lot_id = l.id JOIN scans s ON s.code = u.code "
-                      "WHERE l.code = ?1 AND s.id > ?2 "
-                      "UNION ALL SELECT s.id, s.code, s.kind, s.at, s.net, 0 FROM scans s "
-                      "WHERE s.code = ?1 AND s.id > ?2 ORDER BY 1 LIMIT ?3");
+                   "SELECT s.id, s.code, s.kind, s.at, s.net, u.serial FROM lots l "
+                   "JOIN units u ON u.lot_id = l.id JOIN scans s ON s.code = u.code "
+                   "WHERE l.code = ?1 AND s.id > ?2 "
+                   "UNION ALL SELECT s.id, s.code, s.kind, s.at, s.net, 0 FROM scans s "
+                   "WHERE s.code = ?1 AND s.id > ?2 ORDER BY 1 LIMIT ?3");
   q.Bind(1, lot_code);
   q.Bind(2, after_id);
   q.Bind(3, limit);

@@ -146,9 +146,4 @@ int CopySqliteDatabase(SqliteConnection& from, SqliteConnection& to) {
   return pages;
 }
 
-std::string SqliteConnection::filename() {
-  const char* f = sqlite3_db_filename(db_, "main");
-  return f ? f : "";
-}
-
 }  // namespace agritrace::sql

@@ -40,7 +40,6 @@ class SqliteConnection : public Connection {
   void Begin(TxKind kind) override;
 
   sqlite3* handle() { return db_; }
-  std::string filename();
 
  private:
   sqlite3* db_ = nullptr;

@@ -10,16 +10,12 @@
 
 #include "registry/dates.h"
 #include "registry/log_store.h"
+#include "registry/migration.h"
 #include "registry/postgresql_connection.h"
 #include "registry/sqlite_connection.h"
 
 namespace agritrace {
 namespace {
-struct Migration {
-  int version;
-  const char* name;
-  const char* sql;
-};
 constexpr Migration kMigrations[] = {
 #include "migrations.inc"
 };
@@ -230,8 +226,8 @@ std::string Store::Meta(const std::string& key) {
 
 void Store::SetMeta(const std::string& key, const std::string& value) {
   sql::Statement q(*db_,
-                      "INSERT INTO registry_meta(key, value) VALUES (?, ?) "
-                      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+                   "INSERT INTO registry_meta(key, value) VALUES (?, ?) "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
   q.Bind(1, key);
   q.Bind(2, value);
   q.Exec();

@@ -30,7 +30,7 @@ Result<Json> CreateToken(Store& store, const TokenInput& in) {
       if (Status r = RequireOrganisation(store, in.org_id); !r.ok()) return r;
     std::string now = NowUtc();
     sql::Statement ins(store.db(),
-                          "INSERT INTO tokens(hash, role, org_id, name, created_at) VALUES (?, ?, ?, ?, ?)");
+                       "INSERT INTO tokens(hash, role, org_id, name, created_at) VALUES (?, ?, ?, ?, ?)");
     ins.BindBlob(1, hash);
     ins.Bind(2, in.role);
     if (in.org_id) ins.Bind(3, in.org_id); else ins.Bind(3);
@@ -85,7 +85,7 @@ std::optional<Principal> Authenticate(Store& store, const std::string& token) {
   if (token.rfind(kPrefix, 0) != 0) return std::nullopt;
   std::string hash = Sha256(token);
   sql::Statement q(store.db(),
-                      "SELECT id, role, org_id, name FROM tokens WHERE hash = ? AND revoked_at IS NULL");
+                   "SELECT id, role, org_id, name FROM tokens WHERE hash = ? AND revoked_at IS NULL");
   q.BindBlob(1, hash);
   if (!q.Step()) return std::nullopt;
   return Principal{q.Column(0).Int64(), q.Column(1).String(),
@@ -98,8 +98,8 @@ void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route
   const std::string hour = now.substr(0, 13);  // "YYYY-MM-DDTHH"
   sql::Transaction tx(store.db());
   sql::Statement up(store.db(),
-                       "UPDATE access_denials SET count = count + 1, at = ? WHERE token_id IS ? "
-                       "AND route = ? AND reason = ? AND hour = ?");
+                    "UPDATE access_denials SET count = count + 1, at = ? WHERE token_id IS ? "
+                    "AND route = ? AND reason = ? AND hour = ?");
   up.Bind(1, now);
   if (token_id)
     up.Bind(2, token_id);
@@ -110,8 +110,8 @@ void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route
   up.Bind(5, hour);
   if (up.Exec() == 0) {
     sql::Statement ins(store.db(),
-                          "INSERT INTO access_denials(token_id, route, reason, hour, first_at, at, "
-                          "count) VALUES (?, ?, ?, ?, ?, ?, 1)");
+                       "INSERT INTO access_denials(token_id, route, reason, hour, first_at, at, "
+                       "count) VALUES (?, ?, ?, ?, ?, ?, 1)");
     if (token_id)
       ins.Bind(1, token_id);
     else
@@ -153,7 +153,7 @@ Json ReadDenials(sql::Statement& q) {
 
 Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit) {
   sql::Statement q(store.db(),
-                      std::string(kDenialSelect) + "WHERE d.id > ? ORDER BY d.id LIMIT ?");
+                   std::string(kDenialSelect) + "WHERE d.id > ? ORDER BY d.id LIMIT ?");
   q.Bind(1, after_id);
   q.Bind(2, limit);
   return ReadDenials(q);

@@ -89,8 +89,8 @@ Result<UnitCounts> CountUnits(sql::Connection& db, int64_t lot_id) {
     // Serials run 1..N without gaps (UnitWriter), so N is the largest; spares through their
     // partial index (schemas/sql/011_console_tallies.sql): neither reads the lot's other codes.
     sql::Statement q(db,
-                        "SELECT (SELECT COALESCE(MAX(serial), 0) FROM units WHERE lot_id = ?1), "
-                        "(SELECT COUNT(*) FROM units WHERE lot_id = ?1 AND spare = 1)");
+                     "SELECT (SELECT COALESCE(MAX(serial), 0) FROM units WHERE lot_id = ?1), "
+                     "(SELECT COUNT(*) FROM units WHERE lot_id = ?1 AND spare = 1)");
     q.Bind(1, lot_id);
     q.Step();
     UnitCounts counts;
@@ -106,8 +106,8 @@ Status ForEachUnit(sql::Connection& db, int64_t lot_id, int64_t first_serial, in
                    const std::function<bool(const UnitRow&)>& fn) {
   try {
     sql::Statement q(db,
-                        "SELECT code, serial, spare FROM units WHERE lot_id = ? AND serial >= ? "
-                        "AND serial <= ? ORDER BY serial");
+                     "SELECT code, serial, spare FROM units WHERE lot_id = ? AND serial >= ? "
+                     "AND serial <= ? ORDER BY serial");
     q.Bind(1, lot_id);
     q.Bind(2, first_serial);
     q.Bind(3, last_serial);

@@ -354,8 +354,8 @@ Result<NewSession> CreateSession(Store& store, int64_t user_id, int64_t now) {
   NewSession out{Base64UrlEncode(*id), Base64UrlEncode(*csrf)};
   const std::string hash = Sha256(out.id);
   sql::Statement ins(store.db(),
-                        "INSERT INTO sessions(id_hash, user_id, csrf, created_at, last_seen_at) "
-                        "VALUES (?, ?, ?, ?, ?)");
+                     "INSERT INTO sessions(id_hash, user_id, csrf, created_at, last_seen_at) "
+                     "VALUES (?, ?, ?, ?, ?)");
   ins.BindBlob(1, hash);
   ins.Bind(2, user_id);
   ins.Bind(3, out.csrf);
@@ -370,9 +370,9 @@ std::optional<Session> LookUpSession(Store& store, const std::string& id, int64_
   if (id.size() != 43) return std::nullopt;
   const std::string hash = Sha256(id);
   sql::Statement q(store.db(),
-                      "SELECT u.id, u.username, u.role, u.org_id, u.must_change_password, "
-                      "u.disabled, u.created_at, s.csrf, s.created_at, s.last_seen_at "
-                      "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?");
+                   "SELECT u.id, u.username, u.role, u.org_id, u.must_change_password, "
+                   "u.disabled, u.created_at, s.csrf, s.created_at, s.last_seen_at "
+                   "FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?");
   q.BindBlob(1, hash);
   if (!q.Step()) return std::nullopt;
   Session s{ReadUser(q), q.Column(7).String(), q.Column(8).Int64(),
@@ -441,8 +441,8 @@ Json FailureRows(sql::Statement& q) {
 
 Json ListSignInFailures(Store& store, int64_t after_id, int64_t limit) {
   sql::Statement q(store.db(),
-                      "SELECT id, at, username, net, reason FROM sign_in_failures WHERE id > ? "
-                      "ORDER BY id LIMIT ?");
+                   "SELECT id, at, username, net, reason FROM sign_in_failures WHERE id > ? "
+                   "ORDER BY id LIMIT ?");
   q.Bind(1, after_id);
   q.Bind(2, limit);
   return FailureRows(q);
@@ -450,8 +450,8 @@ Json ListSignInFailures(Store& store, int64_t after_id, int64_t limit) {
 
 Json RecentSignInFailures(Store& store, int64_t limit) {
   sql::Statement q(store.db(),
-                      "SELECT id, at, username, net, reason FROM sign_in_failures "
-                      "ORDER BY id DESC LIMIT ?");
+                   "SELECT id, at, username, net, reason FROM sign_in_failures "
+                   "ORDER BY id DESC LIMIT ?");
   q.Bind(1, limit);
   return FailureRows(q);
 }

@@ -31,8 +31,6 @@ Status CodeUnknown(bool unit, const std::string& code) {
       .with_reason("code-unknown");
 }
 
-std::string TextOrEmpty(const sql::Value& c) { return c.IsNull() ? "" : c.String(); }
-
 // Statements are reused; reset them even when a step throws.
 struct ResetOnExit {
   sql::Statement& q;
@@ -177,8 +175,7 @@ std::string VerifyLookup::PublicKeyOf(const std::string& kid) {
   ResetOnExit reset{key_of_};
   key_of_.Bind(1, kid);
   if (!key_of_.Step()) return "";
-  auto c = key_of_.Column(0);
-  return c.Blob();
+  return key_of_.Column(0).Blob();
 }
 
 Result<int64_t> VerifyLookup::LotIdOf(const std::string& code) {
@@ -197,15 +194,15 @@ Result<LotLookup> VerifyLookup::Finish(sql::Statement& q, const std::string& tod
   LotLookup lot;
   lot.lot_id = q.Column(0).Int64();
   lot.lot_code = q.Column(1).String();
-  lot.unit_code = TextOrEmpty(q.Column(2));
+  lot.unit_code = q.Column(2).StringOrEmpty();
   lot.serial = q.Column(3).Int64();
-  lot.product_gtin = TextOrEmpty(q.Column(4));
+  lot.product_gtin = q.Column(4).StringOrEmpty();
   lot.record_json = q.Column(5).String();
   lot.signature = q.Column(6).String();
   lot.kid = q.Column(7).String();
   auto pub = q.Column(8);
   if (!pub.IsNull()) lot.public_key = pub.Blob();
-  lot.brand_recognised_by = TextOrEmpty(q.Column(9));
+  lot.brand_recognised_by = q.Column(9).StringOrEmpty();
   lot.event_index = q.Column(10).Int64();
   lot.record = Json::parse(lot.record_json, nullptr, false);
   if (lot.record.is_discarded()) lot.record = Json();
@@ -224,9 +221,9 @@ Result<LotLookup> VerifyLookup::Finish(sql::Statement& q, const std::string& tod
       c.number = certs_.Column(1).String();
       c.issuer = certs_.Column(2).String();
       c.valid_from = certs_.Column(3).String();
-      c.valid_to = TextOrEmpty(certs_.Column(4));
+      c.valid_to = certs_.Column(4).StringOrEmpty();
       c.stored_status = certs_.Column(5).String();
-      c.status_reason = TextOrEmpty(certs_.Column(6));
+      c.status_reason = certs_.Column(6).StringOrEmpty();
       // Revocation and suspension outrank expiry: they say something happened.
       if (c.stored_status != "active")
         c.live = c.stored_status;
@@ -242,8 +239,8 @@ Result<LotLookup> VerifyLookup::Finish(sql::Statement& q, const std::string& tod
     trace_.Bind(1, lot.lot_id);
     while (trace_.Step()) {
       TraceStep t{trace_.Column(0).String(),  trace_.Column(1).String(),
-                  TextOrEmpty(trace_.Column(2)), TextOrEmpty(trace_.Column(3)),
-                  TextOrEmpty(trace_.Column(4)), TextOrEmpty(trace_.Column(5))};
+                  trace_.Column(2).StringOrEmpty(), trace_.Column(3).StringOrEmpty(),
+                  trace_.Column(4).StringOrEmpty(), trace_.Column(5).StringOrEmpty()};
       if (t.step == "recall" && !lot.recalled) {
         lot.recalled = true;
         lot.recalled_at = t.at;
@@ -258,13 +255,13 @@ Result<LotLookup> VerifyLookup::Finish(sql::Statement& q, const std::string& tod
 std::vector<PublicKeyInfo> VerifyLookup::PublicKeys() {
   std::vector<PublicKeyInfo> keys;
   sql::Statement q(db_,
-                      "SELECT kid, public_key, created_at, retired_at FROM signing_keys "
-                      "ORDER BY created_at, rowid");
+                   "SELECT kid, public_key, created_at, retired_at FROM signing_keys "
+                   "ORDER BY created_at, rowid");
   while (q.Step()) {
     auto pub = q.Column(1);
     keys.push_back({q.Column(0).String(),
                     pub.Blob(),
-                    q.Column(2).String(), TextOrEmpty(q.Column(3))});
+                    q.Column(2).String(), q.Column(3).StringOrEmpty()});
   }
   return keys;
 }

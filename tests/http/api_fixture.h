@@ -52,8 +52,8 @@ struct ApiFixture : VerifyFixture {
   }
   std::vector<std::string> UnitCodes(const std::string& lot_code) {
     sql::Statement q(store->db(),
-                        "SELECT u.code FROM units u JOIN lots l ON l.id = u.lot_id "
-                        "WHERE l.code = ? ORDER BY u.serial");
+                     "SELECT u.code FROM units u JOIN lots l ON l.id = u.lot_id "
+                     "WHERE l.code = ? ORDER BY u.serial");
     q.Bind(1, lot_code);
     std::vector<std::string> out;
     while (q.Step()) out.push_back(q.Column(0).String());

@@ -146,8 +146,8 @@ TEST_CASE("a token hammering 403s is counted in one row and then throttled with 
   CHECK(forbidden < 300);
   CHECK(throttled == 300 - forbidden);
   sql::Statement q(f.store->db(),
-                      "SELECT COUNT(*), SUM(count), MIN(first_at) <= MAX(at) FROM access_denials "
-                      "WHERE token_id = (SELECT id FROM tokens WHERE org_id = ?)");
+                   "SELECT COUNT(*), SUM(count), MIN(first_at) <= MAX(at) FROM access_denials "
+                   "WHERE token_id = (SELECT id FROM tokens WHERE org_id = ?)");
   q.Bind(1, f.other_org);
   REQUIRE(q.Step());
   CHECK(q.Column(0).Int64() <= 2);  // one per hour: two if the run spans an hour's end

@@ -43,7 +43,7 @@ TEST_CASE("Chromium: first sign-in, forced password change, home page, sign-out"
   CHECK_FALSE(FindUser(*f.store, "wang.fang")->must_change_password);
   CHECK(f.Rows("sessions") == 0);  // signed out
   sql::Statement q(f.store->db(),
-                      "SELECT leaf FROM events WHERE kind = 'user.password-changed'");
+                   "SELECT leaf FROM events WHERE kind = 'user.password-changed'");
   REQUIRE(q.Step());
   CHECK(Contains(q.Column(0).String(), "\"actor\":\"user:wang.fang\""));
 }

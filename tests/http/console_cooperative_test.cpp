@@ -77,7 +77,7 @@ TEST_CASE("console products: added with the user as actor, a bad GTIN refused be
   CHECK(ok->get_header_value("Location") == "/console/products");
   CHECK(f.Rows("products") == products + 1);
   sql::Statement ev(f.store->db(),
-                       "SELECT leaf FROM events WHERE kind = 'product.added' ORDER BY idx DESC");
+                    "SELECT leaf FROM events WHERE kind = 'product.added' ORDER BY idx DESC");
   REQUIRE(ev.Step());
   CHECK(Contains(ev.Column(0).String(), "\"actor\":\"user:wang.fang\""));
   CHECK(Contains(ev.Column(0).String(), "白沙红茶"));

@@ -62,7 +62,7 @@ TEST_CASE("Chromium: a lot's page, a trace step, 100 codes, the A4 PDF decoded a
 
   // What the browser did is in the registry, by the clerk.
   sql::Statement trace(f.store->db(),
-                          "SELECT actor, note FROM trace_events WHERE step = 'shipping'");
+                       "SELECT actor, note FROM trace_events WHERE step = 'shipping'");
   REQUIRE(trace.Step());
   CHECK(trace.Column(0).String() == "user:wang.fang");
   CHECK(trace.Column(1).String() == "冷链车发往海口批发市场");

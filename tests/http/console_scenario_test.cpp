@@ -65,8 +65,8 @@ struct ScenarioRegistry {
   std::vector<std::string> EventKinds(int64_t after) {
     std::vector<std::string> kinds;
     sql::Statement q(store->db(),
-                        "SELECT kind FROM events WHERE idx > ? AND kind <> 'log.checkpoint' "
-                        "ORDER BY idx");
+                     "SELECT kind FROM events WHERE idx > ? AND kind <> 'log.checkpoint' "
+                     "ORDER BY idx");
     q.Bind(1, after);
     while (q.Step()) kinds.push_back(q.Column(0).String());
     return kinds;

@@ -455,8 +455,8 @@ TEST_CASE("cooperative API: tokens, and other organisations' lots are 403 and lo
   }
   CHECK(f.Rows("access_denials") == denials + static_cast<int64_t>(attempts.size()));
   sql::Statement logged(f.store->db(),
-                           "SELECT route FROM access_denials WHERE token_id = "
-                           "(SELECT id FROM tokens WHERE org_id = ?) ORDER BY id");
+                        "SELECT route FROM access_denials WHERE token_id = "
+                        "(SELECT id FROM tokens WHERE org_id = ?) ORDER BY id");
   logged.Bind(1, f.other_org);
   std::vector<std::string> routes;
   while (logged.Step()) routes.push_back(logged.Column(0).String());

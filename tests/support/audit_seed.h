@@ -20,7 +20,7 @@ inline void AddUnitCodes(Store& s, const std::string& lot_code, int count,
   int64_t id = lot.Column(0).Int64();
   sql::Transaction tx(s.db());
   sql::Statement ins(s.db(),
-                        "INSERT INTO units(code, lot_id, serial, spare) VALUES (?, ?, ?, 0)");
+                     "INSERT INTO units(code, lot_id, serial, spare) VALUES (?, ?, ?, 0)");
   for (int i = 1; i <= count; ++i) {
     ins.Reset();
     ins.Bind(1, prefix + std::to_string(100000 + i));

@@ -22,8 +22,8 @@ namespace agritrace::testing {
 inline std::string Snapshot(Store& store, const std::string& except = "") {
   std::string out;
   sql::Statement tables(store.db(),
-                           "SELECT name FROM sqlite_master WHERE type = 'table' AND "
-                           "name NOT IN ('refusals', 'scan_tallies', 'lot_scan_days') ORDER BY name");
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                        "name NOT IN ('refusals', 'scan_tallies', 'lot_scan_days') ORDER BY name");
   while (tables.Step()) {
     std::string t = tables.Column(0).String();
     if (t == except) continue;
