@@ -204,9 +204,10 @@ Report PovertyReport(Store& store) {
            {"region", "region_name", "brand", "lots", "household_kg", "poor_kg", "poor_share_percent"}};
   sql::Statement q(store.db(),
       "SELECT l.origin, g.name, b.name, COUNT(DISTINCT l.id), SUM(h.grams), "
-      "  SUM(CASE WHEN h.registered_poor THEN h.grams ELSE 0 END) "
+      "  SUM(CASE WHEN h.registered_poor <> 0 THEN h.grams ELSE 0 END) "
       "FROM lots l JOIN lot_households h ON h.lot_id = l.id JOIN regions g ON g.code = l.origin "
-      "LEFT JOIN brands b ON b.id = l.brand_id GROUP BY l.origin, l.brand_id ORDER BY l.origin, b.name");
+      "LEFT JOIN brands b ON b.id = l.brand_id GROUP BY l.origin, g.name, l.brand_id, b.name "
+      "ORDER BY l.origin, b.name");
   while (q.Step()) {
     int64_t total = q.Column(4).Int64(), poor = q.Column(5).Int64();
     // Per mille in integers, printed with one decimal: no floating point in reports either.
@@ -243,7 +244,7 @@ Report MonthlyReport(Store& store, const std::string& month, ScanTail tail_scans
       "  (SELECT COALESCE(SUM(d.count), 0) FROM lots l2 JOIN lot_scan_days d ON d.lot_id = l2.id "
       "    WHERE l2.origin = l.origin AND d.day >= ?1 || '-01' AND d.day <= ?1 || '-31') "
       "FROM lots l JOIN regions g ON g.code = l.origin WHERE substr(l.packed, 1, 7) = ?1 "
-      "GROUP BY l.origin ORDER BY l.origin");
+      "GROUP BY l.origin, g.name ORDER BY l.origin");
   q.Bind(1, month);
   while (q.Step()) {
     const std::string origin = q.Column(0).String();
@@ -295,17 +296,19 @@ Report HgzReport(Store& store) {
 Report LotsWithoutHgzReport(Store& store) {
   Report r{"尚未开具合格证的批次", "lots without a compliance certificate",
            {"lot", "organisation", "product", "packed", "units", "kg"}};
-  r.rows = Rows(store,
-                "SELECT l.code, o.name, p.name, l.packed, l.units, "
-                "  printf('%d.%03d', (l.units * l.net_content_g) / 1000, "
-                "    (l.units * l.net_content_g) % 1000) "
-                "FROM lots l JOIN organisations o ON o.id = l.org_id "
-                "JOIN products p ON p.id = l.product_id "
-                "WHERE NOT EXISTS (SELECT 1 FROM hgz h WHERE h.lot_id = l.id) "
-                "  AND NOT EXISTS (SELECT 1 FROM trace_events t WHERE t.lot_id = l.id "
-                "    AND t.step = 'recall') "
-                "ORDER BY l.id DESC",
-                r.columns);
+  sql::Statement q(store.db(),
+                   "SELECT l.code, o.name, p.name, l.packed, l.units, l.units * l.net_content_g "
+                   "FROM lots l JOIN organisations o ON o.id = l.org_id "
+                   "JOIN products p ON p.id = l.product_id "
+                   "WHERE NOT EXISTS (SELECT 1 FROM hgz h WHERE h.lot_id = l.id) "
+                   "  AND NOT EXISTS (SELECT 1 FROM trace_events t WHERE t.lot_id = l.id "
+                   "    AND t.step = 'recall') "
+                   "ORDER BY l.id DESC");
+  r.rows = Json::array();
+  while (q.Step())
+    r.rows.push_back({{"lot", q.Column(0).String()}, {"organisation", q.Column(1).String()},
+                      {"product", q.Column(2).String()}, {"packed", q.Column(3).String()},
+                      {"units", q.Column(4).Int64()}, {"kg", Kg(q.Column(5).Int64())}});
   return r;
 }
 

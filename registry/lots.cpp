@@ -187,7 +187,8 @@ Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& acto
       lc.Bind(2, cid);
       lc.Exec();
     }
-    sql::Statement lh(db, "INSERT INTO lot_households VALUES (?, ?, ?, ?)");
+    sql::Statement lh(db, "INSERT INTO lot_households(lot_id, household, grams, registered_poor) "
+                          "VALUES (?, ?, ?, ?)");
     for (const auto& h : lot.households) {
       lh.Reset();
       lh.Bind(1, lot_id);
@@ -196,7 +197,7 @@ Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& acto
       lh.Bind(4, h.registered_poor ? 1 : 0);
       lh.Exec();
     }
-    sql::Statement li(db, "INSERT INTO lot_inspections VALUES (?, ?, ?, ?)");
+    sql::Statement li(db, "INSERT INTO lot_inspections(lot_id, agency, report, result) VALUES (?, ?, ?, ?)");
     for (const auto& i : lot.inspections) {
       li.Reset();
       li.Bind(1, lot_id);

@@ -10,9 +10,9 @@
 namespace agritrace::sql {
 namespace {
 
-// Type OIDs of pg_type that change how a text result is read.
+// Type OIDs of pg_type: of results read differently, and of parameters sent typed.
 constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kInt2Oid = 21, kInt4Oid = 23,
-              kNumericOid = 1700;
+              kFloat8Oid = 701, kNumericOid = 1700;
 // Server-side prepared statements a session keeps; past it, statements run unprepared (audit
 // queries built per request would otherwise grow the session without end).
 constexpr size_t kMaxPrepared = 512;
@@ -69,19 +69,25 @@ class PostgresqlStatement : public StatementImpl {
     values_.resize(static_cast<size_t>(params_));
     lengths_.resize(static_cast<size_t>(params_));
     formats_.resize(static_cast<size_t>(params_));
+    types_.resize(static_cast<size_t>(params_));
     nulls_.assign(static_cast<size_t>(params_), true);
   }
   ~PostgresqlStatement() override { PQclear(res_); }
 
-  void BindNull(int i) override { Slot(i) = true; }
-  void BindInt64(int i, int64_t v) override { Set(i, std::to_string(v), 0); }
+  void BindNull(int i) override {
+    Slot(i) = true;
+    types_[static_cast<size_t>(i - 1)] = 0;
+  }
+  void BindInt64(int i, int64_t v) override { Set(i, std::to_string(v), 0, kInt8Oid); }
   void BindDouble(int i, double v) override {
     char buf[64];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    Set(i, std::string(buf, r.ptr), 0);
+    Set(i, std::string(buf, r.ptr), 0, kFloat8Oid);
   }
-  void BindText(int i, std::string_view v, bool) override { Set(i, std::string(v), 0); }
-  void BindBlob(int i, std::string_view v, bool) override { Set(i, std::string(v), 1); }
+  // Text goes untyped, so the server reads it as the column it meets (text, date); numbers and
+  // blobs are typed, so `? = 0` or `? IS NULL` need no cast.
+  void BindText(int i, std::string_view v, bool) override { Set(i, std::string(v), 0, 0); }
+  void BindBlob(int i, std::string_view v, bool) override { Set(i, std::string(v), 1, kByteaOid); }
 
   bool Step() override {
     if (!res_) Run();
@@ -148,10 +154,11 @@ class PostgresqlStatement : public StatementImpl {
       throw Error(Error::Kind::kOther, "parameter " + std::to_string(i) + " out of range");
     return nulls_[static_cast<size_t>(i - 1)];
   }
-  void Set(int i, std::string v, int format) {
+  void Set(int i, std::string v, int format, Oid type) {
     Slot(i) = false;
     values_[static_cast<size_t>(i - 1)] = std::move(v);
     formats_[static_cast<size_t>(i - 1)] = format;
+    types_[static_cast<size_t>(i - 1)] = type;
   }
   void Run() {
     std::vector<const char*> values(values_.size());
@@ -159,10 +166,10 @@ class PostgresqlStatement : public StatementImpl {
       values[k] = nulls_[k] ? nullptr : values_[k].data();
       lengths_[k] = static_cast<int>(values_[k].size());
     }
-    const std::string name = db_.PreparedName(sql_);
+    const std::string name = db_.PreparedName(sql_, types_);
     PGresult* res =
         name.empty()
-            ? PQexecParams(db_.handle(), sql_.c_str(), params_, nullptr, values.data(),
+            ? PQexecParams(db_.handle(), sql_.c_str(), params_, types_.data(), values.data(),
                            lengths_.data(), formats_.data(), 0)
             : PQexecPrepared(db_.handle(), name.c_str(), params_, values.data(), lengths_.data(),
                              formats_.data(), 0);
@@ -175,6 +182,7 @@ class PostgresqlStatement : public StatementImpl {
   std::string sql_;
   std::vector<std::string> values_;
   std::vector<int> lengths_, formats_;
+  std::vector<Oid> types_;  // 0 lets the server infer the type
   std::vector<char> nulls_;
   PGresult* res_ = nullptr;
   int row_ = -1;
@@ -247,14 +255,21 @@ std::unique_ptr<StatementImpl> PostgresqlConnection::Prepare(std::string_view sq
   return std::make_unique<PostgresqlStatement>(*this, sql);
 }
 
-std::string PostgresqlConnection::PreparedName(const std::string& numbered) {
-  if (auto it = prepared_.find(numbered); it != prepared_.end()) return it->second;
+std::string PostgresqlConnection::PreparedName(const std::string& numbered,
+                                               const std::vector<Oid>& types) {
+  // One prepared statement per text and parameter types: a NULL or an integer in the same slot
+  // are different statements to the server.
+  std::string key = numbered;
+  for (Oid t : types) key += "," + std::to_string(t);
+  if (auto it = prepared_.find(key); it != prepared_.end()) return it->second;
   // Inside a failed transaction PREPARE fails too; statements then run (and fail) unprepared.
   if (prepared_.size() >= kMaxPrepared || PQtransactionStatus(conn_) == PQTRANS_INERROR)
     return {};
   std::string name = "agritrace_" + std::to_string(prepared_.size() + 1);
-  PQclear(Checked(PQprepare(conn_, name.c_str(), numbered.c_str(), 0, nullptr), conn_));
-  prepared_.emplace(numbered, name);
+  PQclear(Checked(PQprepare(conn_, name.c_str(), numbered.c_str(), static_cast<int>(types.size()),
+                            types.data()),
+                  conn_));
+  prepared_.emplace(std::move(key), name);
   return name;
 }
 

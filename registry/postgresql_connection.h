@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "registry/sql_connection.h"
 
@@ -38,7 +39,7 @@ class PostgresqlConnection : public Connection {
 
   // The name of the server-side prepared statement for `numbered` (prepared on first use), or
   // "" once the session keeps as many as it may (the statement then runs unprepared).
-  std::string PreparedName(const std::string& numbered);
+  std::string PreparedName(const std::string& numbered, const std::vector<unsigned>& types);  // Oids
   pg_conn* handle() { return conn_; }
 
  private:

@@ -43,7 +43,7 @@ Status InsertScans(sql::Connection& db, const std::vector<ScanRow>& rows,
       sql::Statement up(db,
                         "INSERT INTO scan_misses(day, net_hash, kind, count) VALUES (?, ?, ?, ?) "
                         "ON CONFLICT(day, net_hash, kind) DO UPDATE SET "
-                        "count = count + excluded.count");
+                        "count = scan_misses.count + excluded.count");
       for (const auto& [key, n] : misses) {
         up.Reset();
         up.Bind(1, std::get<0>(key));
@@ -255,7 +255,7 @@ Result<std::vector<std::string>> MergeScanTallies(sql::Connection& db) {
     }
     sql::Statement add_day(db,
                            "INSERT INTO lot_scan_days(lot_id, day, count) VALUES (?, ?, ?) "
-                           "ON CONFLICT(lot_id, day) DO UPDATE SET count = count + excluded.count");
+                           "ON CONFLICT(lot_id, day) DO UPDATE SET count = lot_scan_days.count + excluded.count");
     for (const auto& [key, n] : lot_days) {
       add_day.Reset();
       add_day.Bind(1, key.first);

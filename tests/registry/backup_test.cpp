@@ -24,7 +24,7 @@ int Mode(const std::string& p) {
 }
 }  // namespace
 
-TEST_CASE("a backup is a consistent copy with its keys, and the copy can sign", "[backup]") {
+TEST_CASE("a backup is a consistent copy with its keys, and the copy can sign", "[backup][sqlite]") {
   RegistryFixture f;
   REQUIRE(IssueLot(*f.store, f.TeaLot()).ok());
   std::string out = f.dir / "backup.db";
@@ -59,7 +59,7 @@ TEST_CASE("a backup is a consistent copy with its keys, and the copy can sign", 
   CHECK(issued.ok());
 }
 
-TEST_CASE("a backup onto an existing file is refused and writes nothing", "[backup]") {
+TEST_CASE("a backup onto an existing file is refused and writes nothing", "[backup][sqlite]") {
   RegistryFixture f;
   std::string out = f.dir / "backup.db";
   WriteFileText(out, "an older backup");
@@ -76,7 +76,7 @@ TEST_CASE("a backup onto an existing file is refused and writes nothing", "[back
   CHECK_FALSE(Exists(f.dir / "b2.db"));
 }
 
-TEST_CASE("a backup into a folder that cannot be written leaves nothing behind", "[backup]") {
+TEST_CASE("a backup into a folder that cannot be written leaves nothing behind", "[backup][sqlite]") {
   RegistryFixture f;
   std::string ro = f.dir / "ro";
   REQUIRE(mkdir(ro.c_str(), 0500) == 0);

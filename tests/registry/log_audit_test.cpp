@@ -141,7 +141,7 @@ TEST_CASE("every tampered row is named by table and key", "[log_audit]") {
     table = "lots", key = "code=ZZZZZZZZZZ", reason = "row-without-event";
   }
   SECTION("a lot row deleted") {
-    f.Sql("PRAGMA foreign_keys = OFF");
+    testing::ForeignKeysOff(*f.store);
     f.Sql("DELETE FROM lots WHERE id = " + std::to_string(f.lot2_id));
     table = "lots", key = "event_index=", reason = "event-without-row";
   }
@@ -188,17 +188,17 @@ TEST_CASE("every tampered row is named by table and key", "[log_audit]") {
     table = "cert_products", key = "cert_id=1", reason = "row-differs";
   }
   SECTION("a token un-revoked... or its hash swapped") {
-    f.Sql("UPDATE tokens SET hash = randomblob(32) WHERE id = 2");
+    f.Sql("UPDATE tokens SET hash = " + testing::RandomBlobSql(*f.store) + " WHERE id = 2");
     table = "tokens", key = "id=2", reason = "row-differs", column = "hash";
   }
   SECTION("a token made up") {
     f.Sql(
-        "INSERT INTO tokens(hash, role, name, created_at) VALUES (randomblob(32), 'bureau', "
-        "'x', '2026-01-01T00:00:00Z')");
+        "INSERT INTO tokens(hash, role, name, created_at) VALUES (" + testing::RandomBlobSql(*f.store) +
+        ", 'bureau', 'x', '2026-01-01T00:00:00Z')");
     table = "tokens", key = "id=3", reason = "row-without-event";
   }
   SECTION("a signing key replaced") {
-    f.Sql("UPDATE signing_keys SET public_key = randomblob(32)");
+    f.Sql("UPDATE signing_keys SET public_key = " + testing::RandomBlobSql(*f.store));
     table = "signing_keys", key = "kid=", reason = "row-differs", column = "public_key";
   }
   SECTION("an organisation renamed") {
@@ -219,7 +219,7 @@ TEST_CASE("every tampered row is named by table and key", "[log_audit]") {
     table = "checkpoints", key = "size=" + std::to_string(oldest), reason = "checkpoint-missing";
   }
   SECTION("an events row's kind column") {
-    f.Sql("DROP TRIGGER events_no_update");
+    testing::DropTrigger(*f.store, "events_no_update", "events");
     f.Sql("UPDATE events SET kind = 'x' WHERE idx = 3");
     table = "events", key = "idx=3", reason = "event-row-differs";
   }

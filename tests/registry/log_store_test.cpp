@@ -16,15 +16,19 @@
 #include "registry/encoding.h"
 #include "registry/merkle.h"
 #include "registry/signed_note.h"
+#include "registry/postgresql_connection.h"
 #include "registry/sqlite_connection.h"
+#include "tests/support/registry_fixture.h"
 
 namespace agritrace {
 namespace {
 
 // The registry's first migration, which holds the log's tables (events, log_nodes,
-// checkpoints), read from the source tree so that the test runs on exactly what ships.
-std::string RegistrySchema() {
-  std::ifstream in(AGRITRACE_SOURCE_DIR "/schemas/sql/001_registry.sql");
+// checkpoints), read from the source tree so that the test runs on exactly what ships; in the
+// PostgreSQL form when the suite runs on PostgreSQL.
+std::string RegistrySchema(bool postgresql) {
+  std::ifstream in(postgresql ? AGRITRACE_SOURCE_DIR "/schemas/postgresql/001_registry.sql"
+                              : AGRITRACE_SOURCE_DIR "/schemas/sql/001_registry.sql");
   std::string sql((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   REQUIRE(sql.find("CREATE TABLE log_nodes") != std::string::npos);
   return sql;
@@ -67,13 +71,26 @@ Ed25519PrivateKey ExampleKey() {
   return *key;
 }
 
+// The log's tables alone, in memory, or in a fresh PostgreSQL database when the suite runs there.
+std::unique_ptr<sql::Connection> LogConnection(std::unique_ptr<testing::PgDatabase>& pg) {
+  std::unique_ptr<sql::Connection> c;
+  if (testing::TestsOnPostgresql()) {
+    pg = std::make_unique<testing::PgDatabase>();
+    c = std::make_unique<sql::PostgresqlConnection>(pg->url());
+  } else {
+    c = std::make_unique<sql::SqliteConnection>(":memory:", sql::SqliteOpenOptions{.create = true});
+  }
+  c->Exec(RegistrySchema(testing::TestsOnPostgresql()));
+  return c;
+}
+
 struct LogFixture {
-  sql::SqliteConnection db{":memory:", {.create = true}};
+  std::unique_ptr<testing::PgDatabase> pg;
+  std::unique_ptr<sql::Connection> conn = LogConnection(pg);
+  sql::Connection& db = *conn;
   std::vector<std::string> leaves;
   Ed25519PrivateKey key = Ed25519PrivateKey::Generate().value();
   std::vector<NoteVerifier> verifiers{{kOrigin, key.RawPublicKey()}};
-
-  LogFixture() { db.Exec(RegistrySchema()); }
 
   // What the registry does for each state change: one transaction, the event row and its leaf.
   void Append(size_t count) {
@@ -114,13 +131,22 @@ struct LogFixture {
   }
   // An edit behind the registry's back: the append-only trigger has to go first.
   void EditEvent(uint64_t idx, const std::string& leaf) {
-    db.Exec("DROP TRIGGER IF EXISTS events_no_update");
+    db.Exec(db.backend() == sql::Backend::kPostgresql
+                ? "DROP TRIGGER IF EXISTS events_no_update ON events"
+                : "DROP TRIGGER IF EXISTS events_no_update");
     sql::Statement st(db, "UPDATE events SET leaf = ? WHERE idx = ?");
     st.Bind(1, leaf);
     st.Bind(2, static_cast<int64_t>(idx));
     REQUIRE(st.Exec() == 1);
   }
 };
+
+// A blob literal in the store's dialect.
+std::string HexBlob(sql::Connection& db, const std::string& hex) {
+  return db.backend() == sql::Backend::kPostgresql ? "decode('" + hex + "', 'hex')"
+                                                   : "x'" + hex + "'";
+}
+const std::string kZeros(64, '0');
 
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -179,7 +205,7 @@ TEST_CASE("AppendLeaf refuses an index other than the current size", "[log_store
   CHECK(Size(f.db) == 5);
   CHECK(f.db.QueryValue("SELECT COUNT(*) FROM log_nodes").Int() == 5 + 2 + 1);
   // A stray node where the next append must write is corruption, not an overwrite.
-  f.db.Exec("INSERT INTO log_nodes VALUES (1, 2, x'00')");
+  f.db.Exec("INSERT INTO log_nodes VALUES (1, 2, " + HexBlob(f.db, "00") + ")");
   CHECK(AppendLeaf(f.db, 5, "x").code() == StatusCode::kCorruption);
 }
 
@@ -234,13 +260,13 @@ TEST_CASE("VerifyLog names tampered, missing and extra log_nodes rows", "[log_st
     CHECK(Contains(s.en(), "level 2, index 7"));
   }
   SECTION("a node no leaf accounts for") {
-    f.db.Exec("INSERT INTO log_nodes VALUES (2, 25, zeroblob(32))");
+    f.db.Exec("INSERT INTO log_nodes VALUES (2, 25, " + HexBlob(f.db, kZeros) + ")");
     Status s = VerifyLog(f.db, f.verifiers);
     CHECK(s.reason() == "log-node-extra");
     CHECK(Contains(s.en(), "level 2, index 25"));
   }
   SECTION("a node on a level the tree does not reach") {
-    f.db.Exec("INSERT INTO log_nodes VALUES (9, 0, zeroblob(32))");
+    f.db.Exec("INSERT INTO log_nodes VALUES (9, 0, " + HexBlob(f.db, kZeros) + ")");
     CHECK(VerifyLog(f.db, f.verifiers).reason() == "log-node-extra");
   }
   SECTION("an event without its leaf") {
@@ -250,7 +276,8 @@ TEST_CASE("VerifyLog names tampered, missing and extra log_nodes rows", "[log_st
     CHECK(Contains(s.en(), "event 100 has no leaf"));
   }
   SECTION("a leaf without its event") {
-    f.db.Exec("DROP TRIGGER events_no_delete");
+    f.db.Exec(f.db.backend() == sql::Backend::kPostgresql ? "DROP TRIGGER events_no_delete ON events"
+                                                          : "DROP TRIGGER events_no_delete");
     f.db.Exec("DELETE FROM events WHERE idx = 99");
     Status s = VerifyLog(f.db, f.verifiers);
     CHECK(s.code() == StatusCode::kCorruption);
@@ -291,7 +318,7 @@ TEST_CASE("VerifyLog checks every checkpoint's root and signature", "[log_store]
     CHECK(Contains(s.en(), "checkpoint of size 21"));
   }
   SECTION("checkpoint beyond the log") {
-    f.db.Exec("INSERT INTO checkpoints VALUES (35, zeroblob(32), '', 'now')");
+    f.db.Exec("INSERT INTO checkpoints VALUES (35, " + HexBlob(f.db, kZeros) + ", '', 'now')");
     CHECK(Contains(VerifyLog(f.db, f.verifiers).en(), "checkpoint size 35"));
   }
 }

@@ -16,7 +16,7 @@ using agritrace::testing::Snapshot;
 using agritrace::testing::TempDir;
 using agritrace::testing::WriteFileText;
 
-TEST_CASE("a new database gets every migration", "[store][migrations]") {
+TEST_CASE("a new database gets every migration", "[store][migrations][sqlite]") {
   TempDir dir;
   auto s = Store::Open(dir / "r.db", OpenMode::kCreate);
   REQUIRE(s.ok());
@@ -27,7 +27,7 @@ TEST_CASE("a new database gets every migration", "[store][migrations]") {
   CHECK((*s)->db().QueryValue("PRAGMA application_id").Int() == kRegistryApplicationId);
 }
 
-TEST_CASE("an older database is upgraded in place, keeping its rows", "[store][migrations]") {
+TEST_CASE("an older database is upgraded in place, keeping its rows", "[store][migrations][sqlite]") {
   TempDir dir;
   std::string path = dir / "old.db";
   {
@@ -46,7 +46,7 @@ TEST_CASE("an older database is upgraded in place, keeping its rows", "[store][m
   CHECK((*s)->db().QueryValue("PRAGMA application_id").Int() == kRegistryApplicationId);
 }
 
-TEST_CASE("a version-2 registry keeps its scans, and they fold into tallies", "[store][migrations]") {
+TEST_CASE("a version-2 registry keeps its scans, and they fold into tallies", "[store][migrations][sqlite]") {
   TempDir dir;
   std::string path = dir / "v2.db";
   {
@@ -77,7 +77,7 @@ TEST_CASE("a version-2 registry keeps its scans, and they fold into tallies", "[
   CHECK_THROWS(db.Exec("INSERT INTO scans(code, kind, at, net) VALUES ('C', 'bogus', 'x', 'n')"));
 }
 
-TEST_CASE("a version-10 registry's folded scans reach the console's tallies", "[store][migrations]") {
+TEST_CASE("a version-10 registry's folded scans reach the console's tallies", "[store][migrations][sqlite]") {
   TempDir dir;
   std::string path = dir / "v10.db";
   {
@@ -127,7 +127,7 @@ TEST_CASE("a version-10 registry's folded scans reach the console's tallies", "[
   CHECK(days[2].count == 1);
 }
 
-TEST_CASE("a newer database is refused and left untouched", "[store][migrations]") {
+TEST_CASE("a newer database is refused and left untouched", "[store][migrations][sqlite]") {
   TempDir dir;
   std::string path = dir / "new.db";
   {
@@ -144,7 +144,7 @@ TEST_CASE("a newer database is refused and left untouched", "[store][migrations]
   CHECK_FALSE(db.TableExists("regions"));
 }
 
-TEST_CASE("a missing database is not created by ordinary commands", "[store]") {
+TEST_CASE("a missing database is not created by ordinary commands", "[store][sqlite]") {
   TempDir dir;
   for (OpenMode mode : {OpenMode::kExisting, OpenMode::kReadOnly}) {
     auto s = Store::Open(dir / "none.db", mode);
@@ -226,7 +226,7 @@ TEST_CASE("region CSV import is all or nothing", "[store][regions]") {
   CHECK(RegionContains("469025100201", "469025100201"));
 }
 
-TEST_CASE("only kCreate makes a registry, and only of a missing or empty file", "[store]") {
+TEST_CASE("only kCreate makes a registry, and only of a missing or empty file", "[store][sqlite]") {
   TempDir dir;
   const std::string foreign = dir / "foreign.db";
   {
@@ -256,8 +256,7 @@ TEST_CASE("only kCreate makes a registry, and only of a missing or empty file", 
 
 TEST_CASE("a read-only open reads and refuses writes", "[store]") {
   agritrace::testing::RegistryFixture f;
-  const std::string path = f.dir / "registry.db";
-  auto ro = Store::Open(path, OpenMode::kReadOnly);
+  auto ro = Store::Open(f.db, OpenMode::kReadOnly);
   REQUIRE(ro.ok());
   CHECK((*ro)->Meta("name") == "trace.test.example");
   CHECK_THROWS((*ro)->db().Exec("INSERT INTO regions(code, name) VALUES ('469027', 'x')"));

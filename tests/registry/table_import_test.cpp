@@ -111,7 +111,7 @@ std::vector<std::string> Texts(const TableRow& row) {
 
 std::string RegionRows(Store& store) {
   std::string out;
-  sql::Statement q(store.db(), "SELECT code, name, IFNULL(parent, ''), poverty_registered "
+  sql::Statement q(store.db(), "SELECT code, name, COALESCE(parent, ''), poverty_registered "
                                   "FROM regions ORDER BY code");
   while (q.Step())
     out += q.Column(0).String() + "|" + q.Column(1).String() + "|" +

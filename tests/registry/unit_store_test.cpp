@@ -4,17 +4,37 @@
 #include <set>
 
 #include "registry/crockford.h"
+#include "registry/postgresql_connection.h"
 #include "registry/sqlite_connection.h"
+#include "tests/support/registry_fixture.h"
 
 namespace agritrace {
 namespace {
 
+// An empty database of the suite's store: in memory, or a fresh PostgreSQL database.
+struct TestDb {
+  std::unique_ptr<testing::PgDatabase> pg;
+  std::unique_ptr<sql::Connection> conn;
+  TestDb() {
+    if (testing::TestsOnPostgresql()) {
+      pg = std::make_unique<testing::PgDatabase>();
+      conn = std::make_unique<sql::PostgresqlConnection>(pg->url());
+    } else {
+      conn = std::make_unique<sql::SqliteConnection>(":memory:",
+                                                     sql::SqliteOpenOptions{.create = true});
+    }
+  }
+  operator sql::Connection&() { return *conn; }
+};
+
 // Just the units table of schemas/sql/002_labels_scans.sql (lots is not needed here).
 void CreateUnits(sql::Connection& db) {
-  db.Exec(
-      "CREATE TABLE units (code TEXT PRIMARY KEY, lot_id INTEGER NOT NULL, "
-      "serial INTEGER NOT NULL, spare INTEGER NOT NULL DEFAULT 0, UNIQUE (lot_id, serial)) "
-      "WITHOUT ROWID");
+  db.Exec(db.backend() == sql::Backend::kPostgresql
+              ? "CREATE TABLE units (code TEXT PRIMARY KEY, lot_id BIGINT NOT NULL, "
+                "serial BIGINT NOT NULL, spare BIGINT NOT NULL DEFAULT 0, UNIQUE (lot_id, serial))"
+              : "CREATE TABLE units (code TEXT PRIMARY KEY, lot_id INTEGER NOT NULL, "
+                "serial INTEGER NOT NULL, spare INTEGER NOT NULL DEFAULT 0, "
+                "UNIQUE (lot_id, serial)) WITHOUT ROWID");
 }
 
 std::string Code() {
@@ -29,7 +49,8 @@ std::vector<std::string> Codes(size_t n) {
 }
 
 TEST_CASE("unit codes are stored with serials continuing per lot", "[unit_store]") {
-  sql::SqliteConnection db(":memory:", {.create = true});
+  TestDb test_db;
+  sql::Connection& db = test_db;
   CreateUnits(db);
   sql::Transaction tx(db);
   const std::vector<std::string> first = Codes(100), second = Codes(50), spares = Codes(5),
@@ -65,7 +86,8 @@ TEST_CASE("unit codes are stored with serials continuing per lot", "[unit_store]
 }
 
 TEST_CASE("units stream by serial range, in order, and can stop early", "[unit_store]") {
-  sql::SqliteConnection db(":memory:", {.create = true});
+  TestDb test_db;
+  sql::Connection& db = test_db;
   CreateUnits(db);
   const std::vector<std::string> codes = Codes(1000);
   REQUIRE(InsertUnits(db, 3, codes, false).ok());
@@ -90,7 +112,8 @@ TEST_CASE("units stream by serial range, in order, and can stop early", "[unit_s
 }
 
 TEST_CASE("a code stored twice is a conflict and keeps what came before", "[unit_store]") {
-  sql::SqliteConnection db(":memory:", {.create = true});
+  TestDb test_db;
+  sql::Connection& db = test_db;
   CreateUnits(db);
   const std::string taken = Code();
   REQUIRE(InsertUnits(db, 1, {taken}, false).ok());
@@ -110,7 +133,8 @@ TEST_CASE("a code stored twice is a conflict and keeps what came before", "[unit
 }
 
 TEST_CASE("two writers on one lot collide on the serial, not silently", "[unit_store]") {
-  sql::SqliteConnection db(":memory:", {.create = true});
+  TestDb test_db;
+  sql::Connection& db = test_db;
   CreateUnits(db);
   Result<std::unique_ptr<UnitWriter>> a = UnitWriter::Open(db, 5), b = UnitWriter::Open(db, 5);
   REQUIRE((*a)->Add(Code(), false).ok());
@@ -120,7 +144,8 @@ TEST_CASE("two writers on one lot collide on the serial, not silently", "[unit_s
 }
 
 TEST_CASE("the caller's transaction decides: rolled back, nothing is stored", "[unit_store]") {
-  sql::SqliteConnection db(":memory:", {.create = true});
+  TestDb test_db;
+  sql::Connection& db = test_db;
   CreateUnits(db);
   {
     sql::Transaction tx(db);
@@ -131,7 +156,8 @@ TEST_CASE("the caller's transaction decides: rolled back, nothing is stored", "[
 }
 
 TEST_CASE("a database failure is a Status, not an exception", "[unit_store]") {
-  sql::SqliteConnection db(":memory:", {.create = true});  // no table
+  TestDb test_db;  // no table
+  sql::Connection& db = test_db;
   CHECK(UnitWriter::Open(db, 1).status().code() == StatusCode::kIo);
   CHECK(CountUnits(db, 1).status().code() == StatusCode::kIo);
   CHECK(LookupUnit(db, Code()).status().code() == StatusCode::kIo);

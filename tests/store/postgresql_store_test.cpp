@@ -8,7 +8,7 @@
 #include "registry/postgresql_connection.h"
 #include "registry/store.h"
 #include "registry/unit_store.h"
-#include "tests/store/pg_database.h"
+#include "tests/support/pg_database.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;

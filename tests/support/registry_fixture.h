@@ -4,6 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdlib>
+#include <vector>
+
 #include "registry/certifications.h"
 #include "registry/dates.h"
 #include "registry/hgz.h"
@@ -12,6 +16,7 @@
 #include "registry/organisations.h"
 #include "registry/products.h"
 #include "registry/regions.h"
+#include "tests/support/pg_database.h"
 #include "tests/support/process.h"
 
 namespace agritrace::testing {
@@ -21,27 +26,49 @@ namespace agritrace::testing {
 // folds them in its own time from rows in `scans`, which the snapshot does hold.
 inline std::string Snapshot(Store& store, const std::string& except = "") {
   std::string out;
+  const bool pg = store.db().backend() == sql::Backend::kPostgresql;
   sql::Statement tables(store.db(),
-                        "SELECT name FROM sqlite_master WHERE type = 'table' AND "
-                        "name NOT IN ('refusals', 'scan_tallies', 'lot_scan_days') ORDER BY name");
-  while (tables.Step()) {
-    std::string t = tables.Column(0).String();
+                        pg ? "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                             "current_schema() AND table_name NOT IN ('refusals', 'scan_tallies', "
+                             "'lot_scan_days') ORDER BY 1"
+                           : "SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                             "name NOT IN ('refusals', 'scan_tallies', 'lot_scan_days') ORDER BY name");
+  std::vector<std::string> names;
+  while (tables.Step()) names.push_back(tables.Column(0).String());
+  for (const std::string& t : names) {
     if (t == except) continue;
     sql::Statement rows(store.db(), "SELECT * FROM " + t +
-                                           (t == "registry_meta"
-                                                ? " WHERE key <> 'scan_tallies_through' ORDER BY 1"
-                                                : " ORDER BY 1"));
-    out += "#" + t + "\n";
+                                        (t == "registry_meta" ? " WHERE key <> 'scan_tallies_through'" : ""));
+    // Sorted here, not by SQL: rows without a key come back in either store's own order.
+    std::vector<std::string> lines;
     while (rows.Step()) {
+      std::string line;
       for (int c = 0; c < rows.ColumnCount(); ++c) {
         auto col = rows.Column(c);
-        out += col.IsNull() ? "NULL" : col.Blob();
-        out += "|";
+        line += col.IsNull() ? "NULL" : col.Blob();
+        line += "|";
       }
-      out += "\n";
+      lines.push_back(std::move(line));
     }
+    std::sort(lines.begin(), lines.end());
+    out += "#" + t + "\n";
+    for (const auto& line : lines) out += line + "\n";
   }
   return out;
+}
+
+// Tampering as an intruder with the database's own client would, in either store's dialect.
+inline bool OnPostgresql(Store& store) { return store.db().backend() == sql::Backend::kPostgresql; }
+inline std::string RandomBlobSql(Store& store) {
+  return OnPostgresql(store) ? "decode(md5(random()::text) || md5(random()::text), 'hex')"
+                             : "randomblob(32)";
+}
+inline void ForeignKeysOff(Store& store) {
+  store.db().Exec(OnPostgresql(store) ? "SET session_replication_role = replica"
+                                      : "PRAGMA foreign_keys = OFF");
+}
+inline void DropTrigger(Store& store, const std::string& trigger, const std::string& table) {
+  store.db().Exec("DROP TRIGGER " + trigger + (OnPostgresql(store) ? " ON " + table : ""));
 }
 
 // A 承诺达标合格证 for 12.5 kg of `lot`, on a commissioned test with its report.
@@ -57,16 +84,35 @@ inline HgzInput SampleHgz(const std::string& lot) {
 
 inline std::string DaysAgo(int n) { return AddDays(TodayShanghai(), -n); }
 
+// ctest runs the registry, labeler and http suites twice: on SQLite files, and with
+// AGRITRACE_TEST_STORE=postgresql on the throwaway cluster of fixture `postgresql`.
+inline bool TestsOnPostgresql() {
+  const char* s = std::getenv("AGRITRACE_TEST_STORE");
+  return s != nullptr && std::string(s) == "postgresql";
+}
+
 struct RegistryFixture {
   TempDir dir;
+  std::unique_ptr<PgDatabase> pg;  // the fresh database when the suite runs on PostgreSQL
+  std::string db;                  // where the store is: a file in `dir`, or pg's URL
   std::unique_ptr<Store> store;
   int64_t org = 0, other_org = 0, tea = 0, coffee = 0, other_product = 0;
   std::string green = "LB-18-2304460123A", gi = "AGI01234";
 
   RegistryFixture() : RegistryFixture(std::string()) {}
-  // On the store at `db` (an empty PostgreSQL database's URL), or a file in `dir` when empty.
-  explicit RegistryFixture(const std::string& db) {
-    auto s = Store::Open(db.empty() ? std::string(dir / "registry.db") : db, OpenMode::kCreate);
+  // On the store at `at` (an empty PostgreSQL database's URL); when empty, on the suite's store.
+  explicit RegistryFixture(const std::string& at) {
+    if (!at.empty()) {
+      db = at;
+    } else if (TestsOnPostgresql()) {
+      pg = std::make_unique<PgDatabase>();
+      db = pg->url();
+    } else {
+      db = dir / "registry.db";
+    }
+    // A PostgreSQL registry keeps its signing keys in AGRITRACE_KEY_DIR: one per fixture.
+    if (sql::IsPostgresqlUrl(db)) setenv("AGRITRACE_KEY_DIR", (dir / "keys").c_str(), 1);
+    auto s = Store::Open(db, OpenMode::kCreate);
     REQUIRE(s.ok());
     store = std::move(s).value();
     const Status keyed = store->Transact([&]() -> Status {

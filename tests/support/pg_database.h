@@ -16,10 +16,11 @@ namespace agritrace::testing {
 // The cluster's URL (database `agritrace`). Fails the test, never skips it, when ctest did not
 // start the cluster: these tests must run wherever the suite runs.
 inline std::string ClusterUrl() {
-  const char* state = std::getenv("AGRITRACE_TEST_PG_STATE");
+  const char* env = std::getenv("AGRITRACE_TEST_PG_STATE");
+  const std::string state = env ? env : "postgresql-test.state";  // ctest's, in the build folder
   INFO("run through ctest, which starts the PostgreSQL cluster (fixture postgresql)");
-  REQUIRE(state != nullptr);
   std::ifstream dir_file(state);
+  REQUIRE(dir_file.good());
   std::string dir;
   std::getline(dir_file, dir);
   REQUIRE_FALSE(dir.empty());
