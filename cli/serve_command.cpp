@@ -45,6 +45,12 @@ void RegisterServeCommand(CLI::App& app, Context& ctx) {
                   "只读服务：不记录扫码、不签检查点，管理接口答 503；登记库或目录不可写时自动启用 / serve "
                   "without writing: scans not recorded, management routes 503; automatic when the "
                   "registry or its folder is not writable");
+  serve->add_option("--read-db", options.read_db,
+                    "PostgreSQL 流复制备库地址：扫码查询从备库读，写入仍到 --db 主库 / a streaming "
+                    "replica's postgresql:// URL: consumer lookups read there, writes go to --db");
+  serve->add_option("--scan-journal", options.scans.journal,
+                    "扫码日志文件（本机路径）；PostgreSQL 登记库的每个节点必须指定 / the scan "
+                    "journal's local file; required for each node of a PostgreSQL registry");
   serve->callback([&ctx] {
     ctx.Run([&] {
       std::smatch m;

@@ -37,21 +37,30 @@ Result<std::unique_ptr<ScanRecorder>> ScanRecorder::Open(const std::string& db_p
     return Status::Io("无法打开登记库 " + db_path + "：" + e.what(),
                       "cannot open the registry " + db_path + ": " + e.what());
   }
-  auto journal = ScanJournal::Open(ScanJournalPath(db_path));
+  const bool per_node = IsPostgresqlRegistry(db_path);
+  if (per_node && options.journal.empty())
+    return Status::Invalid("PostgreSQL 登记库的每个服务节点需要自己的扫码日志文件；请用 --scan-journal 指定本机路径",
+                           "each verify node of a PostgreSQL registry needs a scan journal of its "
+                           "own; pass --scan-journal with a local path")
+        .with_reason("scan-journal-unset");
+  const std::string journal_path = options.journal.empty() ? ScanJournalPath(db_path) : options.journal;
+  const std::string journal_key = ScanJournalKey(per_node, journal_path);
+  auto journal = ScanJournal::Open(journal_path);
   if (!journal.ok()) return journal.status();
   // Scans an earlier run answered but did not commit (it was killed) are in its journal.
   auto entries = (*journal)->ReadAll();
   if (!entries.ok()) return entries.status();
   uint64_t last = 0;
   try {
-    const int64_t through = ScanJournalThrough(*db);
+    const int64_t through = ScanJournalThrough(*db, journal_key);
     last = static_cast<uint64_t>(std::max<int64_t>(through, 0));
     std::vector<ScanRow> missing;
     for (auto& e : *entries) {
       if (e.seq > static_cast<uint64_t>(through)) missing.push_back(std::move(e.row));
       last = std::max(last, e.seq);
     }
-    if (Status s = InsertScans(*db, missing, static_cast<int64_t>(last)); !s.ok()) return s;
+    if (Status s = InsertScans(*db, missing, static_cast<int64_t>(last), journal_key); !s.ok())
+      return s;
     if (!missing.empty())
       std::cerr << "agritrace serve: 从扫码日志恢复 " << missing.size() << " 条扫码记录 / replayed "
                 << missing.size() << " scans from the journal\n";
@@ -65,19 +74,20 @@ Result<std::unique_ptr<ScanRecorder>> ScanRecorder::Open(const std::string& db_p
   if (!folded.ok()) return folded.status();
   options.queue_capacity = std::max<size_t>(options.queue_capacity, 1);
   options.batch_max = std::max<size_t>(options.batch_max, 1);
-  return std::unique_ptr<ScanRecorder>(
-      new ScanRecorder(std::move(db), std::move(journal).value(), last + 1, options, metrics));
+  return std::unique_ptr<ScanRecorder>(new ScanRecorder(
+      std::move(db), std::move(journal).value(), journal_key, last + 1, options, metrics));
 }
 
 std::string ScanJournalPath(const std::string& db_path) { return db_path + "-scans"; }
 
 ScanRecorder::ScanRecorder(std::unique_ptr<sql::Connection> db,
-                           std::unique_ptr<ScanJournal> journal, uint64_t next_ticket,
-                           ScanRecorderOptions options, Metrics* metrics)
+                           std::unique_ptr<ScanJournal> journal, std::string journal_key,
+                           uint64_t next_ticket, ScanRecorderOptions options, Metrics* metrics)
     : db_(std::move(db)),
       options_(options),
       metrics_(metrics),
       journal_(std::move(journal)),
+      journal_key_(std::move(journal_key)),
       next_ticket_(next_ticket),
       last_fold_(std::chrono::steady_clock::now()),
       durable_(next_ticket - 1) {
@@ -231,7 +241,7 @@ Status ScanRecorder::CommitWithRetry(const std::vector<ScanRow>& batch, uint64_t
   for (int attempt = 0;; ++attempt) {
     if (attempt > 0)
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50 * attempt, 1000)));
-    s = InsertScans(*db_, batch, static_cast<int64_t>(through));
+    s = InsertScans(*db_, batch, static_cast<int64_t>(through), journal_key_);
     if (s.ok()) return s;
     if (attempt >= 2) {
       if (s.reason() != kDbBusy) return s;  // a real failure (disk full): counted as dropped

@@ -65,9 +65,12 @@ struct ScanRecorderOptions {
   size_t cached_codes = 200000;  // tallies kept in memory (idle ones are evicted)
   // Tests only: hold every batch this long before committing, to catch scans in the queue.
   std::chrono::milliseconds commit_delay{0};
+  // The scan journal's file (serve --scan-journal). Empty: beside a registry file
+  // (ScanJournalPath); a PostgreSQL registry has no file, and each node names its own.
+  std::string journal;
 };
 
-// The scan journal of the registry at `db_path`.
+// The scan journal of the registry file at `db_path`, unless options name another.
 std::string ScanJournalPath(const std::string& db_path);
 
 class ScanRecorder {
@@ -118,7 +121,8 @@ class ScanRecorder {
   static constexpr size_t kShards = 64;
 
   ScanRecorder(std::unique_ptr<sql::Connection> db, std::unique_ptr<ScanJournal> journal,
-               uint64_t next_ticket, ScanRecorderOptions options, Metrics* metrics);
+               std::string journal_key, uint64_t next_ticket, ScanRecorderOptions options,
+               Metrics* metrics);
   Shard& ShardOf(const std::string& code);
   template <typename LoadHistory>
   Result<ScanTally> RecordWith(const ScanRow& scan, const LoadHistory& load);
@@ -144,6 +148,7 @@ class ScanRecorder {
   // the committed scans and backlog_.
   std::mutex journal_mu_;
   std::unique_ptr<ScanJournal> journal_;
+  std::string journal_key_;  // registry_meta's record of how far the journal is committed
 
   std::mutex queue_mu_;
   std::condition_variable queue_cv_, commit_cv_, done_cv_, space_cv_, durable_cv_;

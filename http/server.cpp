@@ -147,13 +147,14 @@ bool InlineRoute(std::string_view, std::string_view path) {
 }  // namespace
 
 struct Server::Impl {
-  Impl(const std::string& db_path, std::string salt, ScanRecorder* recorder,
+  // `read_path`: where the reader pool reads (the registry, or serve --read-db's replica).
+  Impl(const std::string& read_path, std::string salt, ScanRecorder* recorder,
        const ServerOptions& options, std::unique_ptr<ApiContext> api_context,
        std::string read_only_name)
       : api(std::move(api_context)),
         checkpoints(*api, !options.read_only),
         // Idle read connections: one for each thread that answers requests.
-        pool(db_path, &signatures, static_cast<size_t>(std::max(options.threads, 1)) + 8,
+        pool(read_path, &signatures, static_cast<size_t>(std::max(options.threads, 1)) + 8,
              std::move(read_only_name)),
         lots(options.lot_cache, &checkpoints),
         service(pool, lots, recorder, std::move(salt),
@@ -179,7 +180,18 @@ Server::~Server() { Stop(); }
 
 Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerOptions options) {
   std::string salt, read_only_name;
-  if (!options.read_only && NotWritable(db_path)) {
+  const bool postgresql = IsPostgresqlRegistry(db_path);
+  if (!options.read_db.empty()) {
+    if (!postgresql || !IsPostgresqlRegistry(options.read_db))
+      return Status::Invalid("--read-db 只用于 PostgreSQL 登记库：--db 和 --read-db 都应是 postgresql:// 地址",
+                             "--read-db is for a PostgreSQL registry: both --db and --read-db must "
+                             "be postgresql:// URLs")
+          .with_reason("read-db-not-postgresql");
+    // The replica must hold this registry (a schema this binary reads) before it serves pages.
+    auto replica = Store::Open(options.read_db, OpenMode::kReadOnly);
+    if (!replica.ok()) return replica.status();
+  }
+  if (!options.read_only && !postgresql && NotWritable(db_path)) {
     options.read_only = true;
     std::fprintf(stderr,
                  "agritrace serve: 登记库或其目录不可写，以只读模式服务，扫码不记录 / the registry "
@@ -211,7 +223,8 @@ Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerO
   }
   auto api = ApiContext::Open(db_path, mode);
   if (!api.ok()) return api.status();
-  server->impl_ = std::make_unique<Impl>(db_path, salt, server->recorder_.get(), o,
+  server->impl_ = std::make_unique<Impl>(o.read_db.empty() ? db_path : o.read_db, salt,
+                                         server->recorder_.get(), o,
                                          std::move(api).value(), std::move(read_only_name));
   auto gate_store = Store::Open(db_path, mode);
   if (!gate_store.ok()) return gate_store.status();

@@ -70,6 +70,9 @@ struct ServerOptions {
   // the console answer 503. Server::Open also sets it when the registry file or its folder is not
   // writable (access(W_OK)).
   bool read_only = false;
+  // serve --read-db: where consumer lookups read, a streaming replica of the PostgreSQL primary
+  // (`db_path`). Writes (scans, API, console) still go to the primary. Empty: the primary.
+  std::string read_db;
   LotCacheOptions lot_cache;
   // RunServer calls this with the bound port once the server accepts connections.
   std::function<void(int port)> on_listening;

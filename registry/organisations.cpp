@@ -61,15 +61,16 @@ Result<Json> GetOrganisation(Store& store, int64_t id) {
 
 Json SearchOrganisations(Store& store, const std::string& query, int64_t offset, int64_t limit,
                          int64_t* total) {
-  // Names by instr (no wildcards at all); credit codes by prefix, upper-cased, with LIKE's
-  // wildcards escaped so that a query holding % or _ matches only itself.
+  // Names containing the query, case and all, with no wildcards (replace() rather than SQLite's
+  // instr, which PostgreSQL lacks); credit codes by prefix, upper-cased, with LIKE's wildcards
+  // escaped so that a query holding % or _ matches only itself.
   std::string code_escaped;
   for (char c : query) {
     if (c == '%' || c == '_' || c == '\\') code_escaped += '\\';
     code_escaped += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
   }
   const std::string where =
-      " FROM organisations WHERE ?1 = '' OR instr(name, ?1) > 0 OR "
+      " FROM organisations WHERE ?1 = '' OR replace(name, ?1, '') <> name OR "
       "credit_code LIKE ?2 ESCAPE '\\'";
   sql::Statement count(store.db(), "SELECT COUNT(*)" + where);
   count.Bind(1, query);

@@ -293,6 +293,9 @@ void PostgresqlConnection::Begin(TxKind kind) {
   switch (kind) {
     case TxKind::kRead: Exec("BEGIN ISOLATION LEVEL REPEATABLE READ"); break;
     case TxKind::kWrite: Exec("BEGIN"); break;
+    case TxKind::kScans:
+      Exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kScanLockKey) + ")");
+      break;
     case TxKind::kLogged:
       // Log appends are serialised by one lock held to commit: two writers never fork the tree.
       Exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLockKey) + ")");

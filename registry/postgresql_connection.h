@@ -49,5 +49,7 @@ class PostgresqlConnection : public Connection {
 
 // The advisory lock key every logged state change takes: "AGTR", as SQLite's application_id.
 inline constexpr int64_t kWriterLockKey = 0x41475452;
+// Scan inserts and folds (TxKind::kScans): "AGTS".
+inline constexpr int64_t kScanLockKey = 0x41475453;
 
 }  // namespace agritrace::sql

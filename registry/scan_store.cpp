@@ -1,8 +1,10 @@
 #include "registry/scan_store.h"
 
 #include <openssl/rand.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <tuple>
 #include <unordered_map>
@@ -15,11 +17,20 @@ namespace agritrace {
 
 bool IsScanMiss(const std::string& kind) { return kind == "unknown" || kind == "malformed"; }
 
+std::string ScanJournalKey(bool per_node, const std::string& journal_path) {
+  if (!per_node) return "scan_journal_through";
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  std::error_code ec;
+  const auto absolute = std::filesystem::absolute(journal_path, ec);
+  return std::string("scan_journal_through:") + host + ":" + (ec ? journal_path : absolute.string());
+}
+
 Status InsertScans(sql::Connection& db, const std::vector<ScanRow>& rows,
-                   int64_t journal_through) {
+                   int64_t journal_through, const std::string& journal_key) {
   if (rows.empty() && journal_through < 0) return Status::Ok();
   try {
-    sql::Transaction tx(db);
+    sql::Transaction tx(db, sql::TxKind::kScans);
     // Misses summed in memory first: a batch of a thousand made-up codes from one network is
     // one upsert.
     std::map<std::tuple<std::string, std::string, std::string>, int64_t> misses;
@@ -55,10 +66,10 @@ Status InsertScans(sql::Connection& db, const std::vector<ScanRow>& rows,
     }
     if (journal_through >= 0) {
       sql::Statement mark(db,
-                          "INSERT INTO registry_meta(key, value) VALUES "
-                          "('scan_journal_through', ?) ON CONFLICT(key) DO UPDATE SET "
-                          "value = excluded.value");
-      mark.Bind(1, std::to_string(journal_through));
+                          "INSERT INTO registry_meta(key, value) VALUES (?, ?) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+      mark.Bind(1, journal_key);
+      mark.Bind(2, std::to_string(journal_through));
       mark.Exec();
     }
     tx.Commit();
@@ -220,7 +231,7 @@ std::vector<UnfoldedCode> UnfoldedCodes(sql::Connection& db, int64_t* last_id) {
 Result<std::vector<std::string>> MergeScanTallies(sql::Connection& db) {
   std::vector<std::string> changed;
   try {
-    sql::Transaction tx(db);
+    sql::Transaction tx(db, sql::TxKind::kScans);
     int64_t last = 0;
     std::vector<UnfoldedCode> codes = UnfoldedCodes(db, &last);
     if (codes.empty()) return changed;
@@ -368,8 +379,9 @@ std::vector<DayCount> ScansPerDayOfLot(sql::Connection& db, const std::string& l
   return out;
 }
 
-int64_t ScanJournalThrough(sql::Connection& db) {
-  sql::Statement q(db, "SELECT value FROM registry_meta WHERE key = 'scan_journal_through'");
+int64_t ScanJournalThrough(sql::Connection& db, const std::string& journal_key) {
+  sql::Statement q(db, "SELECT value FROM registry_meta WHERE key = ?");
+  q.Bind(1, journal_key);
   return q.Step() ? std::stoll(q.Column(0).String()) : 0;
 }
 

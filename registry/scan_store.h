@@ -32,15 +32,22 @@ inline constexpr size_t kTallyNets = 16;
 // True for the kinds counted in scan_misses rather than stored as rows: unknown, malformed.
 bool IsScanMiss(const std::string& kind);
 
+// The registry_meta key holding how far a scan journal is committed: `scan_journal_through`
+// for the one server of a registry file; on PostgreSQL each verify node keeps its own journal,
+// named by host and path (`scan_journal_through:HOST:PATH`).
+std::string ScanJournalKey(bool per_node, const std::string& journal_path);
+
 // Stores every row in one transaction: all of them or none. A miss (IsScanMiss) adds one to its
 // (day, network, kind) counter in scan_misses; the others are appended to scans. With
-// `journal_through` >= 0, registry_meta's scan_journal_through is set to it in the same
-// transaction (the scan journal's sequence number of the last row, http/scan_journal.h).
+// `journal_through` >= 0, registry_meta's `journal_key` is set to it in the same transaction
+// (the scan journal's sequence number of the last row, http/scan_journal.h).
 Status InsertScans(sql::Connection& db, const std::vector<ScanRow>& rows,
-                   int64_t journal_through = -1);
+                   int64_t journal_through = -1,
+                   const std::string& journal_key = "scan_journal_through");
 
-// The scan journal's sequence number whose scans are all committed (scan_journal_through).
-int64_t ScanJournalThrough(sql::Connection& db);
+// The scan journal's sequence number whose scans are all committed (`journal_key`).
+int64_t ScanJournalThrough(sql::Connection& db,
+                           const std::string& journal_key = "scan_journal_through");
 
 // Misses counted for `kind` (unknown or malformed) over all days and networks.
 int64_t CountScanMisses(sql::Connection& db, const std::string& kind);

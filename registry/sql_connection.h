@@ -86,7 +86,11 @@ enum class Backend { kSqlite, kPostgresql };
 
 enum class TxKind {
   kRead,    // one snapshot for every read (SQLite: BEGIN; PostgreSQL: REPEATABLE READ READ ONLY)
-  kWrite,   // writes rows that no log event records, such as scans (SQLite: BEGIN IMMEDIATE)
+  kWrite,   // writes rows that no log event records (SQLite: BEGIN IMMEDIATE)
+  // Scans and their tallies, which every verify node writes: on PostgreSQL a lock of its own held
+  // to commit, so scan ids are taken in commit order (a fold reading `id > last folded` never
+  // skips a row committed late) and two folds never add the same scans twice.
+  kScans,
   // A state change with its log event: also holds the registry's one writer lock from the start
   // (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so two writers never fork the log.
   kLogged,

@@ -242,12 +242,20 @@ Status DbError(const std::exception& e) {
   return s;
 }
 
+bool IsPostgresqlRegistry(const std::string& db) { return sql::IsPostgresqlUrl(db); }
+
 bool CanReadRegistry(sql::Connection& db) {
   return db.QueryValue("SELECT COUNT(*) FROM signing_keys").Int64() >= 0;
 }
 
 std::unique_ptr<sql::Connection> OpenReadConnection(const std::string& path,
                                                     const std::string& read_only_name) {
+  if (sql::IsPostgresqlUrl(path)) {
+    // The primary or a streaming replica (serve --read-db): reads only, either way.
+    auto pg = std::make_unique<sql::PostgresqlConnection>(path);
+    pg->Exec("SET default_transaction_read_only = on");
+    return pg;
+  }
   std::unique_ptr<sql::SqliteConnection> db;
   // A pooled connection serves one thread at a time. Read-write open with query_only: a read-only open can fail on a WAL database whose -shm file
   // does not exist yet.
@@ -264,6 +272,14 @@ std::unique_ptr<sql::Connection> OpenReadConnection(const std::string& path,
 }
 
 std::unique_ptr<sql::Connection> OpenScanWriterConnection(const std::string& path) {
+  if (sql::IsPostgresqlUrl(path)) {
+    auto pg = std::make_unique<sql::PostgresqlConnection>(path);
+    // As synchronous=NORMAL below: a scan batch's commit does not wait for the server's WAL
+    // flush. A crash of this node loses nothing (its scan journal replays); a crash of the
+    // database server loses at most its last moments of scans, never registry state.
+    pg->Exec("SET synchronous_commit = off");
+    return pg;
+  }
   auto db = sql::SqliteConnection::Open(path, {.one_thread = true});  // the writer thread's only
   db->Exec("PRAGMA journal_mode=WAL");
   // A commit writes the WAL without waiting for fsync: it survives a crash of this process, and

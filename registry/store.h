@@ -76,6 +76,9 @@ class Store {
 bool CanReadRegistry(sql::Connection& db);
 
 // Connections the server keeps besides its Store's; both throw sql::Error.
+// Whether `db` names a PostgreSQL registry (a postgresql:// URL) rather than a registry file.
+bool IsPostgresqlRegistry(const std::string& db);
+
 // A request thread's: reads only. With `read_only_name` (serve --read-only: a Store's
 // open_name()) the file is opened read-only, as it may not be writable at all.
 std::unique_ptr<sql::Connection> OpenReadConnection(const std::string& path,

@@ -98,7 +98,7 @@ void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route
   const std::string hour = now.substr(0, 13);  // "YYYY-MM-DDTHH"
   sql::Transaction tx(store.db());
   sql::Statement up(store.db(),
-                    "UPDATE access_denials SET count = count + 1, at = ? WHERE token_id IS ? "
+                    "UPDATE access_denials SET count = count + 1, at = ? WHERE token_id IS NOT DISTINCT FROM ? "
                     "AND route = ? AND reason = ? AND hour = ?");
   up.Bind(1, now);
   if (token_id)

@@ -54,7 +54,7 @@ TEST_CASE("console sign-in sets an HttpOnly SameSite=Strict Secure cookie, store
         "agritrace_console=" + cookie + "; HttpOnly; SameSite=Strict; Path=/; Secure");
   REQUIRE(cookie.size() == 43);
   // Only the SHA-256 is stored.
-  CHECK(f.store->db().QueryValue("SELECT lower(hex(id_hash)) FROM sessions").String() ==
+  CHECK(HexEncode(f.store->db().QueryValue("SELECT id_hash FROM sessions").Blob()) ==
         HexEncode(Sha256(cookie)));
   CHECK_FALSE(Contains(Snapshot(*f.store), cookie));
 

@@ -8,7 +8,6 @@
 #include <mutex>
 #include <thread>
 
-#include "registry/sqlite_connection.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;
@@ -27,9 +26,11 @@ TEST_CASE("scans and /healthz answer while another connection holds the write lo
   std::condition_variable cv;
   bool locked = false, done = false;
   std::atomic<bool> released{false};
+  auto other = Store::Open(f.db, OpenMode::kExisting);  // another process, as it were
+  REQUIRE(other.ok());
   std::thread writer([&] {
-    sql::SqliteConnection db(f.store->path());
-    db.Exec("BEGIN IMMEDIATE");
+    sql::Connection& db = (*other)->db();
+    db.Begin(sql::TxKind::kLogged);  // the registry's write lock, on either store
     std::unique_lock<std::mutex> lock(mu);
     locked = true;
     cv.notify_all();

@@ -54,6 +54,7 @@ TEST_CASE("a server killed under load has stored every scan it answered", "[scan
     http::ServerOptions o = TestServerOptions();
     // Commits lag well behind the answers: a kill finds scans that only the journal holds.
     o.scans.commit_delay = std::chrono::milliseconds(20);
+    o.scans.journal = f.ScanJournal();
     int port = 0;
     const pid_t child = ForkServer(db_path, o, port);
 
@@ -91,7 +92,9 @@ TEST_CASE("a server killed under load has stored every scan it answered", "[scan
     // Opening the scans again (as the next `serve` does) replays the journal.
     {
       http::Metrics metrics;
-      auto rec = http::ScanRecorder::Open(db_path, {}, &metrics);
+      http::ScanRecorderOptions again;
+      again.journal = f.ScanJournal();
+      auto rec = http::ScanRecorder::Open(db_path, again, &metrics);
       REQUIRE(rec.ok());
       (*rec)->Close();
     }
@@ -107,7 +110,7 @@ TEST_CASE("a server killed under load has stored every scan it answered", "[scan
 TEST_CASE("the scan journal ignores a torn last record and replays only what is not committed",
           "[scans][durability]") {
   RegistryFixture f;
-  const std::string journal_path = http::ScanJournalPath(f.store->path());
+  const std::string journal_path = f.ScanJournal();
   {
     auto j = http::ScanJournal::Open(journal_path);
     REQUIRE(j.ok());
@@ -120,11 +123,15 @@ TEST_CASE("the scan journal ignores a torn last record and replays only what is 
     CHECK(second.status().reason() == "registry-in-use");
   }
   // Scan 1 was committed before the kill; the kill cut scan 3's record short.
-  REQUIRE(InsertScans(f.store->db(), {{"AAAA", "unit", "2026-05-01T00:00:00Z", "n1"}}, 1).ok());
+  REQUIRE(InsertScans(f.store->db(), {{"AAAA", "unit", "2026-05-01T00:00:00Z", "n1"}}, 1,
+                      ScanJournalKey(IsPostgresqlRegistry(f.db), journal_path))
+              .ok());
   const auto whole = ReadFileText(journal_path).size();
   REQUIRE(truncate(journal_path.c_str(), static_cast<off_t>(whole - 3)) == 0);
   http::Metrics metrics;
-  auto rec = http::ScanRecorder::Open(f.store->path(), {}, &metrics);
+  http::ScanRecorderOptions o;
+  o.journal = journal_path;
+  auto rec = http::ScanRecorder::Open(f.store->path(), o, &metrics);
   REQUIRE(rec.ok());
   (*rec)->Close();
   auto rows = [&](const std::string& code) {
@@ -135,6 +142,7 @@ TEST_CASE("the scan journal ignores a torn last record and replays only what is 
   CHECK(rows("AAAA") == 1);  // not twice
   CHECK(rows("BBBB") == 1);
   CHECK(rows("CCCC") == 0);  // never whole, so never answered
-  CHECK(ScanJournalThrough(f.store->db()) == 2);
+  CHECK(ScanJournalThrough(f.store->db(), ScanJournalKey(IsPostgresqlRegistry(f.db), journal_path)) ==
+        2);
   CHECK(ReadFileText(journal_path).empty());  // replayed, then emptied
 }

@@ -27,6 +27,7 @@ TEST_CASE("tallies count stored and queued scans, and networks", "[scans]") {
               .ok());
   http::Metrics metrics;
   http::ScanRecorderOptions o;
+  o.journal = f.ScanJournal();
   o.nets_tracked = 4;
   o.commit_delay = std::chrono::milliseconds(300);  // keep scans in the queue for a while
   auto rec = http::ScanRecorder::Open(f.store->path(), o, &metrics);
@@ -69,6 +70,7 @@ TEST_CASE("a tally stays in memory until its scans are folded, then reloads comp
   RegistryFixture f;
   http::Metrics metrics;
   http::ScanRecorderOptions o;
+  o.journal = f.ScanJournal();
   o.cached_codes = 1;  // evict every idle tally at once
   o.fold_interval = std::chrono::hours(1);
   o.fold_rows = 1000000;
@@ -104,6 +106,7 @@ TEST_CASE("a tally stays in memory until its scans are folded, then reloads comp
 TEST_CASE("a full queue makes a scan wait for room, then drops it and counts it", "[scans]") {
   RegistryFixture f;
   http::ScanRecorderOptions o;
+  o.journal = f.ScanJournal();
   o.queue_capacity = 2;
   o.batch_max = 1;
   o.gather = std::chrono::microseconds(0);
@@ -140,10 +143,12 @@ TEST_CASE("a full queue makes a scan wait for room, then drops it and counts it"
       m, "agritrace_scans_dropped_total{reason=\"queue_full\"} " + std::to_string(dropped) + "\n"));
 }
 
-TEST_CASE("a scan that cannot be stored is counted as dropped and the tally reloads", "[scans]") {
+TEST_CASE("a scan that cannot be stored is counted as dropped and the tally reloads",
+          "[scans][sqlite]") {
   RegistryFixture f;
   http::Metrics metrics;
   http::ScanRecorderOptions o;
+  o.journal = f.ScanJournal();
   o.commit_delay = std::chrono::milliseconds(200);
   auto rec = http::ScanRecorder::Open(f.store->path(), o, &metrics);
   REQUIRE(rec.ok());
@@ -176,6 +181,7 @@ TEST_CASE("SIGTERM stops the server cleanly and every answered scan is stored",
     http::ServerOptions o = TestServerOptions();
     o.scans.commit_delay = std::chrono::milliseconds(150);  // scans are still queued at SIGTERM
     o.scans.batch_max = 16;
+    o.scans.journal = f.ScanJournal();
     o.on_listening = [fd = port_pipe[1]](int port) {
       ssize_t n = write(fd, &port, sizeof port);
       (void)n;

@@ -76,6 +76,7 @@ struct VerifyFixture : RegistryFixture {
   }
 
   void Start(http::ServerOptions options = TestServerOptions()) {
+    if (options.scans.journal.empty()) options.scans.journal = ScanJournal();
     auto s = http::Server::Open(store->path(), std::move(options));
     if (!s.ok()) FAIL(s.status().message());
     server = std::move(s).value();

@@ -145,6 +145,10 @@ struct RegistryFixture {
     REQUIRE(AddCertification(*store, agi, "cli").ok());
   }
 
+  // Where a test's scan recorder keeps its journal: beside the file, as serve does by default; a
+  // PostgreSQL registry's node names it (serve --scan-journal).
+  std::string ScanJournal() const { return dir / "registry.db-scans"; }
+
   LotInput TeaLot(int64_t units = 100) const {
     LotInput l;
     l.product_id = tea;
