@@ -49,5 +49,6 @@ void RegisterLabelCommands(CLI::App& app, Context& ctx);
 void RegisterHgzCommands(CLI::App& app, Context& ctx);
 void RegisterServeCommand(CLI::App& app, Context& ctx);
 void RegisterBackupCommand(CLI::App& app, Context& ctx);
+void RegisterMigrateCommand(CLI::App& app, Context& ctx);
 
 }  // namespace agritrace::cli

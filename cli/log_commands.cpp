@@ -90,6 +90,9 @@ void RegisterLogCommands(CLI::App& app, Context& ctx) {
           auto audit = AuditTables(store->db());
           if (!audit.ok()) return ctx.Fail(audit.status());
           uint64_t n = Size(store->db());
+          // The root of the whole tree: two registries that print the same size and root hold the
+          // same log (a copy made by `migrate`, a restored backup).
+          auto root = Root(store->db(), n);
           int64_t checkpoints = CountCheckpoints(store->db());
           const bool ok = log_status.ok() && audit->mismatch_count == 0;
           Json mismatches = Json::array();
@@ -114,6 +117,7 @@ void RegisterLogCommands(CLI::App& app, Context& ctx) {
                       {"rows_checked", audit->rows_checked},
                       {"mismatch_count", audit->mismatch_count},
                       {"mismatches", mismatches}};
+          if (root.ok()) out["root"] = Base64Encode(*root);
           if (!log_status.ok())
             out["log_error"] = {{"reason", log_status.reason()},
                                 {"message_zh", log_status.zh()},
@@ -124,7 +128,8 @@ void RegisterLogCommands(CLI::App& app, Context& ctx) {
                                " 行登记数据与日志相符 / log intact: " + std::to_string(n) +
                                " events, " + std::to_string(checkpoints) +
                                " checkpoints consistent, " + std::to_string(audit->rows_checked) +
-                               " rows agree with the log");
+                               " rows agree with the log\n树大小 / tree size " + std::to_string(n) +
+                               "，根 / root " + (root.ok() ? Base64Encode(*root) : "?"));
             return;
           }
           // The report on stdout, the verdict on stderr; exit 1 as for a tampered event.

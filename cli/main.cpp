@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   RegisterHgzCommands(app, ctx);
   RegisterServeCommand(app, ctx);
   RegisterBackupCommand(app, ctx);
+  RegisterMigrateCommand(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -31,27 +31,6 @@ void RemoveTree(const std::string& dir) {
   rmdir(dir.c_str());
 }
 
-// Copies one key file, mode 0600, flushed to disk before it counts as copied.
-Status CopyKeyFile(const std::string& from, const std::string& to) {
-  int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return Status::Io("无法读取密钥文件 " + from, "cannot read key file " + from);
-  int out = open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (out < 0) {
-    close(in);
-    return Status::Io("无法写入密钥文件 " + to, "cannot write key file " + to);
-  }
-  char buf[4096];
-  bool ok = true;
-  for (ssize_t n; ok && (n = read(in, buf, sizeof buf)) != 0;) {
-    ok = n > 0 && write(out, buf, static_cast<size_t>(n)) == n;
-  }
-  ok = ok && fsync(out) == 0;
-  close(in);
-  ok = close(out) == 0 && ok;
-  if (!ok) return Status::Io("写入密钥文件失败 " + to, "writing key file failed: " + to);
-  return Status::Ok();
-}
-
 Result<int> CopyKeys(const std::string& from_dir, const std::string& to_dir) {
   DIR* d = opendir(from_dir.c_str());
   if (!d)
@@ -76,6 +55,26 @@ Result<int> CopyKeys(const std::string& from_dir, const std::string& to_dir) {
 }
 
 }  // namespace
+
+Status CopyKeyFile(const std::string& from, const std::string& to) {
+  int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return Status::Io("无法读取密钥文件 " + from, "cannot read key file " + from);
+  int out = open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (out < 0) {
+    close(in);
+    return Status::Io("无法写入密钥文件 " + to, "cannot write key file " + to);
+  }
+  char buf[4096];
+  bool ok = true;
+  for (ssize_t n; ok && (n = read(in, buf, sizeof buf)) != 0;) {
+    ok = n > 0 && write(out, buf, static_cast<size_t>(n)) == n;
+  }
+  ok = ok && fsync(out) == 0;
+  close(in);
+  ok = close(out) == 0 && ok;
+  if (!ok) return Status::Io("写入密钥文件失败 " + to, "writing key file failed: " + to);
+  return Status::Ok();
+}
 
 Result<Json> BackupRegistry(const std::string& db_path, const std::string& out_path) {
   const std::string keys_out = KeyDirFor(out_path);

@@ -18,4 +18,8 @@ namespace agritrace {
 // Returns {"out", "keys", "bytes", "pages", "events"}.
 Result<Json> BackupRegistry(const std::string& db_path, const std::string& out_path);
 
+// Copies one private key file to `to`, which must not exist: mode 0600, flushed to disk before it
+// counts as copied.
+Status CopyKeyFile(const std::string& from, const std::string& to);
+
 }  // namespace agritrace
