@@ -168,6 +168,8 @@ struct Server::Impl {
   CheckpointCache checkpoints;      // signs through `api`
   SignatureCache signatures;
   ReaderPool pool;
+  // serve --read-db: the primary, for codes the replica does not know yet (VerifyService).
+  std::unique_ptr<ReaderPool> primary_pool;
   LotCache lots;
   VerifyService service;
   RateLimiter limiter;
@@ -226,6 +228,11 @@ Result<std::unique_ptr<Server>> Server::Open(const std::string& db_path, ServerO
   server->impl_ = std::make_unique<Impl>(o.read_db.empty() ? db_path : o.read_db, salt,
                                          server->recorder_.get(), o,
                                          std::move(api).value(), std::move(read_only_name));
+  if (!o.read_db.empty()) {
+    Impl& impl = *server->impl_;
+    impl.primary_pool = std::make_unique<ReaderPool>(db_path, &impl.signatures, 8);
+    impl.service.SetPrimaryPool(impl.primary_pool.get());
+  }
   auto gate_store = Store::Open(db_path, mode);
   if (!gate_store.ok()) return gate_store.status();
   server->impl_->gate_store = std::move(gate_store).value();

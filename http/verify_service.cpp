@@ -184,8 +184,15 @@ Result<Verdict> VerifyService::Verify(const VerifyRequest& request) {
       v.code = scanned.code.code + "/" + std::to_string(scanned.code.offline.serial);
     }
     if (look_up) {
-      auto found = v.kind == ScannedKind::kUnit ? lots_.Unit(v.code, lease->lookup())
-                                                : lots_.Lot(v.code, lease->lookup());
+      auto find = [&](VerifyLookup& lookup) {
+        return v.kind == ScannedKind::kUnit ? lots_.Unit(v.code, lookup) : lots_.Lot(v.code, lookup);
+      };
+      auto found = find(lease->lookup());
+      if (!found.ok() && found.status().code() == StatusCode::kNotFound && primary_) {
+        auto on_primary = primary_->Acquire();
+        if (!on_primary.ok()) return on_primary.status();
+        found = find(on_primary->lookup());
+      }
       if (found.ok()) {
         scan_kind = v.kind == ScannedKind::kUnit ? "unit" : "lot";
         if (LinkMatches(scanned.code, *found->lot, v)) {

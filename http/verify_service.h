@@ -90,12 +90,18 @@ class VerifyService {
         salt_(std::move(salt)),
         thresholds_(thresholds) {}
 
+  // serve --read-db: `pool` reads a streaming replica, which may lag the primary by moments. A
+  // code the replica does not know is looked up again on the primary (`primary`) before it is
+  // called unknown, so a lot issued a second ago is never shown as a counterfeit.
+  void SetPrimaryPool(ReaderPool* primary) { primary_ = primary; }
+
   // Records the scan and returns the verdict (its tally's ticket says when the scan is durable);
   // fails only when the database does.
   Result<Verdict> Verify(const VerifyRequest& request);
 
  private:
   ReaderPool& pool_;
+  ReaderPool* primary_ = nullptr;
   LotCache& lots_;
   ScanRecorder* recorder_;
   std::string salt_;

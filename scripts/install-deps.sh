@@ -19,10 +19,11 @@ build_pkgs=(g++ cmake make pkg-config git ca-certificates
 # recommended by clang. The console's browser test reads a downloaded label PDF's QR codes with
 # zbar-tools' zbarimg, a decoder independent of the ZXing the C++ tests use. p7zip-full opens the
 # encrypted code files (label export) as a print shop would. postgresql: the PostgreSQL store's
-# tests run on a throwaway cluster of it (scripts/pg_cluster.sh).
+# tests run on a throwaway cluster of it (scripts/pg_cluster.sh). nginx-light: the several-nodes
+# test runs docs/deploy/nginx-agritrace.conf in front of two verify nodes.
 test_pkgs=(poppler-utils librsvg2-bin chromium python3-jsonschema chromium-driver python3-selenium
-  clang libfuzzer-14-dev libclang-rt-14-dev zbar-tools p7zip-full postgresql)
-bench_pkgs=(wrk nginx-light procps curl sqlite3 zint)
+  clang libfuzzer-14-dev libclang-rt-14-dev zbar-tools p7zip-full postgresql nginx-light)
+bench_pkgs=(wrk procps curl sqlite3 zint)
 
 pkgs=("${build_pkgs[@]}")
 case "$what" in

@@ -5,6 +5,8 @@
 # 127.0.0.1 at a free port (its URL in DIR/tcp_url). Whoever reaches the socket or the port is a
 # superuser: for tests only.
 #   scripts/pg_cluster.sh start DIR [TTL_SECONDS]  prints the connection URL (also in DIR/url)
+#   scripts/pg_cluster.sh replica PRIMARY DIR [TTL] a streaming replica of the cluster in PRIMARY
+#                                                  (pg_basebackup -R), read-only; prints its URL
 #   scripts/pg_cluster.sh stop DIR                 stops it, removes DIR; safe to repeat
 # A watchdog stops the cluster and removes DIR after TTL_SECONDS (default 3600) if `stop` never
 # comes, so a test that dies leaves no server behind.
@@ -18,7 +20,7 @@ pgbin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 marker=.pg_cluster  # in every DIR start made: stop removes no other non-empty directory
 
 die() { echo "$1" >&2; exit "${2:-1}"; }
-usage() { die "用法 / usage: $0 start DIR [TTL_SECONDS] | stop DIR" 2; }
+usage() { die "用法 / usage: $0 start DIR [TTL_SECONDS] | replica PRIMARY_DIR DIR [TTL_SECONDS] | stop DIR" 2; }
 
 if [ "$(id -u)" -eq 0 ]; then
   pg_user=nobody
@@ -64,8 +66,9 @@ kill_watchdog() {
   fi
 }
 
+# start DIR TTL [PRIMARY]: a new cluster, or with PRIMARY a streaming replica of that one.
 start() {
-  local arg=$1 ttl=${2:-3600} dir port listen='' tries=1 i
+  local arg=$1 ttl=${2:-3600} primary=${3:-} dir port listen='' tries=1 i
   [[ $ttl =~ ^[1-9][0-9]*$ ]] || die "TTL 须为正整数秒 / TTL_SECONDS must be a positive integer: $ttl" 2
   [ -x "$pgbin/initdb" ] ||
     die "未找到 PostgreSQL 15（apt-get install postgresql）/ PostgreSQL 15 not found in $pgbin (apt-get install postgresql)"
@@ -97,12 +100,23 @@ start() {
   for i in $(seq 50); do [ -s "$dir/watchdog.pid" ] && break; sleep 0.1; done
   [ -s "$dir/watchdog.pid" ] || die "看门狗没有启动 / the watchdog did not start"
 
-  if ! pg initdb -D "$dir/data" -U "$pg_user" -A trust -E UTF8 --locale=C --no-sync \
-       >"$dir/initdb.log" 2>&1; then
-    tail -n 20 "$dir/initdb.log" >&2
-    die "initdb 失败（清理：$0 stop $dir）/ initdb failed (clean up: $0 stop $dir)"
+  if [ -n "$primary" ]; then
+    # The primary's files as of now (-c fast: a checkpoint at once, not spread over minutes),
+    # and -R: standby.signal plus primary_conninfo, so it follows the primary's WAL as it
+    # streams. initdb's trust rules allow replication on the socket.
+    if ! pg pg_basebackup -h "$primary" -p 5432 -U "$pg_user" -D "$dir/data" -R -X stream -c fast \
+         --no-sync >"$dir/initdb.log" 2>&1; then
+      tail -n 20 "$dir/initdb.log" >&2
+      die "pg_basebackup 失败（清理：$0 stop $dir）/ pg_basebackup failed (clean up: $0 stop $dir)"
+    fi
+  else
+    if ! pg initdb -D "$dir/data" -U "$pg_user" -A trust -E UTF8 --locale=C --no-sync \
+         >"$dir/initdb.log" 2>&1; then
+      tail -n 20 "$dir/initdb.log" >&2
+      die "initdb 失败（清理：$0 stop $dir）/ initdb failed (clean up: $0 stop $dir)"
+    fi
+    echo "include 'pg_cluster.conf'" >>"$dir/data/postgresql.conf"
   fi
-  echo "include 'pg_cluster.conf'" >>"$dir/data/postgresql.conf"
 
   port=5432  # names the socket file only, which is private to DIR
   if [ "${PG_TCP:-0}" = 1 ]; then listen=127.0.0.1; tries=20; fi
@@ -121,7 +135,7 @@ start() {
     die "PostgreSQL 启动失败（清理：$0 stop $dir）/ PostgreSQL did not start (clean up: $0 stop $dir)"
   done
 
-  if ! pg createdb -h "$dir" -p "$port" -U "$pg_user" agritrace >&2; then
+  if [ -z "$primary" ] && ! pg createdb -h "$dir" -p "$port" -U "$pg_user" agritrace >&2; then
     pg pg_ctl stop -D "$dir/data" -m immediate -s >&2 || true
     die "建库失败（清理：$0 stop $dir）/ createdb failed (clean up: $0 stop $dir)"
   fi
@@ -159,6 +173,11 @@ case "${1:-}" in
   start)
     if [ $# -lt 2 ] || [ $# -gt 3 ]; then usage; fi
     start "$2" "${3:-3600}" ;;
+  replica)
+    if [ $# -lt 3 ] || [ $# -gt 4 ]; then usage; fi
+    [ -f "$2/$marker" ] && [ -S "$2/.s.PGSQL.5432" ] ||
+      die "主库未运行：$2 / no running pg_cluster.sh primary in $2" 2
+    start "$3" "${4:-3600}" "$(cd -- "$2" && pwd -P)" ;;
   stop)
     if [ $# -ne 2 ]; then usage; fi
     stop "$2" ;;

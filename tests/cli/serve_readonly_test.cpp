@@ -16,6 +16,7 @@
 #include "registry/dates.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/registry_file.h"
+#include "tests/support/serve_child.h"
 
 using agritrace::testing::Cli;
 using agritrace::testing::Exists;
@@ -24,68 +25,10 @@ using agritrace::testing::IssueLot;
 using agritrace::testing::StateOf;
 using agritrace::testing::ReadFileText;
 using agritrace::testing::RunProcess;
+using agritrace::testing::ServeChild;
 using nlohmann::json;
 
 namespace {
-
-// `agritrace serve` as a child: started with argv, its port read from what it prints, stopped
-// with SIGTERM.
-class ServeChild {
- public:
-  explicit ServeChild(const std::vector<std::string>& argv) {
-    int err_pipe[2];
-    REQUIRE(pipe(err_pipe) == 0);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, err_pipe[1], 2);
-    posix_spawn_file_actions_addclose(&fa, err_pipe[0]);
-    posix_spawn_file_actions_addclose(&fa, err_pipe[1]);
-    std::vector<std::string> copy = argv;
-    std::vector<char*> args;
-    for (auto& a : copy) args.push_back(a.data());
-    args.push_back(nullptr);
-    int rc = posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(err_pipe[1]);
-    err_fd_ = err_pipe[0];
-    REQUIRE(rc == 0);
-    // Read until it says where it listens, or ends (EOF).
-    const std::regex listening(R"(listening on port (\d+))");
-    std::smatch m;
-    char buf[4096];
-    while (!std::regex_search(err_, m, listening)) {
-      ssize_t n = read(err_fd_, buf, sizeof buf);
-      if (n <= 0) break;
-      err_.append(buf, static_cast<size_t>(n));
-    }
-    if (std::regex_search(err_, m, listening)) port_ = std::stoi(m[1]);
-  }
-  ~ServeChild() { Stop(); }
-
-  int port() const { return port_; }
-  const std::string& err() const { return err_; }
-
-  // SIGTERM, then its exit code; the rest of what it printed is in err().
-  int Stop() {
-    if (pid_ <= 0) return exit_code_;
-    kill(pid_, SIGTERM);
-    char buf[4096];
-    for (ssize_t n; (n = read(err_fd_, buf, sizeof buf)) > 0;) err_.append(buf, n);
-    close(err_fd_);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return exit_code_;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int err_fd_ = -1;
-  int port_ = -1;
-  int exit_code_ = -1;
-  std::string err_;
-};
 
 // What a read-only server must answer, and refuse, for the lot `lot`.
 void CheckReadOnlyAnswers(int port, const std::string& lot) {
