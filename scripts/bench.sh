@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Performance figures (DESIGN.md §10), each printed as a ratio against a baseline measured in the
 # same run on the same machine, so the numbers mean something on any hardware.
-# Usage: scripts/bench.sh [registry|labels|log|verify|console|all]
+# Usage: scripts/bench.sh [registry|labels|log|verify|store|console|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what=${1:-all}
@@ -139,6 +139,126 @@ NGINX
   stored=$(sqlite3 "$AGRITRACE_DB" "SELECT COUNT(*) FROM scans")
   echo "wrk counted $total responses; server queued $answered scans; stored after shutdown: $stored; lost: $((answered - stored))"
   rm -rf "$work"
+fi
+
+if [[ $what == all || $what == store ]]; then
+  echo "== PostgreSQL store vs SQLite, same machine, same run: lot issue, mint, the verify page; two nodes vs one =="
+  work=$(mktemp -d /tmp/agritrace-bench-store-XXXXXX)
+  pg_dir=$(mktemp -d /tmp/agritrace-bench-pg-XXXXXX)  # as root the cluster runs as nobody: under /tmp
+  serve_pids=()
+  stop_store_bench() {
+    kill -TERM "${serve_pids[@]}" 2>/dev/null || true
+    wait "${serve_pids[@]}" 2>/dev/null || true
+    scripts/pg_cluster.sh stop "$pg_dir" >/dev/null || true
+    rm -rf "$work"
+  }
+  trap stop_store_bench EXIT
+  # The TTL stops the cluster even if this script is killed before its trap runs.
+  pg_url=$(scripts/pg_cluster.sh start "$pg_dir" 1800)
+  pg_db() { echo "${pg_url/\/\/\/agritrace\?/\/\/\/$1?}"; }  # another database of the cluster
+  # Runs the command after $1 and prints $1 (what it does) per second of its wall time.
+  per_second() {
+    local n=$1 t0 t1
+    shift
+    t0=$(date +%s.%N); "$@" >/dev/null; t1=$(date +%s.%N)
+    python3 -c "import sys; print(f'{int(sys.argv[1]) / (float(sys.argv[3]) - float(sys.argv[2])):.0f}')" "$n" "$t0" "$t1"
+  }
+  # Starts `agritrace serve` on registry $1 at port $2 (its scan journal in $work) and waits for
+  # it to answer; its pid is the last of serve_pids.
+  start_node() {
+    $A --db "$1" serve --listen "127.0.0.1:$2" --threads 64 --rate-limit 0 \
+      --scan-journal "$work/journal-$2" 2>"$work/serve-$2.log" & serve_pids+=($!)
+    for _ in $(seq 50); do
+      curl -sf "http://127.0.0.1:$2/healthz" >/dev/null && return
+      kill -0 "${serve_pids[-1]}" 2>/dev/null || break  # it exited: no use waiting
+      sleep 0.2
+    done
+    tail -n 20 "$work/serve-$2.log" >&2
+    echo "agritrace serve on port $2 ($1) did not start" >&2
+    exit 1
+  }
+  # Scans the node at port $1 accepted, read once the count stops moving: requests wrk left in
+  # flight are still answered after it stops.
+  queued() {
+    local now last=-1
+    while now=$(curl -sf "http://127.0.0.1:$1/metrics" | awk '/^agritrace_scans_queued_total/ {print $2}')
+          [ -n "$now" ] && [ "$now" != "$last" ]; do
+      last=$now
+      sleep 0.5
+    done
+    [ -n "$now" ] || echo "no scan count from the node at port $1" >&2
+    echo "$now"
+  }
+  stop_nodes() {
+    kill -TERM "${serve_pids[@]}"
+    for pid in "${serve_pids[@]}"; do wait "$pid" || true; done
+    serve_pids=()
+  }
+
+  lots=${STORE_LOTS:-1000}
+  sqlite_out=$("$B/bench_registry" "$lots" 0)
+  psql -q "$pg_url" -c 'CREATE DATABASE bench_lots'
+  pg_out=$(AGRITRACE_KEY_DIR=$work/lot-keys "$B/bench_registry" "$lots" 0 "$(pg_db bench_lots)")
+  echo "$sqlite_out"
+  echo "$pg_out"
+  sqlite_lots=$(echo "$sqlite_out" | get lots_per_s); pg_lots=$(echo "$pg_out" | get lots_per_s)
+  echo "lot issue: postgresql/s=$pg_lots sqlite/s=$sqlite_lots ratio=$(ratio "$pg_lots" "$sqlite_lots")"
+
+  # One registry on SQLite, copied whole to PostgreSQL: both hold lot A's codes, and lot B, issued
+  # but not minted, is then minted into each, timed, so both mint into the same registry.
+  new_registry "$work"
+  codes=${STORE_CODES_MINT:-100000}
+  lot_a=$(issue_lot "$codes"); lot_b=$(issue_lot "$codes")
+  $A label mint --lot "$lot_a" --count "$codes" >/dev/null
+  export AGRITRACE_KEY_DIR=$work/keys
+  if ! $A migrate --from "$AGRITRACE_DB" --to "$pg_url" >"$work/migrate.log" 2>&1; then
+    cat "$work/migrate.log" >&2
+    exit 1
+  fi
+  sqlite_mint=$(per_second "$codes" "$A" --db "$AGRITRACE_DB" label mint --lot "$lot_b" --count "$codes")
+  pg_mint=$(per_second "$codes" "$A" --db "$pg_url" label mint --lot "$lot_b" --count "$codes")
+  echo "label mint of $codes codes (CLI, one transaction): postgresql codes/s=$pg_mint sqlite codes/s=$sqlite_mint ratio=$(ratio "$pg_mint" "$sqlite_mint")"
+
+  # The verify page on the same 20,000 codes of lot A, same wrk settings as the verify mode.
+  sqlite3 "$AGRITRACE_DB" \
+    "SELECT code FROM units WHERE lot_id = (SELECT id FROM lots WHERE code = '$lot_a') LIMIT 20000" \
+    > "$work/codes.txt"
+  codes_lua "$work"
+  q() { CODES_FILE=$work/codes.txt ROUTE=/q/ "$@" -s "$work/codes.lua"; }
+  start_node "$AGRITRACE_DB" 18083
+  q wrk_run http://127.0.0.1:18083 > "$work/sqlite.txt"
+  sqlite_answered=$(queued 18083)
+  stop_nodes
+  sqlite_stored=$(sqlite3 "$AGRITRACE_DB" "SELECT COUNT(*) FROM scans")
+  read -r sqlite_rps sqlite_p50 sqlite_p99 sqlite_err sqlite_done < <(summary "$work/sqlite.txt")
+  echo "GET /q/{code}, one node on SQLite: req/s=$sqlite_rps p50_ms=$sqlite_p50 p99_ms=$sqlite_p99 errors=$sqlite_err; scans answered $sqlite_answered, stored $sqlite_stored"
+
+  start_node "$pg_url" 18084
+  q wrk_run http://127.0.0.1:18084 > "$work/pg1.txt"
+  pg_answered=$(queued 18084)
+  stop_nodes
+  read -r pg_rps pg_p50 pg_p99 pg_err pg_done < <(summary "$work/pg1.txt")
+  echo "GET /q/{code}, one node on PostgreSQL: req/s=$pg_rps p50_ms=$pg_p50 p99_ms=$pg_p99 errors=$pg_err ratio_to_sqlite=$(ratio "$pg_rps" "$sqlite_rps") (target >= 0.5)"
+
+  # Two nodes on the same database, each its own journal; the one-node run's client threads and
+  # connections split between them (wrk -t1 -c32 at each), so only the servers double.
+  start_node "$pg_url" 18084
+  start_node "$pg_url" 18085
+  q wrk -t1 -c32 -d"${DURATION:-10}"s --latency http://127.0.0.1:18084 > "$work/pg2a.txt" & wrk_a=$!
+  q wrk -t1 -c32 -d"${DURATION:-10}"s --latency http://127.0.0.1:18085 > "$work/pg2b.txt" & wrk_b=$!
+  wait $wrk_a; wait $wrk_b
+  pg_answered=$((pg_answered + $(queued 18084) + $(queued 18085)))
+  stop_nodes
+  read -r a_rps _ a_p99 a_err a_done < <(summary "$work/pg2a.txt")
+  read -r b_rps _ b_p99 b_err b_done < <(summary "$work/pg2b.txt")
+  two_rps=$((a_rps + b_rps))
+  echo "GET /q/{code}, two nodes on one PostgreSQL: req/s=$two_rps ($a_rps + $b_rps) p99_ms=$a_p99/$b_p99 errors=$((a_err + b_err)) ratio_to_one_node=$(ratio "$two_rps" "$pg_rps") (the nodes share this machine's cores with PostgreSQL and wrk)"
+  pg_stored=$(psql -qtA "$pg_url" -c "SELECT COUNT(*) FROM scans")
+  echo "PostgreSQL, both runs: wrk counted $((pg_done + a_done + b_done)) responses; nodes answered $pg_answered scans; stored: $pg_stored; lost: $((pg_answered - pg_stored))"
+  echo "SQLite: wrk counted $sqlite_done responses; answered $sqlite_answered scans; stored: $sqlite_stored; lost: $((sqlite_answered - sqlite_stored))"
+  unset AGRITRACE_KEY_DIR
+  trap - EXIT
+  stop_store_bench
 fi
 
 if [[ $what == all || $what == console ]]; then
