@@ -1,12 +1,14 @@
 #include "registry/unit_store.h"
 
+#include <algorithm>
 
 #include "registry/store.h"
 
 namespace agritrace {
 
 UnitWriter::UnitWriter(sql::Connection& db, int64_t lot_id, int64_t next_serial)
-    : insert_(db, "INSERT INTO units (code, lot_id, serial, spare) VALUES (?, ?, ?, ?)"),
+    : db_(db),
+      insert_(db, "INSERT INTO units (code, lot_id, serial, spare) VALUES (?, ?, ?, ?)"),
       lot_id_(lot_id),
       next_serial_(next_serial) {}
 
@@ -66,8 +68,45 @@ Status UnitWriter::Insert(bool spare) {
 }
 
 Status UnitWriter::Add(const std::vector<std::string>& codes, bool spare) {
-  for (const std::string& code : codes) {
-    code_ = code;
+  size_t done = 0;
+  // PostgreSQL: a round trip per row would make a million codes take minutes, so rows go 500 to
+  // a statement. A chunk that fails is undone (a savepoint inside the caller's transaction) and
+  // retried row by row below, which names the code at fault and keeps the rows before it.
+  constexpr size_t kChunk = 500;
+  if (db_.backend() == sql::Backend::kPostgresql) {
+    while (codes.size() - done >= 2) {
+      const size_t n = std::min(kChunk, codes.size() - done);
+      std::string sql = "INSERT INTO units (code, lot_id, serial, spare) VALUES ";
+      for (size_t i = 0; i < n; ++i) sql += i ? ",(?,?,?,?)" : "(?,?,?,?)";
+      const bool savepoint = db_.InTransaction();
+      try {
+        if (savepoint) db_.Exec("SAVEPOINT agritrace_units");
+        sql::Statement chunk(db_, sql);
+        for (size_t i = 0; i < n; ++i) {
+          const int p = static_cast<int>(i) * 4;
+          chunk.Bind(p + 1, codes[done + i]);
+          chunk.Bind(p + 2, lot_id_);
+          chunk.Bind(p + 3, next_serial_ + static_cast<int64_t>(i));
+          chunk.Bind(p + 4, spare ? 1 : 0);
+        }
+        chunk.Exec();
+        if (savepoint) db_.Exec("RELEASE SAVEPOINT agritrace_units");
+      } catch (const sql::Error&) {
+        if (savepoint) {
+          try {
+            db_.Exec("ROLLBACK TO SAVEPOINT agritrace_units; RELEASE SAVEPOINT agritrace_units");
+          } catch (const sql::Error& e) {
+            return DbError(e);
+          }
+        }
+        break;  // row by row from `done`: the refusal names its code
+      }
+      next_serial_ += static_cast<int64_t>(n);
+      done += n;
+    }
+  }
+  for (; done < codes.size(); ++done) {
+    code_ = codes[done];
     Status s = Insert(spare);
     if (!s.ok()) return s;
   }

@@ -51,6 +51,7 @@ class UnitWriter {
  private:
   UnitWriter(sql::Connection& db, int64_t lot_id, int64_t next_serial);
   Status Insert(bool spare);  // inserts code_
+  sql::Connection& db_;
   sql::Statement insert_;
   std::string code_;
   int64_t lot_id_;

@@ -132,6 +132,33 @@ TEST_CASE("a code stored twice is a conflict and keeps what came before", "[unit
   CHECK((*w)->next_serial() == 4);
 }
 
+TEST_CASE("a big batch with a taken code inside a transaction names that code", "[unit_store]") {
+  // PostgreSQL writes 500 rows a statement: the refused chunk is undone and retried row by row.
+  TestDb test_db;
+  sql::Connection& db = test_db;
+  CreateUnits(db);
+  const std::string taken = Code();
+  REQUIRE(InsertUnits(db, 1, {taken}, false).ok());
+  std::vector<std::string> batch = Codes(1200);
+  batch[700] = taken;
+  {
+    sql::Transaction tx(db);
+    Result<std::unique_ptr<UnitWriter>> w = UnitWriter::Open(db, 2);
+    REQUIRE(w.ok());
+    Status s = (*w)->Add(batch, false);
+    CHECK(s.code() == StatusCode::kConflict);
+    CHECK(s.reason() == "unit-code-exists");
+    CHECK(s.en().find(taken) != std::string::npos);
+    CHECK((*w)->next_serial() == 701);
+  }  // the caller gives up: rolled back
+  CHECK(CountUnits(db, 2)->units == 0);
+  // Without a conflict the same writer stores all of them, serials 1..1200.
+  batch[700] = Code();
+  REQUIRE(InsertUnits(db, 2, batch, false).ok());
+  CHECK(CountUnits(db, 2)->units == 1200);
+  CHECK(LookupUnit(db, batch[1199])->serial == 1200);
+}
+
 TEST_CASE("two writers on one lot collide on the serial, not silently", "[unit_store]") {
   TestDb test_db;
   sql::Connection& db = test_db;
