@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <regex>
 #include <vector>
 
 namespace agritrace::sql {
@@ -191,6 +192,11 @@ class PostgresqlStatement : public StatementImpl {
 void IgnoreNotice(void*, const char*) {}
 
 }  // namespace
+
+std::string RedactedUrl(const std::string& url) {
+  const std::string shown = std::regex_replace(url, std::regex("(://[^:/@]*):[^@]*@"), "$1:***@");
+  return std::regex_replace(shown, std::regex("([?&]password=)[^&]*"), "$1***");
+}
 
 bool IsPostgresqlUrl(const std::string& db) {
   return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;

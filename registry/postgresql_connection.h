@@ -16,6 +16,8 @@ namespace agritrace::sql {
 
 // True for a postgresql:// or postgres:// connection URL (anything else is an SQLite path).
 bool IsPostgresqlUrl(const std::string& db);
+// The URL as messages may show it: without a password (user:pw@ or ?password=).
+std::string RedactedUrl(const std::string& url);
 
 // `sql` with its `?` and `?N` placeholders as $N, outside quotes and comments; `params` gets the
 // highest number used.

@@ -1,7 +1,6 @@
 // Store::Open for a postgresql:// URL: the same registry in a PostgreSQL database, its schema
 // from schemas/postgresql (the same numbered migrations as schemas/sql), its version in
 // agritrace_schema rather than SQLite's PRAGMA user_version.
-#include <regex>
 
 #include "registry/migration.h"
 #include "registry/postgresql_connection.h"
@@ -14,15 +13,10 @@ constexpr Migration kPostgresqlMigrations[] = {
 #include "postgresql_migrations.inc"
 };
 
-// The URL as messages may show it: without a password.
-std::string Shown(const std::string& url) {
-  return std::regex_replace(url, std::regex("(://[^:/@]*):[^@]*@"), "$1:***@");
-}
-
 Status NotARegistry(const std::string& url, const std::string& why_zh, const std::string& why_en) {
-  return Status::Io("数据库 " + Shown(url) + " 不是 agritrace 登记库（" + why_zh +
+  return Status::Io("数据库 " + sql::RedactedUrl(url) + " 不是 agritrace 登记库（" + why_zh +
                         "），未做任何改动；新建登记库请对空数据库运行 agritrace init",
-                    "database " + Shown(url) + " is not an agritrace registry (" + why_en +
+                    "database " + sql::RedactedUrl(url) + " is not an agritrace registry (" + why_en +
                         "); nothing was changed. Run agritrace init on an empty database")
       .with_reason("not-a-registry");
 }
@@ -38,8 +32,8 @@ Result<std::unique_ptr<Store>> Store::OpenPostgresql(const std::string& url, Ope
   try {
     db = std::make_unique<sql::PostgresqlConnection>(url);
   } catch (const sql::Error& e) {
-    return Status::Io("无法连接登记库 " + Shown(url) + "：" + e.what(),
-                      "cannot connect to the registry " + Shown(url) + ": " + e.what());
+    return Status::Io("无法连接登记库 " + sql::RedactedUrl(url) + "：" + e.what(),
+                      "cannot connect to the registry " + sql::RedactedUrl(url) + ": " + e.what());
   }
   try {
     // Two nodes starting together must not both migrate: the writer lock covers the check.

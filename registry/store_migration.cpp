@@ -10,7 +10,6 @@
 #include <fstream>
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -32,12 +31,6 @@ constexpr char kMetaTable[] = "registry_meta";       // its migrations write def
 // Parameters of one INSERT: PostgreSQL allows 65,535; rows a batch: enough to cut round trips.
 constexpr size_t kMaxParameters = 30000;
 constexpr size_t kMaxBatchRows = 500;
-
-// The URL as messages may show it: without a password (user:pw@ or ?password=).
-std::string Shown(const std::string& url) {
-  const std::string shown = std::regex_replace(url, std::regex("(://[^:/@]*):[^@]*@"), "$1:***@");
-  return std::regex_replace(shown, std::regex("([?&]password=)[^&]*"), "$1***");
-}
 
 std::string Quoted(std::string_view name) {
   std::string out = "\"";
@@ -115,9 +108,9 @@ std::vector<TargetColumn> TargetColumns(sql::Connection& db, const std::string& 
 }
 
 Status NotEmpty(const std::string& url, const std::string& why_zh, const std::string& why_en) {
-  return Status::Conflict("目标数据库 " + Shown(url) + " 不是空的（" + why_zh +
+  return Status::Conflict("目标数据库 " + sql::RedactedUrl(url) + " 不是空的（" + why_zh +
                               "），未做任何改动；请迁移到一个新建的空数据库（createdb）",
-                          "the target database " + Shown(url) + " is not empty (" + why_en +
+                          "the target database " + sql::RedactedUrl(url) + " is not empty (" + why_en +
                               "); nothing was changed. Migrate into a new, empty database "
                               "(createdb)")
       .with_reason("migrate-target-not-empty");
@@ -544,8 +537,8 @@ Result<Json> MigrateRegistry(const std::string& from_path, const std::string& to
     sql::PostgresqlConnection probe(to_url);
     if (Status s = CheckTargetEmpty(probe, to_url); !s.ok()) return s;
   } catch (const sql::Error& e) {
-    return Status::Io("无法连接目标数据库 " + Shown(to_url) + "：" + e.what(),
-                      "cannot connect to the target database " + Shown(to_url) + ": " + e.what());
+    return Status::Io("无法连接目标数据库 " + sql::RedactedUrl(to_url) + "：" + e.what(),
+                      "cannot connect to the target database " + sql::RedactedUrl(to_url) + ": " + e.what());
   }
 
   try {
@@ -587,7 +580,7 @@ Result<Json> MigrateRegistry(const std::string& from_path, const std::string& to
     if (!copied.ok()) return copied.status();
     Json out = std::move(copied).value();
     out["from"] = from_path;
-    out["to"] = Shown(to_url);
+    out["to"] = sql::RedactedUrl(to_url);
     out["key_dir"] = key_dir;
     out["schema_version"] = source_version;
     out["source"] = source_head->ToJson();
