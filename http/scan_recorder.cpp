@@ -45,6 +45,8 @@ Result<std::unique_ptr<ScanRecorder>> ScanRecorder::Open(const std::string& db_p
         .with_reason("scan-journal-unset");
   const std::string journal_path = options.journal.empty() ? ScanJournalPath(db_path) : options.journal;
   const std::string journal_key = ScanJournalKey(per_node, journal_path);
+  if (per_node && options.reload_idle_after.count() == 0)
+    options.reload_idle_after = 2 * options.fold_interval;
   auto journal = ScanJournal::Open(journal_path);
   if (!journal.ok()) return journal.status();
   // Scans an earlier run answered but did not commit (it was killed) are in its journal.
@@ -193,6 +195,12 @@ Result<ScanTally> ScanRecorder::RecordWith(const ScanRow& scan, const LoadHistor
   Shard& shard = ShardOf(scan.code);
   std::lock_guard<std::mutex> lock(shard.mu);
   auto it = shard.tallies.find(scan.code);
+  if (it != shard.tallies.end() && options_.reload_idle_after.count() > 0 &&
+      it->second.pending == 0 && it->second.unfolded == 0 &&
+      std::chrono::steady_clock::now() - it->second.loaded > options_.reload_idle_after) {
+    shard.tallies.erase(it);  // other nodes may have counted this code since: read it again
+    it = shard.tallies.end();
+  }
   if (it == shard.tallies.end()) {
     // Nothing of this code is queued or unfolded (else its tally would be here): its row in
     // scan_tallies is complete.
@@ -205,6 +213,7 @@ Result<ScanTally> ScanRecorder::RecordWith(const ScanRow& scan, const LoadHistor
     }
     EvictIdle(shard, scan.code);
     Tally t;
+    t.loaded = std::chrono::steady_clock::now();
     t.count = s.count;
     t.first_at = std::move(s.first_at);
     for (const auto& net : s.nets) t.nets.push_back(NetKey(net));
@@ -283,6 +292,21 @@ void ScanRecorder::Fold() {
     return;
   }
   unfolded_rows_ = 0;
+  if (options_.reload_idle_after.count() > 0) {
+    // Other nodes fold too, and may have folded this node's scans before this fold ran, so
+    // `changed` need not name them; but every scan this node committed is folded now.
+    for (Shard& shard : shards_) {
+      std::lock_guard<std::mutex> lock(shard.mu);
+      for (auto it = shard.tallies.begin(); it != shard.tallies.end();) {
+        it->second.unfolded = 0;
+        if (it->second.stale && it->second.pending == 0)
+          it = shard.tallies.erase(it);
+        else
+          ++it;
+      }
+    }
+    return;
+  }
   for (const auto& code : *changed) {
     Shard& shard = ShardOf(code);
     std::lock_guard<std::mutex> lock(shard.mu);

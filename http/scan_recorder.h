@@ -65,6 +65,10 @@ struct ScanRecorderOptions {
   size_t cached_codes = 200000;  // tallies kept in memory (idle ones are evicted)
   // Tests only: hold every batch this long before committing, to catch scans in the queue.
   std::chrono::milliseconds commit_delay{0};
+  // Other nodes record scans of the same registry (PostgreSQL): an idle tally loaded longer ago
+  // than this is loaded again, so their scans show in this node's counts too. 0: never (one
+  // server per registry file); ScanRecorder::Open sets twice fold_interval for a PostgreSQL one.
+  std::chrono::milliseconds reload_idle_after{0};
   // The scan journal's file (serve --scan-journal). Empty: beside a registry file
   // (ScanJournalPath); a PostgreSQL registry has no file, and each node names its own.
   std::string journal;
@@ -113,6 +117,7 @@ class ScanRecorder {
     int64_t pending = 0;         // queued, not yet committed
     int64_t unfolded = 0;        // committed, not yet folded into scan_tallies
     bool stale = false;          // a queued scan failed to store: reload once nothing is pending
+    std::chrono::steady_clock::time_point loaded;  // when it was read from the registry
   };
   struct Shard {
     std::mutex mu;

@@ -182,6 +182,7 @@ TEST_CASE("two verify nodes on one PostgreSQL and its streaming replica lose no 
   REQUIRE(lot.ok());
   const std::string lot_code = (*lot)["code"];
   const auto codes = MintUnits(*f.store, *LotId(*f.store, lot_code), 8);
+  const std::string extra = MintUnits(*f.store, *LotId(*f.store, lot_code), 1)[0];
   OwnCluster replica(&primary);
   const std::string journal_a = f.dir / "node-a.journal", journal_b = f.dir / "node-b.journal";
 
@@ -234,6 +235,39 @@ TEST_CASE("two verify nodes on one PostgreSQL and its streaming replica lose no 
       if (!replicated) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     CHECK(replicated);
+
+    // A code scanned on both nodes: each node's count takes in the other's scans within a few
+    // seconds (an idle tally is read again after twice the fold interval).
+    auto scan_count = [&](int port) -> int64_t {
+      httplib::Client c("127.0.0.1", port);
+      auto r = c.Get(("/api/v1/verify/" + extra).c_str());
+      REQUIRE(r);
+      REQUIRE(r->status == 200);
+      return Json::parse(r->body)["scan_count"].get<int64_t>();
+    };
+    // Waits until the replica's tally holds `n` scans of the code, then past the reload age
+    // (2 s) and a fold (1 s) of each node: what "a few seconds late" means, in the nodes' own
+    // settings rather than in how fast this machine is.
+    auto settled = [&](int64_t n) {
+      int64_t folded = -1;
+      const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+      while (folded != n && std::chrono::steady_clock::now() < until) {
+        auto on_replica = Store::Open(replica.url, OpenMode::kReadOnly);
+        REQUIRE(on_replica.ok());
+        sql::Statement q((*on_replica)->db(), "SELECT count FROM scan_tallies WHERE code = ?");
+        q.Bind(1, extra);
+        folded = q.Step() ? q.Column(0).Int64() : 0;
+        if (folded != n) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      REQUIRE(folded == n);
+      std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+    };
+    for (int i = 1; i <= 3; ++i) CHECK(scan_count(a.port()) == i);
+    for (int i = 0; i < 3; ++i) scan_count(b.port());
+    settled(6);
+    CHECK(scan_count(a.port()) == 7);
+    settled(7);
+    CHECK(scan_count(b.port()) == 8);
 
     for (auto& t : clients) t.join();
     CHECK(total == 4 * 60);
