@@ -167,13 +167,18 @@ class PostgresqlStatement : public StatementImpl {
       values[k] = nulls_[k] ? nullptr : values_[k].data();
       lengths_[k] = static_cast<int>(values_[k].size());
     }
-    const std::string name = db_.PreparedName(sql_, types_);
+    // A statement the verify page reuses for every scan asks the connection for its prepared
+    // name once, and again only when a parameter's type changes (a NULL where an integer was).
+    if (prepared_name_.empty() || prepared_types_ != types_) {
+      prepared_name_ = db_.PreparedName(sql_, types_);
+      prepared_types_ = types_;
+    }
     PGresult* res =
-        name.empty()
+        prepared_name_.empty()
             ? PQexecParams(db_.handle(), sql_.c_str(), params_, types_.data(), values.data(),
                            lengths_.data(), formats_.data(), 0)
-            : PQexecPrepared(db_.handle(), name.c_str(), params_, values.data(), lengths_.data(),
-                             formats_.data(), 0);
+            : PQexecPrepared(db_.handle(), prepared_name_.c_str(), params_, values.data(),
+                             lengths_.data(), formats_.data(), 0);
     res_ = Checked(res, db_.handle());
     row_ = -1;
   }
@@ -184,6 +189,8 @@ class PostgresqlStatement : public StatementImpl {
   std::vector<std::string> values_;
   std::vector<int> lengths_, formats_;
   std::vector<Oid> types_;  // 0 lets the server infer the type
+  std::string prepared_name_;  // "" until prepared (or when the session may prepare no more)
+  std::vector<Oid> prepared_types_;  // the types prepared_name_ was prepared with
   std::vector<char> nulls_;
   PGresult* res_ = nullptr;
   int row_ = -1;
