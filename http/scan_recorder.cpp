@@ -273,9 +273,10 @@ void ScanRecorder::Settle(const std::vector<ScanRow>& batch, bool stored) {
     if (it == shard.tallies.end()) continue;  // cannot happen: pending tallies stay
     Tally& t = it->second;
     --t.pending;
-    if (stored)
+    if (stored) {
       ++t.unfolded;
-    else
+      if (options_.reload_idle_after.count() > 0) unfolded_codes_.insert(scan.code);
+    } else
       t.stale = true;
     // A tally that counted a lost scan is reloaded from the table once it is idle.
     if (t.stale && t.pending == 0 && t.unfolded == 0) shard.tallies.erase(it);
@@ -295,18 +296,9 @@ void ScanRecorder::Fold() {
   if (options_.reload_idle_after.count() > 0) {
     // Other nodes fold too, and may have folded this node's scans before this fold ran, so
     // `changed` need not name them; but every scan this node committed is folded now.
-    for (Shard& shard : shards_) {
-      std::lock_guard<std::mutex> lock(shard.mu);
-      for (auto it = shard.tallies.begin(); it != shard.tallies.end();) {
-        it->second.unfolded = 0;
-        if (it->second.stale && it->second.pending == 0)
-          it = shard.tallies.erase(it);
-        else
-          ++it;
-      }
-    }
-    return;
+    *changed = std::vector<std::string>(unfolded_codes_.begin(), unfolded_codes_.end());
   }
+  unfolded_codes_.clear();
   for (const auto& code : *changed) {
     Shard& shard = ShardOf(code);
     std::lock_guard<std::mutex> lock(shard.mu);

@@ -25,6 +25,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "http/metrics.h"
@@ -165,6 +166,8 @@ class ScanRecorder {
   uint64_t next_ticket_;
   uint64_t accepted_ = 0, settled_ = 0;  // scans queued / committed-or-dropped so far
   size_t unfolded_rows_ = 0;             // writer thread only
+  // Writer thread only, on a shared registry: the codes with scans committed since the last fold.
+  std::unordered_set<std::string> unfolded_codes_;
   std::chrono::steady_clock::time_point last_fold_;
   bool closing_ = false;
   bool journal_done_ = false;  // the journal thread has drained the queue and ended
