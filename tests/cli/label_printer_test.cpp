@@ -19,6 +19,7 @@
 #include "tests/support/registry_file.h"
 
 using agritrace::testing::Cli;
+using agritrace::testing::FreePort;
 using agritrace::testing::IssueMintedLot;
 using agritrace::testing::RunProcess;
 using nlohmann::json;
@@ -293,16 +294,9 @@ TEST_CASE("bad --printer values are refused with a clear message and nothing rec
   Cli cli;
   cli.Seed();
   std::string lot = IssueMintedLot(cli, "5");
-  // A port nobody listens on: bound, then closed.
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  const std::string closed = "tcp://127.0.0.1:" + std::to_string(ntohs(a.sin_port));
-  close(s);
+  const int port = FreePort();  // nobody listens on it
+  REQUIRE(port > 0);
+  const std::string closed = "tcp://127.0.0.1:" + std::to_string(port);
   REQUIRE(mkdir((cli.dir / "folder").c_str(), 0700) == 0);
   const std::string events = Sql(cli, "SELECT COUNT(*) FROM events");
   struct Case {

@@ -4,11 +4,8 @@
 // of them with docs/deploy/nginx-agritrace.conf. Every scan answered as recorded is counted once
 // on the primary; a node killed with SIGKILL loses nothing the surviving node answered, and its
 // own answered scans come back from its journal.
-#include <arpa/inet.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -53,18 +50,6 @@ struct OwnCluster {
   ~OwnCluster() { RunProcess({AGRITRACE_SOURCE_DIR "/scripts/pg_cluster.sh", "stop", dir}); }
 };
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
 void ReplaceOnce(std::string& text, const std::string& from, const std::string& to) {
   const auto at = text.find(from);
   INFO("docs/deploy/nginx-agritrace.conf must hold " << from);
@@ -78,7 +63,8 @@ class Nginx {
  public:
   Nginx(int node_a, int node_b) {
     std::string site = testing::ReadFileText(AGRITRACE_SOURCE_DIR "/docs/deploy/nginx-agritrace.conf");
-    port_ = FreePort();
+    port_ = testing::FreePort();
+    REQUIRE(port_ > 0);
     ReplaceOnce(site, "server 127.0.0.1:8081", "server 127.0.0.1:" + std::to_string(node_a));
     ReplaceOnce(site, "server 127.0.0.1:8082", "server 127.0.0.1:" + std::to_string(node_b));
     ReplaceOnce(site, "listen 127.0.0.1:8080;", "listen 127.0.0.1:" + std::to_string(port_) + ";");
