@@ -7,17 +7,17 @@
 namespace agritrace::cli {
 namespace {
 
-std::string Quantity(const Json& r) {
-  if (r.contains("pieces")) return std::to_string(r["pieces"].get<int64_t>()) + " 件 pieces";
-  return FormatKilograms(r["weight_g"].get<int64_t>()) + " 公斤 kg";
+std::string Quantity(const HgzSummary& h) {
+  if (h.pieces) return std::to_string(*h.pieces) + " 件 pieces";
+  return FormatKilograms(h.weight_g.value_or(0)) + " 公斤 kg";
 }
 
 // The certificate as the paper reads, one field a line.
-std::string Describe(const Json& h) {
+std::string Describe(const Json& record, const std::string& kid) {
   std::string out(kHgzTitle);
-  for (const HgzField& f : HgzFields(h["record"]))
+  for (const HgzField& f : HgzFields(record))
     out += "\n" + f.zh + " " + f.en + ": " + f.value_zh;
-  return out + "\n签名密钥 kid: " + h["kid"].get<std::string>();
+  return out + "\n签名密钥 kid: " + kid;
 }
 
 }  // namespace
@@ -54,7 +54,7 @@ void RegisterHgzCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = IssueHgz(*store, in);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已开具并签名 / issued and signed:\n" + Describe(*r));
+      ctx.Print(*r, "已开具并签名 / issued and signed:\n" + Describe(r->record, r->kid));
     });
   });
 
@@ -69,9 +69,9 @@ void RegisterHgzCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = GetHgz(*store, *n);
       if (!r.ok()) return ctx.Fail(r.status());
-      std::string human = Describe(*r) + "\n签名 signature: " +
-                          ((*r)["signature_valid"].get<bool>() ? "有效 valid" : "无效 INVALID") +
-                          ((*r)["lot_recalled"].get<bool>() ? "\n批次已召回 LOT RECALLED" : "");
+      std::string human = Describe(r->record, r->kid) + "\n签名 signature: " +
+                          (r->signature_valid ? "有效 valid" : "无效 INVALID") +
+                          (r->lot_recalled ? "\n批次已召回 LOT RECALLED" : "");
       ctx.Print(*r, human);
     });
   });
@@ -86,11 +86,10 @@ void RegisterHgzCommands(CLI::App& app, Context& ctx) {
       if (!r.ok()) return ctx.Fail(r.status());
       std::string human;
       for (const auto& h : *r)
-        human += h["number"].get<std::string>() + "  " + h["issued_on"].get<std::string>() + "  " +
-                 crockford::Group(h["lot"].get<std::string>(), 5) + "  " + Quantity(h) + "  " +
-                 h["party"].get<std::string>() + "\n";
+        human += h.number + "  " + h.issued_on + "  " + crockford::Group(h.lot, 5) + "  " +
+                 Quantity(h) + "  " + h.party + "\n";
       if (r->empty()) human = "没有合格证 / no certificates";
-      ctx.Print(*r, human);
+      ctx.Print(Json(*r), human);
     });
   });
 

@@ -18,7 +18,7 @@ void RegisterTokenCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = CreateToken(*store, in);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, (*r)["token"].get<std::string>() +
+      ctx.Print(*r, r->secret +
                         "\n请立即保存此令牌，之后无法再次查看 / save this token now: it is not shown again");
     });
   });
@@ -26,11 +26,11 @@ void RegisterTokenCommands(CLI::App& app, Context& ctx) {
     ctx.Run([&] {
       auto store = ctx.Open();
       if (!store) return;
-      Json all = ListTokens(*store);
+      const std::vector<Token> all = ListTokens(*store);
       std::string human;
-      for (const auto& t : all)
-        human += std::to_string(t["id"].get<int64_t>()) + "  " + t["role"].get<std::string>() + "  " +
-                 t["name"].get<std::string>() + (t.contains("revoked_at") ? "  已吊销 revoked" : "") + "\n";
+      for (const Token& t : all)
+        human += std::to_string(t.id) + "  " + t.role + "  " + t.name +
+                 (t.revoked_at ? "  已吊销 revoked" : "") + "\n";
       ctx.Print(all, human.empty() ? "还没有令牌 / no tokens" : human);
     });
   });

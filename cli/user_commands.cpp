@@ -83,15 +83,13 @@ void RegisterUserCommands(CLI::App& app, Context& ctx) {
         ctx.Run([&] {
           auto store = ctx.Open();
           if (!store) return;
-          Json all = ListUsers(*store);
+          const std::vector<User> all = ListUsers(*store);
           std::string human;
-          for (const auto& u : all) {
-            human += std::to_string(u["id"].get<int64_t>()) + "  " +
-                     u["username"].get<std::string>() + "  " + u["role"].get<std::string>();
-            if (u.contains("org_id"))
-              human += "  org " + std::to_string(u["org_id"].get<int64_t>());
-            if (u["disabled"].get<bool>()) human += "  已停用 disabled";
-            if (u["must_change_password"].get<bool>()) human += "  待改密码 must change password";
+          for (const User& u : all) {
+            human += std::to_string(u.id) + "  " + u.username + "  " + u.role;
+            if (u.org_id) human += "  org " + std::to_string(u.org_id);
+            if (u.disabled) human += "  已停用 disabled";
+            if (u.must_change_password) human += "  待改密码 must change password";
             human += "\n";
           }
           ctx.Print(all, human.empty() ? "还没有账号 / no accounts" : human);
@@ -109,7 +107,7 @@ void RegisterUserCommands(CLI::App& app, Context& ctx) {
       auto r = DisableUser(*store, disable_name, kActor);
       if (!r.ok()) return ctx.Fail(r.status());
       ctx.Print(*r, "已停用 / disabled " + disable_name + "，结束登录 / sessions ended: " +
-                        std::to_string((*r)["sessions_ended"].get<int64_t>()));
+                        std::to_string(r->sessions_ended));
     });
   });
 

@@ -32,10 +32,9 @@ std::optional<LotLookup> ReadLot(ReaderPool& pool, const std::string& code) {
 
 }  // namespace
 
-std::string RenderHgzPage(const Json& hgz, const LotLookup* lot, Lang lang) {
-  const Json& r = hgz["record"];
-  const bool valid = hgz.value("signature_valid", false),
-             recalled = hgz.value("lot_recalled", false);
+std::string RenderHgzPage(const Hgz& hgz, const LotLookup* lot, Lang lang) {
+  const Json& r = hgz.record;
+  const bool valid = hgz.signature_valid, recalled = hgz.lot_recalled;
   const std::string lot_code = r.value("lot", "");
   std::string out;
   out.reserve(16000);
@@ -83,7 +82,7 @@ std::string RenderHgzPage(const Json& hgz, const LotLookup* lot, Lang lang) {
          (valid ? "<span class=\"grn\">" + L(lang, "有效", "valid") + "</span>"
                 : "<span class=\"red\">" + L(lang, "无效", "INVALID") + "</span>") +
          " · " + L(lang, "登记机构 ", "registry ") + HtmlEscape(r.value("registry", "")) +
-         L(lang, "，密钥 ", ", key ") + HtmlEscape(hgz.value("kid", "")) +
+         L(lang, "，密钥 ", ", key ") + HtmlEscape(hgz.kid) +
          " · Ed25519</small></p></section>";
 
   // Then where the produce comes from: the lot's own consumer sections.
@@ -121,22 +120,16 @@ std::string RenderHgzMissingPage(const std::string& number, bool typo, Lang lang
   return out;
 }
 
-Json HgzAnswer(const Json& hgz) {
-  const std::string lot = hgz["record"].value("lot", "");
-  return {{"number", hgz["number"]},
-          {"title", std::string(kHgzTitle)},
-          {"record", hgz["record"]},
-          {"record_canonical", hgz["record_canonical"]},
-          {"signature", hgz["signature"]},
-          {"kid", hgz["kid"]},
-          {"event_index", hgz["event_index"]},
-          {"signature_valid", hgz["signature_valid"]},
-          {"lot_recalled", hgz["lot_recalled"]},
-          {"lot", {{"code", lot}, {"page", "/q/" + lot}, {"verify", "/api/v1/verify/" + lot}}}};
+Json HgzAnswer(const Hgz& hgz) {
+  const std::string lot = hgz.record.value("lot", "");
+  Json out = hgz;
+  out["title"] = std::string(kHgzTitle);
+  out["lot"] = {{"code", lot}, {"page", "/q/" + lot}, {"verify", "/api/v1/verify/" + lot}};
+  return out;
 }
 
 void RegisterHgzRoutes(httplib::Server& svr, ApiContext& api, ReaderPool& pool) {
-  auto find = [&api](const std::string& typed) -> Result<Json> {
+  auto find = [&api](const std::string& typed) -> Result<Hgz> {
     auto number = NormalizeHgzNumber(typed);
     if (!number.ok()) return number.status();
     return api.WithReportStore([&](Store& store) { return GetHgz(store, *number); });
@@ -153,7 +146,7 @@ void RegisterHgzRoutes(httplib::Server& svr, ApiContext& api, ReaderPool& pool) 
       }
       return SetStatusProblem(res, hgz.status(), req.path);
     }
-    auto lot = ReadLot(pool, (*hgz)["record"].value("lot", ""));
+    auto lot = ReadLot(pool, hgz->record.value("lot", ""));
     SetPage(res, 200, RenderHgzPage(*hgz, lot ? &*lot : nullptr, lang), lang);
   });
   svr.Get(R"(/api/v1/hgz/([^/]+))", [find](const httplib::Request& req, httplib::Response& res) {

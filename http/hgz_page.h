@@ -10,16 +10,17 @@
 #include "http/api_context.h"
 #include "http/language.h"
 #include "http/reader_pool.h"
+#include "registry/hgz.h"
 #include "registry/verify_lookup.h"
 
 namespace agritrace::http {
 
-// `hgz` as GetHgz returns it; `lot` the certificate's lot, or null when it could not be read.
-std::string RenderHgzPage(const Json& hgz, const LotLookup* lot, Lang lang);
+// `lot` is the certificate's lot, or null when it could not be read.
+std::string RenderHgzPage(const Hgz& hgz, const LotLookup* lot, Lang lang);
 // The page for a number that is mistyped (`typo`) or that no certificate has.
 std::string RenderHgzMissingPage(const std::string& number, bool typo, Lang lang);
 // The API answer (schemas/hgz.schema.json).
-Json HgzAnswer(const Json& hgz);
+Json HgzAnswer(const Hgz& hgz);
 
 void RegisterHgzRoutes(httplib::Server& svr, ApiContext& api, ReaderPool& pool);
 

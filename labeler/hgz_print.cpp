@@ -71,11 +71,11 @@ LabelContent HgzLabelContent(const Json& record, const std::string& base_url) {
 Result<HgzRendering> RenderHgz(Store& store, const HgzPrintRequest& req) {
   auto hgz = GetHgz(store, req.number);
   if (!hgz.ok()) return hgz.status();
-  if ((*hgz)["lot_recalled"].get<bool>())
+  if (hgz->lot_recalled)
     return Status::Invalid("合格证 " + req.number + " 的批次已召回，不能再打印",
                            "the lot of certificate " + req.number + " is recalled: no printing")
         .with_reason("lot-recalled");
-  const LabelContent content = HgzLabelContent((*hgz)["record"], store.Meta("base_url"));
+  const LabelContent content = HgzLabelContent(hgz->record, store.Meta("base_url"));
 
   std::ostringstream stream;
   OneFileSink sink;

@@ -434,7 +434,7 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
     if (!number.ok()) return number.status();
     auto hgz = GetHgz(store, *number);
     if (!hgz.ok()) return hgz.status();
-    const std::string of_lot = (*hgz)["record"].value("lot", "");
+    const std::string of_lot = hgz->record.value("lot", "");
     if (of_lot != req.lot_code)
       return Status::Invalid("合格证 " + *number + " 是批次 " + FormatLotCode(of_lot) +
                                  " 的，不是批次 " + FormatLotCode(req.lot_code) +

@@ -172,7 +172,7 @@ Result<std::string> NormalizeHgzNumber(std::string_view text) {
   return n;
 }
 
-Result<Json> IssueHgz(Store& store, const HgzInput& in) {
+Result<IssuedHgz> IssueHgz(Store& store, const HgzInput& in) {
   if (Status s = CheckInput(in); !s.ok()) return s;
   std::vector<std::string> from;
   for (const auto& f : in.from) {
@@ -185,7 +185,7 @@ Result<Json> IssueHgz(Store& store, const HgzInput& in) {
   }
   auto key = CurrentSigningKey(store);
   if (!key.ok()) return key.status();
-  Json out;
+  IssuedHgz out;
   Status s = store.Transact([&]() -> Status {
     auto lot = GetLot(store, in.lot);
     if (!lot.ok()) return lot.status();
@@ -301,36 +301,34 @@ Result<Json> IssueHgz(Store& store, const HgzInput& in) {
     idx.Bind(1, *ev);
     idx.Bind(2, id);
     idx.Exec();
-    out = {{"number", number}, {"record", record}, {"signature", signature},
-           {"kid", key->kid}, {"event_index", *ev}};
+    out = IssuedHgz{number, record, signature, key->kid, *ev};
     return Status::Ok();
   });
   if (!s.ok()) return s;
   return out;
 }
 
-Result<Json> GetHgz(Store& store, const std::string& number) {
+Result<Hgz> GetHgz(Store& store, const std::string& number) {
   sql::Statement q(store.db(),
                    "SELECT lot_id, record_json, signature, kid, event_index FROM hgz "
                    "WHERE number = ?");
   q.Bind(1, number);
   if (!q.Step()) return HgzNotFound(number);
-  const std::string canonical = q.Column(1).String(), signature = q.Column(2).String(),
-                    kid = q.Column(3).String();
-  auto pub = PublicKeyOf(store, kid);
-  auto sig = Base64UrlDecode(signature);
-  const bool valid = pub.ok() && sig && Ed25519Verify(*pub, canonical, *sig);
-  return Json{{"number", number},
-              {"record", Json::parse(canonical)},
-              {"record_canonical", canonical},
-              {"signature", signature},
-              {"kid", kid},
-              {"event_index", q.Column(4).Int64()},
-              {"signature_valid", valid},
-              {"lot_recalled", IsRecalled(store, q.Column(0).Int64())}};
+  Hgz h;
+  h.number = number;
+  h.record_canonical = q.Column(1).String();
+  h.record = Json::parse(h.record_canonical);
+  h.signature = q.Column(2).String();
+  h.kid = q.Column(3).String();
+  h.event_index = q.Column(4).Int64();
+  auto pub = PublicKeyOf(store, h.kid);
+  auto sig = Base64UrlDecode(h.signature);
+  h.signature_valid = pub.ok() && sig && Ed25519Verify(*pub, h.record_canonical, *sig);
+  h.lot_recalled = IsRecalled(store, q.Column(0).Int64());
+  return h;
 }
 
-Result<Json> ListHgz(Store& store, const std::string& lot) {
+Result<std::vector<HgzSummary>> ListHgz(Store& store, const std::string& lot) {
   int64_t lot_id = 0;
   if (!lot.empty()) {
     auto id = LotId(store, lot);
@@ -344,17 +342,45 @@ Result<Json> ListHgz(Store& store, const std::string& lot) {
                    "ORDER BY h.id DESC");
   q.Bind(1, lot_id);
   q.Bind(2, lot_id);
-  Json out = Json::array();
+  std::vector<HgzSummary> out;
   while (q.Step()) {
-    Json h = {{"number", q.Column(0).String()}, {"lot", q.Column(1).String()},
-              {"issued_on", q.Column(2).String()}, {"style", q.Column(3).String()},
-              {"basis", q.Column(4).String()}, {"covered_g", q.Column(7).Int64()},
-              {"party", q.Column(8).String()}};
-    if (!q.Column(5).IsNull()) h["weight_g"] = q.Column(5).Int64();
-    if (!q.Column(6).IsNull()) h["pieces"] = q.Column(6).Int64();
-    out.push_back(h);
+    HgzSummary h;
+    h.number = q.Column(0).String();
+    h.lot = q.Column(1).String();
+    h.issued_on = q.Column(2).String();
+    h.style = q.Column(3).String();
+    h.basis = q.Column(4).String();
+    if (!q.Column(5).IsNull()) h.weight_g = q.Column(5).Int64();
+    if (!q.Column(6).IsNull()) h.pieces = q.Column(6).Int64();
+    h.covered_g = q.Column(7).Int64();
+    h.party = q.Column(8).String();
+    out.push_back(std::move(h));
   }
   return out;
+}
+
+void to_json(Json& j, const IssuedHgz& h) {
+  j = {{"number", h.number}, {"record", h.record}, {"signature", h.signature},
+       {"kid", h.kid}, {"event_index", h.event_index}};
+}
+
+void to_json(Json& j, const Hgz& h) {
+  j = {{"number", h.number},
+       {"record", h.record},
+       {"record_canonical", h.record_canonical},
+       {"signature", h.signature},
+       {"kid", h.kid},
+       {"event_index", h.event_index},
+       {"signature_valid", h.signature_valid},
+       {"lot_recalled", h.lot_recalled}};
+}
+
+void to_json(Json& j, const HgzSummary& h) {
+  j = {{"number", h.number}, {"lot", h.lot},        {"issued_on", h.issued_on},
+       {"style", h.style},   {"basis", h.basis},    {"covered_g", h.covered_g},
+       {"party", h.party}};
+  if (h.weight_g) j["weight_g"] = *h.weight_g;
+  if (h.pieces) j["pieces"] = *h.pieces;
 }
 
 }  // namespace agritrace

@@ -3,6 +3,7 @@
 // lot (one per shipment) whose weights together stay within the lot's.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,20 +33,48 @@ struct HgzInput {
   std::vector<std::string> from;   // collector: numbers of the certificates received
 };
 
+// A certificate just issued: its number, the signed record (a JSON document: its canonical bytes
+// are what is signed), the signature, the key's id and the log event's index.
+struct IssuedHgz {
+  std::string number;
+  Json record;
+  std::string signature, kid;
+  int64_t event_index = 0;
+};
+void to_json(Json& j, const IssuedHgz& h);
+
+// A stored certificate: as issued, plus the exact signed bytes, whether the signature checks now
+// against the registry's key, and whether its lot has been recalled since.
+struct Hgz {
+  std::string number;
+  Json record;
+  std::string record_canonical, signature, kid;
+  int64_t event_index = 0;
+  bool signature_valid = false;
+  bool lot_recalled = false;
+};
+void to_json(Json& j, const Hgz& h);
+
+// One line of a list of certificates. Exactly one of weight_g and pieces is set.
+struct HgzSummary {
+  std::string number, lot, issued_on, style, basis;
+  std::optional<int64_t> weight_g, pieces;
+  int64_t covered_g = 0;
+  std::string party;  // the committing organisation's name
+};
+void to_json(Json& j, const HgzSummary& h);
+
 // Issues a certificate: checks every rule (lot known and not recalled, quantity within what the
 // lot's certificates leave, basis and report, contact, style and received certificates), signs
 // the record with the current key and appends "hgz.issued" in one transaction. A refusal writes
-// nothing. Returns {"number", "record", "signature", "kid", "event_index"}.
-Result<Json> IssueHgz(Store& store, const HgzInput& input);
+// nothing.
+Result<IssuedHgz> IssueHgz(Store& store, const HgzInput& input);
 
-// The signed record, signature and kid, plus "record_canonical" (the exact signed bytes),
-// "signature_valid" (checked now against the registry's key) and "lot_recalled".
 // NotFound (reason hgz-unknown) for no such certificate.
-Result<Json> GetHgz(Store& store, const std::string& number);
+Result<Hgz> GetHgz(Store& store, const std::string& number);
 
-// Certificates newest first, each {"number","lot","issued_on","style","basis","weight_g" or
-// "pieces","covered_g","party"}; of one lot when `lot` is not empty (NotFound for no such lot).
-Result<Json> ListHgz(Store& store, const std::string& lot);
+// Certificates newest first; of one lot when `lot` is not empty (NotFound for no such lot).
+Result<std::vector<HgzSummary>> ListHgz(Store& store, const std::string& lot);
 
 // A certificate number as typed (any case, hyphens, O/I/L) in its canonical form, or Invalid
 // (reason hgz-number) saying what is wrong: a mistyped number is a typo, not an unknown one.

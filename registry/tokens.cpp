@@ -11,7 +11,20 @@ namespace {
 constexpr const char* kPrefix = "agt_";
 }
 
-Result<Json> CreateToken(Store& store, const TokenInput& in) {
+void to_json(Json& j, const Token& t) {
+  j = {{"id", t.id}, {"role", t.role}, {"name", t.name}, {"created_at", t.created_at}};
+  if (t.org_id) j["org_id"] = t.org_id;
+  if (t.revoked_at) j["revoked_at"] = *t.revoked_at;
+}
+
+void to_json(Json& j, const NewToken& t) {
+  to_json(j, t.token);
+  j["token"] = t.secret;
+}
+
+void to_json(Json& j, const RevokedToken& t) { j = {{"id", t.id}, {"revoked_at", t.revoked_at}}; }
+
+Result<NewToken> CreateToken(Store& store, const TokenInput& in) {
   if (in.role != "bureau" && in.role != "cooperative")
     return Status::Invalid("角色应为 bureau（农业农村局）或 cooperative（合作社）：" + in.role,
                            "role must be bureau or cooperative: " + in.role);
@@ -24,7 +37,7 @@ Result<Json> CreateToken(Store& store, const TokenInput& in) {
   if (RAND_bytes(secret, sizeof secret) != 1) return Status::Io("系统随机数不可用", "OS randomness unavailable");
   std::string token = kPrefix + Base64UrlEncode(std::string(reinterpret_cast<char*>(secret), sizeof secret));
   std::string hash = Sha256(token);
-  Json out;
+  NewToken out;
   Status s = store.Transact([&]() -> Status {
     if (in.org_id)
       if (Status r = RequireOrganisation(store, in.org_id); !r.ok()) return r;
@@ -37,22 +50,20 @@ Result<Json> CreateToken(Store& store, const TokenInput& in) {
     ins.Bind(4, in.name);
     ins.Bind(5, now);
     ins.Exec();
-    out = {{"id", store.db().LastInsertId()}, {"role", in.role}, {"name", in.name}, {"created_at", now}};
-    if (in.org_id) out["org_id"] = in.org_id;
+    out.token = {store.db().LastInsertId(), in.role, in.name, in.org_id, now, std::nullopt};
+    out.secret = token;
     // The stored hash is logged too (it reveals nothing of a 256-bit token), so the log audit
     // catches a swapped hash (registry/log_audit.h).
-    Json logged_data = out;
+    Json logged_data = out.token;
     logged_data["hash_sha256"] = HexEncode(hash);
-    Status logged = LogEvent(store, "token.created", logged_data);
-    out["token"] = token;
-    return logged;
+    return LogEvent(store, "token.created", logged_data);
   });
   if (!s.ok()) return s;
   return out;
 }
 
-Result<Json> RevokeToken(Store& store, int64_t id) {
-  Json out;
+Result<RevokedToken> RevokeToken(Store& store, int64_t id) {
+  RevokedToken out;
   Status s = store.Transact([&]() -> Status {
     sql::Statement up(store.db(), "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL");
     std::string now = NowUtc();
@@ -61,22 +72,21 @@ Result<Json> RevokeToken(Store& store, int64_t id) {
     if (up.Exec() == 0)
       return Status::NotFound("没有编号为 " + std::to_string(id) + " 的有效令牌",
                               "no active token with id " + std::to_string(id));
-    out = {{"id", id}, {"revoked_at", now}};
+    out = {id, now};
     return LogEvent(store, "token.revoked", out);
   });
   if (!s.ok()) return s;
   return out;
 }
 
-Json ListTokens(Store& store) {
-  Json out = Json::array();
+std::vector<Token> ListTokens(Store& store) {
+  std::vector<Token> out;
   sql::Statement q(store.db(), "SELECT id, role, org_id, name, created_at, revoked_at FROM tokens ORDER BY id");
   while (q.Step()) {
-    Json t = {{"id", q.Column(0).Int64()}, {"role", q.Column(1).String()},
-              {"name", q.Column(3).String()}, {"created_at", q.Column(4).String()}};
-    if (!q.Column(2).IsNull()) t["org_id"] = q.Column(2).Int64();
-    if (!q.Column(5).IsNull()) t["revoked_at"] = q.Column(5).String();
-    out.push_back(t);
+    Token t{q.Column(0).Int64(), q.Column(1).String(), q.Column(3).String(),
+            q.Column(2).IsNull() ? 0 : q.Column(2).Int64(), q.Column(4).String(), std::nullopt};
+    if (!q.Column(5).IsNull()) t.revoked_at = q.Column(5).String();
+    out.push_back(std::move(t));
   }
   return out;
 }

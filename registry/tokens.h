@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "registry/store.h"
 
@@ -22,10 +23,37 @@ struct Principal {
   std::string name;
 };
 
-// Creates a token; the returned JSON's "token" is the only time the secret is shown.
-Result<Json> CreateToken(Store& store, const TokenInput& in);
-Result<Json> RevokeToken(Store& store, int64_t id);
-Json ListTokens(Store& store);
+// A token as stored: never its secret, which only its SHA-256 is kept of.
+struct Token {
+  int64_t id = 0;
+  std::string role, name;
+  int64_t org_id = 0;  // 0 for bureau
+  std::string created_at;
+  std::optional<std::string> revoked_at;
+};
+// {"id","role","name","created_at"}, plus "org_id" and "revoked_at" when set.
+void to_json(Json& j, const Token& t);
+
+// A token just created, with its secret: the only time the secret is shown.
+struct NewToken {
+  Token token;
+  std::string secret;  // "agt_" and base64url of 32 random bytes
+};
+// The token's JSON plus "token": the secret.
+void to_json(Json& j, const NewToken& t);
+
+struct RevokedToken {
+  int64_t id = 0;
+  std::string revoked_at;
+};
+void to_json(Json& j, const RevokedToken& t);
+
+// Creates a token ("token.created").
+Result<NewToken> CreateToken(Store& store, const TokenInput& in);
+// Revokes an active token ("token.revoked"); NotFound when there is no active token `id`.
+Result<RevokedToken> RevokeToken(Store& store, int64_t id);
+// Every token, oldest first.
+std::vector<Token> ListTokens(Store& store);
 // The principal of a presented token, or nullopt for unknown and revoked tokens.
 std::optional<Principal> Authenticate(Store& store, const std::string& token);
 // Counts a token reaching for what it may not touch: one access_denials row per token, route,

@@ -85,17 +85,6 @@ constexpr const char* kUserColumns =
     "SELECT id, username, role, org_id, must_change_password, disabled, created_at, "
     "password_hash FROM users ";
 
-Json UserJson(const User& u) {
-  Json j = {{"id", u.id},
-            {"username", u.username},
-            {"role", u.role},
-            {"must_change_password", u.must_change_password},
-            {"disabled", u.disabled},
-            {"created_at", u.created_at}};
-  if (u.org_id) j["org_id"] = u.org_id;
-  return j;
-}
-
 int64_t DeleteSessions(Store& store, int64_t user_id, const std::string& keep_hash = "") {
   sql::Statement del(store.db(), "DELETE FROM sessions WHERE user_id = ? AND id_hash <> ?");
   del.Bind(1, user_id);
@@ -168,7 +157,22 @@ std::string GeneratePassword() {
   return out;
 }
 
-Result<Json> AddUser(Store& store, const UserInput& in, const PasswordHash& password,
+void to_json(Json& j, const User& u) {
+  j = {{"id", u.id},
+       {"username", u.username},
+       {"role", u.role},
+       {"must_change_password", u.must_change_password},
+       {"disabled", u.disabled},
+       {"created_at", u.created_at}};
+  if (u.org_id) j["org_id"] = u.org_id;
+}
+
+void to_json(Json& j, const AccountChange& c) {
+  j = {{"id", c.id}, {"username", c.username}, {"sessions_ended", c.sessions_ended},
+       {"actor", c.actor}};
+}
+
+Result<User> AddUser(Store& store, const UserInput& in, const PasswordHash& password,
                      bool must_change_password, const std::string& actor) {
   if (Status s = CheckUsername(in.username); !s.ok()) return s;
   const bool org_role = in.role == "clerk" || in.role == "manager";
@@ -189,7 +193,7 @@ Result<Json> AddUser(Store& store, const UserInput& in, const PasswordHash& pass
         .with_reason("org-not-allowed");
   if (password.text.rfind("$argon2id$", 0) != 0)
     return Status::Invalid("内部错误：密码未经哈希", "internal error: the password is not hashed");
-  Json out;
+  User out;
   Status s = store.Transact([&]() -> Status {
     if (in.org_id)
       if (Status r = RequireOrganisation(store, in.org_id); !r.ok()) return r;
@@ -214,15 +218,20 @@ Result<Json> AddUser(Store& store, const UserInput& in, const PasswordHash& pass
     ins.Bind(5, must_change_password ? 1 : 0);
     ins.Bind(6, now);
     ins.Exec();
-    out = {{"id", store.db().LastInsertId()},
-           {"username", in.username},
-           {"role", in.role},
-           {"created_at", now},
-           {"actor", actor}};
-    if (in.org_id) out["org_id"] = in.org_id;
+    out.id = store.db().LastInsertId();
+    out.username = in.username;
+    out.role = in.role;
+    out.org_id = in.org_id;
+    out.must_change_password = must_change_password;
+    out.created_at = now;
+    Json logged = {{"id", out.id},
+                   {"username", in.username},
+                   {"role", in.role},
+                   {"created_at", now},
+                   {"actor", actor}};
+    if (in.org_id) logged["org_id"] = in.org_id;
     // The event commits to the stored hash (SHA-256 of the argon2id string, whose random salt
     // keeps it from being guessed at) so that `log verify` catches a swapped password hash.
-    Json logged = out;
     logged["must_change_password"] = must_change_password;
     logged["password_hash_sha256"] = HexEncode(Sha256(password.text));
     return LogEvent(store, "user.added", logged);
@@ -231,10 +240,10 @@ Result<Json> AddUser(Store& store, const UserInput& in, const PasswordHash& pass
   return out;
 }
 
-Json ListUsers(Store& store) {
-  Json out = Json::array();
+std::vector<User> ListUsers(Store& store) {
+  std::vector<User> out;
   sql::Statement q(store.db(), std::string(kUserColumns) + "ORDER BY id");
-  while (q.Step()) out.push_back(UserJson(ReadUser(q)));
+  while (q.Step()) out.push_back(ReadUser(q));
   return out;
 }
 
@@ -252,8 +261,9 @@ Result<User> GetUser(Store& store, int64_t id) {
   return ReadUser(q);
 }
 
-Result<Json> DisableUser(Store& store, const std::string& username, const std::string& actor) {
-  Json out;
+Result<AccountChange> DisableUser(Store& store, const std::string& username,
+                                  const std::string& actor) {
+  AccountChange out;
   Status s = store.Transact([&]() -> Status {
     auto u = FindUser(store, username);
     if (!u.ok()) return u.status();
@@ -264,17 +274,16 @@ Result<Json> DisableUser(Store& store, const std::string& username, const std::s
     sql::Statement up(store.db(), "UPDATE users SET disabled = 1 WHERE id = ?");
     up.Bind(1, u->id);
     up.Exec();
-    int64_t ended = DeleteSessions(store, u->id);
-    out = {{"id", u->id}, {"username", username}, {"sessions_ended", ended}, {"actor", actor}};
+    out = {u->id, username, DeleteSessions(store, u->id), actor};
     return LogEvent(store, "user.disabled", out);
   });
   if (!s.ok()) return s;
   return out;
 }
 
-Result<Json> ResetPassword(Store& store, const std::string& username, const PasswordHash& password,
-                           const std::string& actor) {
-  Json out;
+Result<AccountChange> ResetPassword(Store& store, const std::string& username,
+                                    const PasswordHash& password, const std::string& actor) {
+  AccountChange out;
   Status s = store.Transact([&]() -> Status {
     auto u = FindUser(store, username);
     if (!u.ok()) return u.status();
@@ -283,8 +292,7 @@ Result<Json> ResetPassword(Store& store, const std::string& username, const Pass
     up.Bind(1, password.text);
     up.Bind(2, u->id);
     up.Exec();
-    int64_t ended = DeleteSessions(store, u->id);
-    out = {{"id", u->id}, {"username", username}, {"sessions_ended", ended}, {"actor", actor}};
+    out = {u->id, username, DeleteSessions(store, u->id), actor};
     Json logged = out;
     logged["password_hash_sha256"] = HexEncode(Sha256(password.text));  // as in user.added
     return LogEvent(store, "user.password-reset", logged);
@@ -293,9 +301,9 @@ Result<Json> ResetPassword(Store& store, const std::string& username, const Pass
   return out;
 }
 
-Result<Json> ChangePassword(Store& store, int64_t user_id, const PasswordHash& password,
-                            const std::string& keep_session, const std::string& actor) {
-  Json out;
+Result<AccountChange> ChangePassword(Store& store, int64_t user_id, const PasswordHash& password,
+                                     const std::string& keep_session, const std::string& actor) {
+  AccountChange out;
   Status s = store.Transact([&]() -> Status {
     auto u = GetUser(store, user_id);
     if (!u.ok()) return u.status();
@@ -309,7 +317,7 @@ Result<Json> ChangePassword(Store& store, int64_t user_id, const PasswordHash& p
     up.Exec();
     int64_t ended =
         DeleteSessions(store, user_id, keep_session.empty() ? "" : Sha256(keep_session));
-    out = {{"id", user_id}, {"username", u->username}, {"sessions_ended", ended}, {"actor", actor}};
+    out = {user_id, u->username, ended, actor};
     Json logged = out;
     logged["password_hash_sha256"] = HexEncode(Sha256(password.text));  // as in user.added
     return LogEvent(store, "user.password-changed", logged);

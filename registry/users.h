@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "registry/store.h"
 
@@ -36,6 +37,19 @@ struct User {
   std::string created_at;
   bool bureau() const { return role == "bureau" || role == "bureau-admin"; }
 };
+// {"id","username","role","org_id" (only for an organisation's account),
+// "must_change_password","disabled","created_at"}: as `user list --json` prints an account.
+void to_json(Json& j, const User& u);
+
+// What disabling an account or setting its password did: the account, how many of its sessions
+// ended, and who did it. Also the data of the change's log event.
+struct AccountChange {
+  int64_t id = 0;
+  std::string username;
+  int64_t sessions_ended = 0;
+  std::string actor;
+};
+void to_json(Json& j, const AccountChange& c);
 
 // An argon2id string from HashPassword; a type of its own so that a plain password is never
 // stored by mistake.
@@ -56,23 +70,24 @@ bool VerifyPassword(const PasswordHash& hash, const std::string& password);
 // A random one-time password: 12 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
 std::string GeneratePassword();
 
-// Adds an account; "user.added" names the actor. The organisation must exist.
-Result<Json> AddUser(Store& store, const UserInput& in, const PasswordHash& password,
+// Adds an account and returns it as stored; "user.added" names the actor. The organisation must
+// exist.
+Result<User> AddUser(Store& store, const UserInput& in, const PasswordHash& password,
                      bool must_change_password, const std::string& actor);
-// Every account, oldest first: {"id","username","role","org_id"?,"must_change_password",
-// "disabled","created_at"}.
-Json ListUsers(Store& store);
+// Every account, oldest first.
+std::vector<User> ListUsers(Store& store);
 Result<User> FindUser(Store& store, const std::string& username);
 Result<User> GetUser(Store& store, int64_t id);
 // Disables the account and ends its sessions ("user.disabled").
-Result<Json> DisableUser(Store& store, const std::string& username, const std::string& actor);
+Result<AccountChange> DisableUser(Store& store, const std::string& username,
+                                  const std::string& actor);
 // Sets a new one-time password and ends the account's sessions ("user.password-reset").
-Result<Json> ResetPassword(Store& store, const std::string& username, const PasswordHash& password,
-                           const std::string& actor);
+Result<AccountChange> ResetPassword(Store& store, const std::string& username,
+                                    const PasswordHash& password, const std::string& actor);
 // The user's own change: clears must_change_password and ends the user's other sessions
 // (`keep_session` is the cookie value of the session that made the change, or "").
-Result<Json> ChangePassword(Store& store, int64_t user_id, const PasswordHash& password,
-                            const std::string& keep_session, const std::string& actor);
+Result<AccountChange> ChangePassword(Store& store, int64_t user_id, const PasswordHash& password,
+                                     const std::string& keep_session, const std::string& actor);
 
 // What a sign-in needs from the store, read under the caller's lock; the slow password check
 // (CheckSignIn) then runs outside it.

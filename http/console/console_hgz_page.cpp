@@ -118,18 +118,18 @@ std::string PrintLinks(Lang lang, const std::string& number) {
 }
 
 std::string CertificatePage(Lang lang, const std::string& registry, const Session& s,
-                            const Json& hgz) {
-  const std::string number = hgz["number"];
+                            const Hgz& hgz) {
+  const std::string& number = hgz.number;
   std::string out = ConsoleHead(lang, L(lang, "合格证 ", "Certificate ") + number);
   out += ConsoleBar(lang, registry, s);
   out += "<section><h1>" + std::string(kHgzTitle) + " <code>" + HtmlEscape(number) +
          "</code></h1><dl>";
-  for (const HgzField& f : HgzFields(hgz["record"]))
+  for (const HgzField& f : HgzFields(hgz.record))
     out += "<dt>" + L(lang, f.zh, f.en) + "</dt><dd>" +
            HtmlEscape(lang == Lang::kZh || f.en == "Commitment" ? f.value_zh : f.value_en) +
            "</dd>";
   out += "</dl>";
-  if (hgz["lot_recalled"].get<bool>())
+  if (hgz.lot_recalled)
     out += ErrorBox(lang, "该批次已召回，合格证不能再打印。", "The lot is recalled: no printing.");
   else
     out += "<h2>" + L(lang, "打印", "Print") + "</h2>" + PrintLinks(lang, number);
@@ -161,17 +161,17 @@ bool RequireOrganisation(const Session& s, httplib::Response& res, Lang lang) {
 
 // For the certificate routes: the session (clerk or manager) and the certificate named in the
 // path, if it is the organisation's; otherwise the answer is written and nullopt returned.
-std::optional<std::pair<Session, Json>> OpenCertificate(ConsoleContext& ctx,
+std::optional<std::pair<Session, Hgz>> OpenCertificate(ConsoleContext& ctx,
                                                         const httplib::Request& req,
                                                         httplib::Response& res, Lang lang) {
   auto s = RequireSession(ctx, req, res);
   if (!s || !RequireOrganisation(*s, res, lang)) return std::nullopt;
   const std::string typed = req.matches[1];
   auto number = NormalizeHgzNumber(typed);
-  Result<Json> hgz =
+  Result<Hgz> hgz =
       number.ok() ? ctx.api.WithReportStore([&](Store& store) { return GetHgz(store, *number); })
-                  : Result<Json>(number.status());
-  if (!hgz.ok() || (*hgz)["record"]["party"]["id"].get<int64_t>() != s->user.org_id) {
+                  : Result<Hgz>(number.status());
+  if (!hgz.ok() || hgz->record["party"]["id"].get<int64_t>() != s->user.org_id) {
     Refused(res, lang, 404, "本主体没有这张合格证：" + typed,
             "this organisation has no certificate " + typed);
     return std::nullopt;
@@ -219,7 +219,7 @@ void RegisterConsoleHgz(httplib::Server& svr, std::shared_ptr<ConsoleContext> ow
         in.pieces = std::stoll(f.pieces);
     }
     std::string registry;
-    Result<Json> issued = Status::Ok();
+    Result<IssuedHgz> issued = Status::Ok();
     ctx.api.WithStore([&](Store& store) {
       registry = store.Meta("name");
       if (!bad.ok()) return;
@@ -237,8 +237,7 @@ void RegisterConsoleHgz(httplib::Server& svr, std::shared_ptr<ConsoleContext> ow
                             FormPage(lang, registry, *s, f, ErrorBox(lang, bad.zh(), bad.en())),
                             lang);
     res.set_header("Cache-Control", "no-store");
-    res.set_redirect("/console/hgz/" + (*issued)["number"].get<std::string>() + LangSuffix(lang),
-                     303);
+    res.set_redirect("/console/hgz/" + issued->number + LangSuffix(lang), 303);
   });
 
   svr.Get(R"(/console/hgz/([^/]+))", [owner](const httplib::Request& req,
@@ -257,9 +256,8 @@ void RegisterConsoleHgz(httplib::Server& svr, std::shared_ptr<ConsoleContext> ow
     const Lang lang = ConsoleLang(req);
     auto seen = OpenCertificate(ctx, req, res, lang);
     if (!seen) return;
-    const Json* hgz = &seen->second;
     labeler::HgzPrintRequest p;
-    p.number = (*hgz)["number"];
+    p.number = seen->second.number;
     Status st = Status::Ok();
     auto format = labeler::ParseLabelFormat(req.get_param_value("format"));
     if (!format.ok()) st = format.status(); else p.format = *format;

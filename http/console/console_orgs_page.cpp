@@ -155,17 +155,17 @@ std::string OrgPage(Store& store, Lang lang, const Session& s, const Json& org,
   const std::string h_user = L(lang, "用户名", "User name"), h_role = L(lang, "角色", "Role"),
                     h_state = L(lang, "状态", "State"), h_act = L(lang, "操作", "Actions");
   std::string rows;
-  for (const auto& u : ListUsers(store)) {
-    if (!u.contains("org_id") || u["org_id"].get<int64_t>() != id) continue;
-    const std::string role = u["role"].get<std::string>();
-    const bool disabled = u["disabled"].get<bool>();
+  for (const User& u : ListUsers(store)) {
+    if (u.org_id != id) continue;
+    const std::string& role = u.role;
+    const bool disabled = u.disabled;
     std::string state =
         disabled ? "<span class=\"red\">" + L(lang, "已停用", "disabled") + "</span>"
-        : u["must_change_password"].get<bool>() ? L(lang, "待首次改密码", "must change password")
-                                                : L(lang, "正常", "active");
+        : u.must_change_password ? L(lang, "待首次改密码", "must change password")
+                                 : L(lang, "正常", "active");
     std::string actions;
     if (!disabled && MayManage(s, id, role)) {
-      const std::string uid = std::to_string(u["id"].get<int64_t>());
+      const std::string uid = std::to_string(u.id);
       for (auto [verb, zh, en] : {std::tuple{"reset", "重设密码", "Reset password"},
                                   std::tuple{"disable", "停用", "Disable"}})
         actions += "<form method=\"post\" action=\"/console/users/" + uid + "/" + verb +
@@ -173,7 +173,7 @@ std::string OrgPage(Store& store, Lang lang, const Session& s, const Json& org,
                    "<button type=\"submit\" name=\"confirm\" value=\"" + verb + "\">" +
                    L(lang, zh, en) + "</button></form> ";
     }
-    rows += "<tr>" + CardCell(h_user, HtmlEscape(u["username"].get<std::string>())) +
+    rows += "<tr>" + CardCell(h_user, HtmlEscape(u.username)) +
             CardCell(h_role, HtmlEscape(RoleName(lang, role))) + CardCell(h_state, state) +
             CardCell(h_act, actions.empty() ? "—" : actions) + "</tr>";
   }

@@ -46,7 +46,8 @@ TEST_CASE("user add prints a one-time password that signs in and must be changed
   REQUIRE(j.exit_code == 0);
   json added = json::parse(j.out);
   CHECK(added["role"] == "bureau-admin");
-  CHECK(added["actor"] == "cli");
+  CHECK(added["must_change_password"] == true);
+  CHECK_FALSE(added.contains("org_id"));
   CHECK(added["initial_password"].get<std::string>().size() == 12);
   CHECK(added["initial_password"] != password);
 

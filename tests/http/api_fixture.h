@@ -21,7 +21,7 @@ struct ApiFixture : VerifyFixture {
   std::string Token(const TokenInput& in) {
     auto t = CreateToken(*store, in);
     if (!t.ok()) FAIL(t.status().message());
-    return (*t)["token"];
+    return t->secret;
   }
 
   static httplib::Headers Auth(const std::string& token) {

@@ -59,8 +59,8 @@ struct AuditFixture : VerifyFixture {
     AddScan(*store, "C100002", "unit", l.packed + "T02:00:00Z", "net-a");
     AddScan(*store, "ZZZZZZZZZZZZZZZZ", "unknown", "2026-04-12T03:00:00Z", "net-x");
     AddScan(*store, "YYYY", "malformed", "2026-04-12T04:00:00Z", "net-y");
-    bureau_token = (*CreateToken(*store, {"bureau", 0, "县农业农村局稽查"}))["token"];
-    coop_token = (*CreateToken(*store, {"cooperative", org, "合作社文员"}))["token"];
+    bureau_token = CreateToken(*store, {"bureau", 0, "县农业农村局稽查"})->secret;
+    coop_token = CreateToken(*store, {"cooperative", org, "合作社文员"})->secret;
   }
 
   httplib::Result GetAs(const std::string& token, const std::string& path) {

@@ -143,7 +143,7 @@ TEST_CASE("headless Chromium renders the 合格证 page at 390 px", "[browser][h
   std::string lot = f.Issue(f.TeaLot());
   auto issued = IssueHgz(*f.store, SampleHgz(lot));
   REQUIRE(issued.ok());
-  const std::string number = (*issued)["number"];
+  const std::string number = issued->number;
   f.Start();
   std::string base = "http://127.0.0.1:" + std::to_string(f.server->port());
   std::string artifacts = ScreenshotDir();

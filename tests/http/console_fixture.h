@@ -18,7 +18,7 @@ struct ConsoleFixture : VerifyFixture {
     REQUIRE(h.ok());
     auto r = AddUser(*store, {username, role, org_id}, *h, must_change, "cli");
     if (!r.ok()) FAIL(r.status().message());
-    return (*r)["id"];
+    return r->id;
   }
 
   httplib::Result PostForm(const std::string& path, const httplib::Params& form,

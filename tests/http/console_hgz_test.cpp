@@ -70,7 +70,7 @@ TEST_CASE("a clerk issues and prints a 合格证 from the console", "[console][h
   const std::string number = location.substr(13, 11);
   auto issued = GetHgz(*f.store, number);
   REQUIRE(issued.ok());
-  CHECK((*issued)["record"]["weight_g"] == 12500);
+  CHECK(issued->record["weight_g"] == 12500);
 
   auto page = f.GetWith(location, cookie);
   REQUIRE(page);

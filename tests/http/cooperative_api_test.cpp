@@ -389,7 +389,7 @@ TEST_CASE("cooperative API: label files over HTTP decode to the stored codes",
   };
   auto hgz = IssueHgz(*f.store, one_piece(code));
   REQUIRE(hgz.ok());
-  const std::string number = (*hgz)["number"];
+  const std::string number = hgz->number;
   auto merged = f.GetAs(labels + "?format=zpl&lot_only=true&hgz=" + number, f.coop);
   REQUIRE(merged);
   CHECK(merged->status == 200);
@@ -398,8 +398,7 @@ TEST_CASE("cooperative API: label files over HTTP decode to the stored codes",
   ExpectProblem(f.GetAs(labels + "?format=zpl&hgz=" + number, f.coop), 422, "hgz-lot-only");
   Json fresh = Expect(f.Post("/api/v1/lots", f.coop, TeaLotBody(f, 5)), 201, "lot.schema.json");
   ExpectProblem(f.GetAs(labels + "?format=zpl&lot_only=true&hgz=" +
-                            (*IssueHgz(*f.store, one_piece(fresh["code"].get<std::string>())))["number"]
-                                .get<std::string>(),
+                            IssueHgz(*f.store, one_piece(fresh["code"].get<std::string>()))->number,
                         f.coop),
                 422, "hgz-other-lot");
   ExpectProblem(f.GetAs("/api/v1/lots/" + fresh["code"].get<std::string>() + "/labels", f.coop),

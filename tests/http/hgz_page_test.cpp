@@ -18,7 +18,7 @@ struct HgzPageFixture : VerifyFixture {
     in.contact = "0898-12345678";
     auto r = IssueHgz(*store, in);
     REQUIRE(r.ok());
-    number = (*r)["number"];
+    number = r->number;
   }
 };
 

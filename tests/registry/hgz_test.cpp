@@ -43,11 +43,11 @@ TEST_CASE("a producer's certificate is signed over its canonical record and logg
   HgzFixture f;
   auto r = IssueHgz(*f.store, f.Weight(12500));
   REQUIRE(r.ok());
-  const std::string number = (*r)["number"];
+  const std::string number = r->number;
   CHECK(number.size() == 11);
   CHECK(number[0] == 'H');
   CHECK(crockford::CheckValid(number.substr(1)));
-  const Json& rec = (*r)["record"];
+  const Json& rec = r->record;
   CHECK(rec["schema"] == "agritrace.hgz.v1");
   CHECK(rec["lot"] == f.lot);
   CHECK(rec["weight_g"] == 12500);
@@ -65,21 +65,22 @@ TEST_CASE("a producer's certificate is signed over its canonical record and logg
 
   auto got = GetHgz(*f.store, number);
   REQUIRE(got.ok());
-  CHECK((*got)["signature_valid"] == true);
-  CHECK((*got)["lot_recalled"] == false);
-  auto pub = PublicKeyOf(*f.store, (*got)["kid"]);
+  CHECK(got->signature_valid);
+  CHECK_FALSE(got->lot_recalled);
+  CHECK(got->event_index == r->event_index);
+  auto pub = PublicKeyOf(*f.store, got->kid);
   REQUIRE(pub.ok());
-  const std::string canonical = (*got)["record_canonical"];
+  const std::string canonical = got->record_canonical;
   CHECK(canonical == *CanonicalJson(rec));
-  CHECK(Ed25519Verify(*pub, canonical, *Base64UrlDecode((*got)["signature"].get<std::string>())));
+  CHECK(Ed25519Verify(*pub, canonical, *Base64UrlDecode(got->signature)));
   // One flipped byte of the record and the signature no longer holds.
   std::string forged = canonical;
   forged.replace(forged.find("12500"), 5, "22500");
   CHECK_FALSE(
-      Ed25519Verify(*pub, forged, *Base64UrlDecode((*got)["signature"].get<std::string>())));
+      Ed25519Verify(*pub, forged, *Base64UrlDecode(got->signature)));
 
   sql::Statement ev(f.store->db(), "SELECT kind, leaf FROM events WHERE idx = ?");
-  ev.Bind(1, (*r)["event_index"].get<int64_t>());
+  ev.Bind(1, r->event_index);
   REQUIRE(ev.Step());
   CHECK(ev.Column(0).String() == "hgz.issued");
   CHECK(Json::parse(ev.Column(1).String())["data"]["record"] == rec);
@@ -87,7 +88,26 @@ TEST_CASE("a producer's certificate is signed over its canonical record and logg
   auto list = ListHgz(*f.store, f.lot);
   REQUIRE(list.ok());
   REQUIRE(list->size() == 1);
-  CHECK((*list)[0]["number"] == number);
+  const HgzSummary& listed = (*list)[0];
+  CHECK(listed.number == number);
+  CHECK(listed.lot == f.lot);
+  CHECK(listed.weight_g == 12500);
+  CHECK_FALSE(listed.pieces);
+  CHECK(listed.covered_g == 12500);
+  CHECK(listed.party == "白沙县牙叉镇茶叶专业合作社");
+
+  // What the API and `hgz show|list --json` print: the same keys as before the records were
+  // structs (schemas/hgz.schema.json and the CLI's schema check the rest).
+  const Json shown = *got;
+  for (const char* key : {"number", "record", "record_canonical", "signature", "kid",
+                          "event_index", "signature_valid", "lot_recalled"})
+    CHECK(shown.contains(key));
+  CHECK(shown.size() == 8);
+  CHECK(shown["record"] == rec);
+  const Json item = listed;
+  CHECK(item == Json{{"number", number}, {"lot", f.lot}, {"issued_on", TodayShanghai()},
+                     {"style", "producer"}, {"basis", "control"}, {"weight_g", 12500},
+                     {"covered_g", 12500}, {"party", "白沙县牙叉镇茶叶专业合作社"}});
   CHECK(ListHgz(*f.store, "ZZZZZZZZZZ").status().code() == StatusCode::kNotFound);
   CHECK(GetHgz(*f.store, "H0000000000").status().reason() == "hgz-unknown");
 }
@@ -116,8 +136,8 @@ TEST_CASE("certificates of a lot may not together exceed its weight", "[hgz]") {
   // Exactly what is left is fine, in pieces; then the lot is full.
   auto rest = IssueHgz(*f.store, f.Pieces(20));
   REQUIRE(rest.ok());
-  CHECK((*rest)["record"]["pieces"] == 20);
-  CHECK((*rest)["record"]["covered_g"] == 5000);
+  CHECK(rest->record["pieces"] == 20);
+  CHECK(rest->record["covered_g"] == 5000);
   CHECK(IssueHgz(*f.store, f.Weight(1)).status().reason() == "hgz-over-lot");
 }
 
@@ -149,7 +169,7 @@ TEST_CASE("bad certificate input is refused with a reason and writes nothing", "
     auto first = IssueHgz(*f.store, f.Weight(1000));
     REQUIRE(first.ok());
     in.style = "collector";
-    in.from = {(*first)["number"], (*first)["number"]};
+    in.from = {first->number, first->number};
     reason = "hgz-from";
   }
   SECTION("a mistyped received number") {
@@ -180,13 +200,13 @@ TEST_CASE("a test basis carries its report, a landline is a contact too", "[hgz]
   in.contact = "0898-12345678";
   auto r = IssueHgz(*f.store, in);
   REQUIRE(r.ok());
-  CHECK((*r)["record"]["report"] == "HN2026-0412");
-  CHECK((*r)["record"]["basis_text"] == "委托检测合格");
+  CHECK(r->record["report"] == "HN2026-0412");
+  CHECK(r->record["basis_text"] == "委托检测合格");
   in.basis = "self-test";
   in.contact = "01012345678";
   auto s = IssueHgz(*f.store, in);
   REQUIRE(s.ok());
-  CHECK((*s)["record"]["basis_text"] == "自行检测合格");
+  CHECK(s->record["basis_text"] == "自行检测合格");
 }
 
 TEST_CASE("a collector's certificate names the certificates it received", "[hgz]") {
@@ -198,24 +218,24 @@ TEST_CASE("a collector's certificate names the certificates it received", "[hgz]
   HgzInput in = f.Weight(2000);
   in.style = "collector";
   // As typed from paper: lower case, a hyphen.
-  std::string typed = (*b)["number"];
+  std::string typed = b->number;
   for (char& c : typed) c = static_cast<char>(std::tolower(c));
   typed.insert(6, "-");
-  in.from = {(*a)["number"], typed};
+  in.from = {a->number, typed};
   auto c = IssueHgz(*f.store, in);
   REQUIRE(c.ok());
-  const Json& rec = (*c)["record"];
+  const Json& rec = c->record;
   CHECK(rec["style"] == "collector");
   CHECK(rec["commitment"] ==
         "已按规定收取并保存该批次农产品承诺达标合格证或者其他质量安全合格证明；"
         "未违规使用保鲜剂、防腐剂、添加剂等。");
-  CHECK(rec["received"] == Json::array({(*a)["number"], (*b)["number"]}));
+  CHECK(rec["received"] == Json::array({a->number, b->number}));
   CHECK(f.Rows("hgz_received") == 2);
   // Without received certificates a collector commits to holding other proofs.
   in.from.clear();
   auto d = IssueHgz(*f.store, in);
   REQUIRE(d.ok());
-  CHECK((*d)["record"]["received"] == Json::array());
+  CHECK(d->record["received"] == Json::array());
 }
 
 TEST_CASE("a recalled lot gets no certificate", "[hgz]") {

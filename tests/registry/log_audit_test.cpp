@@ -291,7 +291,7 @@ struct UsersAuditFixture : AuditFixture {
   int64_t AddAccount(const UserInput& in, const PasswordHash& hash, bool must_change) {
     auto r = AddUser(*store, in, hash, must_change, "cli");
     REQUIRE(r.ok());
-    return (*r)["id"];
+    return r->id;
   }
 };
 
@@ -379,11 +379,11 @@ struct HgzAuditFixture : AuditFixture {
   HgzAuditFixture() {
     HgzInput in = testing::SampleHgz(lot);
     in.weight_g = 1500;
-    producer = (*IssueHgz(*store, in))["number"];
+    producer = IssueHgz(*store, in)->number;
     in.style = "collector";
     in.pieces = 2, in.weight_g = 0;
     in.from = {producer};
-    collector = (*IssueHgz(*store, in))["number"];
+    collector = IssueHgz(*store, in)->number;
     producer_id = store->db().QueryValue("SELECT id FROM hgz WHERE number = '" + producer + "'").Int64();
     collector_id = store->db().QueryValue("SELECT id FROM hgz WHERE number = '" + collector + "'").Int64();
   }

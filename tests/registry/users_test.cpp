@@ -27,7 +27,7 @@ struct UsersFixture : RegistryFixture {
     REQUIRE(h.ok());
     auto r = AddUser(*store, {name, role, org_id}, *h, true, "cli");
     if (!r.ok()) FAIL(r.status().message());
-    return (*r)["id"];
+    return r->id;
   }
 };
 
@@ -87,10 +87,15 @@ TEST_CASE("adding a user appends one event naming the actor, never the password"
   CHECK(u->org_id == f.org);
   CHECK(u->must_change_password);
   CHECK_FALSE(u->disabled);
-  Json all = ListUsers(*f.store);
+  const std::vector<User> all = ListUsers(*f.store);
   REQUIRE(all.size() == 1);
-  CHECK(all[0]["username"] == "wang.fang");
-  CHECK_FALSE(Contains(all.dump(), "argon2"));
+  CHECK(all[0].username == "wang.fang");
+  // What `user list --json` prints of an account: never a password or its hash.
+  const Json shown = all;
+  CHECK(shown[0] == Json{{"id", u->id}, {"username", "wang.fang"}, {"role", "clerk"},
+                         {"org_id", f.org}, {"must_change_password", true},
+                         {"disabled", false}, {"created_at", u->created_at}});
+  CHECK_FALSE(Contains(shown.dump(), "argon2"));
 }
 
 TEST_CASE("bad accounts are refused and write nothing", "[users]") {
@@ -204,7 +209,9 @@ TEST_CASE("disabling a user and a password reset end its sessions", "[users]") {
   SECTION("disable") {
     auto r = DisableUser(*f.store, "wang.fang", "user:admin");
     REQUIRE(r.ok());
-    CHECK((*r)["sessions_ended"] == 2);
+    CHECK(r->sessions_ended == 2);
+    CHECK(r->username == "wang.fang");
+    CHECK(r->actor == "user:admin");
     CHECK_FALSE(LookUpSession(*f.store, a->id, kT0 + 1));
     CHECK_FALSE(LookUpSession(*f.store, b->id, kT0 + 1));
     CHECK(LookUpSession(*f.store, c->id, kT0 + 1));  // someone else's stays
@@ -241,7 +248,7 @@ TEST_CASE("disabling a user and a password reset end its sessions", "[users]") {
     REQUIRE(h.ok());
     auto r = ChangePassword(*f.store, id, *h, a->id, "user:wang.fang");
     REQUIRE(r.ok());
-    CHECK((*r)["sessions_ended"] == 1);
+    CHECK(r->sessions_ended == 1);
     CHECK(LookUpSession(*f.store, a->id, kT0 + 1));
     CHECK_FALSE(LookUpSession(*f.store, b->id, kT0 + 1));
     auto [kind, leaf] = f.LastEvent();
