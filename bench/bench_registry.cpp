@@ -44,8 +44,8 @@ int main(int argc, char** argv) {
   for (auto r : std::vector<RegionInput>{{"469025", "白沙", false}, {"469025100000", "牙叉镇", false},
                                          {"469025100201", "南溪村", true}})
     AddRegion(s, r);
-  int64_t org = (*AddOrganisation(s, {"合作社", "91350100M000100Y43", "cooperative", "469025"}, "cli"))["id"];
-  int64_t product = (*AddProduct(s, {org, "白沙绿茶", "茶叶", 250, ""}))["id"];
+  int64_t org = AddOrganisation(s, {"合作社", "91350100M000100Y43", "cooperative", "469025"}, "cli")->id;
+  int64_t product = AddProduct(s, {org, "白沙绿茶", "茶叶", 250, ""})->product.id;
   AddCertification(s, {"green-food", "LB-18-2304460123A", "中心", org, {product}, AddDays(TodayShanghai(), -30), "", -1, {}}, "cli");
 
   LotInput lot;

@@ -75,20 +75,20 @@ int Prepare(const std::string& db, const std::string& codes_file, int units) {
   auto org = AddOrganisation(
       store, {"白沙县牙叉镇茶叶专业合作社", "91350100M000100Y43", "cooperative", "469025"}, "cli");
   if (!org.ok()) return Fail(org.status());
-  auto tea = AddProduct(store, {(*org)["id"], "白沙绿茶", "茶叶", 250, "6901234567892"});
+  auto tea = AddProduct(store, {org->id, "白沙绿茶", "茶叶", 250, "6901234567892"});
   if (!tea.ok()) return Fail(tea.status());
   CertificationInput cert{"green-food",
                           "LB-18-2304460123A",
                           "中国绿色食品发展中心",
-                          (*org)["id"],
-                          {(*tea)["id"]},
+                          org->id,
+                          {tea->product.id},
                           AddDays(TodayShanghai(), -100),
                           "",
                           -1,
                           {}};
   if (auto c = AddCertification(store, cert, "cli"); !c.ok()) return Fail(c.status());
   LotInput lot;
-  lot.product_id = (*tea)["id"];
+  lot.product_id = tea->product.id;
   lot.origin = "469025100201";
   lot.harvested = AddDays(TodayShanghai(), -10);
   lot.packed = AddDays(TodayShanghai(), -5);

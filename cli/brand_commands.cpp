@@ -23,7 +23,8 @@ void RegisterBrandCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = AddBrand(*store, in);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已登记品牌 / added brand " + (*r)["id"].dump() + "：" + in.name);
+      ctx.Print(Json(*r),
+                "已登记品牌 / added brand " + std::to_string(r->brand.id) + "：" + in.name);
     });
   });
 
@@ -37,8 +38,8 @@ void RegisterBrandCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = LinkBrandProduct(*store, brand_id, product_id, "cli");
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已关联 / linked: 品牌 brand " + std::to_string(brand_id) + " ← 产品 product " +
-                        std::to_string(product_id));
+      ctx.Print(Json(*r), "已关联 / linked: 品牌 brand " + std::to_string(brand_id) +
+                              " ← 产品 product " + std::to_string(product_id));
     });
   });
 }

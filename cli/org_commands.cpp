@@ -19,7 +19,8 @@ void RegisterOrgCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = AddOrganisation(*store, in, "cli");
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已登记主体 / added organisation " + (*r)["id"].dump() + "：" + in.name);
+      ctx.Print(Json(*r),
+                "已登记主体 / added organisation " + std::to_string(r->id) + "：" + in.name);
     });
   });
 }

@@ -20,7 +20,8 @@ void RegisterProductCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = AddProduct(*store, in);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已登记产品 / added product " + (*r)["id"].dump() + "：" + in.name);
+      ctx.Print(Json(*r),
+                "已登记产品 / added product " + std::to_string(r->product.id) + "：" + in.name);
     });
   });
 
@@ -40,15 +41,14 @@ void RegisterProductCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto current = GetProduct(*store, id);
       if (!current.ok()) return ctx.Fail(current.status());
-      const Json& c = *current;
-      ProductInput p{c["org_id"].get<int64_t>(),
-                     given[0]->count() ? name : c["name"].get<std::string>(),
-                     given[1]->count() ? category : c["category"].get<std::string>(),
-                     given[2]->count() ? net : c["net_content_g"].get<int64_t>(),
-                     given[3]->count() ? gtin : c.value("gtin", std::string())};
+      const Product& c = *current;
+      ProductInput p{c.org_id, given[0]->count() ? name : c.name,
+                     given[1]->count() ? category : c.category,
+                     given[2]->count() ? net : c.net_content_g,
+                     given[3]->count() ? gtin : c.gtin.value_or("")};
       auto r = UpdateProduct(*store, id, p, "cli");
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已修改产品 / changed product " + std::to_string(id) + "：" + p.name);
+      ctx.Print(Json(*r), "已修改产品 / changed product " + std::to_string(id) + "：" + p.name);
     });
   });
 }

@@ -11,6 +11,7 @@
 #include "http/management_api.h"
 #include "http/query_params.h"
 #include "registry/certifications.h"
+#include "registry/json_result.h"
 #include "registry/lots.h"
 #include "registry/organisations.h"
 #include "registry/scan_store.h"
@@ -61,7 +62,8 @@ void Organisations(ApiRouter& router, ApiContext& api) {
     if (Status s = f.Finish(); !s.ok()) return Refuse(res, req, s);
     auto r =
         api.WithStore([&](Store& store) { return AddOrganisation(store, in, TokenActor(*who)); });
-    AnswerCreated(res, req, r, r.ok() ? "/api/v1/organisations/" + (*r)["id"].dump() : "");
+    AnswerCreated(res, req, JsonResult(r),
+                  r.ok() ? "/api/v1/organisations/" + std::to_string(r->id) : "");
   });
 }
 

@@ -10,6 +10,7 @@
 #include "http/label_download.h"
 #include "http/management_api.h"
 #include "labeler/label_job.h"
+#include "registry/json_result.h"
 #include "registry/lots.h"
 #include "registry/organisations.h"
 #include "registry/products.h"
@@ -104,7 +105,8 @@ void Products(ApiRouter& router, ApiContext& api) {
     if (Status s = f.Finish(); !s.ok()) return Refuse(res, req, s);
     if (!AllowOrganisation(api, *who, in.org_id, req, res)) return;
     auto r = api.WithStore([&](Store& store) { return AddProduct(store, in); });
-    AnswerCreated(res, req, r, r.ok() ? "/api/v1/products/" + (*r)["id"].dump() : "");
+    AnswerCreated(res, req, JsonResult(r),
+                  r.ok() ? "/api/v1/products/" + std::to_string(r->product.id) : "");
   });
 
   router.Get(R"(/api/v1/products/([^/]+))", [&api](Req req, Res res) {
@@ -113,8 +115,8 @@ void Products(ApiRouter& router, ApiContext& api) {
     auto id = PathId(req.matches[1]);
     if (!id) return NoSuchId(res, req);
     auto r = api.WithStore([&](Store& store) { return GetProduct(store, *id); });
-    if (r.ok() && !AllowOrganisation(api, *who, (*r)["org_id"], req, res)) return;
-    Answer(res, req, r);
+    if (r.ok() && !AllowOrganisation(api, *who, r->org_id, req, res)) return;
+    Answer(res, req, JsonResult(r));
   });
 }
 
@@ -128,7 +130,7 @@ void Lots(ApiRouter& router, ApiContext& api) {
     if (!lot.ok()) return Refuse(res, req, lot.status());
     // An unknown product is IssueLot's refusal (logged in refusals, like the CLI's).
     auto product = api.WithStore([&](Store& store) { return GetProduct(store, lot->product_id); });
-    if (product.ok() && !AllowOrganisation(api, *who, (*product)["org_id"], req, res)) return;
+    if (product.ok() && !AllowOrganisation(api, *who, product->org_id, req, res)) return;
     auto r = api.WithStore([&](Store& store) { return IssueLot(store, *lot); });
     AnswerCreated(res, req, r, r.ok() ? "/api/v1/lots/" + (*r)["code"].get<std::string>() : "");
   });
@@ -193,7 +195,8 @@ void Organisations(ApiRouter& router, ApiContext& api) {
     auto id = PathId(req.matches[1]);
     if (!id) return NoSuchId(res, req);
     if (!AllowOrganisation(api, *who, *id, req, res)) return;
-    Answer(res, req, api.WithStore([&](Store& store) { return GetOrganisation(store, *id); }));
+    Answer(res, req,
+           JsonResult(api.WithStore([&](Store& store) { return GetOrganisation(store, *id); })));
   });
 }
 

@@ -10,7 +10,23 @@
 
 namespace agritrace {
 
-Result<Json> AddBrand(Store& store, const BrandInput& b) {
+void to_json(Json& j, const Brand& b) {
+  j = Json{{"id", b.id},       {"name", b.name}, {"scheme", b.scheme},    {"region", b.region},
+           {"level", b.level}, {"year", b.year}, {"products", b.products}};
+  if (b.recognised_by) j["recognised_by"] = *b.recognised_by;
+}
+
+void to_json(Json& j, const AddedBrand& b) {
+  j = b.brand;
+  j["created_at"] = b.created_at;
+}
+
+void to_json(Json& j, const BrandProductLink& l) {
+  j = Json{{"brand_id", l.brand_id}, {"product_id", l.product_id}};
+  if (!l.actor.empty()) j["actor"] = l.actor;
+}
+
+Result<AddedBrand> AddBrand(Store& store, const BrandInput& b) {
   static const char* kSchemes[] = {"one-village-one-product", "one-township-one-product",
                                    "one-county-one-product", "regional-public"};
   static const char* kLevels[] = {"national", "provincial", "municipal", "county"};
@@ -30,7 +46,7 @@ Result<Json> AddBrand(Store& store, const BrandInput& b) {
     return Status::Invalid("认定年份不合理：" + std::to_string(b.year),
                            "recognition year is out of range: " + std::to_string(b.year));
   if (b.name.empty()) return Status::Invalid("品牌名称不能为空", "the brand needs a name");
-  Json out;
+  AddedBrand out;
   Status s = store.Transact([&]() -> Status {
     if (Status r = RequireRegion(store, b.region); !r.ok()) return r;
     for (int64_t p : b.products)
@@ -55,16 +71,16 @@ Result<Json> AddBrand(Store& store, const BrandInput& b) {
       link.Bind(2, p);
       link.Exec();
     }
-    out = {{"id", id}, {"name", b.name}, {"scheme", b.scheme}, {"region", b.region},
-           {"level", b.level}, {"year", b.year}, {"products", b.products}, {"created_at", now}};
-    if (!b.recognised_by.empty()) out["recognised_by"] = b.recognised_by;
-    return LogEvent(store, "brand.added", out);
+    out.brand = Brand{id, b.name, b.scheme, b.region, b.level, b.year, std::nullopt, b.products};
+    if (!b.recognised_by.empty()) out.brand.recognised_by = b.recognised_by;
+    out.created_at = now;
+    return LogEvent(store, "brand.added", Json(out));
   });
   if (!s.ok()) return s;
   return out;
 }
 
-Result<Json> GetBrand(Store& store, int64_t id) {
+Result<Brand> GetBrand(Store& store, int64_t id) {
   sql::Statement q(store.db(),
                    "SELECT name, scheme, region, level, year, recognised_by FROM brands "
                    "WHERE id = ?");
@@ -73,15 +89,18 @@ Result<Json> GetBrand(Store& store, int64_t id) {
     return Status::NotFound("找不到编号为 " + std::to_string(id) + " 的品牌",
                             "no brand with id " + std::to_string(id))
         .with_reason("brand-unknown");
-  Json out = {{"id", id}, {"name", q.Column(0).String()},
-              {"scheme", q.Column(1).String()}, {"region", q.Column(2).String()},
-              {"level", q.Column(3).String()}, {"year", q.Column(4).Int()}};
-  if (!q.Column(5).IsNull()) out["recognised_by"] = q.Column(5).String();
-  Json products = Json::array();
+  Brand out{id,
+            q.Column(0).String(),
+            q.Column(1).String(),
+            q.Column(2).String(),
+            q.Column(3).String(),
+            q.Column(4).Int(),
+            std::nullopt,
+            {}};
+  if (!q.Column(5).IsNull()) out.recognised_by = q.Column(5).String();
   sql::Statement p(store.db(), "SELECT product_id FROM brand_products WHERE brand_id = ?");
   p.Bind(1, id);
-  while (p.Step()) products.push_back(p.Column(0).Int64());
-  out["products"] = products;
+  while (p.Step()) out.products.push_back(p.Column(0).Int64());
   return out;
 }
 
@@ -91,55 +110,52 @@ bool Nested(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
-Json BrandsForOrganisation(Store& store, int64_t org_id) {
-  Json out = Json::array();
+std::vector<Brand> BrandsForOrganisation(Store& store, int64_t org_id) {
+  std::vector<Brand> out;
   auto org = GetOrganisation(store, org_id);
   if (!org.ok()) return out;
-  const std::string region = (*org)["region"].get<std::string>();
+  const std::string region = org->region;
   sql::Statement q(store.db(), "SELECT id, region FROM brands ORDER BY id");
   while (q.Step())
     if (Nested(q.Column(1).String(), region))
-      if (auto b = GetBrand(store, q.Column(0).Int64()); b.ok()) out.push_back(*b);
+      if (auto b = GetBrand(store, q.Column(0).Int64()); b.ok()) out.push_back(std::move(*b));
   return out;
 }
 
-Result<Json> LinkBrandProduct(Store& store, int64_t brand_id, int64_t product_id,
-                              const std::string& actor) {
-  Json out;
+Result<BrandProductLink> LinkBrandProduct(Store& store, int64_t brand_id, int64_t product_id,
+                                          const std::string& actor) {
+  BrandProductLink out;
   Status s = store.Transact([&]() -> Status {
     auto brand = GetBrand(store, brand_id);
     if (!brand.ok()) return brand.status();
     auto product = GetProduct(store, product_id);
     if (!product.ok()) return product.status();
-    auto org = GetOrganisation(store, (*product)["org_id"]);
+    auto org = GetOrganisation(store, product->org_id);
     if (!org.ok()) return org.status();
-    const std::string name = (*brand)["name"].get<std::string>();
-    const std::string pname = (*product)["name"].get<std::string>();
-    const Json& listed = (*brand)["products"];
+    const std::string& name = brand->name;
+    const std::string& pname = product->name;
+    const std::vector<int64_t>& listed = brand->products;
     if (listed.empty())
       return Status::Conflict("品牌 " + name + " 不限产品，任何产品的批次都可使用，无需关联",
                               "brand " + name + " is open to every product: lots of any product "
                               "may carry it, there is nothing to link")
           .with_reason("brand-open");
-    if (std::find(listed.begin(), listed.end(), Json(product_id)) != listed.end())
+    if (std::find(listed.begin(), listed.end(), product_id) != listed.end())
       return Status::Conflict("产品 " + pname + " 已关联品牌 " + name,
                               "product " + pname + " is already linked to brand " + name)
           .with_reason("brand-linked");
-    if (!Nested((*brand)["region"].get<std::string>(), (*org)["region"].get<std::string>()))
-      return Status::Forbidden("品牌 " + name + " 属于行政区划 " +
-                                   (*brand)["region"].get<std::string>() +
+    if (!Nested(brand->region, org->region))
+      return Status::Forbidden("品牌 " + name + " 属于行政区划 " + brand->region +
                                    "，不在本主体所在地区，不能关联",
-                               "brand " + name + " belongs to region " +
-                                   (*brand)["region"].get<std::string>() +
+                               "brand " + name + " belongs to region " + brand->region +
                                    ", outside this organisation's area")
           .with_reason("brand-area");
     sql::Statement link(store.db(), "INSERT INTO brand_products VALUES (?, ?)");
     link.Bind(1, brand_id);
     link.Bind(2, product_id);
     link.Exec();
-    out = {{"brand_id", brand_id}, {"product_id", product_id}};
-    if (!actor.empty()) out["actor"] = actor;
-    return LogEvent(store, "brand.product-linked", out);
+    out = BrandProductLink{brand_id, product_id, actor};
+    return LogEvent(store, "brand.product-linked", Json(out));
   });
   if (!s.ok()) return s;
   return out;

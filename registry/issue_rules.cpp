@@ -146,13 +146,13 @@ Result<CheckedLot> CheckIssueRules(Store& store, const LotInput& lot) {
   CheckedLot out;
   auto product = GetProduct(store, lot.product_id);
   if (!product.ok()) return product.status();
-  out.product = *product;
+  out.product = Json(*product);
   out.product.erase("created_at");
   out.product.erase("org_id");
-  int64_t org_id = (*product)["org_id"];
+  const int64_t org_id = product->org_id;
   auto org = GetOrganisation(store, org_id);
   if (!org.ok()) return org.status();
-  out.producer = *org;
+  out.producer = Json(*org);
   out.producer.erase("created_at");
 
   if (Status s = RequireRegion(store, lot.origin); !s.ok()) return s;
@@ -170,7 +170,7 @@ Result<CheckedLot> CheckIssueRules(Store& store, const LotInput& lot) {
   if (lot.units <= 0 || lot.units > 100000000)
     return Refuse("units", "件数应为 1 到 1 亿之间的整数：" + std::to_string(lot.units),
                   "units must be between 1 and 100,000,000: " + std::to_string(lot.units));
-  out.net_content_g = (*product)["net_content_g"];
+  out.net_content_g = product->net_content_g;
   out.total_g = out.net_content_g * lot.units;
   if (Status s = CheckHouseholds(lot.households); !s.ok()) return s;
   for (const auto& i : lot.inspections)
@@ -188,11 +188,11 @@ Result<CheckedLot> CheckIssueRules(Store& store, const LotInput& lot) {
   if (lot.brand_id) {
     auto brand = GetBrand(store, lot.brand_id);
     if (!brand.ok()) return brand.status();
-    const Json& products = (*brand)["products"];
-    if (!products.empty() && std::find(products.begin(), products.end(), Json(lot.product_id)) == products.end())
-      return Refuse("brand-product", "品牌 " + (*brand)["name"].get<std::string>() + " 不包含产品 " + std::to_string(lot.product_id),
-                    "brand " + (*brand)["name"].get<std::string>() + " does not include product " + std::to_string(lot.product_id));
-    out.brand = *brand;
+    const std::vector<int64_t>& products = brand->products;
+    if (!products.empty() && std::find(products.begin(), products.end(), lot.product_id) == products.end())
+      return Refuse("brand-product", "品牌 " + brand->name + " 不包含产品 " + std::to_string(lot.product_id),
+                    "brand " + brand->name + " does not include product " + std::to_string(lot.product_id));
+    out.brand = Json(*brand);
     out.brand.erase("products");
     out.brand.erase("recognised_by");
   }

@@ -6,7 +6,21 @@
 
 namespace agritrace {
 
-Result<Json> AddOrganisation(Store& store, const OrganisationInput& o, const std::string& actor) {
+void to_json(Json& j, const Organisation& o) {
+  j = Json{{"id", o.id},       {"name", o.name},     {"credit_code", o.credit_code},
+           {"kind", o.kind},   {"region", o.region}, {"created_at", o.created_at}};
+}
+
+namespace {
+// A row of columns id, name, credit_code, kind, region, created_at.
+Organisation OrganisationRow(sql::Statement& q) {
+  return Organisation{q.Column(0).Int64(),  q.Column(1).String(), q.Column(2).String(),
+                      q.Column(3).String(), q.Column(4).String(), q.Column(5).String()};
+}
+}  // namespace
+
+Result<Organisation> AddOrganisation(Store& store, const OrganisationInput& o,
+                                     const std::string& actor) {
   static const char* kKinds[] = {"cooperative", "enterprise", "family-farm", "station", "collective"};
   bool kind_ok = false;
   for (auto k : kKinds) kind_ok = kind_ok || o.kind == k;
@@ -17,7 +31,7 @@ Result<Json> AddOrganisation(Store& store, const OrganisationInput& o, const std
   if (o.name.empty()) return Status::Invalid("主体名称不能为空", "the organisation needs a name");
   Status s = ValidateCreditCode(o.credit_code);
   if (!s.ok()) return s;
-  Json out;
+  Organisation out;
   s = store.Transact([&]() -> Status {
     if (Status r = RequireRegion(store, o.region); !r.ok()) return r;
     sql::Statement dup(store.db(), "SELECT id FROM organisations WHERE credit_code = ?");
@@ -37,10 +51,8 @@ Result<Json> AddOrganisation(Store& store, const OrganisationInput& o, const std
     ins.Bind(4, o.region);
     ins.Bind(5, now);
     ins.Exec();
-    out = {{"id", store.db().LastInsertId()}, {"name", o.name},
-           {"credit_code", o.credit_code}, {"kind", o.kind}, {"region", o.region},
-           {"created_at", now}};
-    Json event = out;
+    out = Organisation{store.db().LastInsertId(), o.name, o.credit_code, o.kind, o.region, now};
+    Json event = Json(out);
     event["actor"] = actor;
     return LogEvent(store, "organisation.added", event);
   });
@@ -48,19 +60,17 @@ Result<Json> AddOrganisation(Store& store, const OrganisationInput& o, const std
   return out;
 }
 
-Result<Json> GetOrganisation(Store& store, int64_t id) {
+Result<Organisation> GetOrganisation(Store& store, int64_t id) {
   sql::Statement q(store.db(),
-                   "SELECT name, credit_code, kind, region, created_at FROM organisations "
+                   "SELECT id, name, credit_code, kind, region, created_at FROM organisations "
                    "WHERE id = ?");
   q.Bind(1, id);
   if (!q.Step()) return OrganisationNotFound(id);
-  return Json{{"id", id}, {"name", q.Column(0).String()},
-              {"credit_code", q.Column(1).String()}, {"kind", q.Column(2).String()},
-              {"region", q.Column(3).String()}, {"created_at", q.Column(4).String()}};
+  return OrganisationRow(q);
 }
 
-Json SearchOrganisations(Store& store, const std::string& query, int64_t offset, int64_t limit,
-                         int64_t* total) {
+OrganisationSearch SearchOrganisations(Store& store, const std::string& query, int64_t offset,
+                                       int64_t limit) {
   // Names containing the query, case and all, with no wildcards (replace() rather than SQLite's
   // instr, which PostgreSQL lacks); credit codes by prefix, upper-cased, with LIKE's wildcards
   // escaped so that a query holding % or _ matches only itself.
@@ -76,19 +86,15 @@ Json SearchOrganisations(Store& store, const std::string& query, int64_t offset,
   count.Bind(1, query);
   count.Bind(2, code_escaped + "%");
   count.Step();
-  if (total) *total = count.Column(0).Int64();
+  OrganisationSearch out;
+  out.total = count.Column(0).Int64();
   sql::Statement q(store.db(), "SELECT id, name, credit_code, kind, region, created_at" + where +
                                       " ORDER BY id LIMIT ?3 OFFSET ?4");
   q.Bind(1, query);
   q.Bind(2, code_escaped + "%");
   q.Bind(3, limit);
   q.Bind(4, offset);
-  Json out = Json::array();
-  while (q.Step())
-    out.push_back({{"id", q.Column(0).Int64()}, {"name", q.Column(1).String()},
-                   {"credit_code", q.Column(2).String()},
-                   {"kind", q.Column(3).String()}, {"region", q.Column(4).String()},
-                   {"created_at", q.Column(5).String()}});
+  while (q.Step()) out.items.push_back(OrganisationRow(q));
   return out;
 }
 

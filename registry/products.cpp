@@ -23,16 +23,12 @@ Result<std::string> CheckFields(const ProductInput& p) {
   return *g;
 }
 
-Json ProductJson(int64_t id, const ProductInput& p, const std::string& gtin,
-                 const std::string& created_at) {
-  Json out = {{"id", id},
-              {"org_id", p.org_id},
-              {"name", p.name},
-              {"category", p.category},
-              {"net_content_g", p.net_content_g},
-              {"created_at", created_at}};
-  if (!gtin.empty()) out["gtin"] = gtin;
-  return out;
+// The product a write leaves: `p` as product `id`, with `gtin` normalised (empty: none).
+SavedProduct Saved(int64_t id, const ProductInput& p, const std::string& gtin,
+                   const std::string& created_at, const std::string& actor) {
+  Product out{id, p.org_id, p.name, p.category, p.net_content_g, std::nullopt, created_at};
+  if (!gtin.empty()) out.gtin = gtin;
+  return SavedProduct{std::move(out), actor};
 }
 
 void BindGtin(sql::Statement& q, int i, const std::string& gtin) {
@@ -44,10 +40,32 @@ void BindGtin(sql::Statement& q, int i, const std::string& gtin) {
 
 }  // namespace
 
-Result<Json> AddProduct(Store& store, const ProductInput& p, const std::string& actor) {
+void to_json(Json& j, const Product& p) {
+  j = Json{{"id", p.id},
+           {"org_id", p.org_id},
+           {"name", p.name},
+           {"category", p.category},
+           {"net_content_g", p.net_content_g},
+           {"created_at", p.created_at}};
+  if (p.gtin) j["gtin"] = *p.gtin;
+}
+
+void to_json(Json& j, const SavedProduct& p) {
+  j = p.product;
+  if (!p.actor.empty()) j["actor"] = p.actor;
+}
+
+void to_json(Json& j, const LinkedBrand& b) { j = Json{{"id", b.id}, {"name", b.name}}; }
+
+void to_json(Json& j, const ListedProduct& p) {
+  j = p.product;
+  j["brands"] = p.brands;
+}
+
+Result<SavedProduct> AddProduct(Store& store, const ProductInput& p, const std::string& actor) {
   auto gtin = CheckFields(p);
   if (!gtin.ok()) return gtin.status();
-  Json out;
+  SavedProduct out;
   Status s = store.Transact([&]() -> Status {
     if (Status r = RequireOrganisation(store, p.org_id); !r.ok()) return r;
     std::string now = NowUtc();
@@ -61,23 +79,22 @@ Result<Json> AddProduct(Store& store, const ProductInput& p, const std::string& 
     BindGtin(ins, 5, *gtin);
     ins.Bind(6, now);
     ins.Exec();
-    out = ProductJson(store.db().LastInsertId(), p, *gtin, now);
-    if (!actor.empty()) out["actor"] = actor;
-    return LogEvent(store, "product.added", out);
+    out = Saved(store.db().LastInsertId(), p, *gtin, now, actor);
+    return LogEvent(store, "product.added", Json(out));
   });
   if (!s.ok()) return s;
   return out;
 }
 
-Result<Json> UpdateProduct(Store& store, int64_t id, const ProductInput& p,
-                           const std::string& actor) {
+Result<SavedProduct> UpdateProduct(Store& store, int64_t id, const ProductInput& p,
+                                   const std::string& actor) {
   auto gtin = CheckFields(p);
   if (!gtin.ok()) return gtin.status();
-  Json out;
+  SavedProduct out;
   Status s = store.Transact([&]() -> Status {
     auto before = GetProduct(store, id);
     if (!before.ok()) return before.status();
-    if ((*before)["org_id"].get<int64_t>() != p.org_id)
+    if (before->org_id != p.org_id)
       return Status::Forbidden("产品 " + std::to_string(id) + " 属于另一个主体，不能修改",
                                "product " + std::to_string(id) +
                                    " belongs to another organisation; it cannot be changed here")
@@ -91,32 +108,32 @@ Result<Json> UpdateProduct(Store& store, int64_t id, const ProductInput& p,
     BindGtin(up, 4, *gtin);
     up.Bind(5, id);
     up.Exec();
-    out = ProductJson(id, p, *gtin, (*before)["created_at"].get<std::string>());
-    if (!actor.empty()) out["actor"] = actor;
-    return LogEvent(store, "product.updated", out);
+    out = Saved(id, p, *gtin, before->created_at, actor);
+    return LogEvent(store, "product.updated", Json(out));
   });
   if (!s.ok()) return s;
   return out;
 }
 
-Result<Json> GetProduct(Store& store, int64_t id) {
+Result<Product> GetProduct(Store& store, int64_t id) {
   sql::Statement q(store.db(),
                    "SELECT org_id, name, category, net_content_g, gtin, created_at "
                    "FROM products WHERE id = ?");
   q.Bind(1, id);
   if (!q.Step()) return ProductNotFound(id);
-  Json out = {{"id", id},
-              {"org_id", q.Column(0).Int64()},
-              {"name", q.Column(1).String()},
-              {"category", q.Column(2).String()},
-              {"net_content_g", q.Column(3).Int64()},
-              {"created_at", q.Column(5).String()}};
-  if (!q.Column(4).IsNull()) out["gtin"] = q.Column(4).String();
+  Product out{id,
+              q.Column(0).Int64(),
+              q.Column(1).String(),
+              q.Column(2).String(),
+              q.Column(3).Int64(),
+              std::nullopt,
+              q.Column(5).String()};
+  if (!q.Column(4).IsNull()) out.gtin = q.Column(4).String();
   return out;
 }
 
-Json ListOrganisationProducts(Store& store, int64_t org_id) {
-  Json out = Json::array();
+std::vector<ListedProduct> ListOrganisationProducts(Store& store, int64_t org_id) {
+  std::vector<ListedProduct> out;
   sql::Statement q(store.db(), "SELECT id FROM products WHERE org_id = ? ORDER BY id");
   q.Bind(1, org_id);
   sql::Statement brands(store.db(),
@@ -126,14 +143,12 @@ Json ListOrganisationProducts(Store& store, int64_t org_id) {
     const int64_t id = q.Column(0).Int64();
     auto p = GetProduct(store, id);
     if (!p.ok()) continue;
-    Json linked = Json::array();
+    ListedProduct listed{std::move(*p), {}};
     brands.Reset();
     brands.Bind(1, id);
     while (brands.Step())
-      linked.push_back(
-          {{"id", brands.Column(0).Int64()}, {"name", brands.Column(1).String()}});
-    (*p)["brands"] = linked;
-    out.push_back(std::move(*p));
+      listed.brands.push_back(LinkedBrand{brands.Column(0).Int64(), brands.Column(1).String()});
+    out.push_back(std::move(listed));
   }
   return out;
 }

@@ -124,7 +124,7 @@ std::string HolderName(Store& store, std::map<int64_t, std::string>& names, int6
   auto it = names.find(id);
   if (it != names.end()) return it->second;
   auto org = GetOrganisation(store, id);
-  return names[id] = org.ok() ? (*org)["name"].get<std::string>() : std::to_string(id);
+  return names[id] = org.ok() ? org->name : std::to_string(id);
 }
 
 bool Expiring(const Json& c) {

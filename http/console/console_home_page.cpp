@@ -25,7 +25,7 @@ std::string OrganisationHome(Store& store, Lang lang, const Session& s, int64_t 
                              const std::string& error, ScanThresholds thresholds) {
   const std::string name = store.Meta("name");
   auto org = GetOrganisation(store, s.user.org_id);
-  const std::string org_name = org.ok() ? (*org)["name"].get<std::string>() : "";
+  const std::string org_name = org.ok() ? org->name : "";
   const int64_t total = CountOrganisationLots(store, s.user.org_id);
   auto lots =
       ListOrganisationLots(store, s.user.org_id, PageOffset(page, kLotsPerPage), kLotsPerPage);

@@ -299,11 +299,11 @@ std::string PreviewBox(Lang lang, const CheckedLot& c, const LotInput& lot) {
 std::string FormPage(Store& store, Lang lang, const Session& s, LotForm& f,
                      const LotInput* checked_input) {
   const int64_t org = s.user.org_id;
-  const Json products = ListOrganisationProducts(store, org);
+  const std::vector<ListedProduct> products = ListOrganisationProducts(store, org);
   std::map<int64_t, std::string> names;
-  for (const auto& p : products) names[p["id"].get<int64_t>()] = p["name"].get<std::string>();
+  for (const ListedProduct& p : products) names[p.product.id] = p.product.name;
   if (f.product.empty() && !products.empty())
-    f.product = std::to_string(products[0]["id"].get<int64_t>());
+    f.product = std::to_string(products[0].product.id);
   const int64_t product_id = ParseWhole(f.product, 12).value_or(0);
 
   std::string out = ConsoleHead(lang, L(lang, "发放批次", "Issue a lot"));
@@ -326,11 +326,11 @@ std::string FormPage(Store& store, Lang lang, const Session& s, LotForm& f,
 
   // Product.
   std::string options;
-  for (const auto& p : products) {
-    const std::string id = std::to_string(p["id"].get<int64_t>());
+  for (const ListedProduct& listed : products) {
+    const Product& p = listed.product;
+    const std::string id = std::to_string(p.id);
     options += Option(id,
-                      p["name"].get<std::string>() + " · " +
-                          std::to_string(p["net_content_g"].get<int64_t>()) +
+                      p.name + " · " + std::to_string(p.net_content_g) +
                           L(lang, " 克/件", " g a unit"),
                       id == f.product);
   }
@@ -417,13 +417,12 @@ std::string FormPage(Store& store, Lang lang, const Session& s, LotForm& f,
 
   // Brand.
   std::string brand_options = Option("", L(lang, "无", "none"), f.brand.empty());
-  for (const auto& b : BrandsForOrganisation(store, org)) {
-    const Json& listed = b["products"];
-    if (!listed.empty() &&
-        std::find(listed.begin(), listed.end(), Json(product_id)) == listed.end())
+  for (const Brand& b : BrandsForOrganisation(store, org)) {
+    const std::vector<int64_t>& listed = b.products;
+    if (!listed.empty() && std::find(listed.begin(), listed.end(), product_id) == listed.end())
       continue;
-    const std::string id = std::to_string(b["id"].get<int64_t>());
-    brand_options += Option(id, b["name"].get<std::string>(), id == f.brand);
+    const std::string id = std::to_string(b.id);
+    brand_options += Option(id, b.name, id == f.brand);
   }
   out +=
       Field(L(lang, "品牌（一村一品等，可不选）", "Brand (optional)"),
@@ -555,7 +554,7 @@ void RegisterConsoleLotForm(httplib::Server& svr, std::shared_ptr<ConsoleContext
     LotInput lot = f.Input();
     ctx.api.WithStore([&](Store& store) {
       auto product = GetProduct(store, lot.product_id);
-      if (product.ok() && (*product)["org_id"].get<int64_t>() != s->user.org_id)
+      if (product.ok() && product->org_id != s->user.org_id)
         return RefusalPage(res, lang, store.Meta("name"), *s, 403,
                            "产品 #" + f.product + " 不属于本主体，不能为它发放批次；未做任何修改。",
                            "Product #" + f.product +

@@ -64,9 +64,9 @@ std::string NotFoundPage(Lang lang, const std::string& registry, const Session& 
 
 std::string OrgListPage(Store& store, Lang lang, const Session& s, const std::string& query,
                         int64_t page, const OrganisationInput& form, const std::string& notice) {
-  int64_t total = 0;
-  Json orgs =
-      SearchOrganisations(store, query, PageOffset(page, kOrgsPerPage), kOrgsPerPage, &total);
+  const OrganisationSearch found =
+      SearchOrganisations(store, query, PageOffset(page, kOrgsPerPage), kOrgsPerPage);
+  const int64_t total = found.total;
   std::string out = ConsoleHead(lang, L(lang, "经营主体", "Organisations"));
   out += ConsoleBar(lang, store.Meta("name"), s) + notice;
   out += "<section><h1>" + L(lang, "经营主体", "Organisations") + "</h1>";
@@ -78,22 +78,19 @@ std::string OrgListPage(Store& store, Lang lang, const Session& s, const std::st
       "<button type=\"submit\">" + L(lang, "查找", "Search") + "</button></form>";
   out += "<p class=\"mut\">" + L(lang, "共 ", "") + std::to_string(total) +
          L(lang, " 个", " found") + "</p>";
-  if (!orgs.empty()) {
+  if (!found.items.empty()) {
     const std::string h_name = L(lang, "名称", "Name"),
                       h_code = L(lang, "统一社会信用代码", "Credit code"),
                       h_kind = L(lang, "类型", "Kind"), h_region = L(lang, "区划", "Region");
     out += "<div class=\"scroll\"><table class=\"cards\"><thead><tr><th>" + h_name + "</th><th>" +
            h_code + "</th><th>" + h_kind + "</th><th>" + h_region + "</th></tr></thead><tbody>";
-    for (const auto& o : orgs)
-      out +=
-          "<tr>" +
-          CardCell(h_name, "<a href=\"/console/orgs/" + std::to_string(o["id"].get<int64_t>()) +
-                               LangSuffix(lang) + "\">" + HtmlEscape(o["name"].get<std::string>()) +
-                               "</a>") +
-          CardCell(h_code, "<code>" + HtmlEscape(o["credit_code"].get<std::string>()) + "</code>") +
-          CardCell(h_kind, HtmlEscape(KindName(lang, o["kind"].get<std::string>()))) +
-          CardCell(h_region, "<code>" + HtmlEscape(o["region"].get<std::string>()) + "</code>") +
-          "</tr>";
+    for (const Organisation& o : found.items)
+      out += "<tr>" +
+             CardCell(h_name, "<a href=\"/console/orgs/" + std::to_string(o.id) +
+                                  LangSuffix(lang) + "\">" + HtmlEscape(o.name) + "</a>") +
+             CardCell(h_code, "<code>" + HtmlEscape(o.credit_code) + "</code>") +
+             CardCell(h_kind, HtmlEscape(KindName(lang, o.kind))) +
+             CardCell(h_region, "<code>" + HtmlEscape(o.region) + "</code>") + "</tr>";
     out += "</tbody></table></div>";
   }
   out += Pager(lang, "/console/orgs?q=" + HtmlEscape(PercentEncode(query)), page,
@@ -130,20 +127,18 @@ struct AccountForm {
   std::string username, role = "clerk";
 };
 
-std::string OrgPage(Store& store, Lang lang, const Session& s, const Json& org,
+std::string OrgPage(Store& store, Lang lang, const Session& s, const Organisation& org,
                     const std::string& notice, const AccountForm& form) {
-  const int64_t id = org["id"].get<int64_t>();
+  const int64_t id = org.id;
   const std::string self = "/console/orgs/" + std::to_string(id);
-  const std::string org_name = org["name"].get<std::string>();
+  const std::string& org_name = org.name;
   std::string out = ConsoleHead(lang, org_name);
   out += ConsoleBar(lang, store.Meta("name"), s) + notice;
   out += "<section><h1>" + HtmlEscape(org_name) + "</h1><dl><dt>" +
          L(lang, "统一社会信用代码", "Credit code") + "</dt><dd><code>" +
-         HtmlEscape(org["credit_code"].get<std::string>()) + "</code></dd><dt>" +
-         L(lang, "类型", "Kind") + "</dt><dd>" +
-         HtmlEscape(KindName(lang, org["kind"].get<std::string>())) + "</dd><dt>" +
-         L(lang, "区划", "Region") + "</dt><dd><code>" +
-         HtmlEscape(org["region"].get<std::string>()) + "</code></dd><dt>" + L(lang, "编号", "Id") +
+         HtmlEscape(org.credit_code) + "</code></dd><dt>" + L(lang, "类型", "Kind") + "</dt><dd>" +
+         HtmlEscape(KindName(lang, org.kind)) + "</dd><dt>" + L(lang, "区划", "Region") +
+         "</dt><dd><code>" + HtmlEscape(org.region) + "</code></dd><dt>" + L(lang, "编号", "Id") +
          "</dt><dd>" + std::to_string(id) + "</dd></dl>";
   if (s.user.bureau())
     out += "<p><a href=\"/console/certs" + LangSuffix(lang) + (lang == Lang::kEn ? "&amp;" : "?") +
@@ -272,7 +267,7 @@ void RegisterConsoleOrgs(httplib::Server& svr, std::shared_ptr<ConsoleContext> o
         ctx.api.WithStore([&](Store& store) { return AddOrganisation(store, in, UserActor(*s)); });
     if (r.ok())
       return res.set_redirect(
-          "/console/orgs/" + std::to_string((*r)["id"].get<int64_t>()) + LangSuffix(lang), 303);
+          "/console/orgs/" + std::to_string(r->id) + LangSuffix(lang), 303);
     std::string html = ctx.api.WithStore([&](Store& store) {
       return OrgListPage(store, lang, *s, "", 1, in, StatusBox(lang, r.status()));
     });

@@ -32,12 +32,12 @@ struct ProductForm {
     f.gtin = FormValue(req, "gtin");
     return f;
   }
-  static ProductForm FromProduct(const Json& p) {
+  static ProductForm FromProduct(const Product& p) {
     ProductForm f;
-    f.name = p["name"].get<std::string>();
-    f.category = p["category"].get<std::string>();
-    f.net_content_g = std::to_string(p["net_content_g"].get<int64_t>());
-    f.gtin = p.value("gtin", std::string());
+    f.name = p.name;
+    f.category = p.category;
+    f.net_content_g = std::to_string(p.net_content_g);
+    f.gtin = p.gtin.value_or("");
     return f;
   }
   bool refused() const {
@@ -96,7 +96,7 @@ std::string FormHtml(Lang lang, const Session& s, const ProductForm& f, const st
 
 std::string OrgName(Store& store, int64_t org_id) {
   auto org = GetOrganisation(store, org_id);
-  return org.ok() ? (*org)["name"].get<std::string>() : "";
+  return org.ok() ? org->name : "";
 }
 
 struct ListState {
@@ -113,7 +113,7 @@ std::string ListPage(Store& store, Lang lang, const Session& s, int64_t org_id,
   std::string out = ConsoleHead(lang, L(lang, "产品 · ", "Products · ") + org_name);
   out += ConsoleBar(lang, store.Meta("name"), s);
   if (!st.done.empty()) out += "<p class=\"ok\" role=\"status\">" + HtmlEscape(st.done) + "</p>";
-  const Json products = ListOrganisationProducts(store, org_id);
+  const std::vector<ListedProduct> products = ListOrganisationProducts(store, org_id);
   out += "<section><h1>" + L(lang, "产品 · ", "Products · ") + HtmlEscape(org_name) + "</h1>";
   const std::string h_name = L(lang, "名称", "Name"), h_cat = L(lang, "品类", "Category"),
                     h_net = L(lang, "净含量（克）", "Net content (g)"), h_gtin = "GTIN",
@@ -124,16 +124,17 @@ std::string ListPage(Store& store, Lang lang, const Session& s, int64_t org_id,
     out += "<div class=\"scroll\"><table class=\"cards\"><thead><tr><th>" + h_name + "</th><th>" +
            h_cat + "</th><th class=\"n\">" + h_net + "</th><th>" + h_gtin + "</th><th>" + h_brands +
            "</th>" + (acts ? "<th>" + h_act + "</th>" : "") + "</tr></thead><tbody>";
-    for (const auto& p : products) {
+    for (const ListedProduct& listed : products) {
+      const Product& p = listed.product;
       std::string brands;
-      for (const auto& b : p["brands"])
-        brands += (brands.empty() ? "" : "、") + HtmlEscape(b["name"].get<std::string>());
-      const std::string id = std::to_string(p["id"].get<int64_t>());
-      out += "<tr><td data-h=\"" + h_name + "\">" + HtmlEscape(p["name"].get<std::string>()) +
+      for (const LinkedBrand& b : listed.brands)
+        brands += (brands.empty() ? "" : "、") + HtmlEscape(b.name);
+      const std::string id = std::to_string(p.id);
+      out += "<tr><td data-h=\"" + h_name + "\">" + HtmlEscape(p.name) +
              " <small class=\"mut\">#" + id + "</small></td><td data-h=\"" + h_cat + "\">" +
-             HtmlEscape(p["category"].get<std::string>()) + "</td><td class=\"n\" data-h=\"" +
-             h_net + "\">" + std::to_string(p["net_content_g"].get<int64_t>()) +
-             "</td><td data-h=\"" + h_gtin + "\"><code>" + HtmlEscape(p.value("gtin", "")) +
+             HtmlEscape(p.category) + "</td><td class=\"n\" data-h=\"" + h_net + "\">" +
+             std::to_string(p.net_content_g) + "</td><td data-h=\"" + h_gtin + "\"><code>" +
+             HtmlEscape(p.gtin.value_or("")) +
              "</code></td><td data-h=\"" + h_brands + "\">" + brands + "</td>";
       if (acts)
         out += "<td data-h=\"" + h_act + "\"><a href=\"/console/products/" + id + LangSuffix(lang) +
@@ -151,17 +152,17 @@ std::string ListPage(Store& store, Lang lang, const Session& s, int64_t org_id,
          "</section>";
 
   // Brands with a product list take this organisation's products by a link; open ones need none.
-  const Json brands = BrandsForOrganisation(store, org_id);
+  const std::vector<Brand> brands = BrandsForOrganisation(store, org_id);
   std::string open, options;
-  for (const auto& b : brands) {
-    const std::string name = HtmlEscape(b["name"].get<std::string>());
-    if (b["products"].empty()) {
+  for (const Brand& b : brands) {
+    const std::string name = HtmlEscape(b.name);
+    if (b.products.empty()) {
       open += (open.empty() ? "" : "、") + name;
       continue;
     }
-    const std::string id = std::to_string(b["id"].get<int64_t>());
+    const std::string id = std::to_string(b.id);
     options += "<option value=\"" + id + "\"" + (st.link_brand == id ? " selected" : "") + ">" +
-               name + "（" + HtmlEscape(b["region"].get<std::string>()) + "）</option>";
+               name + "（" + HtmlEscape(b.region) + "）</option>";
   }
   out += "<section><h2>" + L(lang, "关联品牌（一村一品等）", "Link to a brand (village brands)") +
          "</h2>";
@@ -175,11 +176,11 @@ std::string ListPage(Store& store, Lang lang, const Session& s, int64_t org_id,
            "</p>";
   } else {
     std::string product_options;
-    for (const auto& p : products) {
-      const std::string id = std::to_string(p["id"].get<int64_t>());
+    for (const ListedProduct& p : products) {
+      const std::string id = std::to_string(p.product.id);
       product_options += "<option value=\"" + id + "\"" +
                          (st.link_product == id ? " selected" : "") + ">" +
-                         HtmlEscape(p["name"].get<std::string>()) + "</option>";
+                         HtmlEscape(p.product.name) + "</option>";
     }
     out += "<form class=\"stack\" method=\"post\" action=\"/console/products/brand" +
            LangSuffix(lang) + "\">" + CsrfInput(s) + "<div class=\"grid\"><label>" +
@@ -224,10 +225,10 @@ std::optional<Session> Editor(ConsoleContext& ctx, Req req, Res res, bool changi
 
 // The product `id` when it is the user's organisation's; otherwise a 404 page (another
 // organisation's product is not shown to exist).
-std::optional<Json> OwnProduct(Store& store, Lang lang, const Session& s, const std::string& id,
-                               Res res) {
+std::optional<Product> OwnProduct(Store& store, Lang lang, const Session& s,
+                                  const std::string& id, Res res) {
   auto p = GetProduct(store, std::stoll(id));
-  if (p.ok() && (*p)["org_id"].get<int64_t>() == s.user.org_id) return *p;
+  if (p.ok() && p->org_id == s.user.org_id) return *p;
   RefusalPage(res, lang, store.Meta("name"), s, 404,
               "找不到本主体的产品 #" + id + "；请从产品列表打开。",
               "Your organisation has no product #" + id + "; open it from the products list.");

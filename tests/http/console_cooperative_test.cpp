@@ -135,8 +135,8 @@ TEST_CASE("console products: one's own changed, another organisation's neither s
                           f.cookie);
   REQUIRE(saved);
   CHECK(saved->status == 303);
-  CHECK((*GetProduct(*f.store, f.coffee))["name"] == "白沙咖啡豆");
-  CHECK((*GetProduct(*f.store, f.coffee))["net_content_g"] == 454);
+  CHECK(GetProduct(*f.store, f.coffee)->name == "白沙咖啡豆");
+  CHECK(GetProduct(*f.store, f.coffee)->net_content_g == 454);
   sql::Statement ev(f.store->db(), "SELECT leaf FROM events WHERE kind = 'product.updated'");
   REQUIRE(ev.Step());
   CHECK(Contains(ev.Column(0).String(), "\"actor\":\"user:wang.fang\""));
@@ -163,7 +163,7 @@ TEST_CASE("console products: one's own changed, another organisation's neither s
       f.cookie);
   CHECK(link->status == 404);
   CHECK(State(f) == before);
-  CHECK((*GetProduct(*f.store, f.other_product))["name"] == "昌江芒果");
+  CHECK(GetProduct(*f.store, f.other_product)->name == "昌江芒果");
 
   // Bureau staff read any organisation's products and change none.
   f.AddAccount("li.ju", "bureau", 0, kPassword);

@@ -88,7 +88,7 @@ TEST_CASE("Chromium: issue 13's whole story, bureau-admin to consumer page, with
   auto other = AddOrganisation(*f.store, {"昌江某企业", "91620105L015101280", "enterprise", "469026"},
                                "cli");
   REQUIRE(other.ok());
-  f.AddAccount("zhao.lei", "clerk", (*other)["id"], "昌江的密码-2026");
+  f.AddAccount("zhao.lei", "clerk", other->id, "昌江的密码-2026");
   const int64_t setup_events = f.Count("SELECT MAX(idx) FROM events");
 
   // Sign-in failures: a burst of 4 per network and per name, refilled far slower than the run.

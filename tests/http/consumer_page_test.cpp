@@ -321,7 +321,7 @@ TEST_CASE("every stored text value is HTML-escaped", "[page][security]") {
   auto b = AddBrand(*f.store, brand);
   REQUIRE(b.ok());
   LotInput lot = f.TeaLot();
-  lot.brand_id = (*b)["id"];
+  lot.brand_id = b->brand.id;
   lot.households = {{"H-<script>alert(1)</script>", 1000, true}};
   lot.inspections = {{"<script>alert(1)</script>检测站", "R-<b>1</b>", "pass"}};
   std::string code = f.Issue(lot);

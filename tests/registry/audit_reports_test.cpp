@@ -181,7 +181,7 @@ TEST_CASE("copied codes, scans per day and the monthly scans: the same folded, u
 TEST_CASE("poverty report: share from registered-poor households", "[audit]") {
   RegistryFixture f;
   BrandInput b{"白沙绿茶", "regional-public", "469025", "provincial", "", 2019, {f.tea}};
-  int64_t brand = (*AddBrand(*f.store, b))["id"];
+  int64_t brand = AddBrand(*f.store, b)->brand.id;
   auto l1 = f.TeaLot();  // 12 kg poor + 8 kg not
   l1.brand_id = brand;
   REQUIRE(IssueLot(*f.store, l1).ok());

@@ -163,7 +163,7 @@ TEST_CASE("issue rules refuse and write nothing", "[issue]") {
     auto brand = AddBrand(*f.store, b);
     REQUIRE(brand.ok());
     auto l = f.TeaLot();
-    l.brand_id = (*brand)["id"];
+    l.brand_id = brand->brand.id;
     ExpectRefused(f, l, "brand-product");
   }
   SECTION("zero units") {

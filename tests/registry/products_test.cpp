@@ -26,9 +26,11 @@ TEST_CASE("a product changed: the row, its event with the actor, the audit agree
                          "user:wang.fang");
   REQUIRE(r.ok());
   auto p = GetProduct(*f.store, f.coffee);
-  CHECK((*p)["name"] == "白沙咖啡豆");
-  CHECK((*p)["net_content_g"] == 1000);
-  CHECK((*p)["gtin"] == "00000096385074");  // GTIN-8 kept as GTIN-14
+  CHECK(p->name == "白沙咖啡豆");
+  CHECK(p->net_content_g == 1000);
+  CHECK(p->gtin == "00000096385074");  // GTIN-8 kept as GTIN-14
+  CHECK(r->actor == "user:wang.fang");
+  CHECK(Json(r->product) == Json(*p));
   const std::string ev = LastEvent(*f.store, "product.updated");
   CHECK(ev.find("\"actor\":\"user:wang.fang\"") != std::string::npos);
   CHECK(ev.find("白沙咖啡豆") != std::string::npos);
@@ -68,31 +70,35 @@ TEST_CASE("a product change that breaks a rule writes nothing", "[products]") {
 TEST_CASE("brands: the ones an organisation may use, and linking a product", "[products]") {
   RegistryFixture f;
   // A village brand of the cooperative's county, one of another county, one open to all.
-  int64_t village = (*AddBrand(
-      *f.store,
-      {"南溪绿茶", "one-village-one-product", "469025100201", "county", "", 2020, {f.tea}}))["id"];
-  int64_t far = (*AddBrand(*f.store, {"水头芒果",
-                                      "one-village-one-product",
-                                      "469026100201",
-                                      "county",
-                                      "",
-                                      2020,
-                                      {f.other_product}}))["id"];
-  int64_t open = (*AddBrand(
-      *f.store, {"白沙好物", "regional-public", "469025", "county", "", 2021, {}}))["id"];
-  Json usable = BrandsForOrganisation(*f.store, f.org);
+  int64_t village =
+      AddBrand(*f.store,
+               {"南溪绿茶", "one-village-one-product", "469025100201", "county", "", 2020, {f.tea}})
+          ->brand.id;
+  int64_t far = AddBrand(*f.store, {"水头芒果",
+                                    "one-village-one-product",
+                                    "469026100201",
+                                    "county",
+                                    "",
+                                    2020,
+                                    {f.other_product}})
+                    ->brand.id;
+  int64_t open =
+      AddBrand(*f.store, {"白沙好物", "regional-public", "469025", "county", "", 2021, {}})
+          ->brand.id;
+  std::vector<Brand> usable = BrandsForOrganisation(*f.store, f.org);
   REQUIRE(usable.size() == 2);
-  CHECK(usable[0]["id"] == village);
-  CHECK(usable[1]["id"] == open);
+  CHECK(usable[0].id == village);
+  CHECK(usable[1].id == open);
 
   auto linked = LinkBrandProduct(*f.store, village, f.coffee, "user:wang.fang");
   REQUIRE(linked.ok());
-  CHECK((*GetBrand(*f.store, village))["products"] == Json::array({f.tea, f.coffee}));
+  CHECK(GetBrand(*f.store, village)->products == std::vector<int64_t>{f.tea, f.coffee});
   CHECK(LastEvent(*f.store, "brand.product-linked").find("\"actor\":\"user:wang.fang\"") !=
         std::string::npos);
-  Json listed = ListOrganisationProducts(*f.store, f.org);
+  std::vector<ListedProduct> listed = ListOrganisationProducts(*f.store, f.org);
   REQUIRE(listed.size() == 2);
-  CHECK(listed[1]["brands"][0]["name"] == "南溪绿茶");
+  REQUIRE(listed[1].brands.size() == 1);
+  CHECK(listed[1].brands[0].name == "南溪绿茶");
 
   const std::string before = Snapshot(*f.store);
   CHECK(LinkBrandProduct(*f.store, village, f.coffee).status().reason() == "brand-linked");

@@ -132,11 +132,11 @@ struct RegistryFixture {
                                            {"469026100000", "石碌镇", false},
                                            {"469026100201", "水头村", false}})
       REQUIRE(AddRegion(*store, r).ok());
-    org = (*AddOrganisation(*store, {"白沙县牙叉镇茶叶专业合作社", "91350100M000100Y43", "cooperative", "469025"}, "cli"))["id"];
-    other_org = (*AddOrganisation(*store, {"昌江某企业", "91620105L015101280", "enterprise", "469026"}, "cli"))["id"];
-    tea = (*AddProduct(*store, {org, "白沙绿茶", "茶叶", 250, "6901234567892"}))["id"];
-    coffee = (*AddProduct(*store, {org, "白沙咖啡", "咖啡", 500, ""}))["id"];
-    other_product = (*AddProduct(*store, {other_org, "昌江芒果", "水果", 1000, ""}))["id"];
+    org = AddOrganisation(*store, {"白沙县牙叉镇茶叶专业合作社", "91350100M000100Y43", "cooperative", "469025"}, "cli")->id;
+    other_org = AddOrganisation(*store, {"昌江某企业", "91620105L015101280", "enterprise", "469026"}, "cli")->id;
+    tea = AddProduct(*store, {org, "白沙绿茶", "茶叶", 250, "6901234567892"})->product.id;
+    coffee = AddProduct(*store, {org, "白沙咖啡", "咖啡", 500, ""})->product.id;
+    other_product = AddProduct(*store, {other_org, "昌江芒果", "水果", 1000, ""})->product.id;
     CertificationInput gf{"green-food", green, "中国绿色食品发展中心", org, {tea}, DaysAgo(400), "", 5000, {}};
     auto added = AddCertification(*store, gf, "cli");
     INFO(added.status().en());
