@@ -4,11 +4,10 @@
 
 namespace agritrace::cli {
 namespace {
-std::string Line(const Json& c) {
-  std::string s = c["number"].get<std::string>() + "  " + c["type"].get<std::string>() + "  " +
-                  c["status"].get<std::string>() + "  " + c["valid_from"].get<std::string>() + " ~ " +
-                  (c.contains("valid_to") ? c["valid_to"].get<std::string>() : "长期 open-ended");
-  if (c["expired"].get<bool>()) s += "  已过期 expired";
+std::string Line(const Certification& c) {
+  std::string s = c.number + "  " + c.type + "  " + c.status + "  " + c.valid_from + " ~ " +
+                  c.valid_to.value_or("长期 open-ended");
+  if (c.expired.value_or(false)) s += "  已过期 expired";
   return s;
 }
 }  // namespace
@@ -34,7 +33,7 @@ void RegisterCertCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = AddCertification(*store, in, "cli");
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已登记证书 / registered certificate " + in.number);
+      ctx.Print(Json(*r), "已登记证书 / registered certificate " + in.number);
     });
   });
 
@@ -52,7 +51,7 @@ void RegisterCertCommands(CLI::App& app, Context& ctx) {
         if (!store) return;
         auto r = ChangeCertificationStatus(*store, number, action, reason, "cli");
         if (!r.ok()) return ctx.Fail(r.status());
-        ctx.Print(*r, "证书 " + number + " 现为 / is now " + (*r)["status"].get<std::string>());
+        ctx.Print(Json(*r), "证书 " + number + " 现为 / is now " + r->status);
       });
     });
   }
@@ -61,11 +60,11 @@ void RegisterCertCommands(CLI::App& app, Context& ctx) {
     ctx.Run([&] {
       auto store = ctx.Open();
       if (!store) return;
-      Json all = ListCertifications(*store);
+      const std::vector<Certification> all = ListCertifications(*store);
       std::string human;
       for (const auto& c : all) human += Line(c) + "\n";
       if (all.empty()) human = "还没有登记证书 / no certifications yet";
-      ctx.Print(all, human);
+      ctx.Print(Json(all), human);
     });
   });
 
@@ -77,7 +76,8 @@ void RegisterCertCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = GetCertification(*store, number);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, Line(*r) + "\n" + r->dump(2));
+      const Json shown = *r;
+      ctx.Print(shown, Line(*r) + "\n" + shown.dump(2));
     });
   });
 }

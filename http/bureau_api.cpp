@@ -85,20 +85,21 @@ void Certifications(ApiRouter& router, ApiContext& api) {
     in.annual_output_kg = f.Int("annual_output_kg", false, -1);
     in.area = f.Strings("area", false);
     if (Status s = f.Finish(); !s.ok()) return Refuse(res, req, s);
-    auto r =
-        api.WithStore([&](Store& store) { return AddCertification(store, in, TokenActor(*who)); });
+    auto r = api.WithStore(
+        [&](Store& store) { return JsonResult(AddCertification(store, in, TokenActor(*who))); });
     AnswerCreated(res, req, r, "/api/v1/certifications/" + PercentEncode(in.number));
   });
 
   router.Get("/api/v1/certifications", [&api](Req req, Res res) {
     if (!Bureau(api, req, res)) return;
-    SetJson(res, api.WithStore([](Store& store) { return ListCertifications(store); }));
+    SetJson(res, api.WithStore([](Store& store) { return Json(ListCertifications(store)); }));
   });
 
   router.Get(R"(/api/v1/certifications/([^/]+))", [&api](Req req, Res res) {
     if (!Bureau(api, req, res)) return;
     std::string number = req.matches[1];
-    Answer(res, req, api.WithStore([&](Store& store) { return GetCertification(store, number); }));
+    Answer(res, req,
+           api.WithStore([&](Store& store) { return JsonResult(GetCertification(store, number)); }));
   });
 
   router.Post(R"(/api/v1/certifications/([^/]+)/(suspend|revoke|reinstate))",
@@ -113,7 +114,8 @@ void Certifications(ApiRouter& router, ApiContext& api) {
                 if (Status s = f.Finish(); !s.ok()) return Refuse(res, req, s);
                 // The certificate is the address: unknown is a 404 here.
                 Answer(res, req, api.WithStore([&](Store& store) {
-                  return ChangeCertificationStatus(store, number, action, reason, TokenActor(*who));
+                  return JsonResult(
+                      ChangeCertificationStatus(store, number, action, reason, TokenActor(*who)));
                 }));
               });
 
@@ -121,7 +123,8 @@ void Certifications(ApiRouter& router, ApiContext& api) {
     if (!Bureau(api, req, res)) return;
     std::string number = req.matches[1];
     Answer(res, req,
-           api.WithStore([&](Store& store) { return ListCertificationLots(store, number); }));
+           api.WithStore(
+               [&](Store& store) { return JsonResult(ListCertificationLots(store, number)); }));
   });
 }
 

@@ -13,24 +13,25 @@ Status CertNotFound(const std::string& number) {
       .with_reason("cert-unknown");
 }
 
-Json ReadCert(Store& store, sql::Statement& q) {
-  int64_t id = q.Column(0).Int64();
-  Json c = {{"id", id}, {"type", q.Column(1).String()},
-            {"number", q.Column(2).String()}, {"issuer", q.Column(3).String()},
-            {"holder", q.Column(4).Int64()}, {"valid_from", q.Column(5).String()},
-            {"status", q.Column(8).String()}, {"created_at", q.Column(10).String()}};
-  if (!q.Column(6).IsNull()) c["valid_to"] = q.Column(6).String();
-  if (!q.Column(7).IsNull()) c["annual_output_kg"] = q.Column(7).Int64();
-  if (!q.Column(9).IsNull()) c["status_reason"] = q.Column(9).String();
-  Json products = Json::array(), area = Json::array();
+Certification ReadCert(Store& store, sql::Statement& q) {
+  Certification c;
+  c.id = q.Column(0).Int64();
+  c.type = q.Column(1).String();
+  c.number = q.Column(2).String();
+  c.issuer = q.Column(3).String();
+  c.holder = q.Column(4).Int64();
+  c.valid_from = q.Column(5).String();
+  if (!q.Column(6).IsNull()) c.valid_to = q.Column(6).String();
+  if (!q.Column(7).IsNull()) c.annual_output_kg = q.Column(7).Int64();
+  c.status = q.Column(8).String();
+  if (!q.Column(9).IsNull()) c.status_reason = q.Column(9).String();
+  c.created_at = q.Column(10).String();
   sql::Statement p(store.db(), "SELECT product_id FROM cert_products WHERE cert_id = ? ORDER BY 1");
-  p.Bind(1, id);
-  while (p.Step()) products.push_back(p.Column(0).Int64());
+  p.Bind(1, c.id);
+  while (p.Step()) c.products.push_back(p.Column(0).Int64());
   sql::Statement a(store.db(), "SELECT region FROM cert_areas WHERE cert_id = ? ORDER BY 1");
-  a.Bind(1, id);
-  while (a.Step()) area.push_back(a.Column(0).String());
-  c["products"] = products;
-  if (!area.empty()) c["area"] = area;
+  a.Bind(1, c.id);
+  while (a.Step()) c.area.push_back(a.Column(0).String());
   return c;
 }
 
@@ -39,7 +40,41 @@ constexpr const char* kSelect =
     "status, status_reason, created_at FROM certifications ";
 }  // namespace
 
-Result<Json> AddCertification(Store& store, const CertificationInput& in,
+void to_json(Json& j, const CertificationLotBrief& l) {
+  j = {{"code", l.code}, {"packed", l.packed}, {"units", l.units}, {"total_g", l.total_g}};
+}
+
+void to_json(Json& j, const Certification& c) {
+  j = {{"id", c.id},
+       {"type", c.type},
+       {"number", c.number},
+       {"issuer", c.issuer},
+       {"holder", c.holder},
+       {"valid_from", c.valid_from},
+       {"status", c.status},
+       {"created_at", c.created_at},
+       {"products", c.products}};
+  if (c.valid_to) j["valid_to"] = *c.valid_to;
+  if (c.annual_output_kg) j["annual_output_kg"] = *c.annual_output_kg;
+  if (c.status_reason) j["status_reason"] = *c.status_reason;
+  if (!c.area.empty()) j["area"] = c.area;
+  if (c.expired) j["expired"] = *c.expired;
+  if (c.days_to_expiry) j["days_to_expiry"] = *c.days_to_expiry;
+  if (c.lots) j["lots"] = *c.lots;
+}
+
+void to_json(Json& j, const CertificationLot& l) {
+  j = {{"code", l.code},           {"product_id", l.product_id}, {"product", l.product},
+       {"org_id", l.org_id},       {"origin", l.origin},         {"harvested", l.harvested},
+       {"packed", l.packed},       {"units", l.units},           {"total_g", l.total_g},
+       {"issued_at", l.issued_at}, {"recalled", l.recalled}};
+}
+
+void to_json(Json& j, const CertificationLotList& l) {
+  j = {{"number", l.number}, {"status", l.status}, {"lots", l.lots}};
+}
+
+Result<Certification> AddCertification(Store& store, const CertificationInput& in,
                               const std::string& actor) {
   const CertType* type = FindCertType(in.type);
   if (!type)
@@ -78,7 +113,7 @@ Result<Json> AddCertification(Store& store, const CertificationInput& in,
   if (in.annual_output_kg == 0 || in.annual_output_kg < -1)
     return Status::Invalid("年核定产量（公斤）应为正整数", "certified annual output (kg) must be positive");
 
-  Json out;
+  Certification out;
   Status s = store.Transact([&]() -> Status {
     if (Status r = RequireOrganisation(store, in.holder); !r.ok()) return r;
     sql::Statement dup(store.db(), "SELECT 1 FROM certifications WHERE number = ?");
@@ -130,7 +165,7 @@ Result<Json> AddCertification(Store& store, const CertificationInput& in,
     q.Bind(1, id);
     q.Step();
     out = ReadCert(store, q);
-    Json event = out;
+    Json event = out;  // the record as AddCertification returns it, and who added it
     event["actor"] = actor;
     return LogEvent(store, "certification.added", event);
   });
@@ -138,19 +173,20 @@ Result<Json> AddCertification(Store& store, const CertificationInput& in,
   return out;
 }
 
-Result<Json> ChangeCertificationStatus(Store& store, const std::string& number,
-                                       const std::string& action, const std::string& reason,
-                                       const std::string& actor) {
+Result<Certification> ChangeCertificationStatus(Store& store, const std::string& number,
+                                                const std::string& action,
+                                                const std::string& reason,
+                                                const std::string& actor) {
   std::string target = action == "suspend" ? "suspended" : action == "revoke" ? "revoked" : "active";
   if (reason.empty())
     return Status::Invalid("请用 --reason 写明原因，稽查时要看", "give a --reason; auditors read it");
-  Json out;
+  Certification out;
   Status s = store.Transact([&]() -> Status {
     sql::Statement q(store.db(), std::string(kSelect) + "WHERE number = ?");
     q.Bind(1, number);
     if (!q.Step()) return CertNotFound(number);
-    Json cert = ReadCert(store, q);
-    std::string current = cert["status"];
+    Certification cert = ReadCert(store, q);
+    const std::string current = cert.status;
     if (current == "revoked")
       return Status::Conflict("证书 " + number + " 已撤销，不能再更改；如需继续使用请登记新证书",
                               "certificate " + number + " is revoked and cannot change; register a new one")
@@ -164,8 +200,8 @@ Result<Json> ChangeCertificationStatus(Store& store, const std::string& number,
     up.Bind(2, reason);
     up.Bind(3, number);
     up.Exec();
-    cert["status"] = target;
-    cert["status_reason"] = reason;
+    cert.status = target;
+    cert.status_reason = reason;
     out = cert;
     return LogEvent(store, "certification." + target,
                     {{"number", number},
@@ -178,40 +214,38 @@ Result<Json> ChangeCertificationStatus(Store& store, const std::string& number,
   return out;
 }
 
-Result<Json> GetCertification(Store& store, const std::string& number) {
+Result<Certification> GetCertification(Store& store, const std::string& number) {
   sql::Statement q(store.db(), std::string(kSelect) + "WHERE number = ?");
   q.Bind(1, number);
   if (!q.Step()) return CertNotFound(number);
-  Json c = ReadCert(store, q);
+  Certification c = ReadCert(store, q);
   AddValidityToday(c);
-  Json lots = Json::array();
   sql::Statement l(store.db(),
                    "SELECT l.code, l.packed, l.units, l.units * l.net_content_g FROM lots l "
                    "JOIN lot_certs lc ON lc.lot_id = l.id WHERE lc.cert_id = ? ORDER BY l.id");
-  l.Bind(1, c["id"].get<int64_t>());
+  l.Bind(1, c.id);
+  c.lots.emplace();
   while (l.Step())
-    lots.push_back({{"code", l.Column(0).String()}, {"packed", l.Column(1).String()},
-                    {"units", l.Column(2).Int64()}, {"total_g", l.Column(3).Int64()}});
-  c["lots"] = lots;
+    c.lots->push_back({l.Column(0).String(), l.Column(1).String(), l.Column(2).Int64(),
+                       l.Column(3).Int64()});
   return c;
 }
 
-Json ListCertifications(Store& store) {
-  Json out = Json::array();
+std::vector<Certification> ListCertifications(Store& store) {
+  std::vector<Certification> out;
   sql::Statement q(store.db(), std::string(kSelect) + "ORDER BY id");
   while (q.Step()) {
-    Json c = ReadCert(store, q);
-    AddValidityToday(c);
-    out.push_back(c);
+    out.push_back(ReadCert(store, q));
+    AddValidityToday(out.back());
   }
   return out;
 }
 
-Result<Json> ListCertificationLots(Store& store, const std::string& number) {
+Result<CertificationLotList> ListCertificationLots(Store& store, const std::string& number) {
   sql::Statement c(store.db(), "SELECT id, status FROM certifications WHERE number = ?");
   c.Bind(1, number);
   if (!c.Step()) return CertNotFound(number);
-  Json lots = Json::array();
+  CertificationLotList out{number, c.Column(1).String(), {}};
   sql::Statement l(store.db(),
                    "SELECT l.code, l.product_id, p.name, l.org_id, l.origin, l.harvested, "
                    "l.packed, l.units, l.units * l.net_content_g, l.issued_at, "
@@ -219,29 +253,32 @@ Result<Json> ListCertificationLots(Store& store, const std::string& number) {
                    "t.step = 'recall') FROM lots l JOIN lot_certs lc ON lc.lot_id = l.id "
                    "JOIN products p ON p.id = l.product_id WHERE lc.cert_id = ? ORDER BY l.id");
   l.Bind(1, c.Column(0).Int64());
-  while (l.Step())
-    lots.push_back({{"code", l.Column(0).String()},
-                    {"product_id", l.Column(1).Int64()},
-                    {"product", l.Column(2).String()},
-                    {"org_id", l.Column(3).Int64()},
-                    {"origin", l.Column(4).String()},
-                    {"harvested", l.Column(5).String()},
-                    {"packed", l.Column(6).String()},
-                    {"units", l.Column(7).Int64()},
-                    {"total_g", l.Column(8).Int64()},
-                    {"issued_at", l.Column(9).String()},
-                    {"recalled", l.Column(10).Int() != 0}});
-  return Json{{"number", number}, {"status", c.Column(1).String()}, {"lots", lots}};
+  while (l.Step()) {
+    CertificationLot lot;
+    lot.code = l.Column(0).String();
+    lot.product_id = l.Column(1).Int64();
+    lot.product = l.Column(2).String();
+    lot.org_id = l.Column(3).Int64();
+    lot.origin = l.Column(4).String();
+    lot.harvested = l.Column(5).String();
+    lot.packed = l.Column(6).String();
+    lot.units = l.Column(7).Int64();
+    lot.total_g = l.Column(8).Int64();
+    lot.issued_at = l.Column(9).String();
+    lot.recalled = l.Column(10).Int() != 0;
+    out.lots.push_back(std::move(lot));
+  }
+  return out;
 }
 
-void AddValidityToday(Json& cert) {
-  std::string today = TodayShanghai();
-  if (cert.contains("valid_to")) {
-    long days = DaysBetween(today, cert["valid_to"].get<std::string>());
-    cert["days_to_expiry"] = days;
-    cert["expired"] = days < 0;
+void AddValidityToday(Certification& cert) {
+  if (cert.valid_to) {
+    const long days = DaysBetween(TodayShanghai(), *cert.valid_to);
+    cert.days_to_expiry = days;
+    cert.expired = days < 0;
   } else {
-    cert["expired"] = false;
+    cert.days_to_expiry.reset();
+    cert.expired = false;
   }
 }
 

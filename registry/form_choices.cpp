@@ -45,7 +45,15 @@ Json FindVillages(Store& store, const std::string& query, int64_t limit) {
   return {{"villages", villages}, {"more", more}};
 }
 
-Json ActiveCertificationsFor(Store& store, int64_t org_id, int64_t product_id) {
+void to_json(Json& j, const CertificationChoice& c) {
+  j = {{"number", c.number}, {"type", c.type}, {"valid_from", c.valid_from},
+       {"products", c.products}};
+  if (c.valid_to) j["valid_to"] = *c.valid_to;
+  if (c.annual_output_kg) j["annual_output_kg"] = *c.annual_output_kg;
+}
+
+std::vector<CertificationChoice> ActiveCertificationsFor(Store& store, int64_t org_id,
+                                                         int64_t product_id) {
   sql::Statement q(store.db(),
                    "SELECT c.id, c.number, c.type, c.valid_from, c.valid_to, "
                    "c.annual_output_kg FROM certifications c WHERE c.holder_org_id = ? AND "
@@ -56,18 +64,17 @@ Json ActiveCertificationsFor(Store& store, int64_t org_id, int64_t product_id) {
   q.Bind(3, product_id);
   sql::Statement p(store.db(),
                    "SELECT product_id FROM cert_products WHERE cert_id = ? ORDER BY 1");
-  Json out = Json::array();
+  std::vector<CertificationChoice> out;
   while (q.Step()) {
-    Json c = {{"number", q.Column(1).String()},
-              {"type", q.Column(2).String()},
-              {"valid_from", q.Column(3).String()}};
-    if (!q.Column(4).IsNull()) c["valid_to"] = q.Column(4).String();
-    if (!q.Column(5).IsNull()) c["annual_output_kg"] = q.Column(5).Int64();
-    Json products = Json::array();
+    CertificationChoice c;
+    c.number = q.Column(1).String();
+    c.type = q.Column(2).String();
+    c.valid_from = q.Column(3).String();
+    if (!q.Column(4).IsNull()) c.valid_to = q.Column(4).String();
+    if (!q.Column(5).IsNull()) c.annual_output_kg = q.Column(5).Int64();
     p.Reset();
     p.Bind(1, q.Column(0).Int64());
-    while (p.Step()) products.push_back(p.Column(0).Int64());
-    c["products"] = products;
+    while (p.Step()) c.products.push_back(p.Column(0).Int64());
     out.push_back(std::move(c));
   }
   return out;

@@ -127,9 +127,9 @@ std::string HolderName(Store& store, std::map<int64_t, std::string>& names, int6
   return names[id] = org.ok() ? org->name : std::to_string(id);
 }
 
-bool Expiring(const Json& c) {
-  if (!c.contains("days_to_expiry") || c["status"] == "revoked") return false;
-  const long days = c["days_to_expiry"].get<long>();
+bool Expiring(const Certification& c) {
+  if (!c.days_to_expiry || c.status == "revoked") return false;
+  const int64_t days = *c.days_to_expiry;
   return days >= 0 && days <= kExpiringDays;
 }
 
@@ -142,15 +142,18 @@ std::string ListPage(Store& store, Lang lang, const Session& s, const std::strin
                      const std::string& show, int64_t page, const CertForm& form,
                      const std::string& notice) {
   std::map<int64_t, std::string> names;
-  std::vector<Json> shown;
+  struct Shown {
+    Certification cert;
+    std::string holder_name;
+  };
+  std::vector<Shown> shown;
   for (auto& c : ListCertifications(store)) {
-    const std::string holder = HolderName(store, names, c["holder"].get<int64_t>());
-    if (!query.empty() && c["number"].get<std::string>().find(query) == std::string::npos &&
+    std::string holder = HolderName(store, names, c.holder);
+    if (!query.empty() && c.number.find(query) == std::string::npos &&
         holder.find(query) == std::string::npos)
       continue;
-    if (show == "expiring" ? !Expiring(c) : (show != "all" && c["status"] != show)) continue;
-    c["holder_name"] = holder;
-    shown.push_back(std::move(c));
+    if (show == "expiring" ? !Expiring(c) : (show != "all" && c.status != show)) continue;
+    shown.push_back({std::move(c), std::move(holder)});
   }
   const int64_t total = static_cast<int64_t>(shown.size());
   const int64_t pages = PageCount(total, kCertsPerPage);
@@ -185,19 +188,17 @@ std::string ListPage(Store& store, Lang lang, const Session& s, const std::strin
            h_type + "</th><th>" + h_holder + "</th><th>" + h_status + "</th><th>" + h_to +
            "</th><th class=\"n\">" + h_days + "</th></tr></thead><tbody>";
     for (int64_t i = from; i < std::min(total, from + kCertsPerPage); ++i) {
-      const Json& c = shown[static_cast<size_t>(i)];
-      const std::string status = c["status"].get<std::string>();
+      const Certification& c = shown[static_cast<size_t>(i)].cert;
+      const std::string& status = c.status;
       std::string status_html = HtmlEscape(StatusName(lang, status));
       if (status != "active") status_html = "<span class=\"red\">" + status_html + "</span>";
-      const bool has_to = c.contains("valid_to");
-      std::string days = has_to ? std::to_string(c["days_to_expiry"].get<long>()) : "—";
+      std::string days = c.days_to_expiry ? std::to_string(*c.days_to_expiry) : "—";
       if (Expiring(c)) days = "<span class=\"red\">" + days + "</span>";
-      out += "<tr>" + CardCell(h_number, CertLink(lang, c["number"].get<std::string>())) +
-             CardCell(h_type, HtmlEscape(TypeName(lang, c["type"].get<std::string>()))) +
-             CardCell(h_holder, HtmlEscape(c["holder_name"].get<std::string>())) +
+      out += "<tr>" + CardCell(h_number, CertLink(lang, c.number)) +
+             CardCell(h_type, HtmlEscape(TypeName(lang, c.type))) +
+             CardCell(h_holder, HtmlEscape(shown[static_cast<size_t>(i)].holder_name)) +
              CardCell(h_status, status_html) +
-             CardCell(h_to, has_to ? HtmlEscape(c["valid_to"].get<std::string>())
-                                   : L(lang, "长期", "open-ended")) +
+             CardCell(h_to, c.valid_to ? HtmlEscape(*c.valid_to) : L(lang, "长期", "open-ended")) +
              CardCell(h_days, days, true) + "</tr>";
     }
     out += "</tbody></table></div>";
@@ -237,49 +238,45 @@ std::string ListPage(Store& store, Lang lang, const Session& s, const std::strin
   return out + ConsoleTail(lang, "/console/certs");
 }
 
-std::string CertPage(Store& store, Lang lang, const Session& s, const Json& c, const Json& lots,
-                     const std::string& notice, const std::string& action,
-                     const std::string& reason) {
-  const std::string number = c["number"].get<std::string>();
+std::string CertPage(Store& store, Lang lang, const Session& s, const Certification& c,
+                     const std::vector<CertificationLot>& lots, const std::string& notice,
+                     const std::string& action, const std::string& reason) {
+  const std::string& number = c.number;
   const std::string self = "/console/certs/" + HtmlEscape(PercentEncode(number));
-  const std::string status = c["status"].get<std::string>();
+  const std::string& status = c.status;
   std::map<int64_t, std::string> names;
   std::string out = ConsoleHead(lang, number);
   out += ConsoleBar(lang, store.Meta("name"), s) + notice;
-  out += "<section><h1>" + HtmlEscape(TypeName(lang, c["type"].get<std::string>())) + " <code>" +
+  out += "<section><h1>" + HtmlEscape(TypeName(lang, c.type)) + " <code>" +
          HtmlEscape(number) + "</code></h1><dl>";
   auto row = [&](std::string_view zh, std::string_view en, const std::string& html) {
     out += "<dt>" + L(lang, zh, en) + "</dt><dd>" + html + "</dd>";
   };
   std::string status_html = HtmlEscape(StatusName(lang, status));
   if (status != "active") status_html = "<span class=\"red\">" + status_html + "</span>";
-  if (c.contains("status_reason"))
-    status_html += " — " + HtmlEscape(c["status_reason"].get<std::string>());
+  if (c.status_reason) status_html += " — " + HtmlEscape(*c.status_reason);
   row("状态", "Status", status_html);
-  const int64_t holder = c["holder"].get<int64_t>();
+  const int64_t holder = c.holder;
   row("持证主体", "Holder",
       "<a href=\"/console/orgs/" + std::to_string(holder) + LangSuffix(lang) + "\">" +
           HtmlEscape(HolderName(store, names, holder)) + "</a>");
-  row("发证机构", "Issuer", HtmlEscape(c["issuer"].get<std::string>()));
-  std::string validity = HtmlEscape(c["valid_from"].get<std::string>()) + " ~ ";
-  validity += c.contains("valid_to")
-                  ? HtmlEscape(c["valid_to"].get<std::string>()) + L(lang, "（距到期 ", " (") +
-                        std::to_string(c["days_to_expiry"].get<long>()) +
-                        L(lang, " 天）", " days left)")
-                  : L(lang, "长期", "open-ended");
+  row("发证机构", "Issuer", HtmlEscape(c.issuer));
+  std::string validity = HtmlEscape(c.valid_from) + " ~ ";
+  validity += c.valid_to ? HtmlEscape(*c.valid_to) + L(lang, "（距到期 ", " (") +
+                               std::to_string(c.days_to_expiry.value_or(0)) +
+                               L(lang, " 天）", " days left)")
+                         : L(lang, "长期", "open-ended");
   if (Expiring(c)) validity = "<span class=\"red\">" + validity + "</span>";
   row("有效期", "Valid", validity);
   row("年核定产量", "Certified annual output",
-      c.contains("annual_output_kg")
-          ? std::to_string(c["annual_output_kg"].get<int64_t>()) + L(lang, " 公斤", " kg")
-          : L(lang, "不限", "not limited"));
+      c.annual_output_kg ? std::to_string(*c.annual_output_kg) + L(lang, " 公斤", " kg")
+                         : L(lang, "不限", "not limited"));
   std::string products;
-  for (const auto& p : c["products"]) products += (products.empty() ? "" : ", ") + p.dump();
+  for (int64_t p : c.products) products += (products.empty() ? "" : ", ") + std::to_string(p);
   row("覆盖的产品编号", "Covered products", HtmlEscape(products));
-  if (c.contains("area")) {
+  if (!c.area.empty()) {
     std::string area;
-    for (const auto& a : c["area"])
-      area += (area.empty() ? "" : ", ") + HtmlEscape(a.get<std::string>());
+    for (const auto& a : c.area) area += (area.empty() ? "" : ", ") + HtmlEscape(a);
     row("保护区域", "Protected area", area);
   }
   out += "</dl></section>";
@@ -298,15 +295,13 @@ std::string CertPage(Store& store, Lang lang, const Session& s, const Json& c, c
            h_product + "</th><th>" + h_org + "</th><th>" + h_packed + "</th><th class=\"n\">" +
            h_units + "</th><th class=\"n\">" + h_kg + "</th></tr></thead><tbody>";
     for (const auto& l : lots) {
-      std::string code = "<code>" + HtmlEscape(l["code"].get<std::string>()) + "</code>";
-      if (l["recalled"].get<bool>())
-        code += " <span class=\"red\">" + L(lang, "已召回", "recalled") + "</span>";
-      const int64_t g = l["total_g"].get<int64_t>();
-      out += "<tr>" + CardCell(h_code, code) +
-             CardCell(h_product, HtmlEscape(l["product"].get<std::string>())) +
-             CardCell(h_org, HtmlEscape(HolderName(store, names, l["org_id"].get<int64_t>()))) +
-             CardCell(h_packed, HtmlEscape(l["packed"].get<std::string>())) +
-             CardCell(h_units, std::to_string(l["units"].get<int64_t>()), true) +
+      std::string code = "<code>" + HtmlEscape(l.code) + "</code>";
+      if (l.recalled) code += " <span class=\"red\">" + L(lang, "已召回", "recalled") + "</span>";
+      const int64_t g = l.total_g;
+      out += "<tr>" + CardCell(h_code, code) + CardCell(h_product, HtmlEscape(l.product)) +
+             CardCell(h_org, HtmlEscape(HolderName(store, names, l.org_id))) +
+             CardCell(h_packed, HtmlEscape(l.packed)) +
+             CardCell(h_units, std::to_string(l.units), true) +
              CardCell(h_kg, std::to_string(g / 1000) + "." + std::to_string(g % 1000 / 100), true) +
              "</tr>";
     }
@@ -354,7 +349,7 @@ void AnswerCertPage(ConsoleContext& ctx, Req req, Res res, const Session& s,
              ConsoleBar(lang, store.Meta("name"), s) + "<section>" +
              StatusBox(lang, st) + "</section>" + ConsoleTail(lang, "/console/certs");
     }
-    return CertPage(store, lang, s, *c, (*lots)["lots"], notice, action, reason);
+    return CertPage(store, lang, s, *c, lots->lots, notice, action, reason);
   });
   SetConsolePage(res, code, std::move(html), lang);
 }
@@ -398,10 +393,10 @@ void RegisterConsoleCerts(httplib::Server& svr, std::shared_ptr<ConsoleContext> 
                   req.get_param_value("valid_to"), req.get_param_value("annual_output_kg"),
                   req.get_param_value("area")};
     auto in = ReadCertForm(form);
-    Result<Json> r = in.ok() ? ctx.api.WithStore([&](Store& store) {
+    Result<Certification> r = in.ok() ? ctx.api.WithStore([&](Store& store) {
       return AddCertification(store, *in, UserActor(*s));
     })
-                             : Result<Json>(in.status());
+                                      : Result<Certification>(in.status());
     if (r.ok())
       return res.set_redirect("/console/certs/" + PercentEncode(form.number) + LangSuffix(lang),
                               303);

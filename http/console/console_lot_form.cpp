@@ -242,18 +242,19 @@ std::string Button(const std::string& action, const std::string& text, bool seco
          (secondary ? " class=\"sec\"" : "") + ">" + text + "</button>";
 }
 
-std::string CertLine(Lang lang, const Json& c, const std::map<int64_t, std::string>& names) {
-  const CertType* type = FindCertType(c["type"].get<std::string>());
-  std::string out = HtmlEscape(c["number"].get<std::string>());
+std::string CertLine(Lang lang, const CertificationChoice& c,
+                     const std::map<int64_t, std::string>& names) {
+  const CertType* type = FindCertType(c.type);
+  std::string out = HtmlEscape(c.number);
   if (type) out += " · " + std::string(lang == Lang::kZh ? type->name_zh : type->name_en);
   out += " <small class=\"mut\">" + L(lang, "有效期至 ", "valid to ") +
-         HtmlEscape(c.value("valid_to", L(lang, "长期", "open-ended")));
-  if (c.contains("annual_output_kg"))
-    out += L(lang, " · 年核定产量 ", " · certified ") +
-           std::to_string(c["annual_output_kg"].get<int64_t>()) + L(lang, " 公斤", " kg a year");
+         HtmlEscape(c.valid_to.value_or(L(lang, "长期", "open-ended")));
+  if (c.annual_output_kg)
+    out += L(lang, " · 年核定产量 ", " · certified ") + std::to_string(*c.annual_output_kg) +
+           L(lang, " 公斤", " kg a year");
   std::string covered;
-  for (const auto& p : c["products"])
-    if (auto it = names.find(p.get<int64_t>()); it != names.end())
+  for (int64_t p : c.products)
+    if (auto it = names.find(p); it != names.end())
       covered += (covered.empty() ? "" : "、") + it->second;
   if (!covered.empty()) out += L(lang, " · 覆盖：", " · covers: ") + HtmlEscape(covered);
   return out + "</small>";
@@ -386,11 +387,11 @@ std::string FormPage(Store& store, Lang lang, const Session& s, LotForm& f,
   out += "</fieldset>";
 
   // Certificates: the organisation's active ones covering the chosen product.
-  const Json certs = ActiveCertificationsFor(store, org, product_id);
+  const std::vector<CertificationChoice> certs = ActiveCertificationsFor(store, org, product_id);
   std::string boxes;
   std::vector<std::string> shown;
   for (const auto& c : certs) {
-    const std::string number = c["number"].get<std::string>();
+    const std::string& number = c.number;
     shown.push_back(number);
     const bool on = std::find(f.certs.begin(), f.certs.end(), number) != f.certs.end();
     boxes += "<label class=\"chk\"><input type=\"checkbox\" name=\"certs\" value=\"" +

@@ -137,14 +137,14 @@ TEST_CASE("bureau-admin registers a certification, suspends and reinstates it wi
   CHECK(Location(added) == "/console/certs/WGH-HN-26-00777");
   CHECK(f.Rows("certifications") == certs + 1);
   CHECK(Contains(LastEvent(f, "certification.added"), "\"actor\":\"user:ju.admin\""));
-  CHECK(GetCertification(*f.store, "WGH-HN-26-00777")->at("products").size() == 2);
+  CHECK(GetCertification(*f.store, "WGH-HN-26-00777")->products.size() == 2);
 
   auto suspend = f.PostForm(
       "/console/certs/WGH-HN-26-00777/status",
       {{"csrf", f.admin_csrf}, {"action", "suspend"}, {"reason", "抽检不合格"}}, f.admin);
   REQUIRE(suspend);
   CHECK(suspend->status == 303);
-  CHECK((*GetCertification(*f.store, "WGH-HN-26-00777"))["status"] == "suspended");
+  CHECK(GetCertification(*f.store, "WGH-HN-26-00777")->status == "suspended");
   std::string event = LastEvent(f, "certification.suspended");
   CHECK(Contains(event, "抽检不合格"));
   CHECK(Contains(event, "\"actor\":\"user:ju.admin\""));
@@ -156,13 +156,13 @@ TEST_CASE("bureau-admin registers a certification, suspends and reinstates it wi
       f.PostForm("/console/certs/WGH-HN-26-00777/status",
                  {{"csrf", f.admin_csrf}, {"action", "reinstate"}, {"reason", ""}}, f.admin);
   CHECK(no_reason->status == 422);
-  CHECK((*GetCertification(*f.store, "WGH-HN-26-00777"))["status"] == "suspended");
+  CHECK(GetCertification(*f.store, "WGH-HN-26-00777")->status == "suspended");
 
   auto reinstate = f.PostForm(
       "/console/certs/WGH-HN-26-00777/status",
       {{"csrf", f.admin_csrf}, {"action", "reinstate"}, {"reason", "整改完成"}}, f.admin);
   CHECK(reinstate->status == 303);
-  CHECK((*GetCertification(*f.store, "WGH-HN-26-00777"))["status"] == "active");
+  CHECK(GetCertification(*f.store, "WGH-HN-26-00777")->status == "active");
   CHECK(Contains(LastEvent(f, "certification.active"), "整改完成"));
 
   // Listed, and among those expiring soon only when it is.

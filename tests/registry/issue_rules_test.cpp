@@ -232,6 +232,7 @@ TEST_CASE("certification status changes are final once revoked", "[issue]") {
   CHECK(ChangeCertificationStatus(*f.store, f.green, "reinstate", "申诉", "cli").status().reason() == "cert-revoked");
   CHECK(ChangeCertificationStatus(*f.store, "AGI99999", "revoke", "x", "cli").status().code() == StatusCode::kNotFound);
   auto c = GetCertification(*f.store, f.green);
-  CHECK((*c)["status"] == "revoked");
-  CHECK((*c)["status_reason"] == "抽检不合格");
+  REQUIRE(c.ok());
+  CHECK(c->status == "revoked");
+  CHECK(c->status_reason == "抽检不合格");
 }
