@@ -10,6 +10,7 @@
 #include "http/label_download.h"
 #include "http/management_api.h"
 #include "labeler/label_job.h"
+#include "registry/json_result.h"
 #include "registry/lots.h"
 #include "registry/organisations.h"
 #include "registry/products.h"
@@ -135,7 +136,8 @@ void Lots(ApiRouter& router, ApiContext& api) {
 
   router.Get(R"(/api/v1/lots/([^/]+))",
              OnLot(api, [&api](const std::string& code, Req req, Res res) {
-               Answer(res, req, api.WithStore([&](Store& store) { return GetLot(store, code); }));
+               Answer(res, req,
+                      JsonResult(api.WithStore([&](Store& store) { return GetLot(store, code); })));
              }));
 
   router.Post(
