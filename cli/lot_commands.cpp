@@ -18,12 +18,12 @@ namespace {
 // Accepts the lot code as printed (XXXXX-XXXXX, any case).
 std::string LotCodeArg(const std::string& text) { return crockford::Normalize(text); }
 
-std::string Summary(const Json& lot) {
-  const Json& r = lot["record"];
-  return "批次 / lot " + crockford::Group(lot["code"].get<std::string>(), 5) + "  " +
+// One line on a lot: its code, what its signed record `r` says and the key that signed it.
+std::string Summary(const std::string& code, const Json& r, const std::string& kid) {
+  return "批次 / lot " + crockford::Group(code, 5) + "  " +
          r["product"]["name"].get<std::string>() + "  " + r["origin"]["full_name"].get<std::string>() +
          "  " + std::to_string(r["units"].get<int64_t>()) + " 件 units  包装 packed " +
-         r["packed"].get<std::string>() + "  签名密钥 kid " + lot["kid"].get<std::string>();
+         r["packed"].get<std::string>() + "  签名密钥 kid " + kid;
 }
 
 Status WriteFile(const std::string& path, const std::string& bytes) {
@@ -81,7 +81,8 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
       if (!r.ok()) return ctx.Fail(r.status());
       Json out = {{"code", (*r)["code"]}, {"record", (*r)["record"]}, {"signature", (*r)["signature"]},
                   {"kid", (*r)["kid"]}, {"event_index", (*r)["event_index"]}};
-      ctx.Print(out, "已发放并签名 / issued and signed: " + Summary(out));
+      ctx.Print(out, "已发放并签名 / issued and signed: " +
+                         Summary(out["code"], out["record"], out["kid"]));
     });
   });
 
@@ -95,10 +96,12 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
       auto r = GetLot(*store, LotCodeArg(code));
       if (!r.ok()) return ctx.Fail(r.status());
       // Printing, reprints above all: they are where copied labels come from.
-      (*r)["printing"] = LotPrintSummary(*store, LotCodeArg(code));
-      const Json& p = (*r)["printing"];
-      std::string human = Summary(*r) + ((*r)["recalled"].get<bool>() ? "\n已召回 RECALLED" : "") +
-                          "\n" + (*r)["record"].dump(2) + "\nsignature: " + (*r)["signature"].get<std::string>();
+      Json out = *r;
+      out["printing"] = LotPrintSummary(*store, LotCodeArg(code));
+      const Json& p = out["printing"];
+      std::string human = Summary(r->code, r->record, r->kid) +
+                          (r->recalled ? "\n已召回 RECALLED" : "") + "\n" + r->record.dump(2) +
+                          "\nsignature: " + r->signature;
       human += "\n打印 / printing: " + p["runs"].dump() + " 次 runs，已打印序号 serials printed " +
                p["serials_printed"].dump() + "，重复打印序号 reprinted serials " +
                p["reprinted_serials"].dump() + "（" + p["reprint_runs"].dump() +
@@ -106,7 +109,7 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
       if (p["reprinted_serials"].get<int64_t>() > 0)
         human += "\n注意：有标签被重复打印，详见 agritrace audit reprints / note: labels were "
                  "printed again, see agritrace audit reprints";
-      ctx.Print(*r, human);
+      ctx.Print(out, human);
     });
   });
 
@@ -120,13 +123,13 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = GetLot(*store, LotCodeArg(code));
       if (!r.ok()) return ctx.Fail(r.status());
-      auto pub = PublicKeyOf(*store, (*r)["kid"]);
+      auto pub = PublicKeyOf(*store, r->kid);
       if (!pub.ok()) return ctx.Fail(pub.status());
-      auto sig = Base64UrlDecode((*r)["signature"].get<std::string>());
+      auto sig = Base64UrlDecode(r->signature);
       mkdir(dir.c_str(), 0755);
-      for (auto [name, bytes] : {std::pair<std::string, std::string>{"record.json", (*r)["record_canonical"]},
+      for (auto [name, bytes] : {std::pair<std::string, std::string>{"record.json", r->record_canonical},
                                  {"record.sig", sig.value_or("")},
-                                 {"signature.txt", (*r)["signature"].get<std::string>() + "\n"},
+                                 {"signature.txt", r->signature + "\n"},
                                  {"key.pem", Ed25519PublicKeyToPem(*pub)}})
         if (Status s = WriteFile(dir + "/" + name, bytes); !s.ok()) return ctx.Fail(s);
       ctx.Print({{"dir", dir}, {"files", {"record.json", "record.sig", "signature.txt", "key.pem"}}},

@@ -137,7 +137,8 @@ void Lots(ApiRouter& router, ApiContext& api) {
 
   router.Get(R"(/api/v1/lots/([^/]+))",
              OnLot(api, [&api](const std::string& code, Req req, Res res) {
-               Answer(res, req, api.WithStore([&](Store& store) { return GetLot(store, code); }));
+               Answer(res, req,
+                      JsonResult(api.WithStore([&](Store& store) { return GetLot(store, code); })));
              }));
 
   router.Post(

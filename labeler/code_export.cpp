@@ -281,7 +281,7 @@ Result<Json> ExportCodes(Store& store, const ExportRequest& req) {
         .with_reason("export-again-reason");
   auto lot = GetLot(store, req.lot_code);
   if (!lot.ok()) return lot.status();
-  if ((*lot)["recalled"].get<bool>())
+  if (lot->recalled)
     return Status::Invalid(
                "批次 " + FormatLotCode(req.lot_code) + " 已召回，不能再导出码包",
                "lot " + FormatLotCode(req.lot_code) + " is recalled: no more code files")
@@ -296,7 +296,7 @@ Result<Json> ExportCodes(Store& store, const ExportRequest& req) {
   if (Status s = CheckExportAgain(store, req.lot_code, first, last, req.again, req.reason); !s.ok())
     return s;
 
-  const Json& record = (*lot)["record"];
+  const Json& record = lot->record;
   RowSource src{&store,
                 *lot_id,
                 first,

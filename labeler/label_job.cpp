@@ -49,7 +49,7 @@ Result<LotInfo> FindLot(Store& store, const std::string& code) {
   if (!lot.ok()) return lot.status();
   auto capacity = GetLotCapacity(store, code);
   if (!capacity.ok()) return capacity.status();
-  return LotInfo{capacity->id, capacity->units, (*lot)["record"], (*lot)["recalled"].get<bool>()};
+  return LotInfo{capacity->id, capacity->units, lot->record, lot->recalled};
 }
 
 Status RefuseRecalled(const std::string& code) {

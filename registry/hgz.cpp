@@ -189,10 +189,10 @@ Result<IssuedHgz> IssueHgz(Store& store, const HgzInput& in) {
   Status s = store.Transact([&]() -> Status {
     auto lot = GetLot(store, in.lot);
     if (!lot.ok()) return lot.status();
-    if ((*lot)["recalled"].get<bool>())
+    if (lot->recalled)
       return Refuse("lot-recalled", "批次 " + in.lot + " 已召回，不能再开具合格证",
                     "lot " + in.lot + " is recalled: no more certificates");
-    const Json& lr = (*lot)["record"];
+    const Json& lr = lot->record;
     const int64_t lot_id = *LotId(store, in.lot);
     const int64_t total_g = lr["total_g"], net_g = lr["net_content_g"], units = lr["units"];
 

@@ -228,31 +228,45 @@ Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& acto
   return out;
 }
 
-Result<Json> GetLot(Store& store, const std::string& code) {
+void to_json(Json& j, const TraceEvent& e) {
+  j = {{"step", e.step}, {"at", e.at}, {"event_index", e.event_index}};
+  if (e.place) j["place"] = *e.place;
+  if (e.actor) j["actor"] = *e.actor;
+  if (e.note) j["note"] = *e.note;
+}
+
+void to_json(Json& j, const Lot& lot) {
+  j = {{"code", lot.code},           {"record", lot.record},
+       {"record_canonical", lot.record_canonical}, {"signature", lot.signature},
+       {"kid", lot.kid},             {"event_index", lot.event_index},
+       {"recalled", lot.recalled},   {"trace", lot.trace}};
+}
+
+Result<Lot> GetLot(Store& store, const std::string& code) {
   sql::Statement q(store.db(),
                    "SELECT id, record_json, signature, kid, event_index FROM lots WHERE code = ?");
   q.Bind(1, code);
   if (!q.Step()) return LotNotFound(code);
   int64_t id = q.Column(0).Int64();
-  std::string canonical = q.Column(1).String();
-  Json out = {{"code", code}, {"record", Json::parse(canonical)},
-              {"record_canonical", canonical}, {"signature", q.Column(2).String()},
-              {"kid", q.Column(3).String()}, {"event_index", q.Column(4).Int64()},
-              {"recalled", IsRecalled(store, id)}};
-  Json trace = Json::array();
+  Lot lot;
+  lot.code = code;
+  lot.record_canonical = q.Column(1).String();
+  lot.record = Json::parse(lot.record_canonical);
+  lot.signature = q.Column(2).String();
+  lot.kid = q.Column(3).String();
+  lot.event_index = q.Column(4).Int64();
+  lot.recalled = IsRecalled(store, id);
   sql::Statement t(store.db(),
                    "SELECT step, at, place, actor, note, event_index FROM trace_events "
                    "WHERE lot_id = ? ORDER BY at, id");
   t.Bind(1, id);
-  while (t.Step()) {
-    Json e = {{"step", t.Column(0).String()}, {"at", t.Column(1).String()},
-              {"event_index", t.Column(5).Int64()}};
-    for (int c : {2, 3, 4})
-      if (!t.Column(c).IsNull()) e[t.ColumnName(c)] = t.Column(c).String();
-    trace.push_back(e);
-  }
-  out["trace"] = trace;
-  return out;
+  auto optional = [&](int c) {
+    return t.Column(c).IsNull() ? std::nullopt : std::optional<std::string>(t.Column(c).String());
+  };
+  while (t.Step())
+    lot.trace.push_back(TraceEvent{t.Column(0).String(), t.Column(1).String(), optional(2),
+                                   optional(3), optional(4), t.Column(5).Int64()});
+  return lot;
 }
 
 Result<Json> RecallLot(Store& store, const std::string& code, const std::string& reason,

@@ -35,9 +35,32 @@ struct LotInput {
 // Returns {"code", "record", "signature", "kid", "event_index"}. A non-empty `actor`
 // ("user:<username>" from the console) is named in the event beside the signed record.
 Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& actor = "");
-// The signed record, signature and kid, plus "record_canonical" (the exact signed bytes),
-// "recalled", "trace".
-Result<Json> GetLot(Store& store, const std::string& code);
+// A step added to a lot after issue (a `trace_events` row; a recall is the step "recall").
+// place, actor and note are absent when not given.
+struct TraceEvent {
+  std::string step;
+  std::string at;  // RFC 3339, UTC
+  std::optional<std::string> place, actor, note;
+  int64_t event_index = -1;  // its "lot.trace" or "lot.recalled" event's index in the log
+};
+void to_json(Json& j, const TraceEvent& e);
+
+// A lot as the registry holds it: the signed record, never edited, and what happened since.
+struct Lot {
+  std::string code;
+  Json record;                   // the signed document (schema agritrace.lot.v1), parsed
+  std::string record_canonical;  // the exact signed bytes of `record`
+  std::string signature;         // base64url Ed25519 over record_canonical
+  std::string kid;               // the signing key
+  int64_t event_index = -1;      // the lot.issued event's index in the log
+  bool recalled = false;
+  std::vector<TraceEvent> trace;  // by time, then as added
+};
+void to_json(Json& j, const Lot& lot);
+
+// The lot with its signed record, signature and key, whether it is recalled and its trace;
+// NotFound (lot-unknown) for no such lot.
+Result<Lot> GetLot(Store& store, const std::string& code);
 // The lot's row id, and the organisation that issued it (its record's producer), without
 // reading the record; NotFound (lot-unknown) for no such lot.
 Result<int64_t> LotId(Store& store, const std::string& code);

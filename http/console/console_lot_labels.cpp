@@ -163,7 +163,7 @@ LotCounts CountsOf(Store& store, const std::string& code) {
   auto id = LotId(store, code);
   if (!id.ok()) return c;
   auto lot = GetLot(store, code);
-  if (lot.ok()) c.units = (*lot)["record"].value("units", int64_t{0});
+  if (lot.ok()) c.units = lot->record.value("units", int64_t{0});
   auto n = CountUnits(store.db(), *id);
   if (n.ok()) {
     c.minted = n->units;

@@ -80,15 +80,15 @@ std::string Row(const std::string& dt, const std::string& dd_html) {
   return "<dt>" + dt + "</dt><dd>" + dd_html + "</dd>";
 }
 
-std::string RecordSection(Lang lang, const Json& lot, bool signature_ok) {
-  const Json& r = lot["record"];
+std::string RecordSection(Lang lang, const Lot& lot, bool signature_ok) {
+  const Json& r = lot.record;
   std::string out = "<section id=\"record\"><h2>" + L(lang, "签名记录", "Signed record") + "</h2>";
   out += signature_ok
              ? "<p class=\"sig good\" data-signature=\"valid\">✓ " +
                    L(lang, "签名有效：记录与登记库签发时一字不差", "Signature valid: the record is "
                                                                    "exactly as the registry "
                                                                    "signed it") +
-                   " <small>(kid " + HtmlEscape(lot["kid"].get<std::string>()) + ")</small></p>"
+                   " <small>(kid " + HtmlEscape(lot.kid) + ")</small></p>"
              : "<p class=\"sig bad red\" data-signature=\"invalid\">✗ " +
                    L(lang, "签名无效：记录已被改动或密钥不符，请立即报告农业农村局",
                      "Signature invalid: the record was altered or the key does not match; "
@@ -145,32 +145,33 @@ std::string RecordSection(Lang lang, const Json& lot, bool signature_ok) {
   out += "</dl><details><summary>" +
          L(lang, "签名的规范 JSON 与签名", "The signed canonical JSON and its signature") +
          "</summary><pre class=\"json\">" +
-         HtmlEscape(lot["record_canonical"].get<std::string>()) + "</pre><p><small>" +
+         HtmlEscape(lot.record_canonical) + "</pre><p><small>" +
          L(lang, "签名（Ed25519，base64url）：", "Signature (Ed25519, base64url): ") +
-         "</small><code>" + HtmlEscape(lot["signature"].get<std::string>()) +
+         "</small><code>" + HtmlEscape(lot.signature) +
          "</code></p></details></section>";
   return out;
 }
 
-std::string TraceSection(Lang lang, const Session& s, const std::string& code, const Json& lot,
+std::string TraceSection(Lang lang, const Session& s, const std::string& code, const Lot& lot,
                          const FormState& form) {
   std::string out = "<section id=\"trace\"><h2>" + L(lang, "追溯环节", "Trace timeline") + "</h2>";
-  const Json& trace = lot["trace"];
+  const std::vector<TraceEvent>& trace = lot.trace;
   if (trace.empty()) {
     out += "<p class=\"mut\">" + L(lang, "还没有签发后的环节。", "No steps since issue yet.") +
            "</p>";
   } else {
     out += "<ol class=\"timeline\">";
-    for (const auto& e : trace) {
-      const std::string step = Str(e, "step");
+    for (const TraceEvent& e : trace) {
+      const std::string& step = e.step;
       out += "<li data-step=\"" + HtmlEscape(step) + "\"><b" +
              (step == "recall" ? " class=\"red\"" : "") + ">" +
-             HtmlEscape(StepLabel(lang, step)) + "</b> <small>" +
-             HtmlEscape(ShanghaiTime(Str(e, "at"))) + "</small>";
-      if (!Str(e, "place").empty()) out += " · " + HtmlEscape(Str(e, "place"));
-      if (!Str(e, "actor").empty())
-        out += " · <small>" + HtmlEscape(Str(e, "actor")) + "</small>";
-      if (!Str(e, "note").empty()) out += "<br>" + HtmlEscape(Str(e, "note"));
+             HtmlEscape(StepLabel(lang, step)) + "</b> <small>" + HtmlEscape(ShanghaiTime(e.at)) +
+             "</small>";
+      const std::string place = e.place.value_or(""), actor = e.actor.value_or(""),
+                        note = e.note.value_or("");
+      if (!place.empty()) out += " · " + HtmlEscape(place);
+      if (!actor.empty()) out += " · <small>" + HtmlEscape(actor) + "</small>";
+      if (!note.empty()) out += "<br>" + HtmlEscape(note);
       out += "</li>";
     }
     out += "</ol>";
@@ -275,12 +276,11 @@ std::string LotPage(Store& store, ConsoleContext& ctx, Lang lang, const Session&
                     const std::string& code, const FormState& form) {
   auto lot = GetLot(store, code);
   if (!lot.ok()) return "";
-  auto key = PublicKeyOf(store, (*lot)["kid"].get<std::string>());
-  const bool signature_ok = key.ok() && VerifyRecordSignature(
-                                            *key, (*lot)["record_canonical"].get<std::string>(),
-                                            (*lot)["signature"].get<std::string>());
-  const bool recalled = (*lot)["recalled"].get<bool>();
-  const Json& r = (*lot)["record"];
+  auto key = PublicKeyOf(store, lot->kid);
+  const bool signature_ok =
+      key.ok() && VerifyRecordSignature(*key, lot->record_canonical, lot->signature);
+  const bool recalled = lot->recalled;
+  const Json& r = lot->record;
   std::string out = ConsoleHead(lang, L(lang, "批次 ", "Lot ") + code);
   out += ConsoleBar(lang, store.Meta("name"), s);
   out += "<section><p><a href=\"/console/" + LangSuffix(lang) + "\">← " +

@@ -237,7 +237,7 @@ TEST_CASE("console lot form: three households pasted from a spreadsheet, preview
   const std::string code = location.substr(14);
   auto lot = GetLot(*f.store, code);
   REQUIRE(lot.ok());
-  const Json& record = (*lot)["record"];
+  const Json& record = lot->record;
   REQUIRE(record["households"].size() == 3);
   CHECK(record["households"][0] ==
         Json({{"id", "H-0101"}, {"grams", 60500}, {"registered_poor", true}}));

@@ -44,9 +44,9 @@ TEST_CASE("Chromium: a product added, a lot pasted, previewed and issued, one ov
   CHECK(Contains(r.out, "LOT " + code));
   auto lot = GetLot(*f.store, code);
   REQUIRE(lot.ok());
-  CHECK((*lot)["record"]["product"]["name"] == "白沙红茶");
-  CHECK((*lot)["record"]["households"].size() == 3);
-  CHECK((*lot)["record"]["total_g"] == 25000);
+  CHECK(lot->record["product"]["name"] == "白沙红茶");
+  CHECK(lot->record["households"].size() == 3);
+  CHECK(lot->record["total_g"] == 25000);
   sql::Statement ev(f.store->db(), "SELECT leaf FROM events WHERE kind = 'lot.issued'");
   REQUIRE(ev.Step());
   CHECK(Contains(ev.Column(0).String(), "\"actor\":\"user:wang.fang\""));

@@ -142,8 +142,8 @@ TEST_CASE("Chromium: issue 13's whole story, bureau-admin to consumer page, with
   CHECK(LineValue(r.out, "LOT") == code);
   auto lot = GetLot(*f.store, code);
   REQUIRE(lot.ok());
-  CHECK((*lot)["record"]["households"].size() == 3);
-  CHECK((*lot)["record"]["total_g"] == 25000);
+  CHECK(lot->record["households"].size() == 3);
+  CHECK(lot->record["total_g"] == 25000);
   CHECK(f.Count("SELECT COUNT(*) FROM units") == 100);
   auto parsed = labeler::ParseCode(LineValue(r.out, "QR"));
   REQUIRE(parsed.ok());

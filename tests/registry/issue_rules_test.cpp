@@ -45,20 +45,21 @@ TEST_CASE("a valid lot is signed over its canonical record", "[issue]") {
   CHECK(rec["households"][0]["grams"] == 12000);
   auto lot = GetLot(*f.store, code);
   REQUIRE(lot.ok());
-  std::string canonical = (*lot)["record_canonical"];
+  std::string canonical = lot->record_canonical;
   CHECK(canonical == *CanonicalJson(rec));
-  auto pub = PublicKeyOf(*f.store, (*lot)["kid"]);
-  auto sig = Base64UrlDecode((*lot)["signature"].get<std::string>());
+  CHECK(lot->record == rec);
+  auto pub = PublicKeyOf(*f.store, lot->kid);
+  auto sig = Base64UrlDecode(lot->signature);
   REQUIRE(sig.has_value());
   CHECK(Ed25519Verify(*pub, canonical, *sig));
   canonical[canonical.find("\"units\":100") + 9] = '9';
   CHECK_FALSE(Ed25519Verify(*pub, canonical, *sig));
   // The event carries the record and signature; the lot points at it.
   sql::Statement ev(f.store->db(), "SELECT kind, leaf FROM events WHERE idx = ?");
-  ev.Bind(1, (*lot)["event_index"].get<int64_t>());
+  ev.Bind(1, lot->event_index);
   REQUIRE(ev.Step());
   CHECK(ev.Column(0).String() == "lot.issued");
-  CHECK(Json::parse(ev.Column(1).String())["data"]["signature"] == (*lot)["signature"]);
+  CHECK(Json::parse(ev.Column(1).String())["data"]["signature"] == lot->signature);
 }
 
 TEST_CASE("issue rules refuse and write nothing", "[issue]") {
@@ -199,7 +200,7 @@ TEST_CASE("key rotation: new lots use the new key, old lots still verify", "[iss
     auto shown = GetLot(*f.store, lot["code"]);
     auto pub = PublicKeyOf(*f.store, lot["kid"]);
     REQUIRE(pub.ok());
-    CHECK(Ed25519Verify(*pub, (*shown)["record_canonical"].get<std::string>(),
+    CHECK(Ed25519Verify(*pub, shown->record_canonical,
                         *Base64UrlDecode(lot["signature"].get<std::string>())));
   }
   Json keys = ListSigningKeys(*f.store);
@@ -212,16 +213,23 @@ TEST_CASE("recall and trace events are logged, never edits", "[issue]") {
   RegistryFixture f;
   auto lot = IssueLot(*f.store, f.TeaLot());
   std::string code = (*lot)["code"];
-  std::string record_before = (*GetLot(*f.store, code))["record_canonical"];
+  std::string record_before = GetLot(*f.store, code)->record_canonical;
   REQUIRE(AddTraceEvent(*f.store, code, "shipping", "2026-04-11T09:00:00+08:00", "469025", "顺丰", "发往海口").ok());
   CHECK(AddTraceEvent(*f.store, code, "teleporting", "2026-04-11", "469025", "", "").status().code() == StatusCode::kInvalid);
   CHECK(AddTraceEvent(*f.store, code, "shipping", "yesterday", "469025", "", "").status().code() == StatusCode::kInvalid);
   REQUIRE(RecallLot(*f.store, code, "农残超标").ok());
   CHECK(RecallLot(*f.store, code, "again").status().code() == StatusCode::kConflict);
   auto shown = GetLot(*f.store, code);
-  CHECK((*shown)["recalled"].get<bool>());
-  CHECK((*shown)["trace"].size() == 2);
-  CHECK((*shown)["record_canonical"] == record_before);
+  CHECK(shown->recalled);
+  REQUIRE(shown->trace.size() == 2);
+  CHECK(shown->trace[0].step == "shipping");
+  CHECK(shown->trace[0].place == "469025");
+  CHECK(shown->trace[0].actor == "顺丰");
+  CHECK(shown->trace[0].note == "发往海口");
+  CHECK(shown->trace[1].step == "recall");
+  CHECK_FALSE(shown->trace[1].place.has_value());
+  CHECK(shown->trace[1].note == "农残超标");
+  CHECK(shown->record_canonical == record_before);
   CHECK(GetLot(*f.store, "0000000000").status().code() == StatusCode::kNotFound);
 }
 

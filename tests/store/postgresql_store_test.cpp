@@ -157,8 +157,8 @@ TEST_CASE("a PostgreSQL registry takes regions, organisations, certificates and 
   const std::string code = (*lot)["code"];
   auto shown = GetLot(*f.store, code);
   REQUIRE(shown.ok());
-  CHECK((*shown)["record"]["units"] == 20);
-  CHECK_FALSE((*shown)["recalled"].get<bool>());
+  CHECK(shown->record["units"] == 20);
+  CHECK_FALSE(shown->recalled);
   // Unit codes, minted as a label job stores them: serials 1..N, one transaction.
   auto lot_id = LotId(*f.store, code);
   REQUIRE(lot_id.ok());
@@ -175,7 +175,7 @@ TEST_CASE("a PostgreSQL registry takes regions, organisations, certificates and 
   CHECK(counts->spares == 2);
   auto recalled = RecallLot(*f.store, code, "抽检不合格", "cli");
   REQUIRE(recalled.ok());
-  CHECK((*GetLot(*f.store, code))["recalled"].get<bool>());
+  CHECK(GetLot(*f.store, code)->recalled);
   const Status verified = VerifyLog(f.store->db(), {});
   INFO(verified.en());
   CHECK(verified.ok());
