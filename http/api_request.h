@@ -9,6 +9,7 @@
 
 #include "http/api_context.h"
 #include "registry/canonical_json.h"
+#include "registry/json_result.h"
 #include "registry/status.h"
 #include "registry/tokens.h"
 
@@ -32,6 +33,17 @@ void Answer(httplib::Response& res, const httplib::Request& req, const Result<Js
 // 201 with `location` (a path) for a created record, or the refusal as by Refuse.
 void AnswerCreated(httplib::Response& res, const httplib::Request& req, const Result<Json>& result,
                    const std::string& location);
+// The same for a typed registry record, answered through its to_json.
+template <typename T>
+void Answer(httplib::Response& res, const httplib::Request& req, const Result<T>& result,
+            int status = 200) {
+  Answer(res, req, JsonResult(result), status);
+}
+template <typename T>
+void AnswerCreated(httplib::Response& res, const httplib::Request& req, const Result<T>& result,
+                   const std::string& location) {
+  AnswerCreated(res, req, JsonResult(result), location);
+}
 // A refusal of what the body asks: a record the body names but the registry lacks is the body's
 // fault (422), not a missing address (404); other statuses map as in ProblemFromStatus.
 void Refuse(httplib::Response& res, const httplib::Request& req, const Status& status);

@@ -11,7 +11,6 @@
 #include "http/management_api.h"
 #include "http/query_params.h"
 #include "registry/certifications.h"
-#include "registry/json_result.h"
 #include "registry/lots.h"
 #include "registry/organisations.h"
 #include "registry/scan_store.h"
@@ -62,7 +61,7 @@ void Organisations(ApiRouter& router, ApiContext& api) {
     if (Status s = f.Finish(); !s.ok()) return Refuse(res, req, s);
     auto r =
         api.WithStore([&](Store& store) { return AddOrganisation(store, in, TokenActor(*who)); });
-    AnswerCreated(res, req, JsonResult(r),
+    AnswerCreated(res, req, r,
                   r.ok() ? "/api/v1/organisations/" + std::to_string(r->id) : "");
   });
 }
@@ -86,7 +85,7 @@ void Certifications(ApiRouter& router, ApiContext& api) {
     in.area = f.Strings("area", false);
     if (Status s = f.Finish(); !s.ok()) return Refuse(res, req, s);
     auto r = api.WithStore(
-        [&](Store& store) { return JsonResult(AddCertification(store, in, TokenActor(*who))); });
+        [&](Store& store) { return AddCertification(store, in, TokenActor(*who)); });
     AnswerCreated(res, req, r, "/api/v1/certifications/" + PercentEncode(in.number));
   });
 
@@ -99,7 +98,7 @@ void Certifications(ApiRouter& router, ApiContext& api) {
     if (!Bureau(api, req, res)) return;
     std::string number = req.matches[1];
     Answer(res, req,
-           api.WithStore([&](Store& store) { return JsonResult(GetCertification(store, number)); }));
+           api.WithStore([&](Store& store) { return GetCertification(store, number); }));
   });
 
   router.Post(R"(/api/v1/certifications/([^/]+)/(suspend|revoke|reinstate))",
@@ -114,8 +113,8 @@ void Certifications(ApiRouter& router, ApiContext& api) {
                 if (Status s = f.Finish(); !s.ok()) return Refuse(res, req, s);
                 // The certificate is the address: unknown is a 404 here.
                 Answer(res, req, api.WithStore([&](Store& store) {
-                  return JsonResult(
-                      ChangeCertificationStatus(store, number, action, reason, TokenActor(*who)));
+                  return ChangeCertificationStatus(store, number, action, reason,
+                                                   TokenActor(*who));
                 }));
               });
 
@@ -124,7 +123,7 @@ void Certifications(ApiRouter& router, ApiContext& api) {
     std::string number = req.matches[1];
     Answer(res, req,
            api.WithStore(
-               [&](Store& store) { return JsonResult(ListCertificationLots(store, number)); }));
+               [&](Store& store) { return ListCertificationLots(store, number); }));
   });
 }
 

@@ -10,7 +10,6 @@
 #include "http/label_download.h"
 #include "http/management_api.h"
 #include "labeler/label_job.h"
-#include "registry/json_result.h"
 #include "registry/lots.h"
 #include "registry/organisations.h"
 #include "registry/products.h"
@@ -105,7 +104,7 @@ void Products(ApiRouter& router, ApiContext& api) {
     if (Status s = f.Finish(); !s.ok()) return Refuse(res, req, s);
     if (!AllowOrganisation(api, *who, in.org_id, req, res)) return;
     auto r = api.WithStore([&](Store& store) { return AddProduct(store, in); });
-    AnswerCreated(res, req, JsonResult(r),
+    AnswerCreated(res, req, r,
                   r.ok() ? "/api/v1/products/" + std::to_string(r->product.id) : "");
   });
 
@@ -116,7 +115,7 @@ void Products(ApiRouter& router, ApiContext& api) {
     if (!id) return NoSuchId(res, req);
     auto r = api.WithStore([&](Store& store) { return GetProduct(store, *id); });
     if (r.ok() && !AllowOrganisation(api, *who, r->org_id, req, res)) return;
-    Answer(res, req, JsonResult(r));
+    Answer(res, req, r);
   });
 }
 
@@ -138,7 +137,7 @@ void Lots(ApiRouter& router, ApiContext& api) {
   router.Get(R"(/api/v1/lots/([^/]+))",
              OnLot(api, [&api](const std::string& code, Req req, Res res) {
                Answer(res, req,
-                      JsonResult(api.WithStore([&](Store& store) { return GetLot(store, code); })));
+                      api.WithStore([&](Store& store) { return GetLot(store, code); }));
              }));
 
   router.Post(
@@ -197,7 +196,7 @@ void Organisations(ApiRouter& router, ApiContext& api) {
     if (!id) return NoSuchId(res, req);
     if (!AllowOrganisation(api, *who, *id, req, res)) return;
     Answer(res, req,
-           JsonResult(api.WithStore([&](Store& store) { return GetOrganisation(store, *id); })));
+           api.WithStore([&](Store& store) { return GetOrganisation(store, *id); }));
   });
 }
 
