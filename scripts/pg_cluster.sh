@@ -14,7 +14,9 @@
 # be somewhere nobody can reach, so pass a fresh `mktemp -d` (under /tmp), not a path in /root.
 #   dir=$(mktemp -d); url=$(scripts/pg_cluster.sh start "$dir" 600)
 #   psql "$url" -c 'SELECT 1'; scripts/pg_cluster.sh stop "$dir"
-# PG_BIN overrides /usr/lib/postgresql/15/bin (Debian's postgresql package).
+# PG_BIN overrides /usr/lib/postgresql/15/bin (Debian's postgresql package). PG_NO_FSYNC=1 starts
+# the cluster without fsync (for ctest's throwaway databases, whose many CREATE DATABASE and
+# CREATE TABLE each waited for the disk); a benchmark's cluster keeps PostgreSQL's defaults.
 set -euo pipefail
 pgbin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 marker=.pg_cluster  # in every DIR start made: stop removes no other non-empty directory
@@ -124,6 +126,10 @@ start() {
     [ -z "$listen" ] || port=$(free_port)
     printf "listen_addresses = '%s'\nport = %s\nunix_socket_directories = '%s'\n" \
       "$listen" "$port" "$dir" >"$dir/data/pg_cluster.conf"
+    if [ "${PG_NO_FSYNC:-0}" = 1 ]; then
+      printf "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n" \
+        >>"$dir/data/pg_cluster.conf"
+    fi
     : >"$dir/log"
     chown "$pg_user" "$dir/log"
     if pg pg_ctl start -D "$dir/data" -l "$dir/log" -w -t 60 -s >&2; then break; fi
