@@ -26,16 +26,16 @@
 #include <string>
 #include <vector>
 
-#include "labeler/code_url.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/label_content.h"
+#include "agritrace/labeler/unit_code.h"
+#include "agritrace/registry/unit_store.h"
 #include "labeler/document_sink.h"
-#include "labeler/label_content.h"
 #include "labeler/pdf_renderer.h"
 #include "labeler/svg_renderer.h"
 #include "labeler/tspl_renderer.h"
-#include "labeler/unit_code.h"
 #include "labeler/zpl_renderer.h"
 #include "registry/sqlite_connection.h"
-#include "registry/unit_store.h"
 
 namespace {
 

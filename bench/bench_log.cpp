@@ -23,14 +23,14 @@
 #include <thread>
 #include <vector>
 
-#include "http/server.h"
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
-#include "registry/log_store.h"
-#include "registry/merkle.h"
-#include "registry/signed_note.h"
-#include "registry/sql_connection.h"
-#include "registry/store.h"
+#include "agritrace/http/server.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/log_store.h"
+#include "agritrace/registry/merkle.h"
+#include "agritrace/registry/signed_note.h"
+#include "agritrace/registry/sql_connection.h"
+#include "agritrace/registry/store.h"
 
 namespace {
 

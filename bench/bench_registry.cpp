@@ -11,14 +11,14 @@
 #include <cstdio>
 #include <string>
 
-#include "registry/certifications.h"
-#include "registry/dates.h"
-#include "registry/key_ring.h"
-#include "registry/lots.h"
-#include "registry/organisations.h"
-#include "registry/products.h"
-#include "registry/regions.h"
-#include "registry/store.h"
+#include "agritrace/registry/certifications.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/organisations.h"
+#include "agritrace/registry/products.h"
+#include "agritrace/registry/regions.h"
+#include "agritrace/registry/store.h"
 
 using namespace agritrace;
 using Clock = std::chrono::steady_clock;

@@ -24,21 +24,21 @@
 #include <thread>
 #include <vector>
 
+#include "agritrace/http/scan_recorder.h"
+#include "agritrace/http/server.h"
+#include "agritrace/labeler/unit_code.h"
+#include "agritrace/registry/certifications.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/organisations.h"
+#include "agritrace/registry/products.h"
+#include "agritrace/registry/regions.h"
+#include "agritrace/registry/scan_store.h"
 #include "http/client_network.h"
 #include "http/reader_pool.h"
-#include "http/scan_recorder.h"
-#include "http/server.h"
 #include "http/verify_response.h"
 #include "http/verify_service.h"
-#include "labeler/unit_code.h"
-#include "registry/certifications.h"
-#include "registry/dates.h"
-#include "registry/key_ring.h"
-#include "registry/lots.h"
-#include "registry/organisations.h"
-#include "registry/products.h"
-#include "registry/regions.h"
-#include "registry/scan_store.h"
 
 using namespace agritrace;
 

@@ -3,13 +3,13 @@
 #include <fstream>
 #include <iostream>
 
+#include "agritrace/registry/audit_reports.h"
+#include "agritrace/registry/code_exports.h"
+#include "agritrace/registry/copied_codes.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/print_runs.h"
+#include "agritrace/registry/report_xlsx.h"
 #include "cli/context.h"
-#include "registry/audit_reports.h"
-#include "registry/copied_codes.h"
-#include "registry/code_exports.h"
-#include "registry/dates.h"
-#include "registry/print_runs.h"
-#include "registry/report_xlsx.h"
 
 namespace agritrace::cli {
 namespace {

@@ -1,7 +1,7 @@
 // agritrace backup --out PATH: the registry and its signing keys, copied while it runs.
+#include "agritrace/registry/backup.h"
+#include "agritrace/registry/key_ring.h"
 #include "cli/context.h"
-#include "registry/backup.h"
-#include "registry/key_ring.h"
 
 namespace agritrace::cli {
 

@@ -1,6 +1,6 @@
 // agritrace brand add|link
+#include "agritrace/registry/brands.h"
 #include "cli/context.h"
-#include "registry/brands.h"
 
 namespace agritrace::cli {
 

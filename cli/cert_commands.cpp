@@ -1,6 +1,6 @@
 // agritrace cert add|revoke|suspend|reinstate|list|show
+#include "agritrace/registry/certifications.h"
 #include "cli/context.h"
-#include "registry/certifications.h"
 
 namespace agritrace::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "registry/store.h"
+#include "agritrace/registry/store.h"
 
 namespace agritrace::cli {
 

@@ -1,8 +1,8 @@
 // agritrace hgz issue|show|list|print: 承诺达标合格证, the certificate each shipment carries.
+#include "agritrace/labeler/hgz_print.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/hgz.h"
 #include "cli/context.h"
-#include "labeler/hgz_print.h"
-#include "registry/crockford.h"
-#include "registry/hgz.h"
 
 namespace agritrace::cli {
 namespace {

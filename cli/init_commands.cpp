@@ -1,7 +1,7 @@
 // agritrace init: creates the registry database, its name, base URL and first signing key.
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/key_ring.h"
 #include "cli/context.h"
-#include "registry/dates.h"
-#include "registry/key_ring.h"
 
 namespace agritrace::cli {
 namespace {

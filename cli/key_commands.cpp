@@ -1,9 +1,9 @@
 // agritrace key rotate|list|export
 #include <iostream>
 
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/key_ring.h"
 #include "cli/context.h"
-#include "registry/encoding.h"
-#include "registry/key_ring.h"
 
 namespace agritrace::cli {
 

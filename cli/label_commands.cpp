@@ -10,12 +10,12 @@
 #include <iostream>
 #include <iterator>
 
+#include "agritrace/labeler/code_export.h"
+#include "agritrace/labeler/label_job.h"
+#include "agritrace/labeler/qr_code.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/organic_codes.h"
 #include "cli/context.h"
-#include "labeler/code_export.h"
-#include "labeler/label_job.h"
-#include "labeler/qr_code.h"
-#include "registry/crockford.h"
-#include "registry/organic_codes.h"
 
 namespace agritrace::cli {
 namespace {

@@ -1,10 +1,10 @@
 // agritrace log checkpoint|prove|consistency|verify: the transparency log (DESIGN.md §6).
+#include "agritrace/registry/checkpoint_signer.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/log_audit.h"
+#include "agritrace/registry/log_store.h"
 #include "cli/context.h"
-#include "registry/checkpoint_signer.h"
-#include "registry/encoding.h"
-#include "registry/key_ring.h"
-#include "registry/log_audit.h"
-#include "registry/log_store.h"
 
 namespace agritrace::cli {
 namespace {

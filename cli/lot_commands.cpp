@@ -3,15 +3,15 @@
 
 #include <fstream>
 
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/household_table.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/print_runs.h"
+#include "agritrace/registry/table_import.h"
 #include "cli/context.h"
-#include "registry/crockford.h"
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
-#include "registry/household_table.h"
-#include "registry/key_ring.h"
-#include "registry/lots.h"
-#include "registry/print_runs.h"
-#include "registry/table_import.h"
 
 namespace agritrace::cli {
 namespace {

@@ -5,10 +5,10 @@
 #include <chrono>
 #include <iostream>
 
+#include "agritrace/http/scan_journal.h"
+#include "agritrace/http/scan_recorder.h"
+#include "agritrace/registry/store_migration.h"
 #include "cli/context.h"
-#include "http/scan_journal.h"
-#include "http/scan_recorder.h"
-#include "registry/store_migration.h"
 
 namespace agritrace::cli {
 namespace {

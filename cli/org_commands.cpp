@@ -1,6 +1,6 @@
 // agritrace org add
+#include "agritrace/registry/organisations.h"
 #include "cli/context.h"
-#include "registry/organisations.h"
 
 namespace agritrace::cli {
 

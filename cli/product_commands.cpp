@@ -1,6 +1,6 @@
 // agritrace product add|edit
+#include "agritrace/registry/products.h"
 #include "cli/context.h"
-#include "registry/products.h"
 
 namespace agritrace::cli {
 

@@ -1,6 +1,6 @@
 // agritrace region add|import
+#include "agritrace/registry/regions.h"
 #include "cli/context.h"
-#include "registry/regions.h"
 
 namespace agritrace::cli {
 

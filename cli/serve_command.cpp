@@ -2,9 +2,9 @@
 #include <iostream>
 #include <regex>
 
+#include "agritrace/http/server.h"
+#include "agritrace/registry/copied_codes.h"
 #include "cli/context.h"
-#include "http/server.h"
-#include "registry/copied_codes.h"
 
 namespace agritrace::cli {
 

@@ -1,6 +1,6 @@
 // agritrace token create|list|revoke
+#include "agritrace/registry/tokens.h"
 #include "cli/context.h"
-#include "registry/tokens.h"
 
 namespace agritrace::cli {
 

@@ -3,8 +3,8 @@
 // for a new one at first sign-in.
 #include <iostream>
 
+#include "agritrace/registry/users.h"
 #include "cli/context.h"
-#include "registry/users.h"
 
 namespace agritrace::cli {
 namespace {

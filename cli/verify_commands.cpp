@@ -1,11 +1,11 @@
 // agritrace verify: checks a signed lot record, or an offline-signed label, with only the
 // registry's public key.
+#include "agritrace/labeler/code_parser.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/lot_code.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
 #include "cli/context.h"
-#include "labeler/code_parser.h"
-#include "labeler/code_url.h"
-#include "labeler/lot_code.h"
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
 
 namespace agritrace::cli {
 namespace {

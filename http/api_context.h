@@ -7,9 +7,9 @@
 #include <mutex>
 #include <string>
 
-#include "http/rate_limiter.h"
-#include "registry/status.h"
-#include "registry/store.h"
+#include "agritrace/http/rate_limiter.h"
+#include "agritrace/registry/status.h"
+#include "agritrace/registry/store.h"
 
 namespace agritrace::http {
 

@@ -4,10 +4,10 @@
 
 #include <charconv>
 
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/lots.h"
 #include "http/bearer_auth.h"
 #include "http/http_response.h"
-#include "registry/crockford.h"
-#include "registry/lots.h"
 
 namespace agritrace::http {
 

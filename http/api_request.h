@@ -7,11 +7,11 @@
 #include <optional>
 #include <string>
 
+#include "agritrace/registry/canonical_json.h"
+#include "agritrace/registry/json_result.h"
+#include "agritrace/registry/status.h"
+#include "agritrace/registry/tokens.h"
 #include "http/api_context.h"
-#include "registry/canonical_json.h"
-#include "registry/json_result.h"
-#include "registry/status.h"
-#include "registry/tokens.h"
 
 namespace httplib {
 struct Request;

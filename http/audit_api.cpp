@@ -6,14 +6,14 @@
 #include <map>
 #include <limits>
 
+#include "agritrace/registry/code_exports.h"
+#include "agritrace/registry/copied_codes.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/print_runs.h"
+#include "agritrace/registry/report_xlsx.h"
 #include "http/bearer_auth.h"
 #include "http/http_response.h"
 #include "http/query_params.h"
-#include "registry/copied_codes.h"
-#include "registry/code_exports.h"
-#include "registry/dates.h"
-#include "registry/print_runs.h"
-#include "registry/report_xlsx.h"
 
 namespace agritrace::http {
 namespace {

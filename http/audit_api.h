@@ -15,9 +15,9 @@
 
 #include <string>
 
+#include "agritrace/registry/audit_reports.h"
 #include "http/api_context.h"
 #include "http/verify_service.h"
-#include "registry/audit_reports.h"
 
 namespace httplib {
 class Server;

@@ -4,11 +4,11 @@
 
 #include <string>
 
+#include "agritrace/registry/tokens.h"
 #include "http/audit_sections.h"
 #include "http/bearer_auth.h"
 #include "http/html_escape.h"
 #include "http/http_response.h"
-#include "registry/tokens.h"
 
 namespace agritrace::http {
 namespace {

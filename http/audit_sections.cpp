@@ -3,13 +3,13 @@
 #include <httplib.h>
 
 
+#include "agritrace/registry/audit_reports.h"
+#include "agritrace/registry/code_exports.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/print_runs.h"
 #include "http/audit_api.h"
 #include "http/html_escape.h"
 #include "http/output_chart.h"
-#include "registry/audit_reports.h"
-#include "registry/code_exports.h"
-#include "registry/dates.h"
-#include "registry/print_runs.h"
 
 namespace agritrace::http {
 namespace {

@@ -6,8 +6,8 @@
 
 #include <string>
 
+#include "agritrace/registry/store.h"
 #include "http/verify_service.h"
-#include "registry/store.h"
 
 namespace httplib {
 struct Request;

@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "agritrace/registry/tokens.h"
 #include "http/api_context.h"
-#include "registry/tokens.h"
 
 namespace httplib {
 struct Request;

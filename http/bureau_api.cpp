@@ -4,16 +4,16 @@
 
 #include <limits>
 
+#include "agritrace/registry/certifications.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/organisations.h"
+#include "agritrace/registry/scan_store.h"
 #include "http/api_request.h"
 #include "http/bearer_auth.h"
 #include "http/http_response.h"
 #include "http/json_body.h"
 #include "http/management_api.h"
 #include "http/query_params.h"
-#include "registry/certifications.h"
-#include "registry/lots.h"
-#include "registry/organisations.h"
-#include "registry/scan_store.h"
 
 namespace agritrace::http {
 namespace {

@@ -3,8 +3,8 @@
 #include <cstdio>
 #include <string>
 
-#include "registry/log_store.h"
-#include "registry/signed_note.h"
+#include "agritrace/registry/log_store.h"
+#include "agritrace/registry/signed_note.h"
 
 namespace agritrace::http {
 namespace {

@@ -19,9 +19,9 @@
 #include <mutex>
 #include <thread>
 
+#include "agritrace/registry/checkpoint_signer.h"
+#include "agritrace/registry/status.h"
 #include "http/api_context.h"
-#include "registry/checkpoint_signer.h"
-#include "registry/status.h"
 
 namespace agritrace::http {
 

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "registry/encoding.h"
+#include "agritrace/registry/encoding.h"
 
 namespace agritrace::http {
 namespace {

@@ -4,10 +4,10 @@
 #include <array>
 #include <cstdio>
 
+#include "agritrace/registry/cert_number.h"
+#include "agritrace/registry/dates.h"
 #include "http/html_escape.h"
 #include "http/status_message.h"
-#include "registry/cert_number.h"
-#include "registry/dates.h"
 
 namespace agritrace::http {
 namespace {

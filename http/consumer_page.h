@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "http/language.h"
+#include "agritrace/http/language.h"
 #include "http/verify_service.h"
 
 namespace agritrace::http {

@@ -3,16 +3,16 @@
 // same for any organisation. Ownership: a product is its org_id's, a lot its product's.
 #include <httplib.h>
 
+#include "agritrace/labeler/label_job.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/organisations.h"
+#include "agritrace/registry/products.h"
 #include "http/api_request.h"
 #include "http/bearer_auth.h"
 #include "http/http_response.h"
 #include "http/json_body.h"
 #include "http/label_download.h"
 #include "http/management_api.h"
-#include "labeler/label_job.h"
-#include "registry/lots.h"
-#include "registry/organisations.h"
-#include "registry/products.h"
 
 namespace agritrace::http {
 namespace {

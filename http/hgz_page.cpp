@@ -1,12 +1,12 @@
 #include "http/hgz_page.h"
 
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/hgz.h"
 #include "http/consumer_page.h"
 #include "http/html_escape.h"
 #include "http/http_response.h"
-#include "labeler/code_url.h"
-#include "registry/crockford.h"
-#include "registry/dates.h"
-#include "registry/hgz.h"
 
 namespace agritrace::http {
 namespace {

@@ -7,11 +7,11 @@
 
 #include <httplib.h>
 
+#include "agritrace/http/language.h"
+#include "agritrace/registry/hgz.h"
+#include "agritrace/registry/verify_lookup.h"
 #include "http/api_context.h"
-#include "http/language.h"
 #include "http/reader_pool.h"
-#include "registry/hgz.h"
-#include "registry/verify_lookup.h"
 
 namespace agritrace::http {
 

@@ -5,9 +5,9 @@
 #include <string>
 #include <string_view>
 
-#include "http/language.h"
+#include "agritrace/http/language.h"
+#include "agritrace/registry/canonical_json.h"
 #include "http/problem_json.h"
-#include "registry/canonical_json.h"
 
 namespace httplib {
 struct Response;

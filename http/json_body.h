@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "registry/canonical_json.h"
-#include "registry/status.h"
+#include "agritrace/registry/canonical_json.h"
+#include "agritrace/registry/status.h"
 
 namespace httplib {
 struct Request;

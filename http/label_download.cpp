@@ -9,10 +9,10 @@
 #include <limits>
 #include <memory>
 
+#include "agritrace/labeler/label_job.h"
+#include "agritrace/registry/store.h"
 #include "http/http_response.h"
 #include "http/query_params.h"
-#include "labeler/label_job.h"
-#include "registry/store.h"
 
 namespace agritrace::http {
 namespace {

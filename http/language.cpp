@@ -1,4 +1,4 @@
-#include "http/language.h"
+#include "agritrace/http/language.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -4,10 +4,10 @@
 
 #include <string>
 
+#include "agritrace/registry/encoding.h"
 #include "http/http_response.h"
 #include "http/json_writer.h"
 #include "http/query_params.h"
-#include "registry/encoding.h"
 
 namespace agritrace::http {
 namespace {

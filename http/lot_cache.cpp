@@ -1,12 +1,13 @@
-#include "http/lot_cache.h"
+#include "agritrace/http/lot_cache.h"
 
 #include <algorithm>
 #include <cstdio>
 
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/encoding.h"
+#include "http/checkpoint_cache.h"
 #include "http/consumer_page.h"
 #include "http/verify_response.h"
-#include "registry/dates.h"
-#include "registry/encoding.h"
 
 namespace agritrace::http {
 

@@ -1,4 +1,4 @@
-#include "http/metrics.h"
+#include "agritrace/http/metrics.h"
 
 #include <cstdio>
 

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "registry/audit_reports.h"
+#include "agritrace/registry/audit_reports.h"
 
 namespace agritrace::http {
 

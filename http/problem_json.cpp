@@ -1,6 +1,6 @@
 #include "http/problem_json.h"
 
-#include "registry/canonical_json.h"
+#include "agritrace/registry/canonical_json.h"
 
 namespace agritrace::http {
 

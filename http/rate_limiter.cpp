@@ -1,4 +1,4 @@
-#include "http/rate_limiter.h"
+#include "agritrace/http/rate_limiter.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 #include "http/reader_pool.h"
 
-#include "registry/store.h"
+#include "agritrace/registry/store.h"
 
 namespace agritrace::http {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "registry/sql_connection.h"
-#include "registry/status.h"
-#include "registry/verify_lookup.h"
+#include "agritrace/registry/sql_connection.h"
+#include "agritrace/registry/status.h"
+#include "agritrace/registry/verify_lookup.h"
 
 namespace agritrace::http {
 

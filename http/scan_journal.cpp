@@ -1,4 +1,4 @@
-#include "http/scan_journal.h"
+#include "agritrace/http/scan_journal.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

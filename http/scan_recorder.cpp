@@ -1,10 +1,10 @@
-#include "http/scan_recorder.h"
+#include "agritrace/http/scan_recorder.h"
 
 #include <algorithm>
 #include <functional>
 #include <iostream>
 
-#include "registry/store.h"
+#include "agritrace/registry/store.h"
 
 namespace agritrace::http {
 

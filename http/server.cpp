@@ -1,4 +1,4 @@
-#include "http/server.h"
+#include "agritrace/http/server.h"
 
 #include <httplib.h>
 #include <signal.h>
@@ -14,6 +14,13 @@
 #include <optional>
 #include <regex>
 
+#include "agritrace/http/language.h"
+#include "agritrace/labeler/code_parser.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/scan_store.h"
+#include "agritrace/registry/store.h"
+#include "agritrace/registry/tokens.h"
 #include "http/api_context.h"
 #include "http/audit_api.h"
 #include "http/audit_page.h"
@@ -24,19 +31,12 @@
 #include "http/event_loop_server.h"
 #include "http/hgz_page.h"
 #include "http/http_response.h"
-#include "http/language.h"
 #include "http/log_api.h"
 #include "http/management_api.h"
 #include "http/problem_json.h"
 #include "http/reader_pool.h"
 #include "http/verify_response.h"
 #include "http/verify_service.h"
-#include "labeler/code_parser.h"
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
-#include "registry/scan_store.h"
-#include "registry/store.h"
-#include "registry/tokens.h"
 
 namespace agritrace::http {
 namespace {

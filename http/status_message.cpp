@@ -1,7 +1,7 @@
 #include "http/status_message.h"
 
-#include "registry/cert_number.h"
-#include "registry/dates.h"
+#include "agritrace/registry/cert_number.h"
+#include "agritrace/registry/dates.h"
 
 namespace agritrace::http {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "http/language.h"
+#include "agritrace/http/language.h"
 #include "http/verify_service.h"
 
 namespace agritrace::http {

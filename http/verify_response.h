@@ -4,8 +4,8 @@
 // verifications at all.
 #pragma once
 
+#include "agritrace/registry/canonical_json.h"
 #include "http/verify_service.h"
-#include "registry/canonical_json.h"
 
 namespace agritrace::http {
 

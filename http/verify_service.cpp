@@ -2,12 +2,12 @@
 
 #include <algorithm>
 
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/unit_code.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/scan_store.h"
 #include "http/client_network.h"
-#include "labeler/code_url.h"
-#include "labeler/unit_code.h"
-#include "registry/crockford.h"
-#include "registry/dates.h"
-#include "registry/scan_store.h"
 
 namespace agritrace::http {
 namespace {

@@ -7,12 +7,12 @@
 #include <string>
 #include <string_view>
 
-#include "http/lot_cache.h"
+#include "agritrace/http/lot_cache.h"
+#include "agritrace/http/scan_recorder.h"
+#include "agritrace/labeler/code_parser.h"
+#include "agritrace/registry/canonical_json.h"
+#include "agritrace/registry/verify_lookup.h"
 #include "http/reader_pool.h"
-#include "http/scan_recorder.h"
-#include "labeler/code_parser.h"
-#include "registry/canonical_json.h"
-#include "registry/verify_lookup.h"
 
 namespace agritrace::http {
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "agritrace/labeler/qr_code.h"
+#include "agritrace/registry/status.h"
 #include "labeler/label_font.h"
 #include "labeler/label_layout.h"
-#include "labeler/qr_code.h"
-#include "registry/status.h"
 
 namespace agritrace::labeler {
 

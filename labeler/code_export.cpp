@@ -1,4 +1,4 @@
-#include "labeler/code_export.h"
+#include "agritrace/labeler/code_export.h"
 
 #include <openssl/evp.h>
 #include <unistd.h>
@@ -13,17 +13,17 @@
 #include <fstream>
 #include <memory>
 
-#include "labeler/code_url.h"
-#include "labeler/label_job.h"
-#include "labeler/lot_code.h"
-#include "labeler/unit_code.h"
-#include "registry/checked_math.h"
-#include "registry/code_exports.h"
-#include "registry/encoding.h"
-#include "registry/lots.h"
-#include "registry/organic_codes.h"
-#include "registry/unit_store.h"
-#include "registry/users.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/label_job.h"
+#include "agritrace/labeler/lot_code.h"
+#include "agritrace/labeler/unit_code.h"
+#include "agritrace/registry/checked_math.h"
+#include "agritrace/registry/code_exports.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/organic_codes.h"
+#include "agritrace/registry/unit_store.h"
+#include "agritrace/registry/users.h"
 
 namespace agritrace::labeler {
 namespace {

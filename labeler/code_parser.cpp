@@ -1,12 +1,12 @@
-#include "labeler/code_parser.h"
+#include "agritrace/labeler/code_parser.h"
 
 #include <vector>
 
-#include "labeler/code_url.h"
-#include "labeler/lot_code.h"
-#include "labeler/unit_code.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/lot_code.h"
+#include "agritrace/labeler/unit_code.h"
+#include "agritrace/registry/crockford.h"
 #include "labeler/utf8.h"
-#include "registry/crockford.h"
 
 namespace agritrace::labeler {
 namespace {

@@ -1,4 +1,4 @@
-#include "labeler/code_url.h"
+#include "agritrace/labeler/code_url.h"
 
 namespace agritrace::labeler {
 namespace {

@@ -1,19 +1,19 @@
-#include "labeler/hgz_print.h"
+#include "agritrace/labeler/hgz_print.h"
 
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "labeler/code_url.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/label_content.h"
+#include "agritrace/registry/hgz.h"
 #include "labeler/document_sink.h"
-#include "labeler/label_content.h"
 #include "labeler/pdf_renderer.h"
 #include "labeler/png_renderer.h"
 #include "labeler/svg_renderer.h"
 #include "labeler/tspl_renderer.h"
 #include "labeler/zpl_renderer.h"
-#include "registry/hgz.h"
 
 namespace agritrace::labeler {
 namespace {

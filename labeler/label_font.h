@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "agritrace/registry/status.h"
 #include "labeler/text_metrics.h"
-#include "registry/status.h"
 
 typedef struct _cairo_font_face cairo_font_face_t;
 typedef struct _cairo_font_options cairo_font_options_t;

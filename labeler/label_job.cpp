@@ -1,4 +1,4 @@
-#include "labeler/label_job.h"
+#include "agritrace/labeler/label_job.h"
 
 #include <openssl/evp.h>
 #include <sys/stat.h>
@@ -13,27 +13,27 @@
 #include <tuple>
 #include <utility>
 
-#include "labeler/code_url.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/label_content.h"
+#include "agritrace/labeler/lot_code.h"
+#include "agritrace/labeler/offline_label.h"
+#include "agritrace/labeler/unit_code.h"
+#include "agritrace/registry/checked_math.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/hgz.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/organic_codes.h"
+#include "agritrace/registry/print_runs.h"
+#include "agritrace/registry/unit_store.h"
 #include "labeler/document_sink.h"
-#include "labeler/label_content.h"
-#include "labeler/lot_code.h"
-#include "labeler/offline_label.h"
 #include "labeler/pdf_renderer.h"
+#include "labeler/png_renderer.h"
 #include "labeler/printer_connection.h"
 #include "labeler/printer_stream.h"
-#include "labeler/png_renderer.h"
 #include "labeler/svg_renderer.h"
 #include "labeler/tspl_renderer.h"
-#include "labeler/unit_code.h"
 #include "labeler/zpl_renderer.h"
-#include "registry/checked_math.h"
-#include "registry/encoding.h"
-#include "registry/hgz.h"
-#include "registry/key_ring.h"
-#include "registry/lots.h"
-#include "registry/organic_codes.h"
-#include "registry/print_runs.h"
-#include "registry/unit_store.h"
 
 namespace agritrace::labeler {
 namespace {

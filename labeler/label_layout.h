@@ -14,17 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "labeler/label_content.h"
+#include "agritrace/labeler/label_content.h"
+#include "agritrace/labeler/render_options.h"
+#include "agritrace/registry/status.h"
 #include "labeler/text_metrics.h"
-#include "registry/status.h"
 
 namespace agritrace::labeler {
-
-struct LabelGeometry {
-  double width_mm = 50;
-  double height_mm = 30;
-  int dpi = 203;  // printer resolution: 203 (8 dots/mm) or 300 (11.8 dots/mm)
-};
 
 inline constexpr int kQuietZoneModules = 4;
 inline constexpr double kMinModuleMm = 0.5;

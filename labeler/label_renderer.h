@@ -23,12 +23,12 @@
 #include <string>
 #include <vector>
 
-#include "labeler/label_content.h"
+#include "agritrace/labeler/label_content.h"
+#include "agritrace/labeler/qr_code.h"
+#include "agritrace/labeler/render_options.h"
+#include "agritrace/registry/status.h"
 #include "labeler/label_layout.h"
-#include "labeler/qr_code.h"
-#include "labeler/render_options.h"
 #include "labeler/render_pipeline.h"
-#include "registry/status.h"
 
 namespace agritrace::labeler {
 

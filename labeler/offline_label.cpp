@@ -1,11 +1,11 @@
-#include "labeler/offline_label.h"
+#include "agritrace/labeler/offline_label.h"
 
 #include <vector>
 
-#include "labeler/code_url.h"
-#include "labeler/lot_code.h"
-#include "registry/crockford.h"
-#include "registry/encoding.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/lot_code.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/encoding.h"
 
 namespace agritrace::labeler {
 namespace {

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "registry/status.h"
+#include "agritrace/registry/status.h"
 
 namespace agritrace::labeler {
 

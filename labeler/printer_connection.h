@@ -22,7 +22,7 @@
 #include <string>
 #include <string_view>
 
-#include "registry/status.h"
+#include "agritrace/registry/status.h"
 
 namespace agritrace::labeler {
 

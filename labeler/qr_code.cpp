@@ -1,4 +1,4 @@
-#include "labeler/qr_code.h"
+#include "agritrace/labeler/qr_code.h"
 
 #include <cerrno>
 #include <map>

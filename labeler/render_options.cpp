@@ -1,4 +1,4 @@
-#include "labeler/render_options.h"
+#include "agritrace/labeler/render_options.h"
 
 #include <charconv>
 #include <regex>

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "registry/status.h"
+#include "agritrace/registry/status.h"
 
 namespace agritrace::labeler {
 

@@ -2,9 +2,9 @@
 // the page edges (a sheet whose labels fill the page exactly gets no gaps).
 #pragma once
 
+#include "agritrace/labeler/render_options.h"
+#include "agritrace/registry/status.h"
 #include "labeler/label_layout.h"
-#include "labeler/render_options.h"
-#include "registry/status.h"
 
 namespace agritrace::labeler {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "labeler/render_options.h"
+#include "agritrace/labeler/render_options.h"
+#include "agritrace/registry/status.h"
 #include "labeler/sheet_layout.h"
-#include "registry/status.h"
 
 namespace agritrace::labeler {
 

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "agritrace/registry/status.h"
 #include "labeler/label_font.h"
-#include "registry/status.h"
 
 namespace agritrace::labeler {
 

@@ -1,6 +1,6 @@
-#include "labeler/unit_code.h"
+#include "agritrace/labeler/unit_code.h"
 
-#include "registry/crockford.h"
+#include "agritrace/registry/crockford.h"
 
 namespace agritrace::labeler {
 

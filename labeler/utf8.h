@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "registry/text_decoding.h"
+#include "agritrace/registry/text_decoding.h"
 
 namespace agritrace::labeler {
 

@@ -1,13 +1,13 @@
-#include "registry/audit_reports.h"
+#include "agritrace/registry/audit_reports.h"
 
 #include <array>
 #include <climits>
 #include <map>
 #include <regex>
 
-#include "registry/copied_codes.h"
-#include "registry/dates.h"
-#include "registry/scan_store.h"
+#include "agritrace/registry/copied_codes.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/scan_store.h"
 
 namespace agritrace {
 namespace {

@@ -1,4 +1,4 @@
-#include "registry/backup.h"
+#include "agritrace/registry/backup.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "registry/key_ring.h"
+#include "agritrace/registry/key_ring.h"
 #include "registry/postgresql_connection.h"
 #include "registry/sqlite_connection.h"
 

@@ -1,12 +1,12 @@
-#include "registry/brands.h"
+#include "agritrace/registry/brands.h"
 
 #include <algorithm>
 
-#include "registry/dates.h"
-#include "registry/organisations.h"
-#include "registry/products.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/organisations.h"
+#include "agritrace/registry/products.h"
+#include "agritrace/registry/regions.h"
 #include "registry/record_checks.h"
-#include "registry/regions.h"
 
 namespace agritrace {
 

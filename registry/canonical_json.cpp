@@ -1,4 +1,4 @@
-#include "registry/canonical_json.h"
+#include "agritrace/registry/canonical_json.h"
 
 namespace agritrace {
 namespace {

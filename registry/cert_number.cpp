@@ -1,4 +1,4 @@
-#include "registry/cert_number.h"
+#include "agritrace/registry/cert_number.h"
 
 #include <array>
 #include <regex>

@@ -1,7 +1,7 @@
-#include "registry/certifications.h"
+#include "agritrace/registry/certifications.h"
 
-#include "registry/cert_number.h"
-#include "registry/dates.h"
+#include "agritrace/registry/cert_number.h"
+#include "agritrace/registry/dates.h"
 #include "registry/record_checks.h"
 
 namespace agritrace {

@@ -1,9 +1,9 @@
-#include "registry/checkpoint_signer.h"
+#include "agritrace/registry/checkpoint_signer.h"
 
-#include "registry/dates.h"
-#include "registry/key_ring.h"
-#include "registry/log_store.h"
-#include "registry/signed_note.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/log_store.h"
+#include "agritrace/registry/signed_note.h"
 
 namespace agritrace {
 

@@ -1,8 +1,8 @@
-#include "registry/code_exports.h"
+#include "agritrace/registry/code_exports.h"
 
-#include "registry/dates.h"
-#include "registry/lots.h"
-#include "registry/print_runs.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/print_runs.h"
 
 namespace agritrace {
 namespace {

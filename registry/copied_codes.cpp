@@ -1,4 +1,4 @@
-#include "registry/copied_codes.h"
+#include "agritrace/registry/copied_codes.h"
 
 
 #include <algorithm>
@@ -7,7 +7,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "registry/scan_store.h"
+#include "agritrace/registry/scan_store.h"
 
 namespace agritrace {
 

@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "registry/status.h"
+#include "agritrace/registry/status.h"
 
 namespace agritrace {
 

@@ -1,4 +1,4 @@
-#include "registry/crockford.h"
+#include "agritrace/registry/crockford.h"
 
 #include <openssl/rand.h>
 #include <pthread.h>

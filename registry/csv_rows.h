@@ -7,7 +7,7 @@
 
 #include <string_view>
 
-#include "registry/table_row.h"
+#include "agritrace/registry/table_row.h"
 
 namespace agritrace {
 

@@ -1,4 +1,4 @@
-#include "registry/dates.h"
+#include "agritrace/registry/dates.h"
 
 #include <chrono>
 #include <cstdio>

@@ -1,4 +1,4 @@
-#include "registry/ed25519.h"
+#include "agritrace/registry/ed25519.h"
 
 #include <fcntl.h>
 #include <openssl/bio.h>
@@ -9,7 +9,7 @@
 
 #include <cstdio>
 
-#include "registry/encoding.h"
+#include "agritrace/registry/encoding.h"
 
 namespace agritrace {
 

@@ -1,4 +1,4 @@
-#include "registry/encoding.h"
+#include "agritrace/registry/encoding.h"
 
 #include <openssl/sha.h>
 

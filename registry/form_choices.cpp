@@ -1,8 +1,8 @@
-#include "registry/form_choices.h"
+#include "agritrace/registry/form_choices.h"
 
 #include <algorithm>
 
-#include "registry/regions.h"
+#include "agritrace/registry/regions.h"
 
 namespace agritrace {
 namespace {

@@ -1,18 +1,18 @@
-#include "registry/hgz.h"
+#include "agritrace/registry/hgz.h"
 
 #include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
 
-#include "registry/checked_math.h"
-#include "registry/crockford.h"
-#include "registry/dates.h"
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
+#include "agritrace/registry/checked_math.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/lots.h"
 #include "registry/fault_injection.h"
-#include "registry/key_ring.h"
-#include "registry/lots.h"
 
 namespace agritrace {
 namespace {

@@ -1,11 +1,11 @@
-#include "registry/household_table.h"
+#include "agritrace/registry/household_table.h"
 
 #include <algorithm>
 #include <optional>
 #include <string>
 #include <unordered_map>
 
-#include "registry/table_import.h"
+#include "agritrace/registry/table_import.h"
 
 namespace agritrace {
 namespace {

@@ -1,17 +1,17 @@
-#include "registry/issue_rules.h"
+#include "agritrace/registry/issue_rules.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <regex>
 
-#include "registry/brands.h"
-#include "registry/cert_number.h"
-#include "registry/checked_math.h"
-#include "registry/dates.h"
-#include "registry/organisations.h"
-#include "registry/products.h"
+#include "agritrace/registry/brands.h"
+#include "agritrace/registry/cert_number.h"
+#include "agritrace/registry/checked_math.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/organisations.h"
+#include "agritrace/registry/products.h"
+#include "agritrace/registry/regions.h"
 #include "registry/record_checks.h"
-#include "registry/regions.h"
 
 namespace agritrace {
 namespace {

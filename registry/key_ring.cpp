@@ -1,11 +1,11 @@
-#include "registry/key_ring.h"
+#include "agritrace/registry/key_ring.h"
 
 #include <sys/stat.h>
 
 #include <cstdlib>
 
-#include "registry/dates.h"
-#include "registry/encoding.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/encoding.h"
 #include "registry/postgresql_connection.h"
 
 namespace agritrace {

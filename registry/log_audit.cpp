@@ -1,4 +1,4 @@
-#include "registry/log_audit.h"
+#include "agritrace/registry/log_audit.h"
 
 #include <openssl/evp.h>
 
@@ -9,8 +9,8 @@
 #include <optional>
 #include <tuple>
 
-#include "registry/canonical_json.h"
-#include "registry/encoding.h"
+#include "agritrace/registry/canonical_json.h"
+#include "agritrace/registry/encoding.h"
 
 namespace agritrace {
 namespace {

@@ -1,11 +1,11 @@
-#include "registry/log_store.h"
+#include "agritrace/registry/log_store.h"
 
 
 #include <functional>
 #include <optional>
 #include <utility>
 
-#include "registry/canonical_json.h"
+#include "agritrace/registry/canonical_json.h"
 
 namespace agritrace {
 namespace {

@@ -1,4 +1,4 @@
-#include "registry/lot_list.h"
+#include "agritrace/registry/lot_list.h"
 
 namespace agritrace {
 

@@ -1,14 +1,14 @@
-#include "registry/lots.h"
+#include "agritrace/registry/lots.h"
 
 #include <cstdlib>
 
-#include "registry/crockford.h"
-#include "registry/dates.h"
-#include "registry/encoding.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/household_table.h"
+#include "agritrace/registry/issue_rules.h"
+#include "agritrace/registry/key_ring.h"
 #include "registry/fault_injection.h"
-#include "registry/household_table.h"
-#include "registry/issue_rules.h"
-#include "registry/key_ring.h"
 #include "registry/record_checks.h"
 
 namespace agritrace {

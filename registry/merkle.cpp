@@ -1,11 +1,11 @@
-#include "registry/merkle.h"
+#include "agritrace/registry/merkle.h"
 
 #include <openssl/evp.h>
 
 #include <bit>
 #include <cstdlib>
 
-#include "registry/encoding.h"
+#include "agritrace/registry/encoding.h"
 
 namespace agritrace::merkle {
 namespace {

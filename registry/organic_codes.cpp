@@ -1,12 +1,12 @@
-#include "registry/organic_codes.h"
+#include "agritrace/registry/organic_codes.h"
 
 #include <limits>
 #include <unordered_map>
 
-#include "registry/crockford.h"
-#include "registry/encoding.h"
-#include "registry/lots.h"
-#include "registry/table_import.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/table_import.h"
 
 namespace agritrace {
 namespace {

@@ -1,7 +1,7 @@
-#include "registry/organisations.h"
+#include "agritrace/registry/organisations.h"
 
+#include "agritrace/registry/dates.h"
 #include "registry/credit_code.h"
-#include "registry/dates.h"
 #include "registry/record_checks.h"
 
 namespace agritrace {

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "registry/sql_connection.h"
+#include "agritrace/registry/sql_connection.h"
 
 struct pg_conn;
 

@@ -2,9 +2,9 @@
 // from schemas/postgresql (the same numbered migrations as schemas/sql), its version in
 // agritrace_schema rather than SQLite's PRAGMA user_version.
 
+#include "agritrace/registry/store.h"
 #include "registry/migration.h"
 #include "registry/postgresql_connection.h"
-#include "registry/store.h"
 
 namespace agritrace {
 namespace {

@@ -1,10 +1,10 @@
-#include "registry/print_runs.h"
+#include "agritrace/registry/print_runs.h"
 
 #include <algorithm>
 #include <map>
 
-#include "registry/dates.h"
-#include "registry/lots.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/lots.h"
 
 namespace agritrace {
 namespace {

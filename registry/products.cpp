@@ -1,6 +1,6 @@
-#include "registry/products.h"
+#include "agritrace/registry/products.h"
 
-#include "registry/dates.h"
+#include "agritrace/registry/dates.h"
 #include "registry/gtin.h"
 #include "registry/record_checks.h"
 

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "registry/store.h"
+#include "agritrace/registry/store.h"
 
 namespace agritrace {
 

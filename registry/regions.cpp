@@ -1,4 +1,4 @@
-#include "registry/regions.h"
+#include "agritrace/registry/regions.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -6,9 +6,9 @@
 #include <optional>
 #include <string_view>
 
+#include "agritrace/registry/table_import.h"
+#include "agritrace/registry/text_decoding.h"
 #include "registry/region_code.h"
-#include "registry/table_import.h"
-#include "registry/text_decoding.h"
 
 namespace agritrace {
 namespace {

@@ -1,4 +1,4 @@
-#include "registry/report_xlsx.h"
+#include "agritrace/registry/report_xlsx.h"
 
 #include <unistd.h>
 #include <xlsxwriter.h>

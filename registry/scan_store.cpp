@@ -1,4 +1,4 @@
-#include "registry/scan_store.h"
+#include "agritrace/registry/scan_store.h"
 
 #include <openssl/rand.h>
 #include <unistd.h>
@@ -9,9 +9,9 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "registry/dates.h"
-#include "registry/encoding.h"
-#include "registry/store.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/store.h"
 
 namespace agritrace {
 

@@ -1,12 +1,12 @@
-#include "registry/signed_note.h"
+#include "agritrace/registry/signed_note.h"
 
 #include <algorithm>
 #include <charconv>
 #include <set>
 #include <utility>
 
-#include "registry/encoding.h"
-#include "registry/merkle.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/merkle.h"
 
 namespace agritrace {
 namespace {

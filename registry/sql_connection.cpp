@@ -1,4 +1,4 @@
-#include "registry/sql_connection.h"
+#include "agritrace/registry/sql_connection.h"
 
 namespace agritrace::sql {
 

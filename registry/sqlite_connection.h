@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "registry/sql_connection.h"
+#include "agritrace/registry/sql_connection.h"
 
 struct sqlite3;
 

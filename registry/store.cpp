@@ -1,4 +1,4 @@
-#include "registry/store.h"
+#include "agritrace/registry/store.h"
 
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -8,8 +8,8 @@
 #include <cstring>
 #include <fstream>
 
-#include "registry/dates.h"
-#include "registry/log_store.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/log_store.h"
 #include "registry/migration.h"
 #include "registry/postgresql_connection.h"
 #include "registry/sqlite_connection.h"

@@ -1,4 +1,4 @@
-#include "registry/store_migration.h"
+#include "agritrace/registry/store_migration.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
@@ -14,14 +14,14 @@
 #include <sstream>
 #include <vector>
 
-#include "registry/backup.h"
-#include "registry/encoding.h"
-#include "registry/key_ring.h"
-#include "registry/log_audit.h"
-#include "registry/log_store.h"
+#include "agritrace/registry/backup.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/log_audit.h"
+#include "agritrace/registry/log_store.h"
+#include "agritrace/registry/scan_store.h"
+#include "agritrace/registry/store.h"
 #include "registry/postgresql_connection.h"
-#include "registry/scan_store.h"
-#include "registry/store.h"
 
 namespace agritrace {
 namespace {

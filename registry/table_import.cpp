@@ -1,9 +1,9 @@
-#include "registry/table_import.h"
+#include "agritrace/registry/table_import.h"
 
 #include <fstream>
 
+#include "agritrace/registry/text_decoding.h"
 #include "registry/csv_rows.h"
-#include "registry/text_decoding.h"
 
 namespace agritrace {
 

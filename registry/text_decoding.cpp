@@ -1,4 +1,4 @@
-#include "registry/text_decoding.h"
+#include "agritrace/registry/text_decoding.h"
 
 #include <iconv.h>
 

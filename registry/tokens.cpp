@@ -1,9 +1,9 @@
-#include "registry/tokens.h"
+#include "agritrace/registry/tokens.h"
 
 #include <openssl/rand.h>
 
-#include "registry/dates.h"
-#include "registry/encoding.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/encoding.h"
 #include "registry/record_checks.h"
 
 namespace agritrace {

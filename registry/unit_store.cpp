@@ -1,8 +1,8 @@
-#include "registry/unit_store.h"
+#include "agritrace/registry/unit_store.h"
 
 #include <algorithm>
 
-#include "registry/store.h"
+#include "agritrace/registry/store.h"
 
 namespace agritrace {
 

@@ -1,4 +1,4 @@
-#include "registry/users.h"
+#include "agritrace/registry/users.h"
 
 #include <openssl/rand.h>
 #include <sodium.h>
@@ -6,8 +6,8 @@
 #include <chrono>
 #include <semaphore>
 
-#include "registry/dates.h"
-#include "registry/encoding.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/encoding.h"
 #include "registry/record_checks.h"
 
 namespace agritrace {

@@ -1,7 +1,7 @@
-#include "registry/verify_lookup.h"
+#include "agritrace/registry/verify_lookup.h"
 
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
 
 namespace agritrace {
 namespace {

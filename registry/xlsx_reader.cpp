@@ -1,4 +1,4 @@
-#include "registry/xlsx_reader.h"
+#include "agritrace/registry/xlsx_reader.h"
 
 #include <zip.h>
 
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "registry/checked_math.h"
-#include "registry/text_decoding.h"
+#include "agritrace/registry/checked_math.h"
+#include "agritrace/registry/text_decoding.h"
 #include "registry/xml_scanner.h"
 
 namespace agritrace {

@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cstdint>
 
-#include "registry/text_decoding.h"
+#include "agritrace/registry/text_decoding.h"
 
 namespace agritrace {
 namespace {

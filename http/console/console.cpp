@@ -2,8 +2,8 @@
 
 #include <httplib.h>
 
+#include "agritrace/registry/scan_store.h"
 #include "http/console/console_context.h"
-#include "registry/scan_store.h"
 
 namespace agritrace::http {
 

@@ -5,8 +5,8 @@
 #include <functional>
 #include <string>
 
+#include "agritrace/http/rate_limiter.h"
 #include "http/api_context.h"
-#include "http/rate_limiter.h"
 #include "http/verify_service.h"
 
 namespace httplib {

@@ -1,11 +1,11 @@
 #include "http/console/console_alerts.h"
 
+#include "agritrace/registry/audit_reports.h"
+#include "agritrace/registry/copied_codes.h"
+#include "agritrace/registry/dates.h"
 #include "http/console/console_context.h"
 #include "http/console/console_look.h"
 #include "http/html_escape.h"
-#include "registry/audit_reports.h"
-#include "registry/copied_codes.h"
-#include "registry/dates.h"
 
 namespace agritrace::http {
 namespace {

@@ -7,10 +7,10 @@
 
 #include <string>
 
-#include "http/language.h"
+#include "agritrace/http/language.h"
+#include "agritrace/registry/store.h"
+#include "agritrace/registry/users.h"
 #include "http/verify_service.h"
-#include "registry/store.h"
-#include "registry/users.h"
 
 namespace agritrace::http {
 

@@ -3,13 +3,13 @@
 // report's CSV and Excel download under /console/audit/csv|xlsx/NAME (audit_api.h's answer).
 #include <httplib.h>
 
+#include "agritrace/registry/tokens.h"
 #include "http/audit_api.h"
 #include "http/audit_sections.h"
 #include "http/console/console_context.h"
 #include "http/console/console_logs.h"
 #include "http/console/console_look.h"
 #include "http/console/console_table.h"
-#include "registry/tokens.h"
 
 namespace agritrace::http {
 namespace {

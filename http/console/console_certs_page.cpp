@@ -9,14 +9,14 @@
 
 #include <map>
 
+#include "agritrace/registry/cert_number.h"
+#include "agritrace/registry/certifications.h"
+#include "agritrace/registry/organisations.h"
 #include "http/console/console_context.h"
 #include "http/console/console_look.h"
 #include "http/console/console_table.h"
 #include "http/html_escape.h"
 #include "http/http_response.h"
-#include "registry/cert_number.h"
-#include "registry/certifications.h"
-#include "registry/organisations.h"
 
 namespace agritrace::http {
 namespace {

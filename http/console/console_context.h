@@ -7,11 +7,11 @@
 #include <optional>
 #include <string>
 
+#include "agritrace/http/language.h"
+#include "agritrace/http/rate_limiter.h"
+#include "agritrace/registry/users.h"
 #include "http/api_context.h"
-#include "http/language.h"
-#include "http/rate_limiter.h"
 #include "http/verify_service.h"
-#include "registry/users.h"
 
 namespace httplib {
 class Server;

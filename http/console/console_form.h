@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "agritrace/http/language.h"
+#include "agritrace/registry/status.h"
+#include "agritrace/registry/users.h"
 #include "http/console/console_context.h"
-#include "http/language.h"
-#include "registry/status.h"
-#include "registry/users.h"
 
 namespace httplib {
 struct Request;

@@ -9,14 +9,14 @@
 
 #include <sstream>
 
+#include "agritrace/labeler/hgz_print.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/hgz.h"
+#include "agritrace/registry/lots.h"
 #include "http/console/console_context.h"
 #include "http/console/console_look.h"
 #include "http/html_escape.h"
 #include "http/http_response.h"
-#include "labeler/hgz_print.h"
-#include "registry/crockford.h"
-#include "registry/hgz.h"
-#include "registry/lots.h"
 
 namespace agritrace::http {
 namespace {

@@ -2,6 +2,9 @@
 // bureau staff the registry's counts and the latest failed sign-ins.
 #include <httplib.h>
 
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/lot_list.h"
+#include "agritrace/registry/organisations.h"
 #include "http/console/console_alerts.h"
 #include "http/console/console_context.h"
 #include "http/console/console_logs.h"
@@ -9,9 +12,6 @@
 #include "http/console/console_table.h"
 #include "http/html_escape.h"
 #include "http/http_response.h"
-#include "registry/dates.h"
-#include "registry/lot_list.h"
-#include "registry/organisations.h"
 
 namespace agritrace::http {
 namespace {

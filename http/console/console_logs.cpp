@@ -1,9 +1,9 @@
 #include "http/console/console_logs.h"
 
+#include "agritrace/registry/dates.h"
 #include "http/console/console_look.h"
 #include "http/console/console_table.h"
 #include "http/html_escape.h"
-#include "registry/dates.h"
 
 namespace agritrace::http {
 namespace {

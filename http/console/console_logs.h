@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "http/language.h"
-#include "registry/store.h"
+#include "agritrace/http/language.h"
+#include "agritrace/registry/store.h"
 
 namespace agritrace::http {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "http/language.h"
-#include "registry/users.h"
+#include "agritrace/http/language.h"
+#include "agritrace/registry/users.h"
 
 namespace agritrace::http {
 

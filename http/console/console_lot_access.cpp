@@ -4,10 +4,10 @@
 
 #include <cstdio>
 
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/tokens.h"
 #include "http/console/console_look.h"
-#include "registry/crockford.h"
-#include "registry/lots.h"
-#include "registry/tokens.h"
 
 namespace agritrace::http {
 namespace {

@@ -11,18 +11,18 @@
 #include <algorithm>
 #include <map>
 
+#include "agritrace/registry/brands.h"
+#include "agritrace/registry/cert_number.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/form_choices.h"
+#include "agritrace/registry/household_table.h"
+#include "agritrace/registry/issue_rules.h"
+#include "agritrace/registry/products.h"
 #include "http/console/console_context.h"
 #include "http/console/console_form.h"
 #include "http/console/console_look.h"
 #include "http/consumer_page.h"
 #include "http/html_escape.h"
-#include "registry/brands.h"
-#include "registry/cert_number.h"
-#include "registry/dates.h"
-#include "registry/form_choices.h"
-#include "registry/household_table.h"
-#include "registry/issue_rules.h"
-#include "registry/products.h"
 
 namespace agritrace::http {
 namespace {

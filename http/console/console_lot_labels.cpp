@@ -13,16 +13,16 @@
 #include <charconv>
 #include <optional>
 
+#include "agritrace/labeler/label_job.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/unit_store.h"
 #include "http/console/console_context.h"
 #include "http/console/console_look.h"
 #include "http/console/console_lot_access.h"
 #include "http/html_escape.h"
 #include "http/http_response.h"
 #include "http/label_download.h"
-#include "labeler/label_job.h"
-#include "registry/encoding.h"
-#include "registry/lots.h"
-#include "registry/unit_store.h"
 
 namespace agritrace::http {
 namespace {

@@ -5,16 +5,16 @@
 // signed-in user as the event's actor.
 #include <httplib.h>
 
+#include "agritrace/registry/audit_reports.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/verify_lookup.h"
 #include "http/console/console_context.h"
 #include "http/console/console_look.h"
 #include "http/console/console_lot_access.h"
 #include "http/console/scan_day_chart.h"
 #include "http/html_escape.h"
-#include "registry/audit_reports.h"
-#include "registry/dates.h"
-#include "registry/key_ring.h"
-#include "registry/lots.h"
-#include "registry/verify_lookup.h"
 
 namespace agritrace::http {
 namespace {

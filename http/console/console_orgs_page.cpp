@@ -10,12 +10,12 @@
 // signed-in user as its actor. A role reaching further is refused (403) and logged.
 #include <httplib.h>
 
+#include "agritrace/registry/organisations.h"
 #include "http/console/console_context.h"
 #include "http/console/console_look.h"
 #include "http/console/console_table.h"
 #include "http/html_escape.h"
 #include "http/http_response.h"
-#include "registry/organisations.h"
 
 namespace agritrace::http {
 namespace {

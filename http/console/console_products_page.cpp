@@ -5,13 +5,13 @@
 // own organisation only; bureau staff read any organisation's list (?org=ID).
 #include <httplib.h>
 
+#include "agritrace/registry/brands.h"
+#include "agritrace/registry/organisations.h"
+#include "agritrace/registry/products.h"
 #include "http/console/console_context.h"
 #include "http/console/console_form.h"
 #include "http/console/console_look.h"
 #include "http/html_escape.h"
-#include "registry/brands.h"
-#include "registry/organisations.h"
-#include "registry/products.h"
 
 namespace agritrace::http {
 namespace {

@@ -2,9 +2,9 @@
 // token routes' refusals, so the bureau's audit page shows both, and answered with a 403 page.
 #include <httplib.h>
 
+#include "agritrace/registry/tokens.h"
 #include "http/console/console_context.h"
 #include "http/console/console_look.h"
-#include "registry/tokens.h"
 
 namespace agritrace::http {
 

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
+#include "agritrace/registry/checked_math.h"
 #include "http/console/console_context.h"
 #include "http/console/console_look.h"
 #include "http/html_escape.h"
 #include "http/problem_json.h"
-#include "registry/checked_math.h"
 
 namespace agritrace::http {
 

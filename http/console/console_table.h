@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "http/language.h"
-#include "registry/users.h"
+#include "agritrace/http/language.h"
+#include "agritrace/registry/users.h"
 
 namespace agritrace::http {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "agritrace/registry/dates.h"
 #include "http/html_escape.h"
-#include "registry/dates.h"
 
 namespace agritrace::http {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "http/language.h"
-#include "registry/scan_store.h"
+#include "agritrace/http/language.h"
+#include "agritrace/registry/scan_store.h"
 
 namespace agritrace::http {
 

@@ -1,8 +1,8 @@
 // Tokens, the transparency log and audit reports through the CLI.
 #include <catch2/catch.hpp>
 
-#include "registry/dates.h"
-#include "registry/table_import.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/table_import.h"
 #include "tests/support/cli_runner.h"
 
 using agritrace::testing::Cli;

@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 #include <cctype>
 
-#include "labeler/qr_code.h"
+#include "agritrace/labeler/qr_code.h"
+#include "agritrace/registry/dates.h"
 #include "labeler/sheet_layout.h"
-#include "registry/dates.h"
 #include "tests/labeler/test_support.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/registry_file.h"

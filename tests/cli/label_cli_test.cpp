@@ -3,10 +3,10 @@
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "labeler/code_parser.h"
+#include "agritrace/labeler/code_parser.h"
+#include "agritrace/registry/dates.h"
 #include "labeler/gbk.h"
 #include "labeler/sheet_layout.h"
-#include "registry/dates.h"
 #include "tests/labeler/test_support.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/registry_fixture.h"

@@ -3,7 +3,7 @@
 // export is recorded, a repeat needs a reason and shows in the audit; refusals write nothing.
 #include <catch2/catch.hpp>
 
-#include "registry/dates.h"
+#include "agritrace/registry/dates.h"
 #include "tests/labeler/test_support.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/registry_file.h"

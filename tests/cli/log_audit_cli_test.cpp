@@ -3,7 +3,7 @@
 // output names the edited row by table and key; an untouched registry verifies.
 #include <catch2/catch.hpp>
 
-#include "registry/dates.h"
+#include "agritrace/registry/dates.h"
 #include "tests/support/cli_runner.h"
 
 using agritrace::testing::Cli;

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 
-#include "registry/dates.h"
+#include "agritrace/registry/dates.h"
 #include "tests/support/cli_runner.h"
 
 using agritrace::testing::Cli;

@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 #include <optional>
 
-#include "registry/dates.h"
+#include "agritrace/registry/dates.h"
 #include "registry/sqlite_connection.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/registry_file.h"

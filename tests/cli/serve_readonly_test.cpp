@@ -13,7 +13,7 @@
 #include <optional>
 #include <regex>
 
-#include "registry/dates.h"
+#include "agritrace/registry/dates.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/registry_file.h"
 #include "tests/support/serve_child.h"

@@ -4,7 +4,7 @@
 #include <catch2/catch.hpp>
 #include <regex>
 
-#include "registry/users.h"
+#include "agritrace/registry/users.h"
 #include "tests/support/cli_runner.h"
 #include "tests/support/text_search.h"
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "registry/encoding.h"
+#include "agritrace/registry/encoding.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace agritrace;

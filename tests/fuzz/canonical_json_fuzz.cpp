@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "registry/canonical_json.h"
+#include "agritrace/registry/canonical_json.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace agritrace;

@@ -7,11 +7,11 @@
 #include <string>
 #include <string_view>
 
-#include "labeler/code_parser.h"
-#include "labeler/code_url.h"
-#include "labeler/lot_code.h"
-#include "labeler/unit_code.h"
-#include "registry/crockford.h"
+#include "agritrace/labeler/code_parser.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/lot_code.h"
+#include "agritrace/labeler/unit_code.h"
+#include "agritrace/registry/crockford.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace agritrace;

@@ -24,9 +24,9 @@
 #include <string>
 #include <string_view>
 
-#include "registry/organic_codes.h"
-#include "registry/regions.h"
-#include "registry/store.h"
+#include "agritrace/registry/organic_codes.h"
+#include "agritrace/registry/regions.h"
+#include "agritrace/registry/store.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace agritrace;

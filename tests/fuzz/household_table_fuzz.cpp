@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "registry/household_table.h"
+#include "agritrace/registry/household_table.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace agritrace;

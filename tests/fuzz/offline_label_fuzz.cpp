@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "labeler/lot_code.h"
-#include "labeler/offline_label.h"
-#include "registry/crockford.h"
+#include "agritrace/labeler/lot_code.h"
+#include "agritrace/labeler/offline_label.h"
+#include "agritrace/registry/crockford.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace agritrace;

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
-#include "registry/signed_note.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/signed_note.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace agritrace;

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "agritrace/registry/text_decoding.h"
 #include "registry/csv_rows.h"
-#include "registry/text_decoding.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace agritrace;

@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "registry/text_decoding.h"
-#include "registry/xlsx_reader.h"
+#include "agritrace/registry/text_decoding.h"
+#include "agritrace/registry/xlsx_reader.h"
 #include "tests/fuzz/fuzz_check.h"
 
 using namespace agritrace;

@@ -3,7 +3,7 @@
 // loopback port with JSON bodies; answers are checked against schemas/.
 #pragma once
 
-#include "registry/tokens.h"
+#include "agritrace/registry/tokens.h"
 #include "tests/http/verify_fixture.h"
 
 namespace agritrace::testing {

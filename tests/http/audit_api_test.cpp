@@ -1,7 +1,7 @@
 // The bureau's reports over HTTP: bureau token only (401 without, 403 and logged for a
 // cooperative), JSON valid against schemas/report.schema.json, CSV with BOM, and the known
 // answers of the seeded registry (tests/http/audit_fixture.h).
-#include "registry/table_import.h"
+#include "agritrace/registry/table_import.h"
 #include "tests/http/audit_fixture.h"
 
 using namespace agritrace;

@@ -8,7 +8,7 @@
 //  - unit code C100001 scanned 7 times (copied), two scans of unknown codes.
 #pragma once
 
-#include "registry/tokens.h"
+#include "agritrace/registry/tokens.h"
 #include "tests/http/verify_fixture.h"
 #include "tests/support/audit_seed.h"
 

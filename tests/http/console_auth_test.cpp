@@ -2,8 +2,8 @@
 // wrong passwords answered and recorded, throttling per network and per user name, CSRF and
 // Origin checks that write nothing when they refuse, the forced password change, a disabled
 // user's session ending, and each organisation seeing only its own lots.
+#include "agritrace/registry/encoding.h"
 #include "http/http_response.h"
-#include "registry/encoding.h"
 #include "tests/http/console_fixture.h"
 
 using namespace agritrace;

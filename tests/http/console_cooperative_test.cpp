@@ -2,7 +2,7 @@
 // and changed; a lot issued from pasted spreadsheet lines and from an uploaded CSV, previewed
 // first; refusals beside their fields with everything typed kept and nothing written; the CSRF
 // token, another organisation's product and bureau staff refused.
-#include "registry/products.h"
+#include "agritrace/registry/products.h"
 #include "tests/http/console_fixture.h"
 
 using namespace agritrace;

@@ -4,7 +4,7 @@
 
 #include <regex>
 
-#include "registry/users.h"
+#include "agritrace/registry/users.h"
 #include "tests/http/verify_fixture.h"
 #include "tests/support/screenshots.h"
 

@@ -1,7 +1,7 @@
 // The console's 承诺达标合格证 form: a clerk issues one for the organisation's lot and downloads
 // it; a refusal keeps what was typed and writes nothing; other organisations' lots, bureau
 // accounts and forms without the CSRF token are refused.
-#include "registry/hgz.h"
+#include "agritrace/registry/hgz.h"
 #include "tests/http/console_fixture.h"
 #include "tests/labeler/test_support.h"
 

@@ -7,9 +7,9 @@
 
 #include <cstdlib>
 
-#include "labeler/code_parser.h"
-#include "registry/dates.h"
-#include "registry/scan_store.h"
+#include "agritrace/labeler/code_parser.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/scan_store.h"
 #include "tests/http/console_fixture.h"
 
 using namespace agritrace;

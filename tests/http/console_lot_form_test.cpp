@@ -7,7 +7,7 @@
 
 #include <cstdlib>
 
-#include "registry/products.h"
+#include "agritrace/registry/products.h"
 #include "tests/http/console_fixture.h"
 
 using namespace agritrace;

@@ -5,12 +5,12 @@
 // preview image of the first label.
 #include <set>
 
-#include "labeler/code_parser.h"
-#include "labeler/sheet_layout.h"
+#include "agritrace/labeler/code_parser.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/scan_store.h"
 #include "http/html_escape.h"
-#include "registry/dates.h"
-#include "registry/encoding.h"
-#include "registry/scan_store.h"
+#include "labeler/sheet_layout.h"
 #include "tests/http/console_fixture.h"
 #include "tests/labeler/test_support.h"
 #include "tests/support/process.h"

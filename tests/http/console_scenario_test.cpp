@@ -8,11 +8,11 @@
 // more (the refusals wrote nothing).
 #include <sys/stat.h>
 
-#include "labeler/code_parser.h"
-#include "registry/key_ring.h"
-#include "registry/organisations.h"
-#include "registry/regions.h"
-#include "registry/users.h"
+#include "agritrace/labeler/code_parser.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/organisations.h"
+#include "agritrace/registry/regions.h"
+#include "agritrace/registry/users.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;

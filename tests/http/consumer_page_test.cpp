@@ -5,8 +5,8 @@
 
 #include <regex>
 
-#include "registry/brands.h"
-#include "registry/certifications.h"
+#include "agritrace/registry/brands.h"
+#include "agritrace/registry/certifications.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;

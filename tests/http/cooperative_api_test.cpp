@@ -3,10 +3,10 @@
 // Every answer is checked against its schema, every refusal against the rows it must not write.
 #include <set>
 
-#include "labeler/code_parser.h"
+#include "agritrace/labeler/code_parser.h"
+#include "agritrace/registry/hgz.h"
+#include "agritrace/registry/key_ring.h"
 #include "labeler/sheet_layout.h"
-#include "registry/hgz.h"
-#include "registry/key_ring.h"
 #include "tests/http/api_fixture.h"
 #include "tests/labeler/test_support.h"
 

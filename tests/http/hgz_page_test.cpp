@@ -2,7 +2,7 @@
 // then the lot's provenance; a tampered record shows as such; unknown and mistyped numbers.
 #include "http/hgz_page.h"
 
-#include "registry/hgz.h"
+#include "agritrace/registry/hgz.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;

@@ -1,5 +1,5 @@
 // Chinese by default; English only when asked for or preferred.
-#include "http/language.h"
+#include "agritrace/http/language.h"
 
 #include <catch2/catch.hpp>
 

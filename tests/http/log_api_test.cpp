@@ -1,10 +1,10 @@
 // The transparency log over HTTP on a loopback server, checked the way a third party would: with
 // the key published at /.well-known/agritrace/keys.json, the leaves of /api/v1/log/events and the
 // RFC 9162 verifiers, which must also reject a tampered leaf.
-#include "registry/encoding.h"
-#include "registry/log_store.h"
-#include "registry/merkle.h"
-#include "registry/signed_note.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/log_store.h"
+#include "agritrace/registry/merkle.h"
+#include "agritrace/registry/signed_note.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;

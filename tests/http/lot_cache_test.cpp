@@ -1,9 +1,9 @@
 // The lot cache keeps live data live: registry changes show within the refresh interval, a
 // record altered behind the registry's back fails its signature check within max_age, and
 // codes minted after a miss are found.
-#include "http/lot_cache.h"
+#include "agritrace/http/lot_cache.h"
 
-#include "registry/certifications.h"
+#include "agritrace/registry/certifications.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;

@@ -1,10 +1,10 @@
 // Offline-signed labels on the verify service: a good one answers as its unit (one scan history
 // with the unit's /q/ code), a forged, foreign or unminted one as unknown with the reason, a
 // broken one as mistyped; the form and lower-case paths lead to the same page.
-#include "labeler/lot_code.h"
-#include "labeler/offline_label.h"
-#include "labeler/unit_code.h"
-#include "registry/key_ring.h"
+#include "agritrace/labeler/lot_code.h"
+#include "agritrace/labeler/offline_label.h"
+#include "agritrace/labeler/unit_code.h"
+#include "agritrace/registry/key_ring.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;

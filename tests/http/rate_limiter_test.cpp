@@ -1,5 +1,5 @@
 // Token buckets per key: burst, refill, Retry-After, peeking, independence of keys, pruning.
-#include "http/rate_limiter.h"
+#include "agritrace/http/rate_limiter.h"
 
 #include <catch2/catch.hpp>
 

@@ -7,8 +7,8 @@
 #include <atomic>
 #include <thread>
 
-#include "http/scan_recorder.h"
-#include "registry/scan_store.h"
+#include "agritrace/http/scan_recorder.h"
+#include "agritrace/registry/scan_store.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;

@@ -1,7 +1,7 @@
 // What counts as a scan (DESIGN.md §7–§8): a HEAD is answered like a GET but is no scan, and
 // lookups of unknown or malformed codes are counted per network per day, not stored one row each.
-#include "registry/audit_reports.h"
-#include "registry/scan_store.h"
+#include "agritrace/registry/audit_reports.h"
+#include "agritrace/registry/scan_store.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;

@@ -1,11 +1,11 @@
 // The scan pipeline: tallies that include queued scans, batches, drops that are counted, and a
 // SIGTERM that stops the server without losing a scan.
-#include "http/scan_recorder.h"
+#include "agritrace/http/scan_recorder.h"
 
 #include <signal.h>
 #include <sys/wait.h>
 
-#include "registry/dates.h"
+#include "agritrace/registry/dates.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;

@@ -3,13 +3,13 @@
 // at /.well-known/agritrace/keys.json.
 #include <thread>
 
-#include "registry/canonical_json.h"
-#include "registry/certifications.h"
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
-#include "registry/merkle.h"
-#include "registry/organic_codes.h"
-#include "registry/signed_note.h"
+#include "agritrace/registry/canonical_json.h"
+#include "agritrace/registry/certifications.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/merkle.h"
+#include "agritrace/registry/organic_codes.h"
+#include "agritrace/registry/signed_note.h"
 #include "tests/http/verify_fixture.h"
 
 using namespace agritrace;

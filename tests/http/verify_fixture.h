@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
-#include "http/server.h"
-#include "registry/crockford.h"
-#include "registry/lots.h"
+#include "agritrace/http/server.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/lots.h"
 #include "tests/support/registry_fixture.h"
 #include "tests/support/text_search.h"
 

@@ -1,14 +1,14 @@
-#include "labeler/code_parser.h"
+#include "agritrace/labeler/code_parser.h"
 
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <string>
 #include <vector>
 
-#include "labeler/code_url.h"
-#include "labeler/lot_code.h"
-#include "labeler/unit_code.h"
-#include "registry/crockford.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/lot_code.h"
+#include "agritrace/labeler/unit_code.h"
+#include "agritrace/registry/crockford.h"
 
 namespace agritrace::labeler {
 namespace {

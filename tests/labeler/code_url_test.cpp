@@ -1,10 +1,10 @@
-#include "labeler/code_url.h"
+#include "agritrace/labeler/code_url.h"
 
 #include <catch2/catch.hpp>
 
-#include "labeler/code_parser.h"
-#include "labeler/qr_code.h"
-#include "labeler/unit_code.h"
+#include "agritrace/labeler/code_parser.h"
+#include "agritrace/labeler/qr_code.h"
+#include "agritrace/labeler/unit_code.h"
 
 namespace agritrace::labeler {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "labeler/code_url.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/qr_code.h"
 #include "labeler/label_font.h"
-#include "labeler/qr_code.h"
 #include "labeler/tspl_font.h"
 #include "test_support.h"
 

@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "agritrace/labeler/unit_code.h"
 #include "labeler/label_font.h"
 #include "labeler/tspl_font.h"
-#include "labeler/unit_code.h"
 #include "test_support.h"
 
 namespace agritrace::labeler {

@@ -1,6 +1,6 @@
 // Offline-signed labels: the base32 byte codec, sign → URL → parse → verify, every kind of
 // tampering rejected, every malformed part refused with its reason, and the QR size it costs.
-#include "labeler/offline_label.h"
+#include "agritrace/labeler/offline_label.h"
 
 #include <catch2/catch.hpp>
 #include <fcntl.h>
@@ -10,11 +10,11 @@
 #include <fstream>
 #include <iterator>
 
-#include "labeler/code_parser.h"
-#include "labeler/code_url.h"
-#include "labeler/qr_code.h"
-#include "registry/crockford.h"
-#include "registry/encoding.h"
+#include "agritrace/labeler/code_parser.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/qr_code.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/encoding.h"
 
 namespace agritrace::labeler {
 namespace {

@@ -1,9 +1,9 @@
-#include "labeler/qr_code.h"
+#include "agritrace/labeler/qr_code.h"
 
 #include <catch2/catch.hpp>
 
-#include "labeler/code_url.h"
-#include "labeler/unit_code.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/unit_code.h"
 #include "test_support.h"
 
 namespace agritrace::labeler {

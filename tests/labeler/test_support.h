@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "labeler/code_url.h"
-#include "labeler/label_content.h"
-#include "labeler/qr_code.h"
-#include "labeler/unit_code.h"
+#include "agritrace/labeler/code_url.h"
+#include "agritrace/labeler/label_content.h"
+#include "agritrace/labeler/qr_code.h"
+#include "agritrace/labeler/unit_code.h"
 #include "tests/support/text_search.h"
 
 namespace agritrace::labeler::testing {

@@ -1,4 +1,4 @@
-#include "labeler/unit_code.h"
+#include "agritrace/labeler/unit_code.h"
 
 #include <catch2/catch.hpp>
 #include <sys/wait.h>
@@ -6,8 +6,8 @@
 
 #include <set>
 
-#include "labeler/code_parser.h"
-#include "registry/crockford.h"
+#include "agritrace/labeler/code_parser.h"
+#include "agritrace/registry/crockford.h"
 
 namespace agritrace::labeler {
 namespace {

@@ -1,9 +1,9 @@
 // The bureau's reports on a seeded registry with known answers.
 #include <catch2/catch.hpp>
 
-#include "registry/audit_reports.h"
-#include "registry/scan_store.h"
-#include "registry/brands.h"
+#include "agritrace/registry/audit_reports.h"
+#include "agritrace/registry/brands.h"
+#include "agritrace/registry/scan_store.h"
 #include "tests/support/audit_seed.h"
 #include "tests/support/registry_fixture.h"
 

@@ -1,13 +1,13 @@
 // agritrace backup: a copy taken while the registry changes is one consistent snapshot with
 // its keys; an existing target is refused and nothing is written; no half backup is left.
-#include "registry/backup.h"
+#include "agritrace/registry/backup.h"
 
 #include <sys/stat.h>
 
 #include <atomic>
 #include <thread>
 
-#include "registry/log_store.h"
+#include "agritrace/registry/log_store.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;

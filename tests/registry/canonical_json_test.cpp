@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "registry/canonical_json.h"
+#include "agritrace/registry/canonical_json.h"
 
 using namespace agritrace;
 

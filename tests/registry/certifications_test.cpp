@@ -4,8 +4,8 @@
 
 #include <set>
 
-#include "registry/form_choices.h"
-#include "registry/json_result.h"
+#include "agritrace/registry/form_choices.h"
+#include "agritrace/registry/json_result.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;

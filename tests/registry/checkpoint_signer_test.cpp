@@ -1,12 +1,12 @@
 // The registry's checkpoints: signed under its name with its current key, once per log size, and
 // refused (nothing written) when the registry has no name to sign under.
-#include "registry/checkpoint_signer.h"
+#include "agritrace/registry/checkpoint_signer.h"
 
 #include <catch2/catch.hpp>
 
-#include "registry/key_ring.h"
-#include "registry/log_store.h"
-#include "registry/signed_note.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/log_store.h"
+#include "agritrace/registry/signed_note.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;

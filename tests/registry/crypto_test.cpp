@@ -2,9 +2,9 @@
 #include <catch2/catch.hpp>
 #include <sys/stat.h>
 
-#include "registry/crockford.h"
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
 #include "tests/support/process.h"
 
 using namespace agritrace;

@@ -1,14 +1,14 @@
 // 承诺达标合格证: issued within the lot's weight, signed over the canonical record, logged; every
 // refusal writes nothing.
-#include "registry/hgz.h"
+#include "agritrace/registry/hgz.h"
 
 #include <catch2/catch.hpp>
 
 #include <climits>
 
-#include "registry/crockford.h"
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
 #include "tests/support/registry_fixture.h"
 
 namespace agritrace {

@@ -1,6 +1,6 @@
 // Households as cooperatives keep them: cells pasted from a spreadsheet (tabs) or a CSV file in
 // UTF-8 or GBK, read into exact grams, with the line that cannot be read named in both languages.
-#include "registry/household_table.h"
+#include "agritrace/registry/household_table.h"
 
 #include <catch2/catch.hpp>
 

@@ -2,9 +2,9 @@
 // refusals row.
 #include <catch2/catch.hpp>
 
-#include "registry/brands.h"
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
+#include "agritrace/registry/brands.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;

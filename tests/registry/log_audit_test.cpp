@@ -1,19 +1,19 @@
 // The log audit: every table row a log event stands for is held to that event, rows without an
 // event and events without a row are named, by table and key. Tampering is done as an intruder
 // would: raw SQL on the file, after dropping whatever trigger stands in the way.
-#include "registry/log_audit.h"
+#include "agritrace/registry/log_audit.h"
 
 #include <catch2/catch.hpp>
 
-#include "registry/checkpoint_signer.h"
-#include "registry/encoding.h"
-#include "registry/code_exports.h"
-#include "registry/hgz.h"
-#include "registry/log_store.h"
-#include "registry/print_runs.h"
-#include "registry/tokens.h"
-#include "registry/unit_store.h"
-#include "registry/users.h"
+#include "agritrace/registry/checkpoint_signer.h"
+#include "agritrace/registry/code_exports.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/hgz.h"
+#include "agritrace/registry/log_store.h"
+#include "agritrace/registry/print_runs.h"
+#include "agritrace/registry/tokens.h"
+#include "agritrace/registry/unit_store.h"
+#include "agritrace/registry/users.h"
 #include "tests/support/registry_fixture.h"
 
 namespace agritrace {

@@ -1,6 +1,6 @@
 // The SQLite-backed log: appends, roots and proofs against a naive RFC 9162 tree, VerifyLog
 // naming what was tampered with, and SignCheckpoint refusing to sign a tampered log.
-#include "registry/log_store.h"
+#include "agritrace/registry/log_store.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
-#include "registry/merkle.h"
-#include "registry/signed_note.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/merkle.h"
+#include "agritrace/registry/signed_note.h"
 #include "registry/postgresql_connection.h"
 #include "registry/sqlite_connection.h"
 #include "tests/support/registry_fixture.h"

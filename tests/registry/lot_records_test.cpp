@@ -5,8 +5,8 @@
 
 #include <set>
 
-#include "registry/json_result.h"
-#include "registry/lots.h"
+#include "agritrace/registry/json_result.h"
+#include "agritrace/registry/lots.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;

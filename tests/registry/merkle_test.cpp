@@ -1,13 +1,13 @@
 // RFC 9162 hashing and proofs against the RFC 6962 reference vectors and a tree computed
 // straight from the RFC's definitions; every proof is also seen to be rejected once broken.
-#include "registry/merkle.h"
+#include "agritrace/registry/merkle.h"
 
 #include <bit>
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
-#include "registry/encoding.h"
+#include "agritrace/registry/encoding.h"
 
 namespace agritrace::merkle {
 namespace {

@@ -6,9 +6,9 @@
 #include <set>
 #include <string>
 
-#include "registry/brands.h"
-#include "registry/organisations.h"
-#include "registry/products.h"
+#include "agritrace/registry/brands.h"
+#include "agritrace/registry/organisations.h"
+#include "agritrace/registry/products.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;

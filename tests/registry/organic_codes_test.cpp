@@ -1,12 +1,12 @@
 // 有机码: the certifier's list is read strictly, each code goes to one unit in serial order in
 // one transaction with its event, and every refusal leaves the registry as it was.
-#include "registry/organic_codes.h"
+#include "agritrace/registry/organic_codes.h"
 
 #include <catch2/catch.hpp>
 
-#include "registry/crockford.h"
-#include "registry/encoding.h"
-#include "registry/unit_store.h"
+#include "agritrace/registry/crockford.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/unit_store.h"
 #include "tests/support/registry_fixture.h"
 
 namespace agritrace {

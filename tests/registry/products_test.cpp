@@ -1,11 +1,11 @@
 // Products changed and linked to brands by the services the console calls: checked as on
 // adding, one event each naming the actor, refusals writing nothing.
-#include "registry/products.h"
+#include "agritrace/registry/products.h"
 
 #include <catch2/catch.hpp>
 
-#include "registry/brands.h"
-#include "registry/log_audit.h"
+#include "agritrace/registry/brands.h"
+#include "agritrace/registry/log_audit.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;

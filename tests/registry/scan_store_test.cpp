@@ -1,10 +1,10 @@
 // The scans table: batches are all-or-nothing, summaries, a lot's scans, and the salt kept in
 // registry_meta.
-#include "registry/scan_store.h"
+#include "agritrace/registry/scan_store.h"
 
 #include <catch2/catch.hpp>
 
-#include "registry/unit_store.h"
+#include "agritrace/registry/unit_store.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;

@@ -1,7 +1,7 @@
 // C2SP signed-note and tlog-checkpoint: byte-for-byte agreement with golang.org/x/mod's note
 // package and the signed-note spec's example, golden checkpoint text, and rejection of wrong
 // keys, edited bodies and malformed notes.
-#include "registry/signed_note.h"
+#include "agritrace/registry/signed_note.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -13,8 +13,8 @@
 #include <random>
 #include <string>
 
-#include "registry/ed25519.h"
-#include "registry/encoding.h"
+#include "agritrace/registry/ed25519.h"
+#include "agritrace/registry/encoding.h"
 
 namespace agritrace {
 namespace {

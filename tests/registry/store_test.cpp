@@ -1,11 +1,11 @@
 // Migrations, the append-only event log, region import.
-#include "registry/store.h"
+#include "agritrace/registry/store.h"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "registry/regions.h"
-#include "registry/scan_store.h"
+#include "agritrace/registry/regions.h"
+#include "agritrace/registry/scan_store.h"
 #include "registry/sqlite_connection.h"
 #include "tests/support/process.h"
 #include "tests/support/registry_fixture.h"

@@ -7,13 +7,13 @@
 #include <catch2/catch.hpp>
 #include <variant>
 
-#include "registry/audit_reports.h"
-#include "registry/household_table.h"
-#include "registry/organic_codes.h"
-#include "registry/regions.h"
-#include "registry/report_xlsx.h"
-#include "registry/table_import.h"
-#include "registry/text_decoding.h"
+#include "agritrace/registry/audit_reports.h"
+#include "agritrace/registry/household_table.h"
+#include "agritrace/registry/organic_codes.h"
+#include "agritrace/registry/regions.h"
+#include "agritrace/registry/report_xlsx.h"
+#include "agritrace/registry/table_import.h"
+#include "agritrace/registry/text_decoding.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;

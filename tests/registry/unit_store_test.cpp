@@ -1,9 +1,9 @@
-#include "registry/unit_store.h"
+#include "agritrace/registry/unit_store.h"
 
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "registry/crockford.h"
+#include "agritrace/registry/crockford.h"
 #include "registry/postgresql_connection.h"
 #include "registry/sqlite_connection.h"
 #include "tests/support/registry_fixture.h"

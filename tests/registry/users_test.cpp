@@ -1,7 +1,7 @@
 // Console accounts and sessions (registry/users.h): argon2id passwords, the length rules, one
 // log event per change naming its actor and never the password, session timeouts on an injected
 // clock, and every way a session ends.
-#include "registry/users.h"
+#include "agritrace/registry/users.h"
 
 #include "tests/support/registry_fixture.h"
 #include "tests/support/text_search.h"

@@ -1,9 +1,9 @@
 // Field validators: credit codes, GTINs, region codes, certificate numbers, dates.
 #include <catch2/catch.hpp>
 
-#include "registry/cert_number.h"
+#include "agritrace/registry/cert_number.h"
+#include "agritrace/registry/dates.h"
 #include "registry/credit_code.h"
-#include "registry/dates.h"
 #include "registry/gtin.h"
 #include "registry/region_code.h"
 

@@ -1,11 +1,11 @@
 // Read-only lookups behind a scan: unit and lot codes, live certificate status, trace and
 // recall, the signature check and its cache, the published keys.
-#include "registry/verify_lookup.h"
+#include "agritrace/registry/verify_lookup.h"
 
 #include <catch2/catch.hpp>
 
-#include "registry/certifications.h"
-#include "registry/crockford.h"
+#include "agritrace/registry/certifications.h"
+#include "agritrace/registry/crockford.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;

@@ -7,17 +7,17 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "http/scan_journal.h"
-#include "http/scan_recorder.h"
-#include "labeler/label_job.h"
-#include "registry/checkpoint_signer.h"
-#include "registry/encoding.h"
-#include "registry/key_ring.h"
-#include "registry/log_audit.h"
-#include "registry/log_store.h"
+#include "agritrace/http/scan_journal.h"
+#include "agritrace/http/scan_recorder.h"
+#include "agritrace/labeler/label_job.h"
+#include "agritrace/registry/checkpoint_signer.h"
+#include "agritrace/registry/encoding.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/log_audit.h"
+#include "agritrace/registry/log_store.h"
+#include "agritrace/registry/scan_store.h"
+#include "agritrace/registry/store_migration.h"
 #include "registry/postgresql_connection.h"
-#include "registry/scan_store.h"
-#include "registry/store_migration.h"
 #include "tests/support/pg_database.h"
 #include "tests/support/registry_fixture.h"
 

@@ -3,11 +3,11 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
-#include "labeler/unit_code.h"
-#include "registry/log_store.h"
+#include "agritrace/labeler/unit_code.h"
+#include "agritrace/registry/log_store.h"
+#include "agritrace/registry/store.h"
+#include "agritrace/registry/unit_store.h"
 #include "registry/postgresql_connection.h"
-#include "registry/store.h"
-#include "registry/unit_store.h"
 #include "tests/support/pg_database.h"
 #include "tests/support/registry_fixture.h"
 

@@ -12,13 +12,13 @@
 #include <chrono>
 #include <thread>
 
-#include "labeler/unit_code.h"
-#include "registry/key_ring.h"
-#include "registry/log_store.h"
+#include "agritrace/labeler/unit_code.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/log_store.h"
+#include "agritrace/registry/unit_store.h"
 #include "registry/postgresql_connection.h"
-#include "registry/unit_store.h"
-#include "tests/support/registry_fixture.h"
 #include "tests/support/process.h"
+#include "tests/support/registry_fixture.h"
 #include "tests/support/serve_child.h"
 
 namespace agritrace {

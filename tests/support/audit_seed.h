@@ -6,8 +6,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "registry/scan_store.h"
-#include "registry/store.h"
+#include "agritrace/registry/scan_store.h"
+#include "agritrace/registry/store.h"
 
 namespace agritrace::testing {
 

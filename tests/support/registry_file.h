@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "registry/dates.h"
+#include "agritrace/registry/dates.h"
 #include "tests/support/cli_runner.h"
 
 namespace agritrace::testing {

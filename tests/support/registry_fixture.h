@@ -8,14 +8,14 @@
 #include <cstdlib>
 #include <vector>
 
-#include "registry/certifications.h"
-#include "registry/dates.h"
-#include "registry/hgz.h"
-#include "registry/key_ring.h"
-#include "registry/lots.h"
-#include "registry/organisations.h"
-#include "registry/products.h"
-#include "registry/regions.h"
+#include "agritrace/registry/certifications.h"
+#include "agritrace/registry/dates.h"
+#include "agritrace/registry/hgz.h"
+#include "agritrace/registry/key_ring.h"
+#include "agritrace/registry/lots.h"
+#include "agritrace/registry/organisations.h"
+#include "agritrace/registry/products.h"
+#include "agritrace/registry/regions.h"
 #include "tests/support/pg_database.h"
 #include "tests/support/process.h"
 
