@@ -121,8 +121,7 @@ void RegisterHgzCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = labeler::PrintHgz(*store, preq);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已写入 / written: " + preq.out + "（二维码 QR " +
-                        (*r)["url"].get<std::string>() + "）");
+      ctx.Print(Json(*r), "已写入 / written: " + preq.out + "（二维码 QR " + r->url + "）");
     });
   });
 }

@@ -82,10 +82,9 @@ void RegisterLabelCommands(CLI::App& app, Context& ctx) {
       mreq.lot_code = crockford::Normalize(lot);
       auto r = labeler::MintUnitCodes(*store, mreq);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已生成追溯码 / minted codes " +
-                        std::to_string((*r)["first_serial"].get<int64_t>()) + "–" +
-                        std::to_string((*r)["last_serial"].get<int64_t>()) + "（备用 spares " +
-                        std::to_string(mreq.spare) + "）");
+      ctx.Print(Json(*r), "已生成追溯码 / minted codes " + std::to_string(r->first_serial) + "–" +
+                              std::to_string(r->last_serial) + "（备用 spares " +
+                              std::to_string(r->spares) + "）");
     });
   });
 
@@ -154,10 +153,12 @@ void RegisterLabelCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = labeler::ExportCodes(*store, ereq);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已导出 / exported: " + ereq.out + "（序号 serials " +
-                        (*r)["first_serial"].dump() + "–" + (*r)["last_serial"].dump() + "，" +
-                        (*r)["rows"].dump() + " 行 rows，导出记录 export " + (*r)["id"].dump() +
-                        "，SHA-256 " + (*r)["sha256"].get<std::string>() + "）");
+      const CodeExport& e = r->recorded.code_export;
+      ctx.Print(Json(*r), "已导出 / exported: " + ereq.out + "（序号 serials " +
+                              std::to_string(e.first_serial) + "–" +
+                              std::to_string(e.last_serial) + "，" + std::to_string(r->rows) +
+                              " 行 rows，导出记录 export " + std::to_string(e.id) +
+                              "，SHA-256 " + e.sha256 + "）");
     });
   });
 
@@ -255,15 +256,13 @@ void RegisterLabelCommands(CLI::App& app, Context& ctx) {
         if (isatty(STDERR_FILENO)) fputc('\n', stderr);
         return ctx.Fail(r.status());
       }
-      const uint64_t labels = (*r)["labels"].get<uint64_t>();
       std::string human =
-          (r->contains("sent_through") ? "已发送到打印机 / sent to the printer: "
-                                       : "已写入 / written: ") +
-          (*r)["out"].get<std::string>() + "（" + std::to_string(labels) +
-          " 张标签 labels，打印任务 print run " + std::to_string((*r)["run"].get<int64_t>()) + "）";
-      for (const auto& t : (*r)["omitted"])
-        human += "\n注意：放不下而省略 / left off for lack of room: " + t.get<std::string>();
-      ctx.Print(*r, human);
+          (r->sent_through ? "已发送到打印机 / sent to the printer: " : "已写入 / written: ") +
+          r->out + "（" + std::to_string(r->labels) + " 张标签 labels，打印任务 print run " +
+          std::to_string(r->run) + "）";
+      for (const std::string& t : r->omitted)
+        human += "\n注意：放不下而省略 / left off for lack of room: " + t;
+      ctx.Print(Json(*r), human);
     });
   });
 }

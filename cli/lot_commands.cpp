@@ -96,17 +96,18 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
       auto r = GetLot(*store, LotCodeArg(code));
       if (!r.ok()) return ctx.Fail(r.status());
       // Printing, reprints above all: they are where copied labels come from.
+      const PrintSummary p = LotPrintSummary(*store, LotCodeArg(code));
       Json out = *r;
-      out["printing"] = LotPrintSummary(*store, LotCodeArg(code));
-      const Json& p = out["printing"];
+      out["printing"] = p;
       std::string human = Summary(r->code, r->record, r->kid) +
                           (r->recalled ? "\n已召回 RECALLED" : "") + "\n" + r->record.dump(2) +
                           "\nsignature: " + r->signature;
-      human += "\n打印 / printing: " + p["runs"].dump() + " 次 runs，已打印序号 serials printed " +
-               p["serials_printed"].dump() + "，重复打印序号 reprinted serials " +
-               p["reprinted_serials"].dump() + "（" + p["reprint_runs"].dump() +
-               " 次 runs），未结束 unfinished " + p["unfinished_runs"].dump();
-      if (p["reprinted_serials"].get<int64_t>() > 0)
+      human += "\n打印 / printing: " + std::to_string(p.runs) +
+               " 次 runs，已打印序号 serials printed " + std::to_string(p.serials_printed) +
+               "，重复打印序号 reprinted serials " + std::to_string(p.reprinted_serials) + "（" +
+               std::to_string(p.reprint_runs) + " 次 runs），未结束 unfinished " +
+               std::to_string(p.unfinished_runs);
+      if (p.reprinted_serials > 0)
         human += "\n注意：有标签被重复打印，详见 agritrace audit reprints / note: labels were "
                  "printed again, see agritrace audit reprints";
       ctx.Print(out, human);

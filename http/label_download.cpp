@@ -187,11 +187,11 @@ void ServeLabelFile(const std::string& db_path, const std::string& lot_code,
                            });
   res.set_header("Content-Disposition", "attachment; filename=\"" + FileName(*print) + "\"");
   res.set_header("Cache-Control", "no-store");
-  res.set_header("X-Agritrace-Print-Run", std::to_string((*printed)["run"].get<int64_t>()));
-  res.set_header("X-Agritrace-Labels", std::to_string((*printed)["labels"].get<uint64_t>()));
+  res.set_header("X-Agritrace-Print-Run", std::to_string(printed->run));
+  res.set_header("X-Agritrace-Labels", std::to_string(printed->labels));
   std::string omitted;
-  for (const auto& t : (*printed)["omitted"])
-    omitted += (omitted.empty() ? "" : ",") + PercentEncode(t.get<std::string>());
+  for (const std::string& t : printed->omitted)
+    omitted += (omitted.empty() ? "" : ",") + PercentEncode(t);
   if (!omitted.empty()) res.set_header("X-Agritrace-Omitted", omitted);
 }
 

@@ -260,7 +260,12 @@ Result<std::pair<std::string, int64_t>> HashFile(const std::string& path) {
 
 }  // namespace
 
-Result<Json> ExportCodes(Store& store, const ExportRequest& req) {
+void to_json(Json& j, const ExportedCodes& e) {
+  j = e.recorded;
+  j["rows"] = e.rows;
+}
+
+Result<ExportedCodes> ExportCodes(Store& store, const ExportRequest& req) {
   auto format = FormatOf(req.out);
   if (!format.ok()) return format.status();
   if (*format == CodeFileFormat::kZip) {
@@ -350,12 +355,11 @@ Result<Json> ExportCodes(Store& store, const ExportRequest& req) {
   if (rename(part.c_str(), req.out.c_str()) != 0) {
     unlink(part.c_str());
     return Status::Io(
-        "无法写入 " + req.out + "（导出已记录为 " + (*recorded)["id"].dump() + "）",
-        "cannot write " + req.out + " (export " + (*recorded)["id"].dump() + " was recorded)");
+        "无法写入 " + req.out + "（导出已记录为 " + std::to_string(recorded->code_export.id) + "）",
+        "cannot write " + req.out + " (export " + std::to_string(recorded->code_export.id) +
+            " was recorded)");
   }
-  Json out = *recorded;
-  out["rows"] = rows;
-  return out;
+  return ExportedCodes{std::move(recorded).value(), rows};
 }
 
 }  // namespace agritrace::labeler

@@ -96,7 +96,12 @@ Result<HgzRendering> RenderHgz(Store& store, const HgzPrintRequest& req) {
   return HgzRendering{document ? sink.bytes() : stream.str(), content.qr_text};
 }
 
-Result<Json> PrintHgz(Store& store, const HgzPrintRequest& req) {
+void to_json(Json& j, const PrintedHgz& p) {
+  j = {{"number", p.number}, {"format", p.format}, {"out", p.out}, {"url", p.url},
+       {"labels", p.labels}};
+}
+
+Result<PrintedHgz> PrintHgz(Store& store, const HgzPrintRequest& req) {
   auto r = RenderHgz(store, req);
   if (!r.ok()) return r.status();
   // Written under a temporary name and renamed: a failure leaves no half file.
@@ -113,11 +118,8 @@ Result<Json> PrintHgz(Store& store, const HgzPrintRequest& req) {
     unlink(part.c_str());
     return Status::Io("无法写入 " + req.out, "cannot write " + req.out);
   }
-  return Json{{"number", req.number},
-              {"format", HgzFileExtension(req.format)},
-              {"out", req.out},
-              {"url", r->url},
-              {"labels", req.options.copies}};
+  return PrintedHgz{req.number, HgzFileExtension(req.format), req.out, r->url,
+                    req.options.copies};
 }
 
 std::string HgzFileExtension(LabelFormat format) {

@@ -114,7 +114,33 @@ Result<LabelFormat> ParseLabelFormat(const std::string& name) {
       "format must be svg, png, pdf, zpl (Zebra) or tspl (TSC, Gprinter, Xprinter): " + name);
 }
 
-Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
+void to_json(Json& j, const MintedCodes& m) {
+  j = {{"lot", m.lot_code},
+       {"first_serial", m.first_serial},
+       {"last_serial", m.last_serial},
+       {"minted", m.minted},
+       {"spares", m.spares},
+       {"codes_sha256", m.codes_sha256},
+       {"event_index", m.event_index}};
+  if (!m.actor.empty()) j["actor"] = m.actor;
+}
+
+void to_json(Json& j, const PrintedLabels& p) {
+  j = {{"format", p.format},
+       {"out", p.out},
+       {"labels", p.labels},
+       {"pages", p.pages},
+       {"files", p.files},
+       {"omitted", p.omitted},
+       {"run", p.run},
+       {"destination", p.destination}};
+  if (p.sent_through) {
+    j["first_serial"] = p.first_serial.value_or(0);
+    j["sent_through"] = *p.sent_through;
+  }
+}
+
+Result<MintedCodes> MintUnitCodes(Store& store, const MintRequest& req) {
   // Each number is checked alone first, so that the sum below cannot overflow and a hostile
   // request is refused before the write lock is taken.
   if (req.count < 0 || req.spare < 0 || !SumWithin(req.count, req.spare, kMaxMintCodes) ||
@@ -124,7 +150,7 @@ Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
                            "mint between 1 and 10,000,000 codes (count plus spare): count " +
                                std::to_string(req.count) + ", spare " + std::to_string(req.spare))
         .with_reason("mint-count");
-  Json out;
+  MintedCodes out;
   Status s = store.Transact([&]() -> Status {
     auto lot = FindLot(store, req.lot_code);
     if (!lot.ok()) return lot.status();
@@ -179,16 +205,19 @@ Result<Json> MintUnitCodes(Store& store, const MintRequest& req) {
     unsigned char md[32];
     unsigned int md_len = 0;
     EVP_DigestFinal_ex(sha.get(), md, &md_len);
-    out = {{"lot", req.lot_code},
-           {"first_serial", first},
-           {"last_serial", (*writer)->next_serial() - 1},
-           {"minted", req.count},
-           {"spares", req.spare},
-           {"codes_sha256", HexEncode(std::string(reinterpret_cast<char*>(md), md_len))}};
-    if (!req.actor.empty()) out["actor"] = req.actor;
-    auto ev = store.AppendEvent("units.minted", out);
+    out = {req.lot_code,
+           first,
+           (*writer)->next_serial() - 1,
+           req.count,
+           req.spare,
+           HexEncode(std::string(reinterpret_cast<char*>(md), md_len)),
+           req.actor,
+           0};
+    Json event = out;
+    event.erase("event_index");  // the event's own index is not known until it is appended
+    auto ev = store.AppendEvent("units.minted", event);
     if (!ev.ok()) return ev.status();
-    out["event_index"] = *ev;
+    out.event_index = *ev;
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -390,7 +419,7 @@ std::string FormatLabelSize(const LabelGeometry& g) {
   return mm(g.width_mm) + "x" + mm(g.height_mm);
 }
 
-Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
+Result<PrintedLabels> PrintLabels(Store& store, const PrintRequest& request) {
   PrintRequest req = request;
   if (req.resume)
     if (Status s = ApplyResume(store, &req); !s.ok()) return s;
@@ -601,8 +630,7 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
     if (s.ok()) s = printer_stream->Finish();
     // The connection's own failure says more than the renderer's "writing failed".
     if (!printer_stream->status().ok()) s = printer_stream->status();
-    Json omitted = Json::array();
-    for (const auto& t : renderer->omitted()) omitted.push_back(t);
+    std::vector<std::string> omitted(renderer->omitted().begin(), renderer->omitted().end());
     renderer.reset();
     const uint64_t confirmed = s.ok() ? total : printer_stream->labels_confirmed();
     const uint64_t written = s.ok() ? total : printer_stream->labels_written();
@@ -616,22 +644,21 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
     if (!s.ok()) return Interrupted(s, run, req.lot_only, first, last, confirmed, written);
     if (!ended.ok()) return ended.status();
     if (req.progress && reported != total) req.progress(total, total);
-    return Json{{"format", FormatName(req.format)},
-                {"out", destination},
-                {"labels", total * static_cast<uint64_t>(req.options.copies)},
-                {"pages", 0},
-                {"files", 0},
-                {"omitted", omitted},
-                {"run", run},
-                {"destination", destination},
-                {"first_serial", req.lot_only ? 0 : first},
-                {"sent_through", sent_through}};
+    return PrintedLabels{FormatName(req.format),
+                         destination,
+                         total * static_cast<uint64_t>(req.options.copies),
+                         0,
+                         0,
+                         std::move(omitted),
+                         run,
+                         destination,
+                         req.lot_only ? 0 : first,
+                         sent_through};
   }
   if (s.ok() && file && !file->flush())
     s = Status::Io("写入 " + req.out + " 失败（磁盘满？）",
                    "writing " + req.out + " failed (disk full?)");
-  Json omitted = Json::array();
-  for (const auto& t : renderer->omitted()) omitted.push_back(t);
+  std::vector<std::string> omitted(renderer->omitted().begin(), renderer->omitted().end());
   if (!s.ok()) renderer.reset();  // it may still write to `file` while it closes
   if (file) {
     file.reset();
@@ -655,14 +682,16 @@ Result<Json> PrintLabels(Store& store, const PrintRequest& request) {
                           : 1;
   uint64_t pages = req.options.sheet ? (labels + per_page - 1) / per_page
                                      : (req.format == LabelFormat::kPdf ? labels : 0);
-  return Json{{"format", FormatName(req.format)},
-              {"out", req.out},
-              {"labels", labels},
-              {"pages", pages},
-              {"files", folder ? (req.options.sheet ? pages : labels) : 1},
-              {"omitted", omitted},
-              {"run", run},
-              {"destination", destination}};
+  return PrintedLabels{FormatName(req.format),
+                       req.out,
+                       labels,
+                       pages,
+                       folder ? (req.options.sheet ? pages : labels) : 1,
+                       std::move(omitted),
+                       run,
+                       destination,
+                       std::nullopt,
+                       std::nullopt};
 }
 
 }  // namespace agritrace::labeler

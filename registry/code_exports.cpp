@@ -75,8 +75,27 @@ Status CheckExportAgain(Store& store, const std::string& lot_code, int64_t first
       .with_reason("export-overlap");
 }
 
-Result<Json> RecordCodeExport(Store& store, const CodeExport& in, bool again) {
-  Json out;
+void to_json(Json& j, const RecordedCodeExport& r) {
+  const CodeExport& e = r.code_export;
+  j = {{"id", e.id},
+       {"lot", e.lot_code},
+       {"first_serial", e.first_serial},
+       {"last_serial", e.last_serial},
+       {"format", e.format},
+       {"file", e.file},
+       {"sha256", e.sha256},
+       {"bytes", e.bytes},
+       {"actor", e.actor},
+       {"exported_at", e.exported_at},
+       {"event_index", r.event_index}};
+  if (!e.again_reason.empty()) {
+    j["reason"] = e.again_reason;
+    j["overlaps"] = r.overlaps;
+  }
+}
+
+Result<RecordedCodeExport> RecordCodeExport(Store& store, const CodeExport& in, bool again) {
+  RecordedCodeExport out;
   Status s = store.Transact([&]() -> Status {
     auto lot_id = LotId(store, in.lot_code);
     if (!lot_id.ok()) return lot_id.status();
@@ -84,28 +103,18 @@ Result<Json> RecordCodeExport(Store& store, const CodeExport& in, bool again) {
                                     in.again_reason);
         !c.ok())
       return c;
-    Json overlaps = Json::array();
+    out = {in, {}, 0};
     for (const CodeExport& e :
          OverlappingExports(store, in.lot_code, in.first_serial, in.last_serial))
-      overlaps.push_back(e.id);
+      out.overlaps.push_back(e.id);
     const int64_t id =
         store.db().QueryValue("SELECT COALESCE(MAX(id), 0) + 1 FROM code_exports").Int64();
     const std::string now = NowUtc();
-    out = {{"id", id},
-           {"lot", in.lot_code},
-           {"first_serial", in.first_serial},
-           {"last_serial", in.last_serial},
-           {"format", in.format},
-           {"file", in.file},
-           {"sha256", in.sha256},
-           {"bytes", in.bytes},
-           {"actor", in.actor},
-           {"exported_at", now}};
-    if (!in.again_reason.empty()) {
-      out["reason"] = in.again_reason;
-      out["overlaps"] = overlaps;
-    }
-    auto ev = store.AppendEvent("codes.exported", out);
+    out.code_export.id = id;
+    out.code_export.exported_at = now;
+    Json event = out;
+    event.erase("event_index");  // the event's own index is not known until it is appended
+    auto ev = store.AppendEvent("codes.exported", event);
     if (!ev.ok()) return ev.status();
     sql::Statement ins(store.db(),
                        "INSERT INTO code_exports(id, lot_id, first_serial, last_serial, format, "
@@ -127,7 +136,7 @@ Result<Json> RecordCodeExport(Store& store, const CodeExport& in, bool again) {
     ins.Bind(11, now);
     ins.Bind(12, *ev);
     ins.Exec();
-    out["event_index"] = *ev;
+    out.event_index = *ev;
     return Status::Ok();
   });
   if (!s.ok()) return s;

@@ -194,8 +194,34 @@ Result<int64_t> StartPrintRun(Store& store, const PrintRunStart& in) {
   return id;
 }
 
-Result<Json> EndPrintRun(Store& store, int64_t id, PrintOutcome outcome, int64_t sent_through) {
-  Json out;
+void to_json(Json& j, const EndedPrintRun& e) {
+  j = {{"id", e.id},
+       {"lot", e.lot_code},
+       {"outcome", e.outcome},
+       {"sent_through", e.sent_through},
+       {"ended_at", e.ended_at},
+       {"event_index", e.event_index}};
+}
+
+void to_json(Json& j, const PrintSummary& s) {
+  j = {{"runs", s.runs},
+       {"unfinished_runs", s.unfinished_runs},
+       {"serials_printed", s.serials_printed},
+       {"reprinted_serials", s.reprinted_serials},
+       {"reprint_runs", s.reprint_runs}};
+  if (s.last_run) {
+    const PrintRun& last = *s.last_run;
+    j["last_run"] = {{"id", last.id},
+                     {"started_at", last.started_at},
+                     {"destination", last.destination},
+                     {"actor", last.actor},
+                     {"outcome", last.ended() ? last.outcome : "unfinished"}};
+  }
+}
+
+Result<EndedPrintRun> EndPrintRun(Store& store, int64_t id, PrintOutcome outcome,
+                                  int64_t sent_through) {
+  EndedPrintRun out;
   Status s = store.Transact([&]() -> Status {
     auto run = GetPrintRun(store, id);
     if (!run.ok()) return run.status();
@@ -207,12 +233,10 @@ Result<Json> EndPrintRun(Store& store, int64_t id, PrintOutcome outcome, int64_t
     if (sent_through < low || sent_through > high)
       return Status::Invalid("已送出序号超出任务范围", "sent_through lies outside the run's range");
     const std::string now = NowUtc();
-    out = {{"id", id},
-           {"lot", run->lot_code},
-           {"outcome", OutcomeName(outcome)},
-           {"sent_through", sent_through},
-           {"ended_at", now}};
-    auto ev = store.AppendEvent("labels.print-ended", out);
+    out = {id, run->lot_code, OutcomeName(outcome), sent_through, now, 0};
+    Json event = out;
+    event.erase("event_index");  // the event's own index is not known until it is appended
+    auto ev = store.AppendEvent("labels.print-ended", event);
     if (!ev.ok()) return ev.status();
     sql::Statement up(store.db(),
                       "UPDATE print_runs SET outcome = ?, sent_through = ?, ended_at = ?, "
@@ -223,7 +247,7 @@ Result<Json> EndPrintRun(Store& store, int64_t id, PrintOutcome outcome, int64_t
     up.Bind(4, *ev);
     up.Bind(5, id);
     up.Exec();
-    out["event_index"] = *ev;
+    out.event_index = *ev;
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -258,33 +282,21 @@ std::vector<Reprint> FindReprints(Store& store, const std::string& lot_code) {
   return out;
 }
 
-Json LotPrintSummary(Store& store, const std::string& lot_code) {
+PrintSummary LotPrintSummary(Store& store, const std::string& lot_code) {
   std::vector<PrintRun> runs = Runs(store, lot_code);
+  PrintSummary out;
   Ranges printed;
-  int64_t unfinished = 0, reprinted = 0, reprint_runs = 0;
+  out.runs = static_cast<int64_t>(runs.size());
   for (const PrintRun& r : runs) {
-    if (!r.ended()) ++unfinished;
+    if (!r.ended()) ++out.unfinished_runs;
     if (auto p = Printed(r)) printed.push_back(*p);
   }
   for (const Reprint& r : ReprintsOfLot(runs)) {
-    reprinted += r.serials;
-    if (r.serials > 0) ++reprint_runs;
+    out.reprinted_serials += r.serials;
+    if (r.serials > 0) ++out.reprint_runs;
   }
-  int64_t serials = 0;
-  for (const auto& [a, b] : Merge(printed)) serials += b - a + 1;
-  Json out = {{"runs", static_cast<int64_t>(runs.size())},
-              {"unfinished_runs", unfinished},
-              {"serials_printed", serials},
-              {"reprinted_serials", reprinted},
-              {"reprint_runs", reprint_runs}};
-  if (!runs.empty()) {
-    const PrintRun& last = runs.back();
-    out["last_run"] = {{"id", last.id},
-                       {"started_at", last.started_at},
-                       {"destination", last.destination},
-                       {"actor", last.actor},
-                       {"outcome", last.ended() ? last.outcome : "unfinished"}};
-  }
+  for (const auto& [a, b] : Merge(printed)) out.serials_printed += b - a + 1;
+  if (!runs.empty()) out.last_run = runs.back();
   return out;
 }
 

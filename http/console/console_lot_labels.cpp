@@ -400,8 +400,8 @@ void RegisterConsoleLabels(httplib::Server& svr, std::shared_ptr<ConsoleContext>
       if (r.ok()) {
         res.set_header("Cache-Control", "no-store");
         return res.set_redirect("/console/lots/" + code + "/labels?minted=" +
-                                    (*r)["first_serial"].dump() + "-" +
-                                    (*r)["last_serial"].dump() +
+                                    std::to_string(r->first_serial) + "-" +
+                                    std::to_string(r->last_serial) +
                                     (lang == Lang::kEn ? "&lang=en" : ""),
                                 303);
       }

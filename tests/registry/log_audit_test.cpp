@@ -526,10 +526,10 @@ TEST_CASE("reprints: serials an earlier run printed, but not those a resumed run
   CHECK(reprints[0].run.id == 3);
   CHECK(reprints[0].serials == 6);
   CHECK(RangesText(reprints[0].ranges) == "5–10");
-  Json summary = LotPrintSummary(*f.store, f.lot);
-  CHECK(summary["reprinted_serials"] == 6);
-  CHECK(summary["serials_printed"] == 12);
-  CHECK(summary["unfinished_runs"] == 1);
+  PrintSummary summary = LotPrintSummary(*f.store, f.lot);
+  CHECK(summary.reprinted_serials == 6);
+  CHECK(summary.serials_printed == 12);
+  CHECK(summary.unfinished_runs == 1);
   Report report = ReprintReport(*f.store);
   REQUIRE(report.rows.size() == 1);
   CHECK(report.rows[0]["actor"] == "token:3");

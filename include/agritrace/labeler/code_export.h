@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 
+#include "agritrace/registry/code_exports.h"
 #include "agritrace/registry/store.h"
 
 namespace agritrace::labeler {
@@ -28,10 +29,18 @@ struct ExportRequest {
   std::string actor = "unknown";
 };
 
+// A code file written and recorded.
+struct ExportedCodes {
+  RecordedCodeExport recorded;
+  int64_t rows = 0;  // one per unit code
+};
+// RecordCodeExport's JSON plus "rows": `label export --json`.
+void to_json(Json& j, const ExportedCodes& e);
+
 // Writes and records the file. Refused with nothing written: an unknown or recalled lot, a range
 // outside the minted codes, an organic lot with units lacking their 有机码, an unknown
 // extension, a zip without a password or a password for csv/txt, serials exported before
-// without --again and --reason. Returns RecordCodeExport's JSON plus "rows".
-Result<Json> ExportCodes(Store& store, const ExportRequest& request);
+// without --again and --reason.
+Result<ExportedCodes> ExportCodes(Store& store, const ExportRequest& request);
 
 }  // namespace agritrace::labeler

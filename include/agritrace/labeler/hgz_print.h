@@ -34,9 +34,19 @@ struct HgzRendering {
 // Refuses a certificate of a recalled lot.
 Result<HgzRendering> RenderHgz(Store& store, const HgzPrintRequest& request);
 
-// RenderHgz into the file `out`, written whole or not at all. Returns {"number", "format",
-// "out", "url", "labels"}.
-Result<Json> PrintHgz(Store& store, const HgzPrintRequest& request);
+// A certificate printed into a file.
+struct PrintedHgz {
+  std::string number;
+  std::string format;  // the file name extension: pdf, png…
+  std::string out;
+  std::string url;     // what its QR carries
+  int labels = 0;      // copies
+};
+// {"number", "format", "out", "url", "labels"}: `hgz print --json`.
+void to_json(Json& j, const PrintedHgz& p);
+
+// RenderHgz into the file `out`, written whole or not at all.
+Result<PrintedHgz> PrintHgz(Store& store, const HgzPrintRequest& request);
 
 // The file name extension and MIME type of a format ("pdf", "application/pdf").
 std::string HgzFileExtension(LabelFormat format);

@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "agritrace/labeler/render_options.h"
 #include "agritrace/registry/organic_codes.h"
@@ -26,11 +28,24 @@ struct MintRequest {
   std::string actor;  // who mints, in the event when set ("user:<username>" from the console)
 };
 
+// A mint as "units.minted" logged it: serials first..last, the spares last.
+struct MintedCodes {
+  std::string lot_code;
+  int64_t first_serial = 0, last_serial = 0;
+  int64_t minted = 0, spares = 0;
+  std::string codes_sha256;  // hex, of every code minted in serial order
+  std::string actor;         // "" when the request named none
+  int64_t event_index = 0;
+};
+// {"lot", "first_serial", "last_serial", "minted", "spares", "codes_sha256", "actor"?,
+// "event_index"}: the event plus its index, the API's answer and `label mint --json`.
+void to_json(Json& j, const MintedCodes& m);
+
 // Mints fresh codes (75 CSPRNG bits each) and stores them with serials continuing the lot's,
 // in one transaction with a "units.minted" event that commits to the codes by their SHA-256.
 // Refuses an unknown lot, a recalled lot, a count beyond the lot's units, more than
 // kMaxMintCodes at once and spares beyond SpareLimit over all the lot's mints.
-Result<Json> MintUnitCodes(Store& store, const MintRequest& request);
+Result<MintedCodes> MintUnitCodes(Store& store, const MintRequest& request);
 
 // The spares a lot of `units` may have in all: a tenth, at least one.
 int64_t SpareLimit(int64_t units);
@@ -74,15 +89,30 @@ struct PrintRequest {
   std::function<bool()> stop;
 };
 
+// What a print job made.
+struct PrintedLabels {
+  std::string format;                // svg | png | pdf | zpl | tspl
+  std::string out;                   // the file or folder; for a printer, its destination
+  uint64_t labels = 0;               // serials times copies
+  uint64_t pages = 0;                // PDF pages or sheets; 0 for rolls and printers
+  uint64_t files = 0;                // 1 but for a folder of SVG/PNG; 0 for a printer
+  std::vector<std::string> omitted;  // texts left off for lack of room
+  int64_t run = 0;                   // the print run, 0 for an unrecorded preview
+  std::string destination;
+  // A printer's run only: its first serial (0 for a lot-only label) and the last surely sent.
+  std::optional<int64_t> first_serial, sent_through;
+};
+// {"format", "out", "labels", "pages", "files", "omitted", "run", "destination"} and, for a
+// printer, "first_serial", "sent_through": `label print --json`.
+void to_json(Json& j, const PrintedLabels& p);
+
 // Renders the labels, streaming: memory stays flat whatever the count. Every run is recorded
 // (registry/print_runs.h) once the request is checked and the output opened, before the first
 // label leaves, and ended with the serials surely sent: all for a complete file, none for one
 // that failed (it is removed), for a printer those the connection confirmed. A printer run that
 // stops early fails with Status::Io (reason "printer-interrupted") naming the serials surely
-// sent, those that may have printed and those not sent, and the run to --resume. Returns
-// {"format", "out", "labels", "pages", "files", "omitted", "run", "destination"} and, for a
-// printer, "first_serial", "sent_through".
-Result<Json> PrintLabels(Store& store, const PrintRequest& request);
+// sent, those that may have printed and those not sent, and the run to --resume.
+Result<PrintedLabels> PrintLabels(Store& store, const PrintRequest& request);
 
 // The serials from..to (0 for the first or last minted) of the lot's minted units, checked:
 // Status::Invalid "no-units" when none are minted, "serial-range" outside them.

@@ -37,10 +37,19 @@ std::vector<CodeExport> OverlappingExports(Store& store, const std::string& lot_
 Status CheckExportAgain(Store& store, const std::string& lot_code, int64_t first_serial,
                         int64_t last_serial, bool again, const std::string& reason);
 
-// Records an export (the check above repeated inside the transaction) with its event. Returns
+// An export as recorded and logged ("codes.exported").
+struct RecordedCodeExport {
+  CodeExport code_export;         // with its id and exported_at
+  std::vector<int64_t> overlaps;  // the earlier exports of its serials, oldest first
+  int64_t event_index = 0;
+};
 // {"id", "lot", "first_serial", "last_serial", "format", "file", "sha256", "bytes", "actor",
-// "exported_at", "reason"?, "overlaps"?, "event_index"}.
-Result<Json> RecordCodeExport(Store& store, const CodeExport& export_, bool again);
+// "exported_at", "reason"?, "overlaps"?, "event_index"}: the event plus its index; "reason" and
+// "overlaps" only for an export again.
+void to_json(Json& j, const RecordedCodeExport& e);
+
+// Records an export (the check above repeated inside the transaction) with its event.
+Result<RecordedCodeExport> RecordCodeExport(Store& store, const CodeExport& export_, bool again);
 
 // Every export that repeated serials, with the earlier exports it overlapped.
 Report ReexportReport(Store& store);

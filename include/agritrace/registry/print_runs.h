@@ -55,9 +55,22 @@ struct PrintRun {
 // Records a run's start: the row and "labels.print-started" in one transaction. The lot must
 // exist. Returns the run's id.
 Result<int64_t> StartPrintRun(Store& store, const PrintRunStart& run);
+// A run's end as "labels.print-ended" logged it.
+struct EndedPrintRun {
+  int64_t id = 0;
+  std::string lot_code;
+  std::string outcome;  // complete | interrupted | failed
+  int64_t sent_through = 0;
+  std::string ended_at;
+  int64_t event_index = 0;
+};
+// {"id", "lot", "outcome", "sent_through", "ended_at", "event_index"}: the event plus its index.
+void to_json(Json& j, const EndedPrintRun& e);
+
 // Records its end, once: `sent_through` is the last serial surely sent (first_serial - 1 for
 // none; for a lot-only label 1 when sent, 0 when not). Conflict when the run already ended.
-Result<Json> EndPrintRun(Store& store, int64_t id, PrintOutcome outcome, int64_t sent_through);
+Result<EndedPrintRun> EndPrintRun(Store& store, int64_t id, PrintOutcome outcome,
+                                  int64_t sent_through);
 
 // NotFound (reason "print-run-unknown") when there is no such run.
 Result<PrintRun> GetPrintRun(Store& store, int64_t id);
@@ -73,9 +86,19 @@ struct Reprint {
 // Every reprint, by lot then run; `lot_code` "" for every lot.
 std::vector<Reprint> FindReprints(Store& store, const std::string& lot_code = "");
 
-// The lot's printing for its details page: {"runs", "unfinished_runs", "serials_printed",
-// "reprinted_serials", "reprint_runs", "last_run"?}.
-Json LotPrintSummary(Store& store, const std::string& lot_code);
+// A lot's printing, for its details page.
+struct PrintSummary {
+  int64_t runs = 0, unfinished_runs = 0;
+  int64_t serials_printed = 0;  // distinct serials any run printed
+  int64_t reprinted_serials = 0, reprint_runs = 0;
+  std::optional<PrintRun> last_run;  // none before the first run
+};
+// {"runs", "unfinished_runs", "serials_printed", "reprinted_serials", "reprint_runs",
+// "last_run"?: {"id", "started_at", "destination", "actor", "outcome" ("unfinished" until it
+// ends)}}: `lot show --json`'s "printing".
+void to_json(Json& j, const PrintSummary& s);
+
+PrintSummary LotPrintSummary(Store& store, const std::string& lot_code);
 
 // The bureau's report of reprints (and runs of several copies of unit labels).
 Report ReprintReport(Store& store);
