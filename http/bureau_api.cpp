@@ -14,6 +14,7 @@
 #include "registry/lots.h"
 #include "registry/organisations.h"
 #include "registry/scan_store.h"
+#include "registry/tokens.h"
 
 namespace agritrace::http {
 namespace {
@@ -157,9 +158,9 @@ void Audit(ApiRouter& router, ApiContext& api) {
     if (!Bureau(api, req, res)) return;
     auto page = ReadPage(req, res);
     if (!page) return;
-    Json denials = api.WithStore(
+    const std::vector<AccessDenial> denials = api.WithStore(
         [&](Store& store) { return ListAccessDenials(store, page->after, page->limit); });
-    int64_t last = denials.empty() ? 0 : denials.back()["id"].get<int64_t>();
+    const int64_t last = denials.empty() ? 0 : denials.back().id;
     SetJson(res, {{"denials", denials}, {"next_after", NextAfter(*page, denials.size(), last)}});
   });
 }
