@@ -15,10 +15,10 @@ void RegisterBackupCommand(CLI::App& app, Context& ctx) {
     ctx.Run([&] {
       auto r = BackupRegistry(ctx.db_path, out);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已备份到 / backed up to " + out + "（" + std::to_string((*r)["events"].get<int64_t>()) +
-                        " 个事件 events，" + std::to_string((*r)["keys"].get<int>()) + " 个私钥 keys in " + out +
-                        ".keys/）\n恢复 / to restore: cp " + out + " " + ctx.db_path + " && cp -r " + out +
-                        ".keys/. " + KeyDirFor(ctx.db_path) + "/");
+      ctx.Print(Json(*r), "已备份到 / backed up to " + out + "（" + std::to_string(r->events) +
+                              " 个事件 events，" + std::to_string(r->keys) + " 个私钥 keys in " +
+                              out + ".keys/）\n恢复 / to restore: cp " + out + " " + ctx.db_path +
+                              " && cp -r " + out + ".keys/. " + KeyDirFor(ctx.db_path) + "/");
     });
   });
 }

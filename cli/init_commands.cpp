@@ -31,7 +31,7 @@ void RegisterInitCommands(CLI::App& app, Context& ctx) {
       if (!store->Meta("name").empty())
         return ctx.Fail(Status::Conflict("登记库 " + ctx.db_path + " 已经初始化（" + store->Meta("name") + "），不会覆盖",
                                          "registry " + ctx.db_path + " is already initialised (" + store->Meta("name") + "); nothing changed"));
-      Json key;
+      NewSigningKey key;
       Status s = store->Transact([&]() -> Status {
         store->SetMeta("name", name);
         store->SetMeta("base_url", base_url);
@@ -44,10 +44,10 @@ void RegisterInitCommands(CLI::App& app, Context& ctx) {
         return Status::Ok();
       });
       if (!s.ok()) return ctx.Fail(s);
-      Json out = {{"name", name}, {"base_url", base_url}, {"db", ctx.db_path}, {"kid", key["kid"]},
-                  {"key_file", KeyDirFor(ctx.db_path) + "/" + key["kid"].get<std::string>() + ".pem"}};
-      ctx.Print(out, "已创建登记库 " + ctx.db_path + "（" + name + "），签名密钥 " + key["kid"].get<std::string>() +
-                         "\nCreated registry " + ctx.db_path + " with signing key " + key["kid"].get<std::string>() +
+      Json out = {{"name", name}, {"base_url", base_url}, {"db", ctx.db_path}, {"kid", key.kid},
+                  {"key_file", KeyDirFor(ctx.db_path) + "/" + key.kid + ".pem"}};
+      ctx.Print(out, "已创建登记库 " + ctx.db_path + "（" + name + "），签名密钥 " + key.kid +
+                         "\nCreated registry " + ctx.db_path + " with signing key " + key.kid +
                          "\n请备份密钥目录 " + KeyDirFor(ctx.db_path) + " / back up the key folder");
     });
   });

@@ -16,7 +16,7 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
         ctx.Run([&] {
           auto store = ctx.Open();
           if (!store) return;
-          Json k;
+          NewSigningKey k;
           Status s = store->Transact([&]() -> Status {
             auto r = CreateSigningKey(*store);
             if (!r.ok()) return r.status();
@@ -24,7 +24,7 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
             return Status::Ok();
           });
           if (!s.ok()) return ctx.Fail(s);
-          ctx.Print(k, "新签名密钥 / new signing key: " + k["kid"].get<std::string>());
+          ctx.Print(Json(k), "新签名密钥 / new signing key: " + k.kid);
         });
       });
 
@@ -32,12 +32,12 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
     ctx.Run([&] {
       auto store = ctx.Open();
       if (!store) return;
-      Json keys = ListSigningKeys(*store);
+      const std::vector<ListedSigningKey> keys = ListSigningKeys(*store);
       std::string human;
       for (const auto& k : keys)
-        human += k["kid"].get<std::string>() + "  " + k["created_at"].get<std::string>() +
-                 (k["current"].get<bool>() ? "  当前 current" : "  已停用 retired " + k["retired_at"].get<std::string>()) + "\n";
-      ctx.Print(keys, human);
+        human += k.kid + "  " + k.created_at +
+                 (k.current() ? "  当前 current" : "  已停用 retired " + *k.retired_at) + "\n";
+      ctx.Print(Json(keys), human);
     });
   });
 
@@ -51,7 +51,7 @@ void RegisterKeyCommands(CLI::App& app, Context& ctx) {
       std::string id = kid;
       if (id.empty()) {
         for (const auto& k : ListSigningKeys(*store))
-          if (k["current"].get<bool>()) id = k["kid"];
+          if (k.current()) id = k.kid;
       }
       auto raw = PublicKeyOf(*store, id);
       if (!raw.ok()) return ctx.Fail(raw.status());

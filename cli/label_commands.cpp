@@ -113,12 +113,11 @@ void RegisterLabelCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = LoadOrganicCodes(*store, crockford::Normalize(lot), *codes);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(
-          *r, "已导入有机码 / loaded 有机码: " + std::to_string((*r)["loaded"].get<int64_t>()) +
-                  " 个，序号 serials " + std::to_string((*r)["first_serial"].get<int64_t>()) + "–" +
-                  std::to_string((*r)["last_serial"].get<int64_t>()) + "（还有 " +
-                  std::to_string((*r)["waiting"].get<int64_t>()) +
-                  " 个追溯码等待有机码 / unit codes still waiting）");
+      ctx.Print(Json(*r), "已导入有机码 / loaded 有机码: " + std::to_string(r->loaded) +
+                              " 个，序号 serials " + std::to_string(r->first_serial) + "–" +
+                              std::to_string(r->last_serial) + "（还有 " +
+                              std::to_string(r->waiting) +
+                              " 个追溯码等待有机码 / unit codes still waiting）");
     });
   });
 

@@ -7,6 +7,7 @@
 
 #include "agritrace/http/scan_journal.h"
 #include "agritrace/http/scan_recorder.h"
+#include "agritrace/registry/encoding.h"
 #include "agritrace/registry/store_migration.h"
 #include "cli/context.h"
 
@@ -68,22 +69,17 @@ void RegisterMigrateCommand(CLI::App& app, Context& ctx) {
       if (!ctx.json) options.progress = std::ref(printer);
       auto r = MigrateRegistry(from, to, options);
       if (!r.ok()) return ctx.Fail(r.status());
-      const Json& source = (*r)["source"];
-      const Json& target = (*r)["target"];
-      auto head = [](const Json& h) {
-        return "size " + std::to_string(h["size"].get<uint64_t>()) + ", root " +
-               h["root"].get<std::string>() + ", " +
-               std::to_string(h["checkpoints"].get<int64_t>()) + " checkpoints";
+      auto head = [](const MigratedLog& h) {
+        return "size " + std::to_string(h.size) + ", root " + Base64Encode(h.root) + ", " +
+               std::to_string(h.checkpoints) + " checkpoints";
       };
-      ctx.Print(*r, "已迁移 / migrated " + std::to_string((*r)["rows"].get<int64_t>()) +
-                        " 行 rows in " + std::to_string((*r)["tables"].size()) + " 张表 tables, " +
-                        std::to_string((*r)["keys"].get<size_t>()) + " 个私钥 keys → " +
-                        (*r)["key_dir"].get<std::string>() +
-                        "\n透明日志 / transparency log:\n  源库 source: " + head(source) +
-                        "\n  新库 copy:   " + head(target) +
-                        "\n两者一致 / they agree. 今后请用 / from now on use: AGRITRACE_KEY_DIR=" +
-                        (*r)["key_dir"].get<std::string>() + " agritrace --db '" +
-                        (*r)["to"].get<std::string>() + "' …");
+      ctx.Print(Json(*r), "已迁移 / migrated " + std::to_string(r->rows) + " 行 rows in " +
+                              std::to_string(r->tables.size()) + " 张表 tables, " +
+                              std::to_string(r->keys) + " 个私钥 keys → " + r->key_dir +
+                              "\n透明日志 / transparency log:\n  源库 source: " + head(r->source) +
+                              "\n  新库 copy:   " + head(r->target) +
+                              "\n两者一致 / they agree. 今后请用 / from now on use: AGRITRACE_KEY_DIR=" +
+                              r->key_dir + " agritrace --db '" + r->to + "' …");
     });
   });
 }

@@ -19,7 +19,7 @@ void RegisterRegionCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = AddRegion(*store, in);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已登记行政区划 / added region " + in.code + " " + in.name);
+      ctx.Print(Json(*r), "已登记行政区划 / added region " + r->code + " " + r->name);
     });
   });
 
@@ -35,7 +35,8 @@ void RegisterRegionCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = ImportRegionsFile(*store, file);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已导入 " + (*r)["imported"].dump() + " 个行政区划 / imported " + (*r)["imported"].dump() + " regions");
+      const std::string n = std::to_string(r->imported);
+      ctx.Print(Json(*r), "已导入 " + n + " 个行政区划 / imported " + n + " regions");
     });
   });
 }

@@ -8,6 +8,7 @@
 #include "agritrace/registry/lots.h"
 #include "agritrace/registry/organisations.h"
 #include "agritrace/registry/scan_store.h"
+#include "agritrace/registry/tokens.h"
 #include "http/api_request.h"
 #include "http/bearer_auth.h"
 #include "http/http_response.h"
@@ -157,9 +158,9 @@ void Audit(ApiRouter& router, ApiContext& api) {
     if (!Bureau(api, req, res)) return;
     auto page = ReadPage(req, res);
     if (!page) return;
-    Json denials = api.WithStore(
+    const std::vector<AccessDenial> denials = api.WithStore(
         [&](Store& store) { return ListAccessDenials(store, page->after, page->limit); });
-    int64_t last = denials.empty() ? 0 : denials.back()["id"].get<int64_t>();
+    const int64_t last = denials.empty() ? 0 : denials.back().id;
     SetJson(res, {{"denials", denials}, {"next_after", NextAfter(*page, denials.size(), last)}});
   });
 }

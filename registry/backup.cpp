@@ -56,6 +56,11 @@ Result<int> CopyKeys(const std::string& from_dir, const std::string& to_dir) {
 
 }  // namespace
 
+void to_json(Json& j, const RegistryBackup& b) {
+  j = {{"out", b.out}, {"keys", b.keys}, {"bytes", b.bytes}, {"pages", b.pages},
+       {"events", b.events}};
+}
+
 Status CopyKeyFile(const std::string& from, const std::string& to) {
   int in = open(from.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) return Status::Io("无法读取密钥文件 " + from, "cannot read key file " + from);
@@ -76,7 +81,7 @@ Status CopyKeyFile(const std::string& from, const std::string& to) {
   return Status::Ok();
 }
 
-Result<Json> BackupRegistry(const std::string& db_path, const std::string& out_path) {
+Result<RegistryBackup> BackupRegistry(const std::string& db_path, const std::string& out_path) {
   const std::string keys_out = KeyDirFor(out_path);
   if (Exists(out_path) || Exists(keys_out))
     return Status::Conflict("备份目标 " + out_path + "（或其 .keys 目录）已存在；请换一个文件名，不会覆盖旧备份",
@@ -101,7 +106,7 @@ Result<Json> BackupRegistry(const std::string& db_path, const std::string& out_p
   };
   cleanup();  // leftovers of a backup killed before, never a finished one
 
-  Json out;
+  RegistryBackup out;
   try {
     auto src = sql::SqliteConnection::Open(db_path, {.read_only = true});
     int pages = 0;
@@ -114,11 +119,11 @@ Result<Json> BackupRegistry(const std::string& db_path, const std::string& out_p
         return Status::Corruption("备份副本完整性检查失败：" + check,
                                   "the backup copy failed its integrity check: " + check);
       }
-      out["events"] = dst.QueryValue("SELECT COUNT(*) FROM events").Int64();
+      out.events = dst.QueryValue("SELECT COUNT(*) FROM events").Int64();
     }
     struct stat st;
-    out["bytes"] = stat(partial.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
-    out["pages"] = pages;
+    out.bytes = stat(partial.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
+    out.pages = pages;
   } catch (const sql::Error& e) {
     cleanup();
     return Status::Io(std::string("备份失败：") + e.what() + "；请检查目标目录可写、空间足够",
@@ -138,8 +143,8 @@ Result<Json> BackupRegistry(const std::string& db_path, const std::string& out_p
     RemoveTree(keys_out);
     return Status::Io("无法把备份改名为 " + out_path, "cannot rename the backup to " + out_path);
   }
-  out["out"] = out_path;
-  out["keys"] = *keys;
+  out.out = out_path;
+  out.keys = *keys;
   return out;
 }
 

@@ -17,7 +17,18 @@ std::string LikeEscaped(const std::string& text) {
 }
 }  // namespace
 
-Json FindVillages(Store& store, const std::string& query, int64_t limit) {
+void to_json(Json& j, const VillageChoice& v) {
+  j = {{"code", v.code},
+       {"name", v.name},
+       {"full_name", v.full_name},
+       {"poverty_registered", v.poverty_registered}};
+}
+
+void to_json(Json& j, const VillageChoices& v) {
+  j = {{"villages", v.villages}, {"more", v.more}};
+}
+
+VillageChoices FindVillages(Store& store, const std::string& query, int64_t limit) {
   limit = std::clamp<int64_t>(limit, 1, kMaxVillageChoices);
   const std::string like = LikeEscaped(query);
   sql::Statement q(store.db(),
@@ -29,20 +40,17 @@ Json FindVillages(Store& store, const std::string& query, int64_t limit) {
                    "ORDER BY r.code LIMIT ?");
   for (int i = 1; i <= 3; ++i) q.Bind(i, like);
   q.Bind(4, limit + 1);
-  Json villages = Json::array();
-  bool more = false;
+  VillageChoices out;
   while (q.Step()) {
-    if (static_cast<int64_t>(villages.size()) == limit) {
-      more = true;
+    if (static_cast<int64_t>(out.villages.size()) == limit) {
+      out.more = true;
       break;
     }
     const std::string code = q.Column(0).String();
-    villages.push_back({{"code", code},
-                        {"name", q.Column(1).String()},
-                        {"full_name", RegionFullName(store, code)},
-                        {"poverty_registered", q.Column(2).Int() != 0}});
+    out.villages.push_back({code, q.Column(1).String(), RegionFullName(store, code),
+                            q.Column(2).Int() != 0});
   }
-  return {{"villages", villages}, {"more", more}};
+  return out;
 }
 
 void to_json(Json& j, const CertificationChoice& c) {

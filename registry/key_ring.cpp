@@ -10,13 +10,25 @@
 
 namespace agritrace {
 
+void to_json(Json& j, const NewSigningKey& k) {
+  j = {{"kid", k.kid}, {"public_key", Base64Encode(k.public_key)}, {"created_at", k.created_at}};
+}
+
+void to_json(Json& j, const ListedSigningKey& k) {
+  j = {{"kid", k.kid},
+       {"public_key", Base64Encode(k.public_key)},
+       {"created_at", k.created_at},
+       {"current", k.current()}};
+  if (k.retired_at) j["retired_at"] = *k.retired_at;
+}
+
 std::string KeyDirFor(const std::string& db_path) {
   if (!sql::IsPostgresqlUrl(db_path)) return db_path + ".keys";
   const char* dir = std::getenv("AGRITRACE_KEY_DIR");
   return dir ? dir : "";
 }
 
-Result<Json> CreateSigningKey(Store& store) {
+Result<NewSigningKey> CreateSigningKey(Store& store) {
   std::string dir = KeyDirFor(store.path());
   if (dir.empty())
     return Status::Invalid(
@@ -44,8 +56,8 @@ Result<Json> CreateSigningKey(Store& store) {
   ins.BindBlob(2, raw);
   ins.Bind(3, now);
   ins.Exec();
-  Json out = {{"kid", kid}, {"public_key", Base64Encode(raw)}, {"created_at", now}};
-  auto ev = store.AppendEvent(first ? "key.created" : "key.rotated", out);
+  NewSigningKey out{kid, raw, now};
+  auto ev = store.AppendEvent(first ? "key.created" : "key.rotated", Json(out));
   if (!ev.ok()) return ev.status();
   return out;
 }
@@ -69,20 +81,16 @@ Result<std::string> PublicKeyOf(Store& store, const std::string& kid) {
   return q.Column(0).Blob();
 }
 
-Json ListSigningKeys(Store& store) {
-  Json keys = Json::array();
+std::vector<ListedSigningKey> ListSigningKeys(Store& store) {
+  std::vector<ListedSigningKey> keys;
   sql::Statement q(store.db(),
                    "SELECT kid, public_key, created_at, retired_at FROM signing_keys "
                    "ORDER BY created_at, rowid");
   while (q.Step()) {
-    auto pub = q.Column(1);
-    Json k = {{"kid", q.Column(0).String()},
-              {"public_key",
-               Base64Encode(pub.Blob())},
-              {"created_at", q.Column(2).String()},
-              {"current", q.Column(3).IsNull()}};
-    if (!q.Column(3).IsNull()) k["retired_at"] = q.Column(3).String();
-    keys.push_back(k);
+    ListedSigningKey k{q.Column(0).String(), q.Column(1).Blob(), q.Column(2).String(),
+                       std::nullopt};
+    if (!q.Column(3).IsNull()) k.retired_at = q.Column(3).String();
+    keys.push_back(std::move(k));
   }
   return keys;
 }

@@ -169,10 +169,21 @@ Result<std::string> OrganicCodeReader::For(int64_t serial) {
   }
 }
 
-Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
-                              const std::vector<std::string>& codes) {
+void to_json(Json& j, const LoadedOrganicCodes& l) {
+  j = {{"lot", l.lot},
+       {"certification", l.certification},
+       {"loaded", l.loaded},
+       {"first_serial", l.first_serial},
+       {"last_serial", l.last_serial},
+       {"waiting", l.waiting},
+       {"codes_sha256", l.codes_sha256},
+       {"event_index", l.event_index}};
+}
+
+Result<LoadedOrganicCodes> LoadOrganicCodes(Store& store, const std::string& lot_code,
+                                            const std::vector<std::string>& codes) {
   if (codes.empty()) return ParseOrganicCodes("").status();
-  Json out;
+  LoadedOrganicCodes out;
   const std::string shown = crockford::Group(lot_code, 5);  // as printed: XXXXX-XXXXX
   Status s = store.Transact([&]() -> Status {
     Result<int64_t> lot = LotId(store, lot_code);
@@ -265,16 +276,23 @@ Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
       digest_input.append(codes[i]);
       digest_input.push_back('\n');
     }
-    out = {{"lot", lot_code},
-           {"certification", cert_number},
-           {"loaded", static_cast<int64_t>(codes.size())},
-           {"first_serial", targets.front().second},
-           {"last_serial", targets.back().second},
-           {"codes_sha256", HexEncode(Sha256(digest_input))}};
-    Result<int64_t> ev = store.AppendEvent("organic_codes.loaded", out);
+    out.lot = lot_code;
+    out.certification = cert_number;
+    out.loaded = static_cast<int64_t>(codes.size());
+    out.first_serial = targets.front().second;
+    out.last_serial = targets.back().second;
+    out.codes_sha256 = HexEncode(Sha256(digest_input));
+    // The event holds what was loaded, not the answer's waiting count and its own index.
+    Result<int64_t> ev = store.AppendEvent(
+        "organic_codes.loaded", {{"lot", out.lot},
+                                 {"certification", out.certification},
+                                 {"loaded", out.loaded},
+                                 {"first_serial", out.first_serial},
+                                 {"last_serial", out.last_serial},
+                                 {"codes_sha256", out.codes_sha256}});
     if (!ev.ok()) return ev.status();
-    out["event_index"] = *ev;
-    out["waiting"] = *waiting - static_cast<int64_t>(codes.size());
+    out.event_index = *ev;
+    out.waiting = *waiting - out.loaded;
     return Status::Ok();
   });
   if (!s.ok()) return s;

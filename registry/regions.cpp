@@ -11,6 +11,14 @@
 #include "registry/region_code.h"
 
 namespace agritrace {
+
+void to_json(Json& j, const Region& r) {
+  j = {{"code", r.code}, {"name", r.name}, {"poverty_registered", r.poverty_registered}};
+  if (r.parent) j["parent"] = *r.parent;
+}
+
+void to_json(Json& j, const RegionImport& r) { j = {{"imported", r.imported}}; }
+
 namespace {
 
 bool Exists(Store& store, const std::string& code) {
@@ -69,18 +77,18 @@ Status ValidateInput(const RegionInput& r) {
   return Status::Ok();
 }
 
-Json ToJson(const RegionInput& r, const std::string& parent) {
-  Json j = {{"code", r.code}, {"name", r.name}, {"poverty_registered", r.poverty_registered}};
-  if (!parent.empty()) j["parent"] = parent;
-  return j;
+Region Registered(const RegionInput& r, const std::string& parent) {
+  Region out{r.code, r.name, r.poverty_registered, std::nullopt};
+  if (!parent.empty()) out.parent = parent;
+  return out;
 }
 
 }  // namespace
 
-Result<Json> AddRegion(Store& store, const RegionInput& r) {
+Result<Region> AddRegion(Store& store, const RegionInput& r) {
   Status s = ValidateInput(r);
   if (!s.ok()) return s;
-  Json out;
+  Region out;
   s = store.Transact([&]() -> Status {
     if (Exists(store, r.code))
       return Status::Conflict("行政区划 " + r.code + " 已登记", "region " + r.code + " exists");
@@ -88,15 +96,15 @@ Result<Json> AddRegion(Store& store, const RegionInput& r) {
     Status c = CheckParent(store, r, {}, &parent);
     if (!c.ok()) return c;
     Insert(store, r, parent);
-    out = ToJson(r, parent);
-    auto ev = store.AppendEvent("region.added", out);
+    out = Registered(r, parent);
+    auto ev = store.AppendEvent("region.added", Json(out));
     return ev.ok() ? Status::Ok() : ev.status();
   });
   if (!s.ok()) return s;
   return out;
 }
 
-Result<Json> ImportRegionsFile(Store& store, const std::string& path) {
+Result<RegionImport> ImportRegionsFile(Store& store, const std::string& path) {
   Result<std::string> file = ReadImportFile(path);
   if (!file.ok()) return file.status();
   std::vector<std::pair<int64_t, RegionInput>> rows;  // line number, region
@@ -125,7 +133,7 @@ Result<Json> ImportRegionsFile(Store& store, const std::string& path) {
       return a.second.code.size() < b.second.code.size();
     return a.second.code < b.second.code;
   });
-  Json imported = Json::array();
+  std::vector<Region> imported;
   Status s = store.Transact([&]() -> Status {
     std::map<std::string, int> pending;
     for (auto& [n, r] : rows) {
@@ -140,13 +148,13 @@ Result<Json> ImportRegionsFile(Store& store, const std::string& path) {
             .with_reason(c.reason());
       Insert(store, r, parent);
       pending[r.code] = n;
-      imported.push_back(ToJson(r, parent));
+      imported.push_back(Registered(r, parent));
     }
-    auto ev = store.AppendEvent("regions.imported", {{"regions", imported}});
+    auto ev = store.AppendEvent("regions.imported", Json{{"regions", imported}});
     return ev.ok() ? Status::Ok() : ev.status();
   });
   if (!s.ok()) return s;
-  return Json{{"imported", imported.size()}};
+  return RegionImport{static_cast<int64_t>(imported.size())};
 }
 
 bool RegionContains(const std::string& area, const std::string& code) {

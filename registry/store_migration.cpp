@@ -24,6 +24,26 @@
 #include "registry/postgresql_connection.h"
 
 namespace agritrace {
+
+void to_json(Json& j, const MigratedLog& l) {
+  j = {{"size", l.size}, {"root", Base64Encode(l.root)}, {"checkpoints", l.checkpoints}};
+}
+
+void to_json(Json& j, const MigratedTable& t) { j = {{"table", t.table}, {"rows", t.rows}}; }
+
+void to_json(Json& j, const RegistryMigration& m) {
+  j = {{"from", m.from},
+       {"to", m.to},
+       {"key_dir", m.key_dir},
+       {"schema_version", m.schema_version},
+       {"tables", m.tables},
+       {"rows", m.rows},
+       {"keys", m.keys},
+       {"table_mismatches", m.table_mismatches},
+       {"source", m.source},
+       {"target", m.target}};
+}
+
 namespace {
 
 constexpr char kSchemaTable[] = "agritrace_schema";  // the target's own version table
@@ -338,18 +358,9 @@ void ResetIdentities(sql::Connection& dst, const TablePlan& t) {
 }
 
 // The log as `log verify` sees it: replayed and checked against its checkpoints and keys.
-struct LogHead {
-  uint64_t size = 0;
-  std::string root;
-  int64_t checkpoints = 0;
-  Json ToJson() const {
-    return {{"size", size}, {"root", Base64Encode(root)}, {"checkpoints", checkpoints}};
-  }
-};
-
-Result<LogHead> VerifiedLogHead(Store& store) {
+Result<MigratedLog> VerifiedLogHead(Store& store) {
   if (Status s = VerifyLog(store.db(), NoteVerifiers(store)); !s.ok()) return s;
-  LogHead head;
+  MigratedLog head;
   head.size = Size(store.db());
   auto root = Root(store.db(), head.size);
   if (!root.ok()) return root.status();
@@ -445,10 +456,11 @@ Result<std::vector<std::string>> CopyKeys(const std::vector<std::string>& names,
 }
 
 // Everything that happens inside the two transactions: the source's snapshot, the target's one
-// write. Throws sql::Error on a database failure (the caller's transactions roll back).
-Result<Json> Copy(Store& src, Store& dst, const std::string& to_url, const std::string& key_dir,
-                  const std::vector<std::string>& keys, const LogHead& source_head,
-                  const MigrateOptions& options) {
+// write. Throws sql::Error on a database failure (the caller's transactions roll back). Fills
+// what it copied: the tables, rows, keys, target and table_mismatches.
+Result<RegistryMigration> Copy(Store& src, Store& dst, const std::string& to_url,
+                               const std::string& key_dir, const std::vector<std::string>& keys,
+                               const MigratedLog& source_head, const MigrateOptions& options) {
   auto planned = PlanTables(src.db(), dst.db());
   if (!planned.ok()) return planned.status();
   auto plans = ParentsFirst(dst.db(), std::move(planned).value());
@@ -460,13 +472,12 @@ Result<Json> Copy(Store& src, Store& dst, const std::string& to_url, const std::
   for (auto it = plans->rbegin(); it != plans->rend(); ++it)
     if (dst.db().QueryValue("SELECT EXISTS (SELECT 1 FROM " + Quoted(it->name) + ")").Int() != 0)
       dst.db().Exec("DELETE FROM " + Quoted(it->name));
-  Json tables = Json::array();
-  int64_t rows = 0;
+  RegistryMigration out;
   for (const TablePlan& t : *plans) {
     const int64_t n = CopyTable(src.db(), dst.db(), t, options);
     ResetIdentities(dst.db(), t);
-    tables.push_back({{"table", t.name}, {"rows", n}});
-    rows += n;
+    out.tables.push_back({t.name, n});
+    out.rows += n;
   }
 
   auto target_head = VerifiedLogHead(dst);
@@ -503,16 +514,15 @@ Result<Json> Copy(Store& src, Store& dst, const std::string& to_url, const std::
     RemoveFiles(*made);
     throw;
   }
-  return Json{{"tables", tables},
-              {"rows", rows},
-              {"keys", keys.size()},
-              {"target", target_head->ToJson()},
-              {"table_mismatches", audit->mismatch_count}};
+  out.keys = static_cast<int64_t>(keys.size());
+  out.target = *target_head;
+  out.table_mismatches = audit->mismatch_count;
+  return out;
 }
 
 }  // namespace
 
-Result<Json> MigrateRegistry(const std::string& from_path, const std::string& to_url,
+Result<RegistryMigration> MigrateRegistry(const std::string& from_path, const std::string& to_url,
                              const MigrateOptions& options) {
   if (sql::IsPostgresqlUrl(from_path))
     return Status::Invalid("--from 须是 SQLite 登记库文件的路径",
@@ -578,12 +588,12 @@ Result<Json> MigrateRegistry(const std::string& from_path, const std::string& to
               std::to_string(target_version));
     auto copied = Copy(src, dst, to_url, key_dir, *keys, *source_head, options);
     if (!copied.ok()) return copied.status();
-    Json out = std::move(copied).value();
-    out["from"] = from_path;
-    out["to"] = sql::RedactedUrl(to_url);
-    out["key_dir"] = key_dir;
-    out["schema_version"] = source_version;
-    out["source"] = source_head->ToJson();
+    RegistryMigration out = std::move(copied).value();
+    out.from = from_path;
+    out.to = sql::RedactedUrl(to_url);
+    out.key_dir = key_dir;
+    out.schema_version = source_version;
+    out.source = *source_head;
     return out;
   } catch (const sql::Error& e) {
     return Status::Io(std::string("迁移失败，目标数据库已回滚，未写入任何数据：") + e.what() +

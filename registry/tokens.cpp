@@ -24,6 +24,15 @@ void to_json(Json& j, const NewToken& t) {
 
 void to_json(Json& j, const RevokedToken& t) { j = {{"id", t.id}, {"revoked_at", t.revoked_at}}; }
 
+void to_json(Json& j, const AccessDenial& d) {
+  j = {{"id", d.id},       {"at", d.at},       {"first_at", d.first_at},
+       {"count", d.count}, {"route", d.route}, {"reason", d.reason}};
+  if (d.token_id) j["token_id"] = *d.token_id;
+  if (d.token_name) j["token_name"] = *d.token_name;
+  if (d.role) j["role"] = *d.role;
+  if (d.org_id) j["org_id"] = *d.org_id;
+}
+
 Result<NewToken> CreateToken(Store& store, const TokenInput& in) {
   if (in.role != "bureau" && in.role != "cooperative")
     return Status::Invalid("角色应为 bureau（农业农村局）或 cooperative（合作社）：" + in.role,
@@ -142,26 +151,30 @@ constexpr const char* kDenialSelect =
     "SELECT d.id, d.at, d.route, d.reason, d.token_id, t.name, t.role, t.org_id, d.first_at, "
     "d.count FROM access_denials d LEFT JOIN tokens t ON t.id = d.token_id ";
 
-Json ReadDenials(sql::Statement& q) {
-  Json out = Json::array();
+std::vector<AccessDenial> ReadDenials(sql::Statement& q) {
+  std::vector<AccessDenial> out;
   while (q.Step()) {
-    Json d = {{"id", q.Column(0).Int64()},        {"at", q.Column(1).String()},
-              {"first_at", q.Column(8).String()}, {"count", q.Column(9).Int64()},
-              {"route", q.Column(2).String()},    {"reason", q.Column(3).String()}};
-    if (!q.Column(4).IsNull()) d["token_id"] = q.Column(4).Int64();
+    AccessDenial d;
+    d.id = q.Column(0).Int64();
+    d.at = q.Column(1).String();
+    d.first_at = q.Column(8).String();
+    d.count = q.Column(9).Int64();
+    d.route = q.Column(2).String();
+    d.reason = q.Column(3).String();
+    if (!q.Column(4).IsNull()) d.token_id = q.Column(4).Int64();
     if (!q.Column(5).IsNull()) {
-      d["token_name"] = q.Column(5).String();
-      d["role"] = q.Column(6).String();
+      d.token_name = q.Column(5).String();
+      d.role = q.Column(6).String();
     }
-    if (!q.Column(7).IsNull()) d["org_id"] = q.Column(7).Int64();
-    out.push_back(d);
+    if (!q.Column(7).IsNull()) d.org_id = q.Column(7).Int64();
+    out.push_back(std::move(d));
   }
   return out;
 }
 
 }  // namespace
 
-Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit) {
+std::vector<AccessDenial> ListAccessDenials(Store& store, int64_t after_id, int64_t limit) {
   sql::Statement q(store.db(),
                    std::string(kDenialSelect) + "WHERE d.id > ? ORDER BY d.id LIMIT ?");
   q.Bind(1, after_id);
@@ -169,7 +182,7 @@ Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit) {
   return ReadDenials(q);
 }
 
-Json RecentAccessDenials(Store& store, int64_t limit) {
+std::vector<AccessDenial> RecentAccessDenials(Store& store, int64_t limit) {
   // Rows are counted per hour in place: the latest denial is the greatest `at`.
   sql::Statement q(store.db(), std::string(kDenialSelect) + "ORDER BY d.at DESC LIMIT ?");
   q.Bind(1, limit);

@@ -434,20 +434,21 @@ void RecordSignInFailure(Store& store, const std::string& username, const std::s
   ins.Exec();
 }
 
+void to_json(Json& j, const SignInFailure& f) {
+  j = {{"id", f.id}, {"at", f.at}, {"username", f.username}, {"net", f.net}, {"reason", f.reason}};
+}
+
 namespace {
-Json FailureRows(sql::Statement& q) {
-  Json out = Json::array();
+std::vector<SignInFailure> FailureRows(sql::Statement& q) {
+  std::vector<SignInFailure> out;
   while (q.Step())
-    out.push_back({{"id", q.Column(0).Int64()},
-                   {"at", q.Column(1).String()},
-                   {"username", q.Column(2).String()},
-                   {"net", q.Column(3).String()},
-                   {"reason", q.Column(4).String()}});
+    out.push_back({q.Column(0).Int64(), q.Column(1).String(), q.Column(2).String(),
+                   q.Column(3).String(), q.Column(4).String()});
   return out;
 }
 }  // namespace
 
-Json ListSignInFailures(Store& store, int64_t after_id, int64_t limit) {
+std::vector<SignInFailure> ListSignInFailures(Store& store, int64_t after_id, int64_t limit) {
   sql::Statement q(store.db(),
                    "SELECT id, at, username, net, reason FROM sign_in_failures WHERE id > ? "
                    "ORDER BY id LIMIT ?");
@@ -456,7 +457,7 @@ Json ListSignInFailures(Store& store, int64_t after_id, int64_t limit) {
   return FailureRows(q);
 }
 
-Json RecentSignInFailures(Store& store, int64_t limit) {
+std::vector<SignInFailure> RecentSignInFailures(Store& store, int64_t limit) {
   sql::Statement q(store.db(),
                    "SELECT id, at, username, net, reason FROM sign_in_failures "
                    "ORDER BY id DESC LIMIT ?");

@@ -83,9 +83,8 @@ std::string BureauHome(Store& store, Lang lang, const Session& s, ScanThresholds
   row("启用的账号", "Active accounts", "users");
   out += "</dl></section>" + ConsoleAlerts(store, lang, s, thresholds);
 
-  const Json failures = RecentSignInFailures(store, kFailuresShown);
   out += "<section><h2>" + L(lang, "最近的登录失败", "Recent failed sign-ins") + "</h2>";
-  out += SignInFailureTable(lang, failures);
+  out += SignInFailureTable(lang, RecentSignInFailures(store, kFailuresShown));
   out += "</section>";
   return out + ConsoleTail(lang, "/console/");
 }

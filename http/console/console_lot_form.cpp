@@ -352,20 +352,22 @@ std::string FormPage(Store& store, Lang lang, const Session& s, LotForm& f,
          "</div>";
 
   // Origin: a search box narrows the village list, by a button that posts the form back.
-  const Json found = FindVillages(store, f.origin_q, kMaxVillageChoices);
-  Json villages = found["villages"];
-  if (!f.origin.empty() && std::none_of(villages.begin(), villages.end(),
-                                        [&](const Json& v) { return v["code"] == f.origin; })) {
-    const Json kept = FindVillages(store, f.origin, 1)["villages"];
-    if (!kept.empty() && kept[0]["code"] == f.origin) villages.insert(villages.begin(), kept[0]);
+  const VillageChoices found = FindVillages(store, f.origin_q, kMaxVillageChoices);
+  std::vector<VillageChoice> villages = found.villages;
+  if (!f.origin.empty() &&
+      std::none_of(villages.begin(), villages.end(),
+                   [&](const VillageChoice& v) { return v.code == f.origin; })) {
+    const VillageChoices kept = FindVillages(store, f.origin, 1);
+    if (!kept.villages.empty() && kept.villages[0].code == f.origin)
+      villages.insert(villages.begin(), kept.villages[0]);
   }
   std::string village_options = Option("", L(lang, "— 请选择 —", "— choose —"), f.origin.empty());
   for (const auto& v : villages)
     village_options += Option(
-        v["code"].get<std::string>(),
-        v["full_name"].get<std::string>() + " " + v["code"].get<std::string>() +
-            (v["poverty_registered"].get<bool>() ? L(lang, "（脱贫村）", " (formerly poor)") : ""),
-        v["code"] == f.origin);
+        v.code,
+        v.full_name + " " + v.code +
+            (v.poverty_registered ? L(lang, "（脱贫村）", " (formerly poor)") : ""),
+        v.code == f.origin);
   out +=
       "<fieldset><legend>" + L(lang, "产地村", "Village of origin") +
       "</legend>"
@@ -374,9 +376,9 @@ std::string FormPage(Store& store, Lang lang, const Session& s, LotForm& f,
       TextInput("origin_q", f.origin_q, Status::Ok(), "maxlength=\"40\" enterkeyhint=\"search\"") +
       "</label><div class=\"btns\" style=\"align-items:end\">" +
       Button("filter", L(lang, "查找", "Search"), true) + "</div></div>" +
-      Field(found["more"].get<bool>() ? L(lang, "村（只列出前 200 个，请输入更具体的名称）",
-                                          "Village (the first 200; search to narrow)")
-                                      : L(lang, "村", "Village"),
+      Field(found.more ? L(lang, "村（只列出前 200 个，请输入更具体的名称）",
+                           "Village (the first 200; search to narrow)")
+                       : L(lang, "村", "Village"),
             "<select name=\"origin\"" + BadClass(f.e_origin) + ">" + village_options + "</select>",
             f.e_origin, lang);
   if (villages.empty())

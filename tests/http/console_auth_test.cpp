@@ -111,16 +111,16 @@ TEST_CASE("a wrong password gets 401 and a recorded failure without the password
   // Empty fields: 400, nothing recorded.
   CHECK(f.PostForm("/console/login", {{"username", "wang.fang"}})->status == 400);
 
-  Json failures = ListSignInFailures(*f.store, 0, 10);
+  const std::vector<SignInFailure> failures = ListSignInFailures(*f.store, 0, 10);
   REQUIRE(failures.size() == 3);
-  CHECK(failures[0]["username"] == "wang.fang");
-  CHECK(failures[0]["reason"] == "wrong-password");
-  CHECK(failures[1]["reason"] == "unknown-user");
-  CHECK(failures[2]["username"].get<std::string>().size() == 64);
+  CHECK(failures[0].username == "wang.fang");
+  CHECK(failures[0].reason == "wrong-password");
+  CHECK(failures[1].reason == "unknown-user");
+  CHECK(failures[2].username.size() == 64);
   const std::string all = Snapshot(*f.store);
   CHECK_FALSE(Contains(all, "wrong-guess"));
   CHECK_FALSE(Contains(all, "127.0.0"));  // networks are stored hashed
-  CHECK(failures[0]["net"].get<std::string>().size() == 64);
+  CHECK(failures[0].net.size() == 64);
 
   // The bureau sees them on its overview.
   f.AddAccount("zhao.jun", "bureau", 0, kPassword);
@@ -267,7 +267,7 @@ TEST_CASE("disabling a user ends its open session at the next request", "[consol
   CHECK(
       f.PostForm("/console/login", {{"username", "wang.fang"}, {"password", kPassword}})->status ==
       401);
-  CHECK(ListSignInFailures(*f.store, 0, 10)[0]["reason"] == "disabled");
+  CHECK(ListSignInFailures(*f.store, 0, 10)[0].reason == "disabled");
 }
 
 TEST_CASE("a clerk sees only its own organisation's lots, newest first, paged", "[console]") {

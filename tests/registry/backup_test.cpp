@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <filesystem>
 #include <thread>
 
 #include "agritrace/registry/log_store.h"
@@ -41,15 +42,18 @@ TEST_CASE("a backup is a consistent copy with its keys, and the copy can sign", 
   writer.join();
   INFO(r.status().message());
   REQUIRE(r.ok());
-  CHECK((*r)["keys"] == 1);
-  CHECK((*r)["events"].get<int64_t>() > 0);
+  CHECK(r->out == out);
+  CHECK(r->keys == 1);
+  CHECK(r->events > 0);
+  CHECK(r->pages > 0);
+  CHECK(r->bytes == static_cast<int64_t>(std::filesystem::file_size(out)));
   CHECK(Mode(out + ".keys") == 0700);
   CHECK_FALSE(Exists(out + ".partial"));
 
   auto copy = Store::Open(out, OpenMode::kExisting);
   REQUIRE(copy.ok());
   CHECK(VerifyLog((*copy)->db(), NoteVerifiers(**copy)).ok());
-  CHECK((*copy)->db().QueryValue("SELECT COUNT(*) FROM events").Int64() == (*r)["events"]);
+  CHECK((*copy)->db().QueryValue("SELECT COUNT(*) FROM events").Int64() == r->events);
   auto key = CurrentSigningKey(**copy);
   REQUIRE(key.ok());
   CHECK(Mode(out + ".keys/" + key->kid + ".pem") == 0600);

@@ -203,10 +203,11 @@ TEST_CASE("key rotation: new lots use the new key, old lots still verify", "[iss
     CHECK(Ed25519Verify(*pub, shown->record_canonical,
                         *Base64UrlDecode(lot["signature"].get<std::string>())));
   }
-  Json keys = ListSigningKeys(*f.store);
+  const std::vector<ListedSigningKey> keys = ListSigningKeys(*f.store);
   REQUIRE(keys.size() == 2);
-  CHECK_FALSE(keys[0]["current"].get<bool>());
-  CHECK(keys[1]["current"].get<bool>());
+  CHECK_FALSE(keys[0].current());
+  CHECK(keys[1].current());
+  CHECK(keys[1].kid == (*second)["kid"]);
 }
 
 TEST_CASE("recall and trace events are logged, never edits", "[issue]") {

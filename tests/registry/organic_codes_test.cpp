@@ -107,31 +107,44 @@ TEST_CASE("organic codes: the list's format, 17 or 18 digits a line", "[organic_
 
 TEST_CASE("organic codes go to the units in serial order, with their event", "[organic_codes]") {
   OrganicFixture f(10);
-  Result<Json> first = LoadOrganicCodes(*f.store, f.lot, Codes(1, 4));
+  Result<LoadedOrganicCodes> first = LoadOrganicCodes(*f.store, f.lot, Codes(1, 4));
   REQUIRE(first.ok());
-  CHECK((*first)["loaded"] == 4);
-  CHECK((*first)["first_serial"] == 1);
-  CHECK((*first)["last_serial"] == 4);
-  CHECK((*first)["waiting"] == 6);
-  CHECK((*first)["certification"] == kOrganicCert);
+  CHECK(first->lot == f.lot);
+  CHECK(first->loaded == 4);
+  CHECK(first->first_serial == 1);
+  CHECK(first->last_serial == 4);
+  CHECK(first->waiting == 6);
+  CHECK(first->certification == kOrganicCert);
   std::string joined;
   for (const std::string& c : Codes(1, 4)) joined += c + "\n";
-  CHECK((*first)["codes_sha256"] == HexEncode(Sha256(joined)));
-  // The event is in the log, in the same transaction.
+  CHECK(first->codes_sha256 == HexEncode(Sha256(joined)));
+  // `label organic-codes --json` (schemas/label-organic-codes.schema.json).
+  CHECK(Json(*first) == Json{{"lot", f.lot},
+                             {"certification", kOrganicCert},
+                             {"loaded", 4},
+                             {"first_serial", 1},
+                             {"last_serial", 4},
+                             {"waiting", 6},
+                             {"codes_sha256", HexEncode(Sha256(joined))},
+                             {"event_index", first->event_index}});
+  // The event is in the log, in the same transaction; its data is the answer without the
+  // waiting count and the event's own index.
   sql::Statement ev(f.store->db(), "SELECT kind, leaf FROM events WHERE idx = ?");
-  ev.Bind(1, (*first)["event_index"].get<int64_t>());
+  ev.Bind(1, first->event_index);
   REQUIRE(ev.Step());
   CHECK(ev.Column(0).String() == "organic_codes.loaded");
-  CHECK(Json::parse(ev.Column(1).String())["data"]["codes_sha256"] ==
-        (*first)["codes_sha256"]);
+  Json answer = Json(*first);
+  answer.erase("waiting");
+  answer.erase("event_index");
+  CHECK(Json::parse(ev.Column(1).String())["data"] == answer);
 
   // A second list continues with the next units; one code of 18 digits.
   std::vector<std::string> more = Codes(100, 2);
   more.push_back("151240000000000777");
-  Result<Json> second = LoadOrganicCodes(*f.store, f.lot, more);
+  Result<LoadedOrganicCodes> second = LoadOrganicCodes(*f.store, f.lot, more);
   REQUIRE(second.ok());
-  CHECK((*second)["first_serial"] == 5);
-  CHECK((*second)["last_serial"] == 7);
+  CHECK(second->first_serial == 5);
+  CHECK(second->last_serial == 7);
   std::vector<std::string> want = Codes(1, 4);
   want.insert(want.end(), more.begin(), more.end());
   want.insert(want.end(), {"", "", ""});
@@ -150,13 +163,13 @@ TEST_CASE("organic codes: refusals name the fault and write nothing", "[organic_
   SECTION("a code already loaded, for this lot or another") {
     std::vector<std::string> again = Codes(50, 1);
     again.push_back(Code(2));
-    Result<Json> r = LoadOrganicCodes(*f.store, f.lot, again);
+    Result<LoadedOrganicCodes> r = LoadOrganicCodes(*f.store, f.lot, again);
     CHECK(r.status().code() == StatusCode::kConflict);
     CHECK(r.status().reason() == "organic-code-taken");
     CHECK(r.status().zh().find(Code(2)) != std::string::npos);
   }
   SECTION("more codes than units waiting for one") {
-    Result<Json> r = LoadOrganicCodes(*f.store, f.lot, Codes(10, 4));
+    Result<LoadedOrganicCodes> r = LoadOrganicCodes(*f.store, f.lot, Codes(10, 4));
     CHECK(r.status().reason() == "organic-codes-exceed-units");
     CHECK(r.status().zh().find("只有 3 个") != std::string::npos);
     CHECK(r.status().zh().find("label mint") != std::string::npos);
@@ -165,7 +178,7 @@ TEST_CASE("organic codes: refusals name the fault and write nothing", "[organic_
     Result<Json> lot = IssueLot(*f.store, f.TeaLot(5));
     REQUIRE(lot.ok());
     const std::string plain = Snapshot(*f.store);
-    Result<Json> r = LoadOrganicCodes(*f.store, (*lot)["code"], Codes(10, 1));
+    Result<LoadedOrganicCodes> r = LoadOrganicCodes(*f.store, (*lot)["code"], Codes(10, 1));
     CHECK(r.status().reason() == "not-organic");
     CHECK(r.status().zh().find("没有有机产品认证") != std::string::npos);
     CHECK(Snapshot(*f.store) == plain);
@@ -174,7 +187,7 @@ TEST_CASE("organic codes: refusals name the fault and write nothing", "[organic_
   SECTION("a suspended organic certificate") {
     REQUIRE(ChangeCertificationStatus(*f.store, kOrganicCert, "suspend", "抽检不合格", "cli").ok());
     const std::string suspended = Snapshot(*f.store);
-    Result<Json> r = LoadOrganicCodes(*f.store, f.lot, Codes(10, 1));
+    Result<LoadedOrganicCodes> r = LoadOrganicCodes(*f.store, f.lot, Codes(10, 1));
     CHECK(r.status().reason() == "cert-inactive");
     CHECK(r.status().zh().find("已暂停") != std::string::npos);
     CHECK(Snapshot(*f.store) == suspended);
@@ -183,13 +196,13 @@ TEST_CASE("organic codes: refusals name the fault and write nothing", "[organic_
   SECTION("a recalled lot") {
     REQUIRE(RecallLot(*f.store, f.lot, "农残超标").ok());
     const std::string recalled = Snapshot(*f.store);
-    Result<Json> r = LoadOrganicCodes(*f.store, f.lot, Codes(10, 1));
+    Result<LoadedOrganicCodes> r = LoadOrganicCodes(*f.store, f.lot, Codes(10, 1));
     CHECK(r.status().reason() == "lot-recalled");
     CHECK(Snapshot(*f.store) == recalled);
     return;
   }
   SECTION("an unknown lot") {
-    Result<Json> r = LoadOrganicCodes(*f.store, "0000000000", Codes(10, 1));
+    Result<LoadedOrganicCodes> r = LoadOrganicCodes(*f.store, "0000000000", Codes(10, 1));
     CHECK(r.status().code() == StatusCode::kNotFound);
   }
   CHECK(Snapshot(*f.store) == before);

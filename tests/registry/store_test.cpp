@@ -189,7 +189,7 @@ TEST_CASE("region CSV import is all or nothing", "[store][regions]") {
                   "469025102000,荣邦乡,0\r\n");
     auto r = ImportRegionsFile(*f.store, dir / "r.csv");
     REQUIRE(r.ok());
-    CHECK((*r)["imported"] == 2);
+    CHECK(r->imported == 2);
     CHECK(RegionFullName(*f.store, "469025102201") == "白沙黎族自治县荣邦乡荣邦村");
   }
   SECTION("a village without its township refuses the file, naming the line") {

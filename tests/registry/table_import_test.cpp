@@ -254,9 +254,9 @@ TEST_CASE("imports: the same rows from UTF-8, UTF-8 with BOM and GBK CSV and fro
     INFO(name);
     agritrace::testing::RegistryFixture f;
     WriteFileText(dir / name, bytes);
-    Result<Json> r = ImportRegionsFile(*f.store, dir / name);
+    Result<RegionImport> r = ImportRegionsFile(*f.store, dir / name);
     REQUIRE(r.ok());
-    CHECK((*r)["imported"] == 3);
+    CHECK(r->imported == 3);
     CHECK(RegionFullName(*f.store, "469025102202") == "白沙黎族自治县荣邦乡田头村, 二组");
     const std::string got = RegionRows(*f.store);
     if (expected.empty()) expected = got;
@@ -296,7 +296,7 @@ TEST_CASE("imports: a bad line in a GBK CSV or an .xlsx is named and nothing is 
   TempDir dir;
   const std::string before = Snapshot(*f.store);
   WriteFileText(dir / "bad.csv", Gbk("代码,名称\n469025102000,荣邦乡\n\n46902X102201,坏村\n"));
-  Result<Json> r = ImportRegionsFile(*f.store, dir / "bad.csv");
+  Result<RegionImport> r = ImportRegionsFile(*f.store, dir / "bad.csv");
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().zh().rfind("第 4 行：", 0) == 0);
   CHECK(r.status().en().rfind("line 4: ", 0) == 0);

@@ -269,12 +269,12 @@ TEST_CASE("sign-in failures are kept without the password, names cut to 64 bytes
   UsersFixture f;
   RecordSignInFailure(*f.store, "wang.fang", "net-hash-1", "wrong-password");
   RecordSignInFailure(*f.store, std::string(62, 'a') + "茶茶", "net-hash-2", "unknown-user");
-  Json all = ListSignInFailures(*f.store, 0, 10);
+  const std::vector<SignInFailure> all = ListSignInFailures(*f.store, 0, 10);
   REQUIRE(all.size() == 2);
-  CHECK(all[0]["username"] == "wang.fang");
-  CHECK(all[0]["net"] == "net-hash-1");
-  CHECK(all[0]["reason"] == "wrong-password");
+  CHECK(all[0].username == "wang.fang");
+  CHECK(all[0].net == "net-hash-1");
+  CHECK(all[0].reason == "wrong-password");
   // 62 + 3 bytes would be 65: the cut keeps whole characters.
-  CHECK(all[1]["username"] == std::string(62, 'a'));
-  CHECK(ListSignInFailures(*f.store, all[0]["id"], 10).size() == 1);
+  CHECK(all[1].username == std::string(62, 'a'));
+  CHECK(ListSignInFailures(*f.store, all[0].id, 10).size() == 1);
 }

@@ -137,12 +137,35 @@ TEST_CASE("a populated SQLite registry migrates whole to PostgreSQL and keeps it
   auto r = MigrateRegistry(f.db, pg.url(), options);
   INFO(r.status().en());
   REQUIRE(r.ok());
-  CHECK((*r)["source"] == (*r)["target"]);
-  CHECK((*r)["target"]["size"] == source_size);
-  CHECK((*r)["target"]["root"] == Base64Encode(source_root));
-  CHECK((*r)["keys"] == 1);
-  CHECK((*r)["table_mismatches"] == 0);
+  CHECK(Json(r->source) == Json(r->target));
+  CHECK(r->target.size == source_size);
+  CHECK(r->target.root == source_root);
+  CHECK(r->keys == 1);
+  CHECK(r->table_mismatches == 0);
   CHECK(progress["units"] == 54);
+  // `migrate --json` (schemas/migrate.schema.json): every field, the roots in base64, the
+  // password hidden, the tables in copy order.
+  Json tables = Json::array();
+  int64_t rows = 0;
+  for (const MigratedTable& t : r->tables) {
+    tables.push_back({{"table", t.table}, {"rows", t.rows}});
+    rows += t.rows;
+  }
+  CHECK(r->rows == rows);
+  CHECK(r->schema_version == f.store->db().QueryValue("PRAGMA user_version").Int64());
+  const Json log = {{"size", source_size},
+                    {"root", Base64Encode(source_root)},
+                    {"checkpoints", 1}};
+  CHECK(Json(*r) == Json{{"from", f.db},
+                         {"to", sql::RedactedUrl(pg.url())},
+                         {"key_dir", keys / "pg-keys"},
+                         {"schema_version", r->schema_version},
+                         {"tables", tables},
+                         {"rows", rows},
+                         {"keys", 1},
+                         {"table_mismatches", 0},
+                         {"source", log},
+                         {"target", log}});
 
   auto copy = Store::Open(pg.url(), OpenMode::kExisting);
   REQUIRE(copy.ok());
@@ -154,8 +177,8 @@ TEST_CASE("a populated SQLite registry migrates whole to PostgreSQL and keeps it
     const auto want = Rows(f.store->db(), table, cols);
     CHECK(Rows(dst.db(), table, cols) == want);
     int64_t reported = -1;
-    for (const auto& t : (*r)["tables"])
-      if (t["table"] == table) reported = t["rows"];
+    for (const MigratedTable& t : r->tables)
+      if (t.table == table) reported = t.rows;
     CHECK(reported == static_cast<int64_t>(want.size()));
   }
   // Insertion order kept where the registry reads it from SQLite's rowid.
@@ -286,7 +309,7 @@ TEST_CASE("a failure while copying rolls the target back, and a new run then suc
   auto r = MigrateRegistry(f.db, pg.url());
   INFO(r.status().en());
   REQUIRE(r.ok());
-  CHECK((*r)["source"] == (*r)["target"]);
+  CHECK(Json(r->source) == Json(r->target));
 }
 
 TEST_CASE("agritrace migrate and log verify end to end: the copy prints the same size and root",

@@ -14,11 +14,25 @@ namespace agritrace {
 
 inline constexpr int64_t kMaxVillageChoices = 200;
 
+// A registered village as the lot form offers it: {"code","name","full_name","poverty_registered"}.
+struct VillageChoice {
+  std::string code, name;
+  std::string full_name;  // RegionFullName: "海南省白沙黎族自治县牙叉镇南溪村"
+  bool poverty_registered = false;
+};
+void to_json(Json& j, const VillageChoice& v);
+
+// {"villages": [...], "more": bool}
+struct VillageChoices {
+  std::vector<VillageChoice> villages;
+  bool more = false;  // others matched beyond the limit
+};
+void to_json(Json& j, const VillageChoices& v);
+
 // Registered villages (12-digit codes below a township) whose code starts with `query`, or
 // whose name or township's name contains it; all villages for an empty query. At most `limit`
-// (1..kMaxVillageChoices) by code, plus "more": whether others matched.
-// {"villages": [{"code","name","full_name","poverty_registered"}], "more": bool}
-Json FindVillages(Store& store, const std::string& query, int64_t limit);
+// (1..kMaxVillageChoices) by code, and whether others matched.
+VillageChoices FindVillages(Store& store, const std::string& query, int64_t limit);
 
 // An active certificate as the lot form offers it: what a clerk needs to choose it.
 struct CertificationChoice {

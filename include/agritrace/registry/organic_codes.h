@@ -23,15 +23,27 @@ namespace agritrace {
 // "organic-codes-empty", or a reason of the table reader (the file itself is unreadable).
 Result<std::vector<std::string>> ParseOrganicCodes(std::string_view file);
 
+// A list loaded for a lot: {"lot","certification","loaded","first_serial","last_serial",
+// "waiting","codes_sha256","event_index"} (`label organic-codes --json`).
+struct LoadedOrganicCodes {
+  std::string lot;            // the lot's code
+  std::string certification;  // the number of its organic certificate
+  int64_t loaded = 0;
+  int64_t first_serial = 0, last_serial = 0;  // of the units that got a code
+  int64_t waiting = 0;                        // minted units of the lot still without a 有机码
+  std::string codes_sha256;  // hex SHA-256 of the codes in serial order, each with a line feed
+  int64_t event_index = 0;   // of "organic_codes.loaded"
+};
+void to_json(Json& j, const LoadedOrganicCodes& l);
+
 // Gives `codes` (from ParseOrganicCodes) to the lot's minted units that have no 有机码 yet, in
 // serial order, in one transaction with an "organic_codes.loaded" event that commits to them by
 // their SHA-256. Refused, with nothing written: an unknown lot (NotFound), a recalled lot, a lot
 // without an organic certificate ("not-organic") or whose organic certificate is no longer active
 // ("cert-inactive"), more codes than units waiting for one ("organic-codes-exceed-units"), a code
-// already loaded for any lot ("organic-code-taken", Conflict). Returns {"lot", "certification",
-// "loaded", "first_serial", "last_serial", "waiting", "codes_sha256", "event_index"}.
-Result<Json> LoadOrganicCodes(Store& store, const std::string& lot_code,
-                              const std::vector<std::string>& codes);
+// already loaded for any lot ("organic-code-taken", Conflict).
+Result<LoadedOrganicCodes> LoadOrganicCodes(Store& store, const std::string& lot_code,
+                                            const std::vector<std::string>& codes);
 
 // The number of the lot's organic certificate, "" when it has none: its unit labels must then
 // carry 有机码.

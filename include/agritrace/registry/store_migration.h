@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "agritrace/registry/canonical_json.h"
 #include "agritrace/registry/status.h"
@@ -29,6 +30,35 @@ struct MigrateOptions {
   // Called after every batch of rows with the table, rows copied so far and the table's total.
   std::function<void(const std::string& table, int64_t copied, int64_t total)> progress;
 };
+
+// A transparency log as `log verify` sees it: {"size","root" (base64),"checkpoints"}.
+struct MigratedLog {
+  uint64_t size = 0;
+  std::string root;  // raw 32 bytes
+  int64_t checkpoints = 0;
+};
+void to_json(Json& j, const MigratedLog& l);
+
+// {"table","rows"}
+struct MigratedTable {
+  std::string table;
+  int64_t rows = 0;
+};
+void to_json(Json& j, const MigratedTable& t);
+
+// What a migration copied (schemas/migrate.schema.json).
+struct RegistryMigration {
+  std::string from;
+  std::string to;  // the URL with its password hidden
+  std::string key_dir;
+  int64_t schema_version = 0;
+  std::vector<MigratedTable> tables;  // in copy order
+  int64_t rows = 0;
+  int64_t keys = 0;  // key files copied (those already there, identical, are not counted)
+  uint64_t table_mismatches = 0;
+  MigratedLog source, target;  // equal
+};
+void to_json(Json& j, const RegistryMigration& m);
 
 // Copies the registry at `from_path` (an SQLite file, upgraded to this binary's schema first) into
 // the PostgreSQL database `to_url`, and the private keys of `from_path`.keys/ into
@@ -46,10 +76,7 @@ struct MigrateOptions {
 // A failure while copying (migrate-failed) or a copy whose log differs from the source's
 // (migrate-log-differs) rolls the target back: it then holds the registry's empty tables, which a
 // new run accepts; so does a failure of the server. The source is only read (after its upgrade).
-// Returns schemas/migrate.schema.json: {"from", "to" (password hidden), "schema_version",
-// "tables": [{"table", "rows"}] in copy order, "rows", "keys", "key_dir", "table_mismatches",
-// "source": {"size", "root", "checkpoints"}, "target": {…the same}}, roots in base64.
-Result<Json> MigrateRegistry(const std::string& from_path, const std::string& to_url,
+Result<RegistryMigration> MigrateRegistry(const std::string& from_path, const std::string& to_url,
                              const MigrateOptions& options = {});
 
 }  // namespace agritrace

@@ -60,11 +60,26 @@ std::optional<Principal> Authenticate(Store& store, const std::string& token);
 // reason and UTC hour, with how many times and the first and latest time (migration 006).
 void RecordAccessDenial(Store& store, int64_t token_id, const std::string& route,
                         const std::string& reason);
-// Logged denials with id > `after_id`, oldest first, at most `limit`: {"id", "at" (the latest),
-// "first_at", "count", "route", "reason"} and, when the token is known, "token_id",
-// "token_name", "role", "org_id".
-Json ListAccessDenials(Store& store, int64_t after_id, int64_t limit);
+// One access_denials row: a token's (or a console user's) refusals on one route for one reason
+// in one UTC hour.
+struct AccessDenial {
+  int64_t id = 0;
+  std::string at;        // the latest refusal counted
+  std::string first_at;  // the first, in the same hour
+  int64_t count = 0;
+  std::string route, reason;
+  std::optional<int64_t> token_id;  // nullopt: no token (the console's denials)
+  // The token's name and role, when it is known.
+  std::optional<std::string> token_name, role;
+  std::optional<int64_t> org_id;  // the token's organisation; nullopt for a bureau token
+};
+// {"id","at","first_at","count","route","reason"}, plus "token_id", "token_name", "role" and
+// "org_id" when set (schemas/access-denials.schema.json).
+void to_json(Json& j, const AccessDenial& d);
+
+// Logged denials with id > `after_id`, oldest first, at most `limit`.
+std::vector<AccessDenial> ListAccessDenials(Store& store, int64_t after_id, int64_t limit);
 // The `limit` rows with the latest denials, latest first (the console's audit page).
-Json RecentAccessDenials(Store& store, int64_t limit);
+std::vector<AccessDenial> RecentAccessDenials(Store& store, int64_t limit);
 
 }  // namespace agritrace

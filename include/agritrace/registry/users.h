@@ -127,10 +127,19 @@ int64_t CountSessions(Store& store, int64_t user_id);
 // the reason. Never the password.
 void RecordSignInFailure(Store& store, const std::string& username, const std::string& net,
                          const std::string& reason);
-// Failures with id > `after_id`, oldest first, at most `limit`: {"id","at","username","net",
-// "reason"}.
-Json ListSignInFailures(Store& store, int64_t after_id, int64_t limit);
+// One failed sign-in as logged: {"id","at","username","net","reason"}.
+struct SignInFailure {
+  int64_t id = 0;
+  std::string at;
+  std::string username;  // the name tried, at most 64 bytes
+  std::string net;       // salted hash of the client's network
+  std::string reason;    // unknown-user | wrong-password | disabled
+};
+void to_json(Json& j, const SignInFailure& f);
+
+// Failures with id > `after_id`, oldest first, at most `limit`.
+std::vector<SignInFailure> ListSignInFailures(Store& store, int64_t after_id, int64_t limit);
 // The newest `limit` failures, newest first (the bureau's overview).
-Json RecentSignInFailures(Store& store, int64_t limit);
+std::vector<SignInFailure> RecentSignInFailures(Store& store, int64_t limit);
 
 }  // namespace agritrace
