@@ -98,7 +98,7 @@ int Prepare(const std::string& db, const std::string& codes_file, int units) {
   lot.inspections = {{"海南省农产品质量安全检测中心", "HN2026-0412", "pass"}};
   auto issued = IssueLot(store, lot);
   if (!issued.ok()) return Fail(issued.status());
-  std::string lot_code = (*issued)["code"];
+  std::string lot_code = issued->code;
   std::ofstream out(codes_file);
   s = store.Transact([&]() -> Status {
     sql::Statement ins(store.db(),

@@ -79,10 +79,7 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = IssueLot(*store, in);
       if (!r.ok()) return ctx.Fail(r.status());
-      Json out = {{"code", (*r)["code"]}, {"record", (*r)["record"]}, {"signature", (*r)["signature"]},
-                  {"kid", (*r)["kid"]}, {"event_index", (*r)["event_index"]}};
-      ctx.Print(out, "已发放并签名 / issued and signed: " +
-                         Summary(out["code"], out["record"], out["kid"]));
+      ctx.Print(Json(*r), "已发放并签名 / issued and signed: " + Summary(r->code, r->record, r->kid));
     });
   });
 
@@ -149,7 +146,7 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = RecallLot(*store, LotCodeArg(code), reason);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已召回批次 / recalled lot " + crockford::Group(LotCodeArg(code), 5));
+      ctx.Print(Json(*r), "已召回批次 / recalled lot " + crockford::Group(LotCodeArg(code), 5));
     });
   });
 
@@ -171,7 +168,7 @@ void RegisterLotCommands(CLI::App& app, Context& ctx) {
       if (!store) return;
       auto r = AddTraceEvent(*store, LotCodeArg(code), step, at, place, actor, note);
       if (!r.ok()) return ctx.Fail(r.status());
-      ctx.Print(*r, "已记录环节 / recorded " + step + " " + (*r)["at"].get<std::string>());
+      ctx.Print(Json(*r), "已记录环节 / recorded " + step + " " + r->event.at);
     });
   });
 }

@@ -131,7 +131,7 @@ void Lots(ApiRouter& router, ApiContext& api) {
     auto product = api.WithStore([&](Store& store) { return GetProduct(store, lot->product_id); });
     if (product.ok() && !AllowOrganisation(api, *who, product->org_id, req, res)) return;
     auto r = api.WithStore([&](Store& store) { return IssueLot(store, *lot); });
-    AnswerCreated(res, req, r, r.ok() ? "/api/v1/lots/" + (*r)["code"].get<std::string>() : "");
+    AnswerCreated(res, req, r, r.ok() ? "/api/v1/lots/" + r->code : "");
   });
 
   router.Get(R"(/api/v1/lots/([^/]+))",

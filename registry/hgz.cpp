@@ -301,7 +301,8 @@ Result<IssuedHgz> IssueHgz(Store& store, const HgzInput& in) {
     idx.Bind(1, *ev);
     idx.Bind(2, id);
     idx.Exec();
-    out = IssuedHgz{number, record, signature, key->kid, *ev};
+    static_cast<SignedRecord&>(out) = {record, *canonical, signature, key->kid, *ev};
+    out.number = number;
     return Status::Ok();
   });
   if (!s.ok()) return s;
@@ -315,12 +316,8 @@ Result<Hgz> GetHgz(Store& store, const std::string& number) {
   q.Bind(1, number);
   if (!q.Step()) return HgzNotFound(number);
   Hgz h;
+  static_cast<SignedRecord&>(h) = ReadSignedRecord(q, 1);
   h.number = number;
-  h.record_canonical = q.Column(1).String();
-  h.record = Json::parse(h.record_canonical);
-  h.signature = q.Column(2).String();
-  h.kid = q.Column(3).String();
-  h.event_index = q.Column(4).Int64();
   auto pub = PublicKeyOf(store, h.kid);
   auto sig = Base64UrlDecode(h.signature);
   h.signature_valid = pub.ok() && sig && Ed25519Verify(*pub, h.record_canonical, *sig);
@@ -360,19 +357,16 @@ Result<std::vector<HgzSummary>> ListHgz(Store& store, const std::string& lot) {
 }
 
 void to_json(Json& j, const IssuedHgz& h) {
-  j = {{"number", h.number}, {"record", h.record}, {"signature", h.signature},
-       {"kid", h.kid}, {"event_index", h.event_index}};
+  j = static_cast<const SignedRecord&>(h);
+  j["number"] = h.number;
 }
 
 void to_json(Json& j, const Hgz& h) {
-  j = {{"number", h.number},
-       {"record", h.record},
-       {"record_canonical", h.record_canonical},
-       {"signature", h.signature},
-       {"kid", h.kid},
-       {"event_index", h.event_index},
-       {"signature_valid", h.signature_valid},
-       {"lot_recalled", h.lot_recalled}};
+  j = static_cast<const SignedRecord&>(h);
+  j["number"] = h.number;
+  j["record_canonical"] = h.record_canonical;
+  j["signature_valid"] = h.signature_valid;
+  j["lot_recalled"] = h.lot_recalled;
 }
 
 void to_json(Json& j, const HgzSummary& h) {

@@ -2,7 +2,8 @@
 
 namespace agritrace {
 
-Result<Json> ListOrganisationLots(Store& store, int64_t org_id, int64_t offset, int64_t limit) {
+Result<std::vector<ListedLot>> ListOrganisationLots(Store& store, int64_t org_id, int64_t offset,
+                                                    int64_t limit) {
   if (limit < 1 || limit > kMaxLotPageSize || offset < 0)
     return Status::Invalid("每页 1 到 " + std::to_string(kMaxLotPageSize) + " 个批次",
                            "a page holds 1 to " + std::to_string(kMaxLotPageSize) + " lots");
@@ -18,14 +19,10 @@ Result<Json> ListOrganisationLots(Store& store, int64_t org_id, int64_t offset, 
   q.Bind(1, org_id);
   q.Bind(2, limit);
   q.Bind(3, offset);
-  Json out = Json::array();
+  std::vector<ListedLot> out;
   while (q.Step())
-    out.push_back({{"code", q.Column(0).String()},
-                   {"product", q.Column(1).String()},
-                   {"packed", q.Column(2).String()},
-                   {"units", q.Column(3).Int64()},
-                   {"codes_minted", q.Column(4).Int64()},
-                   {"recalled", q.Column(5).Int() != 0}});
+    out.push_back(ListedLot{q.Column(0).String(), q.Column(1).String(), q.Column(2).String(),
+                            q.Column(3).Int64(), q.Column(4).Int64(), q.Column(5).Int() != 0});
   return out;
 }
 
@@ -36,14 +33,28 @@ int64_t CountOrganisationLots(Store& store, int64_t org_id) {
   return q.Column(0).Int64();
 }
 
-Json RegistryCounts(Store& store) {
+RegistryTotals RegistryCounts(Store& store) {
   auto count = [&](const char* sql) { return store.db().QueryValue(sql).Int64(); };
-  return {{"organisations", count("SELECT COUNT(*) FROM organisations")},
-          {"certifications", count("SELECT COUNT(*) FROM certifications")},
-          {"active_certifications",
-           count("SELECT COUNT(*) FROM certifications WHERE status = 'active'")},
-          {"lots", count("SELECT COUNT(*) FROM lots")},
-          {"users", count("SELECT COUNT(*) FROM users WHERE disabled = 0")}};
+  RegistryTotals t;
+  t.organisations = count("SELECT COUNT(*) FROM organisations");
+  t.certifications = count("SELECT COUNT(*) FROM certifications");
+  t.active_certifications = count("SELECT COUNT(*) FROM certifications WHERE status = 'active'");
+  t.lots = count("SELECT COUNT(*) FROM lots");
+  t.users = count("SELECT COUNT(*) FROM users WHERE disabled = 0");
+  return t;
+}
+
+void to_json(Json& j, const ListedLot& lot) {
+  j = {{"code", lot.code},   {"product", lot.product},           {"packed", lot.packed},
+       {"units", lot.units}, {"codes_minted", lot.codes_minted}, {"recalled", lot.recalled}};
+}
+
+void to_json(Json& j, const RegistryTotals& t) {
+  j = {{"organisations", t.organisations},
+       {"certifications", t.certifications},
+       {"active_certifications", t.active_certifications},
+       {"lots", t.lots},
+       {"users", t.users}};
 }
 
 }  // namespace agritrace

@@ -118,10 +118,10 @@ Result<Inspection> ParseInspection(const std::string& text) {
   return i;
 }
 
-Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& actor) {
+Result<IssuedLot> IssueLot(Store& store, const LotInput& lot, const std::string& actor) {
   auto key = CurrentSigningKey(store);
   if (!key.ok()) return key.status();
-  Json out;
+  IssuedLot out;
   Status s = store.Transact([&]() -> Status {
     auto checked = CheckIssueRules(store, lot);
     if (!checked.ok()) return checked.status();
@@ -216,8 +216,8 @@ Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& acto
     idx.Bind(2, lot_id);
     idx.Exec();
     CrashPoint("lot-issue-before-commit");
-    out = {{"code", code}, {"record", record}, {"signature", signature}, {"kid", key->kid},
-           {"event_index", *ev}};
+    static_cast<SignedRecord&>(out) = {record, *canonical, signature, key->kid, *ev};
+    out.code = code;
     return Status::Ok();
   });
   if (!s.ok()) {
@@ -235,11 +235,22 @@ void to_json(Json& j, const TraceEvent& e) {
   if (e.note) j["note"] = *e.note;
 }
 
+void to_json(Json& j, const AddedTraceEvent& e) {
+  j = e.event;
+  j["lot"] = e.lot;
+}
+
+void to_json(Json& j, const IssuedLot& lot) {
+  j = static_cast<const SignedRecord&>(lot);
+  j["code"] = lot.code;
+}
+
 void to_json(Json& j, const Lot& lot) {
-  j = {{"code", lot.code},           {"record", lot.record},
-       {"record_canonical", lot.record_canonical}, {"signature", lot.signature},
-       {"kid", lot.kid},             {"event_index", lot.event_index},
-       {"recalled", lot.recalled},   {"trace", lot.trace}};
+  j = static_cast<const SignedRecord&>(lot);
+  j["code"] = lot.code;
+  j["record_canonical"] = lot.record_canonical;
+  j["recalled"] = lot.recalled;
+  j["trace"] = lot.trace;
 }
 
 Result<Lot> GetLot(Store& store, const std::string& code) {
@@ -249,12 +260,8 @@ Result<Lot> GetLot(Store& store, const std::string& code) {
   if (!q.Step()) return LotNotFound(code);
   int64_t id = q.Column(0).Int64();
   Lot lot;
+  static_cast<SignedRecord&>(lot) = ReadSignedRecord(q, 1);
   lot.code = code;
-  lot.record_canonical = q.Column(1).String();
-  lot.record = Json::parse(lot.record_canonical);
-  lot.signature = q.Column(2).String();
-  lot.kid = q.Column(3).String();
-  lot.event_index = q.Column(4).Int64();
   lot.recalled = IsRecalled(store, id);
   sql::Statement t(store.db(),
                    "SELECT step, at, place, actor, note, event_index FROM trace_events "
@@ -269,16 +276,17 @@ Result<Lot> GetLot(Store& store, const std::string& code) {
   return lot;
 }
 
-Result<Json> RecallLot(Store& store, const std::string& code, const std::string& reason,
-                       const std::string& actor) {
+Result<AddedTraceEvent> RecallLot(Store& store, const std::string& code,
+                                  const std::string& reason, const std::string& actor) {
   if (reason.empty())
     return Status::Invalid("请用 --reason 写明召回原因，消费者扫码时会看到", "give a --reason; consumers see it when they scan");
   return AddTraceEvent(store, code, "recall", NowUtc(), "", actor, reason);
 }
 
-Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::string& step,
-                           const std::string& at, const std::string& place,
-                           const std::string& actor, const std::string& note) {
+Result<AddedTraceEvent> AddTraceEvent(Store& store, const std::string& code,
+                                      const std::string& step, const std::string& at,
+                                      const std::string& place, const std::string& actor,
+                                      const std::string& note) {
   static const char* kSteps[] = {"planting", "input-use", "harvesting", "inspecting", "processing",
                                  "packing", "storing", "shipping", "receiving", "retail",
                                  "recall", "amendment"};
@@ -292,7 +300,7 @@ Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::str
                            "storing, shipping, receiving, retail or amendment: " + step);
   auto when = ParseTimestamp(at);
   if (!when.ok()) return when.status();
-  Json out;
+  AddedTraceEvent out;
   Status s = store.Transact([&]() -> Status {
     auto lot_id = LotId(store, code);
     if (!lot_id.ok()) return lot_id.status();
@@ -300,11 +308,12 @@ Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::str
       return Status::Conflict("批次 " + code + " 已召回", "lot " + code + " is already recalled");
     if (!place.empty())
       if (Status r = RequireRegion(store, place); !r.ok()) return r;
-    out = {{"lot", code}, {"step", step}, {"at", *when}};
-    if (!place.empty()) out["place"] = place;
-    if (!actor.empty()) out["actor"] = actor;
-    if (!note.empty()) out["note"] = note;
-    auto ev = store.AppendEvent(step == "recall" ? "lot.recalled" : "lot.trace", out);
+    // The event's data is hashed into the log: built here as it always was, not from `out`.
+    Json data = {{"lot", code}, {"step", step}, {"at", *when}};
+    if (!place.empty()) data["place"] = place;
+    if (!actor.empty()) data["actor"] = actor;
+    if (!note.empty()) data["note"] = note;
+    auto ev = store.AppendEvent(step == "recall" ? "lot.recalled" : "lot.trace", data);
     if (!ev.ok()) return ev.status();
     sql::Statement ins(store.db(),
                        "INSERT INTO trace_events(lot_id, step, at, place, actor, note, event_index) "
@@ -317,7 +326,10 @@ Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::str
     if (note.empty()) ins.Bind(6); else ins.Bind(6, note);
     ins.Bind(7, *ev);
     ins.Exec();
-    out["event_index"] = *ev;
+    auto given = [](const std::string& v) {
+      return v.empty() ? std::nullopt : std::optional<std::string>(v);
+    };
+    out = {code, TraceEvent{step, *when, given(place), given(actor), given(note), *ev}};
     return Status::Ok();
   });
   if (!s.ok()) return s;

@@ -49,16 +49,14 @@ std::string OrganisationHome(Store& store, Lang lang, const Session& s, int64_t 
            h_product + "</th><th>" + h_packed + "</th><th class=\"n\">" + h_units +
            "</th><th class=\"n\">" + h_codes + "</th></tr></thead><tbody>";
     for (const auto& lot : *lots) {
-      const std::string lot_code = HtmlEscape(lot["code"].get<std::string>());
+      const std::string lot_code = HtmlEscape(lot.code);
       std::string code = "<a href=\"/console/lots/" + lot_code + LangSuffix(lang) + "\"><code>" +
                          lot_code + "</code></a>";
-      if (lot["recalled"].get<bool>())
+      if (lot.recalled)
         code += " <span class=\"red\">" + L(lang, "已召回", "recalled") + "</span>";
-      out += "<tr>" + CardCell(h_code, code) +
-             CardCell(h_product, HtmlEscape(lot["product"].get<std::string>())) +
-             CardCell(h_packed, HtmlEscape(lot["packed"].get<std::string>())) +
-             CardCell(h_units, Num(lot["units"].get<int64_t>()), true) +
-             CardCell(h_codes, Num(lot["codes_minted"].get<int64_t>()), true) + "</tr>";
+      out += "<tr>" + CardCell(h_code, code) + CardCell(h_product, HtmlEscape(lot.product)) +
+             CardCell(h_packed, HtmlEscape(lot.packed)) + CardCell(h_units, Num(lot.units), true) +
+             CardCell(h_codes, Num(lot.codes_minted), true) + "</tr>";
     }
     out += "</tbody></table></div>";
   }
@@ -69,18 +67,18 @@ std::string OrganisationHome(Store& store, Lang lang, const Session& s, int64_t 
 }
 
 std::string BureauHome(Store& store, Lang lang, const Session& s, ScanThresholds thresholds) {
-  const Json counts = RegistryCounts(store);
+  const RegistryTotals counts = RegistryCounts(store);
   std::string out = ConsoleHead(lang, L(lang, "概况", "Overview"));
   out += ConsoleBar(lang, store.Meta("name"), s);
   out += "<section><h1>" + L(lang, "登记概况", "Registry overview") + "</h1><dl>";
-  auto row = [&](std::string_view zh, std::string_view en, const char* key) {
-    out += "<dt>" + L(lang, zh, en) + "</dt><dd>" + Num(counts[key].get<int64_t>()) + "</dd>";
+  auto row = [&](std::string_view zh, std::string_view en, int64_t n) {
+    out += "<dt>" + L(lang, zh, en) + "</dt><dd>" + Num(n) + "</dd>";
   };
-  row("经营主体", "Organisations", "organisations");
-  row("认证证书", "Certifications", "certifications");
-  row("其中有效", "of them active", "active_certifications");
-  row("批次", "Lots", "lots");
-  row("启用的账号", "Active accounts", "users");
+  row("经营主体", "Organisations", counts.organisations);
+  row("认证证书", "Certifications", counts.certifications);
+  row("其中有效", "of them active", counts.active_certifications);
+  row("批次", "Lots", counts.lots);
+  row("启用的账号", "Active accounts", counts.users);
   out += "</dl></section>" + ConsoleAlerts(store, lang, s, thresholds);
 
   out += "<section><h2>" + L(lang, "最近的登录失败", "Recent failed sign-ins") + "</h2>";

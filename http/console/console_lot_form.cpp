@@ -567,8 +567,7 @@ void RegisterConsoleLotForm(httplib::Server& svr, std::shared_ptr<ConsoleContext
         if (action == "issue") {
           auto r = IssueLot(store, lot, ConsoleActor(*s));
           if (r.ok())
-            return res.set_redirect(
-                "/console/lots/" + (*r)["code"].get<std::string>() + LangSuffix(lang), 303);
+            return res.set_redirect("/console/lots/" + r->code + LangSuffix(lang), 303);
           f.Place(r.status());
         } else {
           // The issue rules themselves, read-only: a preview writes nothing, not even a refusal.

@@ -50,7 +50,7 @@ struct VerifyFixture : RegistryFixture {
   std::string Issue(const LotInput& lot) {
     auto r = IssueLot(*store, lot);
     if (!r.ok()) FAIL(r.status().message());
-    return (*r)["code"];
+    return r->code;
   }
 
   // Registers `n` unit codes of `lot_code` (what the labeler does when it mints).

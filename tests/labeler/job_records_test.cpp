@@ -42,7 +42,7 @@ Json WithoutIndex(Json j) {
 std::string MintedLot(RegistryFixture& f, int64_t minted) {
   auto issued = IssueLot(*f.store, f.TeaLot());
   REQUIRE(issued.ok());
-  const std::string lot = Json(*issued).at("code").get<std::string>();
+  const std::string lot = issued->code;
   REQUIRE(labeler::MintUnitCodes(*f.store, {lot, minted, 0, ""}).ok());
   return lot;
 }
@@ -52,7 +52,7 @@ TEST_CASE("a mint prints as the units.minted event plus its index", "[label_job]
   RegistryFixture f;
   auto issued = IssueLot(*f.store, f.TeaLot());
   REQUIRE(issued.ok());
-  const std::string lot = Json(*issued).at("code").get<std::string>();
+  const std::string lot = issued->code;
 
   // No actor named: none printed.
   auto first = labeler::MintUnitCodes(*f.store, {lot, 5, 1, ""});
@@ -232,7 +232,7 @@ TEST_CASE("a printed 合格证 prints as hgz print --json did", "[hgz_print]") {
   RegistryFixture f;
   auto issued = IssueLot(*f.store, f.TeaLot());
   REQUIRE(issued.ok());
-  auto hgz = IssueHgz(*f.store, testing::SampleHgz(Json(*issued).at("code").get<std::string>()));
+  auto hgz = IssueHgz(*f.store, testing::SampleHgz(issued->code));
   INFO(hgz.status().en());
   REQUIRE(hgz.ok());
   labeler::HgzPrintRequest req;

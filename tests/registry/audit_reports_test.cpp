@@ -27,11 +27,11 @@ TEST_CASE("certificate report: output labelled against certified, expiry flags",
   auto lot = IssueLot(*f.store, f.TeaLot(16000));
   REQUIRE(lot.ok());
   // Labels minted beyond the lot (spares): 20,004 x 250 g = 5,001 kg labelled > 5,000 kg.
-  AddUnitCodes(*f.store, (*lot)["code"], 20004, "U");
+  AddUnitCodes(*f.store, lot->code, 20004, "U");
   CertificationInput soon{"pollution-free", "WGH-HN-23-00123", "海南省农业农村厅", f.org, {f.tea},
                           DaysAgo(300), DaysAgo(-30), -1, {}};
   REQUIRE(AddCertification(*f.store, soon, "cli").ok());
-  std::string year = (*lot)["record"]["packed"].get<std::string>().substr(0, 4);
+  std::string year = lot->record["packed"].get<std::string>().substr(0, 4);
   Report r = CertificateReport(*f.store, year);
   const Json* green = Row(r, "number", f.green);
   REQUIRE(green);
@@ -68,7 +68,7 @@ TEST_CASE("refusal report lists what the rules refused", "[audit]") {
 TEST_CASE("scan report: copied codes by lot and forgery attempts by day", "[audit]") {
   RegistryFixture f;
   auto lot = IssueLot(*f.store, f.TeaLot());
-  std::string code = (*lot)["code"];
+  std::string code = lot->code;
   AddUnitCodes(*f.store, code, 3, "C");
   for (int i = 0; i < 7; ++i) AddScan(*f.store, "C100001", "unit", "2026-04-12T01:00:0" + std::to_string(i) + "Z", "net-a");
   for (int i = 0; i < 4; ++i) AddScan(*f.store, "C100002", "unit", "2026-04-12T02:00:00Z", "net-" + std::to_string(i));
@@ -104,8 +104,8 @@ TEST_CASE("copied codes, scans per day and the monthly scans: the same folded, u
           "[audit][scans]") {
   RegistryFixture f;
   auto lot = IssueLot(*f.store, f.TeaLot());
-  const std::string code = (*lot)["code"];
-  const std::string packed = (*lot)["record"]["packed"];
+  const std::string code = lot->code;
+  const std::string packed = lot->record["packed"];
   AddUnitCodes(*f.store, code, 4, "C");
   // Beijing time: 2026-04-12T17:00Z is already the 13th.
   for (int i = 0; i < 7; ++i) AddScan(*f.store, "C100001", "unit", "2026-04-12T01:00:0" + std::to_string(i) + "Z", "net-a");
@@ -201,8 +201,8 @@ TEST_CASE("poverty report: share from registered-poor households", "[audit]") {
 TEST_CASE("monthly report and its CSV for spreadsheets", "[audit]") {
   RegistryFixture f;
   auto lot = IssueLot(*f.store, f.TeaLot(40));
-  std::string packed = (*lot)["record"]["packed"];
-  AddUnitCodes(*f.store, (*lot)["code"], 2, "M");
+  std::string packed = lot->record["packed"];
+  AddUnitCodes(*f.store, lot->code, 2, "M");
   AddScan(*f.store, "M100001", "unit", packed + "T05:00:00Z", "n");
   REQUIRE(IssueLot(*f.store, f.TeaLot(60)).ok());
   Report r = MonthlyReport(*f.store, packed.substr(0, 7));
@@ -246,9 +246,9 @@ TEST_CASE("report parameters: years and months are checked, reports become JSON"
 
 TEST_CASE("hgz reports: certificates per organisation and month, lots without one", "[audit][hgz]") {
   RegistryFixture f;
-  const std::string covered = (*IssueLot(*f.store, f.TeaLot(100)))["code"];    // 25 kg
-  const std::string uncovered = (*IssueLot(*f.store, f.TeaLot(40)))["code"];   // 10 kg
-  const std::string recalled = (*IssueLot(*f.store, f.TeaLot(10)))["code"];
+  const std::string covered = IssueLot(*f.store, f.TeaLot(100))->code;    // 25 kg
+  const std::string uncovered = IssueLot(*f.store, f.TeaLot(40))->code;   // 10 kg
+  const std::string recalled = IssueLot(*f.store, f.TeaLot(10))->code;
   REQUIRE(RecallLot(*f.store, recalled, "抽检不合格").ok());
   REQUIRE(IssueHgz(*f.store, testing::SampleHgz(covered)).ok());  // 12.5 kg
   HgzInput pieces = testing::SampleHgz(covered);

@@ -19,7 +19,7 @@ using testing::Snapshot;
 
 struct HgzFixture : RegistryFixture {
   std::string lot;
-  HgzFixture() { lot = (*IssueLot(*store, TeaLot(100)))["code"]; }  // 100 × 250 g = 25 kg
+  HgzFixture() { lot = IssueLot(*store, TeaLot(100))->code; }  // 100 × 250 g = 25 kg
 
   HgzInput Weight(int64_t grams) const {
     HgzInput in;

@@ -36,9 +36,9 @@ TEST_CASE("a valid lot is signed over its canonical record", "[issue]") {
   RegistryFixture f;
   auto r = IssueLot(*f.store, f.TeaLot());
   REQUIRE(r.ok());
-  std::string code = (*r)["code"];
+  std::string code = r->code;
   CHECK(code.size() == 10);
-  const Json& rec = (*r)["record"];
+  const Json& rec = r->record;
   CHECK(rec["total_g"] == 25000);
   CHECK(rec["origin"]["full_name"] == "白沙黎族自治县牙叉镇南溪村");
   CHECK(rec["product"]["gtin"] == "06901234567892");
@@ -195,25 +195,24 @@ TEST_CASE("key rotation: new lots use the new key, old lots still verify", "[iss
   REQUIRE(f.store->Transact([&]() -> Status { return CreateSigningKey(*f.store).status(); }).ok());
   auto second = IssueLot(*f.store, f.TeaLot());
   REQUIRE(second.ok());
-  CHECK((*first)["kid"] != (*second)["kid"]);
+  CHECK(first->kid != second->kid);
   for (const auto& lot : {*first, *second}) {
-    auto shown = GetLot(*f.store, lot["code"]);
-    auto pub = PublicKeyOf(*f.store, lot["kid"]);
+    auto shown = GetLot(*f.store, lot.code);
+    auto pub = PublicKeyOf(*f.store, lot.kid);
     REQUIRE(pub.ok());
-    CHECK(Ed25519Verify(*pub, shown->record_canonical,
-                        *Base64UrlDecode(lot["signature"].get<std::string>())));
+    CHECK(Ed25519Verify(*pub, shown->record_canonical, *Base64UrlDecode(lot.signature)));
   }
   const std::vector<ListedSigningKey> keys = ListSigningKeys(*f.store);
   REQUIRE(keys.size() == 2);
   CHECK_FALSE(keys[0].current());
   CHECK(keys[1].current());
-  CHECK(keys[1].kid == (*second)["kid"]);
+  CHECK(keys[1].kid == second->kid);
 }
 
 TEST_CASE("recall and trace events are logged, never edits", "[issue]") {
   RegistryFixture f;
   auto lot = IssueLot(*f.store, f.TeaLot());
-  std::string code = (*lot)["code"];
+  std::string code = lot->code;
   std::string record_before = GetLot(*f.store, code)->record_canonical;
   REQUIRE(AddTraceEvent(*f.store, code, "shipping", "2026-04-11T09:00:00+08:00", "469025", "顺丰", "发往海口").ok());
   CHECK(AddTraceEvent(*f.store, code, "teleporting", "2026-04-11", "469025", "", "").status().code() == StatusCode::kInvalid);

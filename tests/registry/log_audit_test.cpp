@@ -55,8 +55,8 @@ struct AuditFixture : RegistryFixture {
   std::string lot, lot2;
   int64_t lot_id = 0, lot2_id = 0;
   AuditFixture() {
-    lot = (*IssueLot(*store, TeaLot(50)))["code"];
-    lot2 = (*IssueLot(*store, TeaLot(50)))["code"];
+    lot = IssueLot(*store, TeaLot(50))->code;
+    lot2 = IssueLot(*store, TeaLot(50))->code;
     lot_id = *LotId(*store, lot);
     lot2_id = *LotId(*store, lot2);
     Mint(*store, lot, 10, 2, 1);

@@ -47,9 +47,9 @@ struct OrganicFixture : RegistryFixture {
     REQUIRE(AddCertification(*store, organic, "cli").ok());
     LotInput l = TeaLot(50);
     l.certs = {green, kOrganicCert};
-    Result<Json> issued = IssueLot(*store, l);
+    auto issued = IssueLot(*store, l);
     REQUIRE(issued.ok());
-    lot = (*issued)["code"];
+    lot = issued->code;
     sql::Statement q(store->db(), "SELECT id FROM lots WHERE code = ?");
     q.Bind(1, lot);
     REQUIRE(q.Step());
@@ -175,10 +175,10 @@ TEST_CASE("organic codes: refusals name the fault and write nothing", "[organic_
     CHECK(r.status().zh().find("label mint") != std::string::npos);
   }
   SECTION("a lot without an organic certificate") {
-    Result<Json> lot = IssueLot(*f.store, f.TeaLot(5));
+    auto lot = IssueLot(*f.store, f.TeaLot(5));
     REQUIRE(lot.ok());
     const std::string plain = Snapshot(*f.store);
-    Result<LoadedOrganicCodes> r = LoadOrganicCodes(*f.store, (*lot)["code"], Codes(10, 1));
+    Result<LoadedOrganicCodes> r = LoadOrganicCodes(*f.store, lot->code, Codes(10, 1));
     CHECK(r.status().reason() == "not-organic");
     CHECK(r.status().zh().find("没有有机产品认证") != std::string::npos);
     CHECK(Snapshot(*f.store) == plain);

@@ -42,8 +42,8 @@ TEST_CASE("scans are inserted in one transaction and summarised per code", "[sca
 TEST_CASE("scans of a lot: its unit codes and its lot code, oldest first, paged", "[scans]") {
   RegistryFixture f;
   auto& db = f.store->db();
-  std::string lot = (*IssueLot(*f.store, f.TeaLot()))["code"];
-  std::string other = (*IssueLot(*f.store, f.TeaLot()))["code"];
+  std::string lot = IssueLot(*f.store, f.TeaLot())->code;
+  std::string other = IssueLot(*f.store, f.TeaLot())->code;
   int64_t lot_id = db.QueryValue("SELECT id FROM lots WHERE code = '" + lot + "'").Int64();
   int64_t other_id = db.QueryValue("SELECT id FROM lots WHERE code = '" + other + "'").Int64();
   REQUIRE(InsertUnits(db, lot_id, {"UNITAAAAAAAAAAA1", "UNITAAAAAAAAAAA2"}, false).ok());

@@ -33,7 +33,7 @@ TEST_CASE("a unit code finds its lot, record, key and certificates", "[lookup]")
   RegistryFixture f;
   auto issued = IssueLot(*f.store, f.TeaLot());
   REQUIRE(issued.ok());
-  std::string lot = (*issued)["code"];
+  std::string lot = issued->code;
   std::string unit = AddUnit(f, lot, 7);
   VerifyLookup lookup(f.store->db(), nullptr);
   std::string today = TodayShanghai();
@@ -44,9 +44,9 @@ TEST_CASE("a unit code finds its lot, record, key and certificates", "[lookup]")
   CHECK(r->unit_code == unit);
   CHECK(r->serial == 7);
   CHECK(r->product_gtin == "06901234567892");
-  CHECK(r->record_json == *CanonicalJson((*issued)["record"]));
-  CHECK(r->signature == (*issued)["signature"]);
-  CHECK(r->kid == (*issued)["kid"]);
+  CHECK(r->record_json == *CanonicalJson(issued->record));
+  CHECK(r->signature == issued->signature);
+  CHECK(r->kid == issued->kid);
   CHECK(r->public_key.size() == 32);
   CHECK(KeyId(r->public_key) == r->kid);
   CHECK(r->signature_valid);
@@ -74,7 +74,7 @@ TEST_CASE("a unit code finds its lot, record, key and certificates", "[lookup]")
 
 TEST_CASE("certificate status is live: revoked, suspended, expired by today's date", "[lookup]") {
   RegistryFixture f;
-  std::string lot = (*IssueLot(*f.store, f.TeaLot()))["code"];
+  std::string lot = IssueLot(*f.store, f.TeaLot())->code;
   VerifyLookup lookup(f.store->db(), nullptr);
   auto valid_to =
       f.store->db()
@@ -93,7 +93,7 @@ TEST_CASE("certificate status is live: revoked, suspended, expired by today's da
 
 TEST_CASE("trace events in time order, the recall among them", "[lookup]") {
   RegistryFixture f;
-  std::string lot = (*IssueLot(*f.store, f.TeaLot()))["code"];
+  std::string lot = IssueLot(*f.store, f.TeaLot())->code;
   REQUIRE(
       AddTraceEvent(*f.store, lot, "shipping", "2026-05-02T00:00:00Z", "469025100201", "顺丰", "")
           .ok());
@@ -117,7 +117,7 @@ TEST_CASE("trace events in time order, the recall among them", "[lookup]") {
 
 TEST_CASE("an altered record fails the signature check, cached or not", "[lookup]") {
   RegistryFixture f;
-  std::string lot = (*IssueLot(*f.store, f.TeaLot()))["code"];
+  std::string lot = IssueLot(*f.store, f.TeaLot())->code;
   SignatureCache cache;
   VerifyLookup lookup(f.store->db(), &cache);
   CHECK(lookup.ByLotCode(lot, TodayShanghai())->signature_valid);

@@ -35,10 +35,10 @@ struct SeasonRegistry : RegistryFixture {
   SeasonRegistry() {
     auto a = IssueLot(*store, TeaLot(100), "cli");  // 25 kg
     REQUIRE(a.ok());
-    lot = (*a)["code"];
+    lot = a->code;
     auto b = IssueLot(*store, TeaLot(10), "cli");
     REQUIRE(b.ok());
-    recalled = (*b)["code"];
+    recalled = b->code;
     REQUIRE(labeler::MintUnitCodes(*store, {lot, 40, 4, "cli"}).ok());
     REQUIRE(labeler::MintUnitCodes(*store, {recalled, 10, 0, "cli"}).ok());
     REQUIRE(RecallLot(*store, recalled, "抽检不合格", "cli").ok());
@@ -204,10 +204,10 @@ TEST_CASE("a populated SQLite registry migrates whole to PostgreSQL and keeps it
   auto next = IssueLot(dst, f.TeaLot(3), "cli");
   INFO(next.status().en());
   REQUIRE(next.ok());
-  CHECK(*LotId(dst, (*next)["code"]) == max_lot + 1);
-  CHECK((*next)["event_index"] == source_size);
-  REQUIRE(labeler::MintUnitCodes(dst, {(*next)["code"], 3, 0, "cli"}).ok());
-  REQUIRE(InsertScans(dst.db(), {{(*next)["code"], "lot", NowUtc(), std::string(64, 'd')}}).ok());
+  CHECK(*LotId(dst, next->code) == max_lot + 1);
+  CHECK(static_cast<uint64_t>(next->event_index) == source_size);
+  REQUIRE(labeler::MintUnitCodes(dst, {next->code, 3, 0, "cli"}).ok());
+  REQUIRE(InsertScans(dst.db(), {{next->code, "lot", NowUtc(), std::string(64, 'd')}}).ok());
   auto cp = SignRegistryCheckpoint(dst);
   INFO(cp.status().en());
   REQUIRE(cp.ok());

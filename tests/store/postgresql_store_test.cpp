@@ -154,7 +154,7 @@ TEST_CASE("a PostgreSQL registry takes regions, organisations, certificates and 
   testing::RegistryFixture f(pg.url());
   auto lot = IssueLot(*f.store, f.TeaLot(20), "cli");
   REQUIRE(lot.ok());
-  const std::string code = (*lot)["code"];
+  const std::string code = lot->code;
   auto shown = GetLot(*f.store, code);
   REQUIRE(shown.ok());
   CHECK(shown->record["units"] == 20);

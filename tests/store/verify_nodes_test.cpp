@@ -166,7 +166,7 @@ TEST_CASE("two verify nodes on one PostgreSQL and its streaming replica lose no 
   testing::RegistryFixture f(primary.url);
   auto lot = IssueLot(*f.store, f.TeaLot(20), "cli");
   REQUIRE(lot.ok());
-  const std::string lot_code = (*lot)["code"];
+  const std::string lot_code = lot->code;
   const auto codes = MintUnits(*f.store, *LotId(*f.store, lot_code), 8);
   const std::string extra = MintUnits(*f.store, *LotId(*f.store, lot_code), 1)[0];
   OwnCluster replica(&primary);
@@ -196,7 +196,7 @@ TEST_CASE("two verify nodes on one PostgreSQL and its streaming replica lose no 
     replica_admin.Exec("SELECT pg_wal_replay_pause()");
     auto later = IssueLot(*f.store, f.TeaLot(5), "cli");
     REQUIRE(later.ok());
-    const std::string later_code = (*later)["code"];
+    const std::string later_code = later->code;
     for (int port : {a.port(), b.port()}) {
       httplib::Client c("127.0.0.1", port);
       auto r = c.Get(("/api/v1/verify/" + later_code).c_str());

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agritrace/registry/signed_record.h"
 #include "agritrace/registry/store.h"
 
 namespace agritrace {
@@ -33,26 +34,22 @@ struct HgzInput {
   std::vector<std::string> from;   // collector: numbers of the certificates received
 };
 
-// A certificate just issued: its number, the signed record (a JSON document: its canonical bytes
-// are what is signed), the signature, the key's id and the log event's index.
-struct IssuedHgz {
+// A certificate just issued: its number and its signed record (the record, a JSON document whose
+// canonical bytes are what is signed, the signature, the key's id and the log event's index).
+struct IssuedHgz : SignedRecord {
   std::string number;
-  Json record;
-  std::string signature, kid;
-  int64_t event_index = 0;
 };
+// {"number","record","signature","kid","event_index"}.
 void to_json(Json& j, const IssuedHgz& h);
 
-// A stored certificate: as issued, plus the exact signed bytes, whether the signature checks now
+// A stored certificate: as issued, with the exact signed bytes, whether the signature checks now
 // against the registry's key, and whether its lot has been recalled since.
-struct Hgz {
+struct Hgz : SignedRecord {
   std::string number;
-  Json record;
-  std::string record_canonical, signature, kid;
-  int64_t event_index = 0;
   bool signature_valid = false;
   bool lot_recalled = false;
 };
+// IssuedHgz's keys and "record_canonical", "signature_valid", "lot_recalled".
 void to_json(Json& j, const Hgz& h);
 
 // One line of a list of certificates. Exactly one of weight_g and pieces is set.

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "agritrace/registry/signed_record.h"
 #include "agritrace/registry/store.h"
 
 namespace agritrace {
@@ -30,11 +31,18 @@ struct LotInput {
   std::vector<Inspection> inspections;
 };
 
+// A lot just issued: its code and its signed record.
+struct IssuedLot : SignedRecord {
+  std::string code;
+};
+// {"code","record","signature","kid","event_index"}: the API's and `lot issue --json`'s form.
+void to_json(Json& j, const IssuedLot& lot);
+
 // Issues a lot: checks every rule, signs the record with the current key and appends
 // "lot.issued" in one transaction. A refusal writes one row to `refusals` and nothing else.
-// Returns {"code", "record", "signature", "kid", "event_index"}. A non-empty `actor`
-// ("user:<username>" from the console) is named in the event beside the signed record.
-Result<Json> IssueLot(Store& store, const LotInput& lot, const std::string& actor = "");
+// A non-empty `actor` ("user:<username>" from the console) is named in the event beside the
+// signed record.
+Result<IssuedLot> IssueLot(Store& store, const LotInput& lot, const std::string& actor = "");
 // A step added to a lot after issue (a `trace_events` row; a recall is the step "recall").
 // place, actor and note are absent when not given.
 struct TraceEvent {
@@ -45,17 +53,23 @@ struct TraceEvent {
 };
 void to_json(Json& j, const TraceEvent& e);
 
-// A lot as the registry holds it: the signed record, never edited, and what happened since.
-struct Lot {
+// A step just added to a lot (a recall too).
+struct AddedTraceEvent {
+  std::string lot;  // the lot's code
+  TraceEvent event;
+};
+// The event's keys and "lot": what the log's "lot.trace" or "lot.recalled" event holds, with its
+// "event_index".
+void to_json(Json& j, const AddedTraceEvent& e);
+
+// A lot as the registry holds it: the signed record (schema agritrace.lot.v1, logged by its
+// lot.issued event), never edited, and what happened since.
+struct Lot : SignedRecord {
   std::string code;
-  Json record;                   // the signed document (schema agritrace.lot.v1), parsed
-  std::string record_canonical;  // the exact signed bytes of `record`
-  std::string signature;         // base64url Ed25519 over record_canonical
-  std::string kid;               // the signing key
-  int64_t event_index = -1;      // the lot.issued event's index in the log
   bool recalled = false;
   std::vector<TraceEvent> trace;  // by time, then as added
 };
+// IssuedLot's keys and "record_canonical", "recalled", "trace".
 void to_json(Json& j, const Lot& lot);
 
 // The lot with its signed record, signature and key, whether it is recalled and its trace;
@@ -74,13 +88,14 @@ Result<int64_t> LotOwner(Store& store, const std::string& code);
 bool IsRecalled(Store& store, int64_t lot_id);
 // `actor`: who recalls, as the trace event's actor ("user:<username>" from the console; "" for
 // the CLI and API, whose recalls name no person).
-Result<Json> RecallLot(Store& store, const std::string& code, const std::string& reason,
-                       const std::string& actor = "");
+Result<AddedTraceEvent> RecallLot(Store& store, const std::string& code,
+                                  const std::string& reason, const std::string& actor = "");
 // step: an EPCIS/CBV business step (planting, input-use, harvesting, inspecting, processing,
 // packing, storing, shipping, receiving, retail).
-Result<Json> AddTraceEvent(Store& store, const std::string& code, const std::string& step,
-                           const std::string& at, const std::string& place,
-                           const std::string& actor, const std::string& note);
+Result<AddedTraceEvent> AddTraceEvent(Store& store, const std::string& code,
+                                      const std::string& step, const std::string& at,
+                                      const std::string& place, const std::string& actor,
+                                      const std::string& note);
 // Decimal kilograms with up to 3 decimals ("120.5") as exact grams; Invalid "kilograms-format".
 Result<int64_t> ParseKilograms(const std::string& kg);
 // Parses "H-0001:120.5[:poor]" (kilograms, up to 3 decimals) into a household.
