@@ -13,31 +13,16 @@
 #include "agritrace/registry/hgz.h"
 #include "agritrace/registry/lots.h"
 #include "agritrace/registry/print_runs.h"
+#include "tests/support/record_json.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;
+using agritrace::testing::EventAt;
+using agritrace::testing::Keys;
 using agritrace::testing::RegistryFixture;
+using agritrace::testing::WithoutIndex;
 
 namespace {
-std::set<std::string> Keys(const Json& j) {
-  std::set<std::string> keys;
-  for (const auto& [key, _] : j.items()) keys.insert(key);
-  return keys;
-}
-
-// The kind and data of event `index`.
-std::pair<std::string, Json> EventAt(Store& store, int64_t index) {
-  sql::Statement q(store.db(), "SELECT kind, leaf FROM events WHERE idx = ?");
-  q.Bind(1, index);
-  REQUIRE(q.Step());
-  return {q.Column(0).String(), Json::parse(q.Column(1).String())["data"]};
-}
-
-Json WithoutIndex(Json j) {
-  j.erase("event_index");
-  return j;
-}
-
 // A tea lot of 100 units with `minted` codes.
 std::string MintedLot(RegistryFixture& f, int64_t minted) {
   auto issued = IssueLot(*f.store, f.TeaLot());

@@ -18,18 +18,14 @@
 #include "agritrace/registry/tokens.h"
 #include "agritrace/registry/users.h"
 #include "tests/support/process.h"
+#include "tests/support/record_json.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;
+using agritrace::testing::Keys;
 using agritrace::testing::RegistryFixture;
 
 namespace {
-std::set<std::string> Keys(const Json& j) {
-  std::set<std::string> out;
-  for (const auto& [key, value] : j.items()) out.insert(key);
-  return out;
-}
-
 // The data of the newest event of `kind`.
 Json LastEventData(RegistryFixture& f, const std::string& kind) {
   sql::Statement q(f.store->db(), "SELECT leaf FROM events WHERE kind = ? ORDER BY idx DESC");

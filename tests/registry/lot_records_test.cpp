@@ -10,20 +10,16 @@
 #include "agritrace/registry/lots.h"
 #include "agritrace/registry/users.h"
 #include "tests/support/audit_seed.h"
+#include "tests/support/record_json.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;
 using agritrace::testing::AddUnitCodes;
 using agritrace::testing::DaysAgo;
+using agritrace::testing::Keys;
 using agritrace::testing::RegistryFixture;
 
 namespace {
-std::set<std::string> Keys(const Json& j) {
-  std::set<std::string> keys;
-  for (const auto& [key, _] : j.items()) keys.insert(key);
-  return keys;
-}
-
 // Checks that event `idx` of the log is of `kind` and its leaf, the bytes hashed into the Merkle
 // tree, is exactly the event with `data`: what the service logged before it returned structs.
 void CheckLeaf(Store& store, int64_t idx, const std::string& kind, const Json& data) {

@@ -9,18 +9,12 @@
 #include "agritrace/registry/brands.h"
 #include "agritrace/registry/organisations.h"
 #include "agritrace/registry/products.h"
+#include "tests/support/record_json.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;
+using testing::Keys;
 using testing::RegistryFixture;
-
-namespace {
-std::set<std::string> Keys(const Json& j) {
-  std::set<std::string> out;
-  for (auto it = j.begin(); it != j.end(); ++it) out.insert(it.key());
-  return out;
-}
-}  // namespace
 
 TEST_CASE("an organisation's JSON: every field under its name", "[records]") {
   RegistryFixture f;

@@ -8,19 +8,13 @@
 
 #include "agritrace/registry/hgz.h"
 #include "agritrace/registry/lots.h"
+#include "tests/support/record_json.h"
 #include "tests/support/registry_fixture.h"
 
 using namespace agritrace;
+using agritrace::testing::Keys;
 using agritrace::testing::RegistryFixture;
 using agritrace::testing::SampleHgz;
-
-namespace {
-std::set<std::string> Keys(const Json& j) {
-  std::set<std::string> keys;
-  for (const auto& [key, _] : j.items()) keys.insert(key);
-  return keys;
-}
-}  // namespace
 
 TEST_CASE("a signed part prints what an issue answers, not its bytes", "[records]") {
   const SignedRecord r{{{"schema", "agritrace.lot.v1"}}, R"({"schema":"agritrace.lot.v1"})",
