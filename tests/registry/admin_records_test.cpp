@@ -23,17 +23,8 @@
 
 using namespace agritrace;
 using agritrace::testing::Keys;
+using agritrace::testing::LastEventData;
 using agritrace::testing::RegistryFixture;
-
-namespace {
-// The data of the newest event of `kind`.
-Json LastEventData(RegistryFixture& f, const std::string& kind) {
-  sql::Statement q(f.store->db(), "SELECT leaf FROM events WHERE kind = ? ORDER BY idx DESC");
-  q.Bind(1, kind);
-  REQUIRE(q.Step());
-  return Json::parse(q.Column(0).String())["data"];
-}
-}  // namespace
 
 TEST_CASE("a region's JSON: parent only when one is registered, as its event holds it",
           "[records][regions]") {
@@ -46,7 +37,7 @@ TEST_CASE("a region's JSON: parent only when one is registered, as its event hol
                   {"name", "荣邦乡"},
                   {"poverty_registered", false},
                   {"parent", "469025"}});
-  CHECK(LastEventData(f, "region.added") == t);
+  CHECK(LastEventData(*f.store, "region.added") == t);
 
   auto village = AddRegion(*f.store, {"469025102201", "荣邦村", true});
   REQUIRE(village.ok());
@@ -58,7 +49,7 @@ TEST_CASE("a region's JSON: parent only when one is registered, as its event hol
   REQUIRE(county.ok());
   CHECK_FALSE(county->parent.has_value());
   CHECK(Keys(Json(*county)) == std::set<std::string>{"code", "name", "poverty_registered"});
-  CHECK(LastEventData(f, "region.added") == Json(*county));
+  CHECK(LastEventData(*f.store, "region.added") == Json(*county));
 }
 
 TEST_CASE("a region import's JSON counts the regions, and its event lists them",
@@ -73,7 +64,7 @@ TEST_CASE("a region import's JSON counts the regions, and its event lists them",
   CHECK(Json(*r) == Json{{"imported", 3}});
   CHECK(Json(*r)["imported"].is_number_integer());
   // Parents first, each region as `region add --json` prints one.
-  CHECK(LastEventData(f, "regions.imported") ==
+  CHECK(LastEventData(*f.store, "regions.imported") ==
         Json{{"regions",
               {{{"code", "469028"}, {"name", "陵水黎族自治县"}, {"poverty_registered", false}},
                {{"code", "469025102000"},
@@ -111,7 +102,7 @@ TEST_CASE("a signing key's JSON: base64 public key, current and retired_at in th
   CHECK(m == Json{{"kid", made.kid},
                   {"public_key", Base64Encode(made.public_key)},
                   {"created_at", made.created_at}});
-  CHECK(LastEventData(f, "key.rotated") == m);
+  CHECK(LastEventData(*f.store, "key.rotated") == m);
 
   const std::vector<ListedSigningKey> keys = ListSigningKeys(*f.store);
   REQUIRE(keys.size() == 2);

@@ -12,17 +12,10 @@
 using namespace agritrace;
 using agritrace::testing::DaysAgo;
 using agritrace::testing::Keys;
+using agritrace::testing::LastEventData;
 using agritrace::testing::RegistryFixture;
 
 namespace {
-// The data of the newest event of `kind`.
-Json LastEventData(RegistryFixture& f, const std::string& kind) {
-  sql::Statement q(f.store->db(), "SELECT leaf FROM events WHERE kind = ? ORDER BY idx DESC");
-  q.Bind(1, kind);
-  REQUIRE(q.Step());
-  return Json::parse(q.Column(0).String())["data"];
-}
-
 const std::set<std::string> kRecordKeys = {"id",         "type",    "number",    "issuer",
                                            "holder",     "valid_from", "valid_to", "annual_output_kg",
                                            "status",     "created_at", "products"};
@@ -31,7 +24,7 @@ const std::set<std::string> kRecordKeys = {"id",         "type",    "number",   
 TEST_CASE("a certification's JSON has its record's keys, and only the ones it has", "[certs]") {
   RegistryFixture f;
   // The fixture's green-food certificate: limited output, a valid_to by its type, no area.
-  auto added_event = LastEventData(f, "certification.added");  // the GI, added last
+  auto added_event = LastEventData(*f.store, "certification.added");  // the GI, added last
   CHECK(Keys(added_event) == std::set<std::string>{"id", "type", "number", "issuer", "holder",
                                                    "valid_from", "status", "created_at",
                                                    "products", "area", "actor"});
@@ -49,7 +42,7 @@ TEST_CASE("a certification's JSON has its record's keys, and only the ones it ha
   expected.erase("annual_output_kg");
   CHECK(Keys(Json(*added)) == expected);
   // The event's data is the returned record and its actor, byte for byte as before.
-  Json event = LastEventData(f, "certification.added");
+  Json event = LastEventData(*f.store, "certification.added");
   CHECK(event["actor"] == "token:7");
   event.erase("actor");
   CHECK(event == Json(*added));

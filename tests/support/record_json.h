@@ -27,6 +27,14 @@ inline std::pair<std::string, Json> EventAt(Store& store, int64_t index) {
   return {q.Column(0).String(), Json::parse(q.Column(1).String())["data"]};
 }
 
+// The data of the newest event of `kind`.
+inline Json LastEventData(Store& store, const std::string& kind) {
+  sql::Statement q(store.db(), "SELECT leaf FROM events WHERE kind = ? ORDER BY idx DESC");
+  q.Bind(1, kind);
+  REQUIRE(q.Step());
+  return Json::parse(q.Column(0).String())["data"];
+}
+
 // What a record's JSON must be without its event's own index: the event's data.
 inline Json WithoutIndex(Json j) {
   j.erase("event_index");
