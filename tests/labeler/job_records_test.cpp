@@ -33,7 +33,7 @@ std::string MintedLot(RegistryFixture& f, int64_t minted) {
 }
 }  // namespace
 
-TEST_CASE("a mint prints as the units.minted event plus its index", "[label_job]") {
+TEST_CASE("a mint prints as the units.minted event plus its index", "[label_job][store]") {
   RegistryFixture f;
   auto issued = IssueLot(*f.store, f.TeaLot());
   REQUIRE(issued.ok());
@@ -77,7 +77,7 @@ TEST_CASE("a mint prints as the units.minted event plus its index", "[label_job]
   CHECK(second_data == WithoutIndex(j));
 }
 
-TEST_CASE("printed labels print as label print --json did", "[label_job]") {
+TEST_CASE("printed labels print as label print --json did", "[label_job][store]") {
   RegistryFixture f;
   const std::string lot = MintedLot(f, 3);
   labeler::PrintRequest req;
@@ -140,7 +140,8 @@ TEST_CASE("printed labels print as label print --json did", "[label_job]") {
   }
 }
 
-TEST_CASE("a printer's run prints its first serial and what was surely sent", "[label_job]") {
+TEST_CASE("a printer's run prints its first serial and what was surely sent",
+          "[label_job][store]") {
   labeler::PrintedLabels p;
   p.format = "tspl";
   p.out = p.destination = "tcp://10.0.0.5:9100";
@@ -166,7 +167,7 @@ TEST_CASE("a printer's run prints its first serial and what was surely sent", "[
   CHECK(Json(p)["sent_through"] == 0);
 }
 
-TEST_CASE("an exported code file prints as its recorded export plus rows", "[code_export]") {
+TEST_CASE("an exported code file prints as its recorded export plus rows", "[code_export][store]") {
   RegistryFixture f;
   const std::string lot = MintedLot(f, 4);
   labeler::ExportRequest req;
@@ -213,7 +214,7 @@ TEST_CASE("an exported code file prints as its recorded export plus rows", "[cod
   CHECK(a["rows"] == 3);
 }
 
-TEST_CASE("a printed 合格证 prints as hgz print --json did", "[hgz_print]") {
+TEST_CASE("a printed 合格证 prints as hgz print --json did", "[hgz_print][store]") {
   RegistryFixture f;
   auto issued = IssueLot(*f.store, f.TeaLot());
   REQUIRE(issued.ok());
