@@ -13,6 +13,7 @@
 #include "agritrace/registry/key_ring.h"
 #include "agritrace/registry/lots.h"
 #include "registry/fault_injection.h"
+#include "registry/signed_record_row.h"
 
 namespace agritrace {
 namespace {

@@ -10,6 +10,7 @@
 #include "agritrace/registry/key_ring.h"
 #include "registry/fault_injection.h"
 #include "registry/record_checks.h"
+#include "registry/signed_record_row.h"
 
 namespace agritrace {
 namespace {

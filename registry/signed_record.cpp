@@ -1,4 +1,4 @@
-#include "agritrace/registry/signed_record.h"
+#include "registry/signed_record_row.h"
 
 namespace agritrace {
 

@@ -1,6 +1,8 @@
-// Lots and 承诺达标合格证 share their signed part (registry/signed_record.h): one reader of the
-// row, one JSON of the part. These pin that each record still prints exactly what it did.
+// Lots and 承诺达标合格证 share their signed part (include/agritrace/registry/signed_record.h):
+// one reader of the row (registry/signed_record_row.h), one JSON of the part. These pin that
+// each record still prints exactly what it did.
 #include "agritrace/registry/signed_record.h"
+#include "registry/signed_record_row.h"
 
 #include <catch2/catch.hpp>
 

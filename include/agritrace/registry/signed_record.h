@@ -6,7 +6,6 @@
 #include <string>
 
 #include "agritrace/registry/canonical_json.h"
-#include "agritrace/registry/sql_connection.h"
 
 namespace agritrace {
 
@@ -20,9 +19,5 @@ struct SignedRecord {
 // {"record","signature","kid","event_index"}: what an issue answers. A stored record's JSON
 // (Lot, Hgz) adds "record_canonical" itself; an issue's answer never carried it.
 void to_json(Json& j, const SignedRecord& r);
-
-// The signed part of a `lots` or `hgz` row: its columns record_json, signature, kid and
-// event_index, in that order from column `first` of the statement's current row.
-SignedRecord ReadSignedRecord(sql::Statement& row, int first);
 
 }  // namespace agritrace
